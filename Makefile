@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make digest` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# python3.13 from pyenv where it exists (the Lambda runtime), else python3 (3.11+).
+BASE_PYTHON ?= $(shell p=$$(pyenv prefix 3.13.0 2>/dev/null) && [ -x "$$p/bin/python3" ] && echo "$$p/bin/python3" || echo python3)
+DATE ?=
+ARGS ?=
+
+.PHONY: digest test lint typecheck unit bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+digest: $(VENV)/.installed
+	$(VENV)/bin/hf-digest run $(if $(DATE),--date $(DATE)) $(ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check handler tests
+	$(VENV)/bin/ruff format --check handler tests
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+unit: $(VENV)/.installed
+	$(VENV)/bin/pytest -q tests/unit
+
+test: lint typecheck
+	$(VENV)/bin/pytest -q $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out .aws-sam

@@ -1,0 +1,180 @@
+"""Configuration, read once from the environment into one validated object.
+
+The CLI and the Lambda read the same names; CLI flags are applied on top with `dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hf_digest import paths
+from hf_digest.errors import ConfigError
+
+LANGUAGES = ("ko", "en")
+DESTINATIONS = ("local", "github", "s3")
+
+
+class Secret:
+    """A value that never shows itself in a repr, a log line or an exception."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the digest; defaults are what a new user gets."""
+
+    hf_base_url: str = "https://huggingface.co"
+    hf_token: Secret | None = None
+    lang: str = "ko"
+    top_n: int = 10
+    template_dir: Path | None = None
+    timezone: str = "Asia/Seoul"
+    post_time: time = time(9, 15)
+    author: str | None = None
+    categories: tuple[str, ...] | None = None  # None: the language's default
+    tags: tuple[str, ...] = ("huggingface", "papers", "daily", "ai")
+    destinations: tuple[str, ...] = ("local",)
+    output_dir: Path = Path("out")
+    path_template: str = "_posts/{date}-hf-daily-papers.md"
+    data_path_template: str | None = None
+    github_repository: str | None = None
+    github_branch: str | None = None
+    github_api_url: str = "https://api.github.com"
+    github_token: Secret | None = field(default=None, repr=False)
+    github_token_secret: str | None = None
+    github_committer_name: str = "hf-daily-digest"
+    github_committer_email: str = "hf-daily-digest@users.noreply.github.com"
+    github_message_add: str = "Add Hugging Face Daily Papers for {date}"
+    github_message_update: str = "Update Hugging Face Daily Papers for {date}"
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def validate(self) -> Settings:
+        """Check values whose mistakes would otherwise surface mid-run; returns self."""
+        if self.lang not in LANGUAGES:
+            raise ConfigError(f"DIGEST_LANG: {self.lang!r} is not one of {', '.join(LANGUAGES)}")
+        if self.top_n < 0:
+            raise ConfigError(f"DIGEST_TOP_N: {self.top_n} must be 0 (all papers) or more")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"DIGEST_TIMEZONE: {self.timezone!r} is not an IANA time zone") from exc
+        unknown = [d for d in self.destinations if d not in DESTINATIONS]
+        if unknown or not self.destinations:
+            raise ConfigError(
+                f"DIGEST_DESTINATIONS: {','.join(unknown) or 'empty'} is not one of {', '.join(DESTINATIONS)}"
+            )
+        if len(set(self.destinations)) != len(self.destinations):
+            raise ConfigError(f"DIGEST_DESTINATIONS: {','.join(self.destinations)} names a destination twice")
+        if self.template_dir is not None and not self.template_dir.is_dir():
+            raise ConfigError(f"DIGEST_TEMPLATE_DIR: {self.template_dir} is not a folder")
+        sample = date(2026, 2, 10)
+        paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE")
+        if self.data_path_template:
+            paths.resolve(self.data_path_template, sample, variable="DIGEST_DATA_PATH_TEMPLATE")
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
+            raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
+        return self
+
+
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = _text(env, name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a whole number") from exc
+
+
+def _list(raw: str | None) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def parse_time(raw: str, name: str) -> time:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?", raw.strip())
+    if not match:
+        raise ConfigError(f"{name}: {raw!r} is not a time of day HH:MM")
+    return time(int(match[1]), int(match[2]), int(match[3] or 0))
+
+
+def parse_destinations(raw: str, name: str = "DIGEST_DESTINATIONS") -> tuple[str, ...]:
+    names = _list(raw.lower()) or ()
+    unknown = [d for d in names if d not in DESTINATIONS]
+    if unknown or not names:
+        raise ConfigError(f"{name}: {raw!r} must name one or more of {', '.join(DESTINATIONS)}")
+    return names
+
+
+def from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from environment variables (os.environ by default), validated."""
+    env = os.environ if env is None else env
+    defaults = Settings()
+    hf_token = _text(env, "HF_TOKEN")
+    github_token = _text(env, "GITHUB_TOKEN")
+    template_dir = _text(env, "DIGEST_TEMPLATE_DIR")
+    destinations = _text(env, "DIGEST_DESTINATIONS")
+    post_time = _text(env, "DIGEST_POST_TIME")
+    settings = Settings(
+        hf_base_url=(_text(env, "HF_BASE_URL") or defaults.hf_base_url).rstrip("/"),
+        hf_token=Secret(hf_token) if hf_token else None,
+        lang=(_text(env, "DIGEST_LANG") or defaults.lang).lower(),
+        top_n=_int(env, "DIGEST_TOP_N", defaults.top_n),
+        template_dir=Path(template_dir) if template_dir else None,
+        timezone=_text(env, "DIGEST_TIMEZONE") or defaults.timezone,
+        post_time=parse_time(post_time, "DIGEST_POST_TIME") if post_time else defaults.post_time,
+        author=_text(env, "DIGEST_AUTHOR"),
+        categories=_list(_text(env, "DIGEST_CATEGORIES")),
+        tags=_list(_text(env, "DIGEST_TAGS")) or defaults.tags,
+        destinations=parse_destinations(destinations) if destinations else defaults.destinations,
+        output_dir=Path(_text(env, "DIGEST_OUTPUT_DIR") or defaults.output_dir),
+        path_template=_text(env, "DIGEST_PATH_TEMPLATE") or defaults.path_template,
+        data_path_template=_text(env, "DIGEST_DATA_PATH_TEMPLATE"),
+        github_repository=_text(env, "GITHUB_REPOSITORY"),
+        github_branch=_text(env, "GITHUB_BRANCH"),
+        github_api_url=(_text(env, "GITHUB_API_URL") or defaults.github_api_url).rstrip("/"),
+        github_token=Secret(github_token) if github_token else None,
+        github_token_secret=_text(env, "GITHUB_TOKEN_SECRET"),
+        github_committer_name=_text(env, "GITHUB_COMMITTER_NAME") or defaults.github_committer_name,
+        github_committer_email=_text(env, "GITHUB_COMMITTER_EMAIL") or defaults.github_committer_email,
+        github_message_add=_text(env, "GITHUB_COMMIT_MESSAGE") or defaults.github_message_add,
+        github_message_update=_text(env, "GITHUB_COMMIT_MESSAGE_UPDATE") or defaults.github_message_update,
+        s3_bucket=_text(env, "S3_BUCKET"),
+        s3_prefix=(_text(env, "S3_PREFIX") or "").strip("/"),
+    )
+    return settings.validate()

@@ -1,0 +1,35 @@
+"""The time a run has left, so no wait or retry outlives the Lambda deadline."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+# Time kept back for writing the result and logs after the last network call.
+SAFETY_MARGIN_S = 5.0
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A point on the monotonic clock by which the run must have finished."""
+
+    at: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.monotonic() + seconds)
+
+    @classmethod
+    def from_lambda_context(cls, remaining_ms: int) -> Deadline:
+        return cls.after(remaining_ms / 1000.0)
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def allows(self, wait_s: float, then_s: float = SAFETY_MARGIN_S) -> bool:
+        """True when waiting wait_s still leaves then_s for the work after it."""
+        return self.remaining() - wait_s >= then_s
+
+    def timeout(self, wanted_s: float) -> float:
+        """A request timeout no longer than the time left (never below one second)."""
+        return max(1.0, min(wanted_s, self.remaining() - 1.0))

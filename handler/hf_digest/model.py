@@ -1,0 +1,229 @@
+"""The normalised records that flow through the digest, built from every API schema since 2024.
+
+Hugging Face leaves optional keys out rather than sending null, but nothing here trusts that: every
+field is checked for type, and a missing optional value becomes None (never the text "None").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+# Links in the post point at the public site, whatever HF_BASE_URL the data came from.
+HF_SITE = "https://huggingface.co"
+ARXIV_ABS = "https://arxiv.org/abs/"
+
+_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
+_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+")
+# Bidi embeddings, overrides and isolates can reorder the text around them on the page.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+class SchemaError(ValueError):
+    """An item lacks what a paper needs (an arXiv id, a title, upvotes)."""
+
+
+@dataclass(frozen=True)
+class Organization:
+    name: str  # the Hugging Face slug
+    fullname: str  # the display name
+
+    @property
+    def url(self) -> str:
+        return f"{HF_SITE}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Paper:
+    arxiv_id: str
+    title: str
+    abstract: str
+    upvotes: int
+    authors: tuple[str, ...] = ()
+    organization: Organization | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    thumbnail: str | None = None
+    num_comments: int | None = None
+    published_at: str | None = None
+    listed_on: date | None = None
+
+    @property
+    def hf_url(self) -> str:
+        return f"{HF_SITE}/papers/{self.arxiv_id}"
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"{ARXIV_ABS}{self.arxiv_id}"
+
+    @property
+    def author_count(self) -> int:
+        return len(self.authors)
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as plain JSON values, for the data file and the result."""
+        return {
+            "arxiv_id": self.arxiv_id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "upvotes": self.upvotes,
+            "authors": list(self.authors),
+            "organization": (
+                {"name": self.organization.name, "fullname": self.organization.fullname,
+                 "url": self.organization.url}
+                if self.organization
+                else None
+            ),
+            "github_repo": self.github_repo,
+            "github_stars": self.github_stars,
+            "project_page": self.project_page,
+            "ai_summary": self.ai_summary,
+            "ai_keywords": list(self.ai_keywords),
+            "thumbnail": self.thumbnail,
+            "num_comments": self.num_comments,
+            "published_at": self.published_at,
+            "listed_on": self.listed_on.isoformat() if self.listed_on else None,
+            "hf_url": self.hf_url,
+            "arxiv_url": self.arxiv_url,
+        }
+
+
+@dataclass(frozen=True)
+class DayDigest:
+    """One day's papers after ranking: what the post shows, and how many the day had."""
+
+    day: date
+    papers: tuple[Paper, ...]
+    total: int
+    skipped: tuple[str, ...] = field(default=())  # warnings about items left out
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file a run writes: a path relative to the destination's root, and its exact bytes."""
+
+    path: str
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything one run writes for one day; publishers write it whole or not at all."""
+
+    day: date
+    files: tuple[OutputFile, ...]
+    kind: str = "daily"
+
+
+def clean_text(value: object) -> str:
+    """Text with control characters and bidi overrides removed and whitespace collapsed to single spaces."""
+    if not isinstance(value, str):
+        return ""
+    text = unicodedata.normalize("NFC", value).translate(_BIDI_CONTROLS)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+    return " ".join(text.split())
+
+
+def _url(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value if _URL.fullmatch(value) else None
+
+
+def _count(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def _organization(*candidates: object) -> Organization | None:
+    for org in candidates:
+        if isinstance(org, Mapping):
+            name = clean_text(org.get("name"))
+            fullname = clean_text(org.get("fullname")) or name
+            if name and re.fullmatch(r"[\w.\-]+", name):
+                return Organization(name=name, fullname=fullname)
+    return None
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def paper_from_item(item: Mapping[str, Any]) -> Paper:
+    """One API item (or `dailyPapers` entry of the page) as a Paper; SchemaError when unusable."""
+    paper = item.get("paper")
+    if not isinstance(paper, Mapping):
+        raise SchemaError("item has no 'paper' object")
+    arxiv_id = paper.get("id")
+    if not isinstance(arxiv_id, str) or not _ARXIV_ID.fullmatch(arxiv_id):
+        raise SchemaError(f"item has no valid paper id: {str(arxiv_id)[:40]!r}")
+    title = clean_text(paper.get("title")) or clean_text(item.get("title"))
+    if not title:
+        raise SchemaError(f"{arxiv_id} has no title")
+    upvotes = _count(paper.get("upvotes"))
+    if upvotes is None:
+        raise SchemaError(f"{arxiv_id} has no upvote count")
+    raw_authors = paper.get("authors")
+    authors = tuple(
+        name
+        for author in (raw_authors if isinstance(raw_authors, list) else [])
+        if isinstance(author, Mapping) and author.get("hidden") is not True
+        for name in [clean_text(author.get("name"))]
+        if name
+    )
+    keywords = paper.get("ai_keywords")
+    return Paper(
+        arxiv_id=arxiv_id,
+        title=title,
+        abstract=clean_text(paper.get("summary")) or clean_text(item.get("summary")),
+        upvotes=upvotes,
+        authors=authors,
+        organization=_organization(paper.get("organization"), item.get("organization")),
+        github_repo=_url(paper.get("githubRepo")),
+        github_stars=_count(paper.get("githubStars")),
+        project_page=_url(paper.get("projectPage")),
+        ai_summary=clean_text(paper.get("ai_summary")) or None,
+        ai_keywords=tuple(
+            kw for kw in (clean_text(k) for k in (keywords if isinstance(keywords, list) else [])) if kw
+        ),
+        thumbnail=_url(item.get("thumbnail")),
+        num_comments=_count(item.get("numComments")),
+        published_at=paper.get("publishedAt") if isinstance(paper.get("publishedAt"), str) else None,
+        listed_on=_day(paper.get("submittedOnDailyAt")),
+    )
+
+
+def papers_from_items(items: Iterable[object]) -> tuple[list[Paper], list[str]]:
+    """Every usable paper once (first occurrence wins), and a warning for each item left out."""
+    papers: list[Paper] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            warnings.append(f"item {index} is not an object")
+            continue
+        try:
+            paper = paper_from_item(item)
+        except SchemaError as exc:
+            warnings.append(f"item {index}: {exc}")
+            continue
+        if paper.arxiv_id in seen:
+            continue
+        seen.add(paper.arxiv_id)
+        papers.append(paper)
+    return papers, warnings

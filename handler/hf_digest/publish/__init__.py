@@ -1,0 +1,68 @@
+"""Destinations behind one small protocol: a publisher takes a bundle and returns an outcome.
+
+A new destination is a new module here and one line in `build`; the pipeline never changes.
+GitHub and S3 modules are imported only when chosen, so a local run never loads boto3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.model import Bundle
+
+# What a destination did: wrote new content, replaced content, found it already there, or failed.
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    destination: str
+    status: str
+    location: str
+    commit: str | None = None
+    url: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"destination": self.destination, "status": self.status, "location": self.location}
+        for key in ("commit", "url", "error"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        return data
+
+
+class Publisher(Protocol):
+    name: str
+
+    def publish(self, bundle: Bundle, deadline: Deadline) -> Outcome:
+        """Write every file of bundle, or none; raise PublishError (or DeadlineExceeded) on failure."""
+        ...
+
+
+def build(destinations: Sequence[str], settings: Settings) -> list[Publisher]:
+    """The publishers for the named destinations, each configured from settings."""
+    publishers: list[Publisher] = []
+    for name in destinations:
+        if name == "local":
+            from hf_digest.publish.local import LocalPublisher
+
+            publishers.append(LocalPublisher(settings.output_dir))
+        elif name == "github":
+            from hf_digest.publish.github import GitHubPublisher
+
+            publishers.append(GitHubPublisher.from_settings(settings))
+        elif name == "s3":
+            from hf_digest.publish.s3 import S3Publisher
+
+            publishers.append(S3Publisher.from_settings(settings))
+        else:  # config validation names the destinations; this is a programming error
+            raise ValueError(f"unknown destination {name!r}")
+    return publishers

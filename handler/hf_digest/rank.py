@@ -1,0 +1,23 @@
+"""Ranking: most upvotes first, ties broken the same way every time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from hf_digest.model import DayDigest, Paper
+
+
+def rank_key(paper: Paper) -> tuple[int, int, str]:
+    """Upvotes descending, then comments descending, then arXiv id: a total order, so bytes repeat."""
+    return (-paper.upvotes, -(paper.num_comments or 0), paper.arxiv_id)
+
+
+def rank(papers: Sequence[Paper], top_n: int) -> list[Paper]:
+    """The top_n papers by rank_key (all of them when top_n is 0)."""
+    ordered = sorted(papers, key=rank_key)
+    return ordered if top_n == 0 else ordered[:top_n]
+
+
+def digest_day(day: date, papers: Sequence[Paper], top_n: int, skipped: Sequence[str] = ()) -> DayDigest:
+    return DayDigest(day=day, papers=tuple(rank(papers, top_n)), total=len(papers), skipped=tuple(skipped))
