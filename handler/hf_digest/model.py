@@ -76,8 +76,11 @@ class Paper:
             "upvotes": self.upvotes,
             "authors": list(self.authors),
             "organization": (
-                {"name": self.organization.name, "fullname": self.organization.fullname,
-                 "url": self.organization.url}
+                {
+                    "name": self.organization.name,
+                    "fullname": self.organization.fullname,
+                    "url": self.organization.url,
+                }
                 if self.organization
                 else None
             ),

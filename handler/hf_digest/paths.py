@@ -22,5 +22,7 @@ def resolve(template: str, day: date, *, variable: str) -> str:
     if not text or text.endswith("/") or "\\" in text or "\x00" in text:
         raise ConfigError(f"{variable}: {template!r} does not name a file")
     if path.is_absolute() or any(part in ("..", ".") for part in path.parts):
-        raise ConfigError(f"{variable}: {template!r} must stay inside the output folder (no '/' start, no '..')")
+        raise ConfigError(
+            f"{variable}: {template!r} must stay inside the output folder (no '/' start, no '..')"
+        )
     return str(path)

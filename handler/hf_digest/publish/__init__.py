@@ -31,7 +31,11 @@ class Outcome:
     error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"destination": self.destination, "status": self.status, "location": self.location}
+        data: dict[str, Any] = {
+            "destination": self.destination,
+            "status": self.status,
+            "location": self.location,
+        }
         for key in ("commit", "url", "error"):
             value = getattr(self, key)
             if value is not None:

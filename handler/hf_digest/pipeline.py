@@ -1,0 +1,135 @@
+"""The pipeline that joins the rooms: source -> papers -> rank -> render -> publish -> result.
+
+The source and the publishers are handed in, so tests and the Lambda choose what they talk to.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Protocol
+
+from hf_digest import render
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DigestError, UpstreamError
+from hf_digest.model import Bundle, papers_from_items
+from hf_digest.publish import FAILED, UNCHANGED, Outcome, Publisher
+from hf_digest.rank import digest_day
+from hf_digest.request import DigestRequest
+from hf_digest.source import DayListing
+
+log = logging.getLogger(__name__)
+
+PUBLISHED = "published"
+EMPTY = "empty"
+DRY_RUN = "dry_run"
+# What a run as a whole did; FAILED and UNCHANGED are shared with the outcomes of one destination.
+OK_STATUSES = (PUBLISHED, UNCHANGED, EMPTY, DRY_RUN)
+
+
+class Source(Protocol):
+    def fetch_day(self, day: date, deadline: Deadline) -> DayListing: ...
+
+
+@dataclass(frozen=True)
+class RunResult:
+    day: date
+    status: str
+    papers_total: int = 0
+    papers_shown: int = 0
+    via: str | None = None
+    hf_requests: int = 0
+    outcomes: tuple[Outcome, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+    post: str | None = None  # the markdown, on a dry run
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK_STATUSES
+
+    @property
+    def failed_destinations(self) -> list[str]:
+        return [o.destination for o in self.outcomes if o.status == FAILED]
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as JSON: what the CLI prints with --json and the Lambda returns."""
+        data: dict[str, Any] = {
+            "date": self.day.isoformat(),
+            "status": self.status,
+            "papers_total": self.papers_total,
+            "papers_shown": self.papers_shown,
+            "source": self.via,
+            "hf_requests": self.hf_requests,
+            "destinations": [o.to_json() for o in self.outcomes],
+        }
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        if self.post is not None:
+            data["post"] = self.post
+        return data
+
+
+def overall_status(outcomes: Sequence[Outcome]) -> str:
+    if any(o.status == FAILED for o in outcomes):
+        return FAILED
+    if all(o.status == UNCHANGED for o in outcomes):
+        return UNCHANGED
+    return PUBLISHED
+
+
+def run(
+    request: DigestRequest,
+    settings: Settings,
+    source: Source,
+    publishers: Sequence[Publisher],
+    deadline: Deadline,
+) -> RunResult:
+    """Build the day's post and hand it to every publisher; a failing one does not stop the rest."""
+    listing = source.fetch_day(request.day, deadline)
+    papers, warnings = papers_from_items(listing.items)
+    for warning in warnings:
+        log.warning("paper left out: %s", warning, extra={"date": request.day.isoformat()})
+    if listing.items and not papers:
+        raise UpstreamError(
+            f"Hugging Face listed {len(listing.items)} items for {request.day} but none could be read "
+            "as a paper: the API schema may have changed"
+        )
+    base = RunResult(
+        day=request.day, status=EMPTY, via=listing.via, hf_requests=listing.requests, warnings=tuple(warnings)
+    )
+    if not papers:
+        log.info("no papers listed", extra={"date": request.day.isoformat(), "status": EMPTY})
+        return base
+    digest = digest_day(request.day, papers, request.top_n, warnings)
+    bundle = render.render_bundle(digest, settings, request.lang)
+    counted = replace(base, papers_total=digest.total, papers_shown=len(digest.papers))
+    if request.dry_run:
+        return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
+    outcomes = tuple(_publish(publisher, bundle, deadline) for publisher in publishers)
+    return replace(counted, status=overall_status(outcomes), outcomes=outcomes)
+
+
+def _publish(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> Outcome:
+    extra = {"date": bundle.day.isoformat(), "destination": publisher.name}
+    try:
+        outcome = publisher.publish(bundle, deadline)
+    except DigestError as exc:
+        log.error("publish failed: %s", exc, extra={**extra, "status": FAILED})
+        return Outcome(destination=publisher.name, status=FAILED, location="", error=str(exc))
+    log.info("published", extra={**extra, "status": outcome.status, "location": outcome.location})
+    return outcome
+
+
+def run_request(request: DigestRequest, settings: Settings, deadline: Deadline) -> RunResult:
+    """run() with the real Hugging Face source and the request's publishers (none on a dry run).
+
+    Publishers are built first, so a missing setting or secret fails before Hugging Face is called.
+    """
+    from hf_digest import publish
+    from hf_digest.source import HuggingFaceSource
+
+    publishers = [] if request.dry_run else publish.build(request.destinations, settings)
+    return run(request, settings, HuggingFaceSource(settings), publishers, deadline)
