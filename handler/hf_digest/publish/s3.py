@@ -1,0 +1,202 @@
+"""An S3 bucket: each file written once per change with conditional writes, safe when two runs race.
+
+Order: data files first, the post last, so a post never points at data that is not there yet. S3 has no
+transaction: a crash between files leaves the new data beside the old (or no) post; a rerun finds the data
+unchanged by its sha256 metadata, skips it and writes the post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
+from hf_digest.model import Bundle, OutputFile
+from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Outcome
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import PutObjectRequestTypeDef
+
+log = logging.getLogger(__name__)
+
+# Five minutes: a static site (or CloudFront before it) shows a same-day update soon, yet caches the page.
+CACHE_CONTROL = "public, max-age=300"
+CONNECT_TIMEOUT_S = 3.0
+READ_TIMEOUT_S = 10.0
+MAX_ATTEMPTS = 3  # botocore standard retry mode, the first attempt included
+CONFLICT_ROUNDS = 5  # re-read and decide again at most this often when another writer gets in between
+# A 412 (precondition failed) or 409 (a conflicting write in flight) means someone else wrote meanwhile;
+# a PUT with If-Match on an object deleted meanwhile answers 404 NoSuchKey.
+_CONFLICT_CODES = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409", "NoSuchKey"}
+# A HEAD has no body, so its errors carry only the HTTP status as their code.
+_DENIED_CODES = {"AccessDenied", "403", "Forbidden", "AllAccessDisabled"}
+
+
+@dataclass(frozen=True)
+class _Current:
+    """What the bucket holds under a key now: its ETag for If-Match, and the sha256 of its bytes."""
+
+    etag: str
+    sha256: str | None
+
+
+class _Conflict(Exception):
+    """Another writer changed the key between our read and our write."""
+
+
+class S3Publisher:
+    name = "s3"
+
+    def __init__(self, client: S3Client, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> S3Publisher:
+        """A publisher for S3_BUCKET; region, credentials and AWS_ENDPOINT_URL come from the environment."""
+        if not settings.s3_bucket:
+            raise ConfigError("S3_BUCKET: not set; name the bucket to publish to, or leave out s3")
+        import boto3
+        from botocore.config import Config
+
+        session = boto3.session.Session()
+        # botocore reads only AWS_DEFAULT_REGION; Lambda sets AWS_REGION too.
+        region = os.environ.get("AWS_REGION", "").strip() or session.region_name
+        if not region:
+            raise ConfigError(f"S3_BUCKET {settings.s3_bucket}: no AWS region found; set AWS_REGION")
+        config = Config(
+            connect_timeout=CONNECT_TIMEOUT_S,
+            read_timeout=READ_TIMEOUT_S,
+            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        )
+        client = session.client("s3", region_name=region, config=config)
+        return cls(client, settings.s3_bucket, settings.s3_prefix)
+
+    @property
+    def resource_arn(self) -> str:
+        """The objects this publisher reads and writes, as an IAM policy names them."""
+        return f"arn:aws:s3:::{self.bucket}/{self.prefix + '/' if self.prefix else ''}*"
+
+    def key(self, path: str) -> str:
+        return f"{self.prefix}/{path}" if self.prefix else path
+
+    def publish(self, bundle: Bundle, deadline: Deadline) -> Outcome:
+        """Write each changed file (data first, post last); equal files are left alone."""
+        if not bundle.files:
+            raise PublishError("s3: the bundle has no files to write")
+        post, data = bundle.files[0], bundle.files[1:]
+        statuses = [self._publish_file(f, deadline) for f in (*data, post)]
+        written = [s for s in statuses if s != UNCHANGED]
+        status = UNCHANGED if not written else (UPDATED if UPDATED in written else CREATED)
+        location = f"s3://{self.bucket}/{self.key(post.path)}"
+        log.info("s3 publish", extra={"destination": self.name, "status": status, "location": location})
+        return Outcome(destination=self.name, status=status, location=location)
+
+    def _publish_file(self, file: OutputFile, deadline: Deadline) -> str:
+        key = self.key(file.path)
+        digest = hashlib.sha256(file.content).hexdigest()
+        for _ in range(CONFLICT_ROUNDS):
+            current = self._read(key, file, deadline)
+            if current is not None and current.sha256 == digest:
+                return UNCHANGED
+            try:
+                self._write(key, file, digest, current, deadline)
+            except _Conflict:
+                log.info("s3 conflict, reading again", extra={"destination": self.name, "key": key})
+                continue
+            return CREATED if current is None else UPDATED
+        raise PublishError(
+            f"s3: s3://{self.bucket}/{key} changed under every one of {CONFLICT_ROUNDS} writes; "
+            "another run keeps writing it"
+        )
+
+    def _read(self, key: str, file: OutputFile, deadline: Deadline) -> _Current | None:
+        """The object under key now, or None when there is none."""
+        self._check_time(deadline)
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            # A missing bucket also answers 404 to HEAD; the create-only PUT that follows names it.
+            if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise self._error(exc, "HeadObject", key) from exc
+        except BotoCoreError as exc:
+            raise self._failed(exc, key) from exc
+        etag = head["ETag"]
+        sha256 = head.get("Metadata", {}).get("sha256")
+        if sha256 is None and head.get("ContentLength") == len(file.content):
+            sha256 = self._body_sha256(key, etag, deadline)  # written by something else: hash its bytes
+        return _Current(etag=etag, sha256=sha256)
+
+    def _body_sha256(self, key: str, etag: str, deadline: Deadline) -> str | None:
+        self._check_time(deadline)
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=key, IfMatch=etag)["Body"].read()
+        except ClientError as exc:
+            if _code(exc) in _CONFLICT_CODES:
+                return None  # replaced since the HEAD; the conditional write will find out
+            raise self._error(exc, "GetObject", key) from exc
+        except BotoCoreError as exc:
+            raise self._failed(exc, key) from exc
+        return hashlib.sha256(body).hexdigest()
+
+    def _write(self, key: str, file: OutputFile, digest: str, current: _Current | None, dl: Deadline) -> None:
+        """Create only if absent, or replace only the version we read; a lost race raises _Conflict."""
+        self._check_time(dl)
+        request: PutObjectRequestTypeDef = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "Body": file.content,
+            "ContentType": file.content_type,
+            "CacheControl": CACHE_CONTROL,
+            "Metadata": {"sha256": digest},
+        }
+        if current is None:
+            request["IfNoneMatch"] = "*"
+        else:
+            request["IfMatch"] = current.etag
+        try:
+            self.client.put_object(**request)
+        except ClientError as exc:
+            if _code(exc) in _CONFLICT_CODES:
+                raise _Conflict from exc
+            raise self._error(exc, "PutObject", key) from exc
+        except BotoCoreError as exc:
+            raise self._failed(exc, key) from exc
+
+    def _check_time(self, deadline: Deadline) -> None:
+        if not deadline.allows(CONNECT_TIMEOUT_S + READ_TIMEOUT_S):
+            raise DeadlineExceeded(
+                f"s3: {deadline.remaining():.1f} s left, too little for another request to s3://{self.bucket}"
+            )
+
+    def _error(self, exc: ClientError, operation: str, key: str) -> PublishError:
+        """A one-line error naming the bucket and what to fix; never S3's full message or request."""
+        code = _code(exc)
+        if code in _DENIED_CODES:
+            return PublishError(
+                f"s3: access denied ({operation} s3://{self.bucket}/{key}); the run's role needs "
+                f"s3:GetObject and s3:PutObject on {self.resource_arn}, and s3:ListBucket on "
+                f"arn:aws:s3:::{self.bucket} (without it S3 answers 403, not 404, for a key not written yet)"
+            )
+        if code == "NoSuchBucket":
+            return PublishError(f"s3: bucket {self.bucket} does not exist (S3_BUCKET)")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return PublishError(f"s3: {operation} s3://{self.bucket}/{key} failed: {code} (HTTP {status})")
+
+    def _failed(self, exc: BotoCoreError, key: str) -> PublishError:
+        """No answer from S3 (no credentials, no connection, a timeout after the retries)."""
+        return PublishError(f"s3: request for s3://{self.bucket}/{key} failed: {type(exc).__name__}: {exc}")
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
