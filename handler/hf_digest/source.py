@@ -1,0 +1,341 @@
+"""Hugging Face Daily Papers: the JSON API, paged, with bounded retries and the day's page as a fallback.
+
+Only the API is read normally (Hugging Face asked digest projects to use it); the page is a last resort
+when the API cannot serve the day, and is trusted only when it shows the day that was asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import requests
+from selectolax.lexbor import LexborHTMLParser
+
+from hf_digest import USER_AGENT
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 100  # the API's maximum `limit`; a shorter page is the last one
+MAX_PAGES = 50  # 5,000 papers: far beyond any day or month, stops a server that ignores `p`
+MAX_RETRIES = 3  # per request, for 5xx, timeouts, dropped connections and unreadable JSON
+MAX_RATE_LIMIT_WAITS = 3  # per request, for 429
+BACKOFF_BASE_S = 0.5
+BACKOFF_CAP_S = 8.0
+TIMEOUT_S = (5.0, 20.0)  # (connect, read)
+
+# Hugging Face's 429 carries `RateLimit: "api";r=0;t=37` (seconds until the window resets), not Retry-After.
+_RATELIMIT_RESET = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+(?:\.\d+)?)")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DayListing:
+    """The raw items Hugging Face lists for one day, and how they were obtained."""
+
+    day: date
+    items: tuple[dict[str, Any], ...]
+    via: str  # "api" or "html"
+    requests: int  # HTTP requests made, retries and fallback included
+
+
+class _Unserved(UpstreamError):
+    """The API or the page could not serve the list; the message completes "the API ..." / "the page ..."."""
+
+
+class _Tally:
+    """Counts HTTP requests across pages, retries and the fallback."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+
+class HuggingFaceSource:
+    """Reads a day's Daily Papers list, one request per 100 papers."""
+
+    name = "huggingface"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+        timeout: tuple[float, float] = TIMEOUT_S,
+    ) -> None:
+        self._base = settings.hf_base_url.rstrip("/")
+        self._session = session or requests.Session()
+        self._sleep = sleep
+        self._jitter = jitter
+        self._timeout = timeout
+        self._has_token = settings.hf_token is not None
+        self._headers = {"User-Agent": USER_AGENT}
+        if settings.hf_token is not None:
+            self._headers["Authorization"] = f"Bearer {settings.hf_token.reveal()}"
+
+    def fetch_day(self, day: date, deadline: Deadline) -> DayListing:
+        """The day's items from the API, else from the day's page; raises an UpstreamError subclass."""
+        tally = _Tally()
+        try:
+            items = self._fetch_pages({"date": day.isoformat()}, deadline, tally)
+            return DayListing(day, tuple(items), "api", tally.requests)
+        except _Unserved as api_failure:
+            logger.warning(
+                "Hugging Face API failed; reading the day's page instead",
+                extra={"date": day.isoformat(), "problem": str(api_failure)},
+            )
+            try:
+                items = self._fetch_html(day, deadline, tally)
+            except _Unserved as page_failure:
+                raise UpstreamError(
+                    f"Hugging Face could not serve {day}: the API {api_failure}; "
+                    f"the page /papers/date/{day} {page_failure}"
+                ) from page_failure
+            return DayListing(day, tuple(items), "html", tally.requests)
+
+    def fetch_period(self, query: dict[str, str], deadline: Deadline) -> list[dict[str, Any]]:
+        """All items for a query such as {"week": "2025-W40"} or {"month": "2025-09"}, paged."""
+        try:
+            return self._fetch_pages(query, deadline, _Tally())
+        except _Unserved as exc:
+            raise UpstreamError(f"Hugging Face could not serve {_describe(query)}: the API {exc}") from exc
+
+    def _fetch_pages(
+        self, query: Mapping[str, str], deadline: Deadline, tally: _Tally
+    ) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for page in range(MAX_PAGES):
+            params = {**query, "limit": str(PAGE_SIZE), "p": str(page)}
+            batch = self._get(
+                "/api/daily_papers",
+                params,
+                deadline,
+                tally,
+                subject=query.get("date") or _describe(query),
+                accept="application/json",
+                parse=_items_from_json,
+                refuse=self._api_refusal(query),
+            )
+            fresh = 0
+            for item in batch:
+                # Upvotes change between page requests, so a paper can slide across a page boundary.
+                key = _paper_id(item)
+                if key is not None and key in seen:
+                    continue
+                if key is not None:
+                    seen.add(key)
+                items.append(item)
+                fresh += 1
+            if len(batch) < PAGE_SIZE:
+                return items
+            if fresh == 0:
+                raise _Unserved(f"repeated page {page - 1} as page {page} (it ignores paging)")
+        raise _Unserved(f"kept answering full pages past {MAX_PAGES * PAGE_SIZE} papers")
+
+    def _fetch_html(self, day: date, deadline: Deadline, tally: _Tally) -> list[dict[str, Any]]:
+        def refuse(status: int) -> UpstreamError:
+            return _Unserved(f"answered HTTP {status}")
+
+        return self._get(
+            f"/papers/date/{day.isoformat()}",
+            {},
+            deadline,
+            tally,
+            subject=day.isoformat(),
+            accept="text/html",
+            parse=lambda response: _items_from_page(response, day),
+            refuse=refuse,
+        )
+
+    def _api_refusal(self, query: Mapping[str, str]) -> Callable[[int], UpstreamError]:
+        def refuse(status: int) -> UpstreamError:
+            if status == 400:
+                if "date" in query:
+                    return DayNotAvailable(
+                        f"Hugging Face has no list for {query['date']}: the date is invalid or the day is "
+                        "not open yet (HTTP 400)"
+                    )
+                return DayNotAvailable(
+                    f"Hugging Face has no list for {_describe(query)}: the value is invalid or not open yet "
+                    "(HTTP 400)"
+                )
+            if status == 401:
+                if self._has_token:
+                    return UpstreamError("Hugging Face rejected HF_TOKEN (HTTP 401): renew it or unset it")
+                return UpstreamError("Hugging Face asked for authentication (HTTP 401): set HF_TOKEN")
+            if status == 403:
+                return UpstreamError("Hugging Face refused access to /api/daily_papers (HTTP 403)")
+            if status == 404:
+                # The endpoint itself is gone or moved: the day's page may still serve it.
+                return _Unserved("answered HTTP 404 (no /api/daily_papers at this address)")
+            return UpstreamError(f"Hugging Face answered HTTP {status} to /api/daily_papers")
+
+        return refuse
+
+    def _get(
+        self,
+        path: str,
+        params: Mapping[str, str],
+        deadline: Deadline,
+        tally: _Tally,
+        *,
+        subject: str,
+        accept: str,
+        parse: Callable[[requests.Response], T],
+        refuse: Callable[[int], UpstreamError],
+    ) -> T:
+        """One GET with bounded retries; parse() reads a 200 and raises _BadBody to ask for a retry."""
+        headers = {**self._headers, "Accept": accept}
+        retries = rate_waits = 0
+        while True:
+            status: int | None = None
+            tally.requests += 1
+            try:
+                response = self._session.get(
+                    self._base + path, params=dict(params), headers=headers, timeout=self._timeouts(deadline)
+                )
+            except requests.Timeout:  # before ConnectionError: ConnectTimeout is both
+                problem = "gave no answer within the timeout"
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                problem = f"dropped or refused the connection ({type(exc).__name__})"
+            else:
+                status = response.status_code
+                if status == 200:
+                    try:
+                        return parse(response)
+                    except _BadBody as exc:
+                        problem = str(exc)
+                elif status == 429:
+                    wait = _rate_limit_wait(response)
+                    if wait is None:
+                        wait = self._backoff(rate_waits)
+                    if rate_waits >= MAX_RATE_LIMIT_WAITS or not deadline.allows(wait):
+                        raise _rate_limited(path, subject, wait, rate_waits)
+                    rate_waits += 1
+                    self._wait(wait, subject, rate_waits, status)
+                    continue
+                elif status >= 500:
+                    problem = f"answered HTTP {status}"
+                else:
+                    raise refuse(status)
+            if retries >= MAX_RETRIES:
+                raise _Unserved(f"{problem} ({retries + 1} attempts)")
+            wait = self._backoff(retries)
+            if not deadline.allows(wait):
+                raise DeadlineExceeded(
+                    f"Hugging Face {path} for {subject} {problem}; too little time is left to retry "
+                    f"({deadline.remaining():.1f} s left, the next try waits {wait:.1f} s)"
+                )
+            retries += 1
+            self._wait(wait, subject, retries, status)
+
+    def _backoff(self, retries: int) -> float:
+        """Exponential backoff with full jitter: anywhere from 0 to base * 2^retries, capped."""
+        return self._jitter() * min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0**retries)
+
+    def _wait(self, wait: float, subject: str, attempt: int, status: int | None) -> None:
+        logger.warning(
+            "Hugging Face request failed; retrying",
+            extra={"date": subject, "attempt": attempt, "status": status, "wait_s": round(wait, 3)},
+        )
+        self._sleep(wait)
+
+    def _timeouts(self, deadline: Deadline) -> tuple[float, float]:
+        connect, read = self._timeout
+        return min(connect, deadline.timeout(connect)), min(read, deadline.timeout(read))
+
+
+class _BadBody(Exception):
+    """A 200 whose body could not be read (likely cut short): worth another try."""
+
+
+def _items_from_json(response: requests.Response) -> list[dict[str, Any]]:
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise _BadBody(f"answered a body that is not JSON ({len(response.content)} bytes)") from exc
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise _Unserved(f"answered JSON that is not a list of papers ({type(data).__name__})")
+    return data
+
+
+def _items_from_page(response: requests.Response, day: date) -> list[dict[str, Any]]:
+    """The items embedded in the page's DailyPapers props, only if the page shows `day` itself."""
+    html = response.content.decode("utf-8", errors="replace")
+    node = LexborHTMLParser(html).css_first('div[data-target="DailyPapers"]')
+    if node is None:
+        raise _Unserved('has no div[data-target="DailyPapers"]')
+    raw = node.attributes.get("data-props")
+    if not raw:
+        raise _Unserved("has a DailyPapers div without data-props")
+    try:
+        props = json.loads(raw)  # the parser has already unescaped the HTML entities
+    except ValueError as exc:
+        raise _Unserved(f"holds data-props that are not JSON ({exc})") from exc
+    if not isinstance(props, dict):
+        raise _Unserved("holds data-props that are not a JSON object")
+    # A day with no list shows another day's papers: trust the page only for the day asked for.
+    shown = props.get("dateString")
+    if not isinstance(shown, str) or shown[:10] != day.isoformat():
+        raise _Unserved(f"shows the list of {shown!r}, not of {day}")
+    papers = props.get("dailyPapers")
+    if not isinstance(papers, list) or not all(isinstance(item, dict) for item in papers):
+        raise _Unserved("holds no list of papers in dailyPapers")
+    return papers
+
+
+def _rate_limit_wait(response: requests.Response) -> float | None:
+    """Seconds until the rate-limit window resets: `RateLimit: ...;t=S`, else `Retry-After`."""
+    match = _RATELIMIT_RESET.search(response.headers.get("RateLimit", ""))
+    if match:
+        return float(match[1])
+    retry_after = response.headers.get("Retry-After", "").strip()
+    if retry_after.isdigit():
+        return float(retry_after)
+    if retry_after:
+        try:
+            when = parsedate_to_datetime(retry_after)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, float((when - datetime.now(UTC)).total_seconds()))
+    return None
+
+
+def _rate_limited(path: str, subject: str, wait: float, waits_done: int) -> RateLimited:
+    retry_at = datetime.now(UTC) + timedelta(seconds=wait)
+    why = (
+        f"still rate-limited after {waits_done} waits"
+        if waits_done >= MAX_RATE_LIMIT_WAITS
+        else f"the limit resets in {wait:.0f} s, longer than this run can wait"
+    )
+    return RateLimited(
+        f"Hugging Face rate limit (HTTP 429) on {path} for {subject}: {why}; retry after "
+        f"{retry_at:%Y-%m-%d %H:%M:%S} UTC (set HF_TOKEN for a larger quota)",
+        retry_after=wait,
+    )
+
+
+def _paper_id(item: Mapping[str, Any]) -> str | None:
+    paper = item.get("paper")
+    key = paper.get("id") if isinstance(paper, dict) else None
+    return key if isinstance(key, str) else None
+
+
+def _describe(query: Mapping[str, str]) -> str:
+    return "&".join(f"{key}={value}" for key, value in query.items())
