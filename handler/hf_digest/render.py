@@ -1,0 +1,155 @@
+"""Rendering: a day's ranked papers as a Jekyll post (and optionally a JSON data file), same input same bytes.
+
+Front matter is written by PyYAML; the body by a Jinja2 template whose Hugging Face text all goes through
+the named filters of `hf_digest.markdown`. A user's DIGEST_TEMPLATE_DIR is searched before ours.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from hf_digest import paths
+from hf_digest.config import Settings
+from hf_digest.errors import ConfigError
+from hf_digest.markdown import is_http_url, md_text, md_url, plain_math
+from hf_digest.model import Bundle, DayDigest, OutputFile
+
+POST_CONTENT_TYPE = "text/markdown; charset=utf-8"
+DATA_CONTENT_TYPE = "application/json"
+TEMPLATE_NAME = "{lang}/daily.md.j2"
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+DEFAULT_CATEGORIES = {"ko": ("Daily Papers", "일간"), "en": ("Daily Papers", "Daily")}
+# YAML 1.1 line breaks: a value holding one is written double-quoted with escapes, so it stays on one line.
+_LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+
+
+def post_title(day: date) -> str:
+    return f"Hugging Face Daily Papers - {day.isoformat()}"
+
+
+def post_date(day: date, settings: Settings) -> str:
+    """settings.post_time on day in settings.zone, as Jekyll reads it: `2026-02-10 09:15:00 +0900`."""
+    moment = datetime.combine(day, settings.post_time, tzinfo=settings.zone)
+    return moment.strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def front_matter_values(day: date, settings: Settings, lang: str) -> dict[str, Any]:
+    """The post's front matter as plain values, keys in the order they are written."""
+    categories = settings.categories
+    if categories is None:
+        categories = DEFAULT_CATEGORIES.get(lang, DEFAULT_CATEGORIES["en"])
+    values: dict[str, Any] = {
+        "title": post_title(day),
+        "date": post_date(day, settings),
+        "categories": list(categories),
+        "tags": list(settings.tags),
+    }
+    if settings.author is not None:
+        values["author"] = settings.author
+    return values
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """SafeDumper that keeps every value on one line, so no text can end the front matter early."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if _LINE_BREAKS.intersection(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _represent_str)
+
+
+def front_matter(values: dict[str, Any]) -> str:
+    """values as YAML, lists in flow style like `[Daily Papers, 일간]`; ends with a newline."""
+    return yaml.dump(
+        values,
+        Dumper=_FrontMatterDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=1_000_000,
+    )
+
+
+def _finalize(value: object) -> object:
+    return "" if value is None else value  # a missing value never prints as "None"
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(template_dir: Path | None) -> jinja2.Environment:
+    searched = [jinja2.FileSystemLoader(template_dir)] if template_dir is not None else []
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([*searched, jinja2.FileSystemLoader(PACKAGE_TEMPLATES)]),
+        autoescape=False,  # noqa: S701 - the output is Markdown; the filters below escape for it
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+    )
+    env.filters.update(md_text=md_text, md_url=md_url, plain_math=plain_math)
+    env.tests["http_url"] = is_http_url
+    return env
+
+
+@functools.lru_cache(maxsize=16)
+def _template(template_dir: Path | None, lang: str) -> jinja2.Template:
+    name = TEMPLATE_NAME.format(lang=lang)
+    try:
+        return _environment(template_dir).get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        where = f"{template_dir} or the built-in templates" if template_dir else "the built-in templates"
+        raise ConfigError(f"DIGEST_LANG: no template {name} in {where}") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"DIGEST_TEMPLATE_DIR: {name} line {exc.lineno}: {exc.message}") from exc
+
+
+def render_post(digest: DayDigest, settings: Settings, lang: str | None = None) -> OutputFile:
+    """The day's Jekyll post at settings.path_template."""
+    lang = lang or settings.lang
+    template = _template(settings.template_dir, lang)
+    context = {
+        "front_matter": front_matter(front_matter_values(digest.day, settings, lang)),
+        "title": post_title(digest.day),
+        "day": digest.day.isoformat(),
+        "papers": digest.papers,
+        "total": digest.total,
+        "shown": len(digest.papers),
+    }
+    try:
+        text = template.render(context)
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"DIGEST_TEMPLATE_DIR: {template.name}: {exc}") from exc
+    path = paths.resolve(settings.path_template, digest.day, variable="DIGEST_PATH_TEMPLATE")
+    return OutputFile(path=path, content=text.encode("utf-8"), content_type=POST_CONTENT_TYPE)
+
+
+def render_data(digest: DayDigest, settings: Settings) -> OutputFile | None:
+    """The day's papers as JSON at settings.data_path_template, or None when that is not set."""
+    if not settings.data_path_template:
+        return None
+    payload = {
+        "date": digest.day.isoformat(),
+        "total": digest.total,
+        "shown": len(digest.papers),
+        "papers": [paper.to_json() for paper in digest.papers],
+    }
+    text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    path = paths.resolve(settings.data_path_template, digest.day, variable="DIGEST_DATA_PATH_TEMPLATE")
+    return OutputFile(path=path, content=text.encode("utf-8"), content_type=DATA_CONTENT_TYPE)
+
+
+def render_bundle(digest: DayDigest, settings: Settings, lang: str | None = None) -> Bundle:
+    """Everything a run writes for the day: the post first, then the data file if configured."""
+    post = render_post(digest, settings, lang)
+    data = render_data(digest, settings)
+    return Bundle(day=digest.day, files=(post,) if data is None else (post, data))

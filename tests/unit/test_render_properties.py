@@ -1,0 +1,55 @@
+"""Whatever text Hugging Face or a user's settings hold, the post renders, its front matter reads back
+exactly, and its body holds no live Liquid or HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hf_digest.config import Settings
+from hf_digest.model import DayDigest, Organization, Paper
+from hf_digest.render import front_matter_values, render_post
+from tests.unit.test_render import split_post
+
+# Pieces that mean something to Liquid, YAML, HTML or kramdown, mixed into arbitrary text.
+SPECIALS = [
+    "{{", "}}", "{%", "%}", "{% endraw %}", ": ", "- ", "#", "'", '"', "[", "]", "|", "*", "_", "`", "$$",
+    "$", "\\", "<", ">", "&", "1. ", "---", "\n", "\u200f", "🤗", "한국어", "this https URL", "https://x.io/a_(b)",
+]  # fmt: skip
+text = st.lists(st.text(max_size=8) | st.sampled_from(SPECIALS), max_size=10).map("".join)
+urls = st.none() | st.builds(lambda tail: "https://example.org/" + tail, text)
+
+papers = st.builds(
+    Paper,
+    arxiv_id=st.from_regex(r"\A26\d\d\.\d{5}\Z"),
+    title=text.filter(lambda t: t.strip() != ""),
+    abstract=text,
+    upvotes=st.integers(min_value=0, max_value=10_000),
+    authors=st.lists(text, max_size=3).map(tuple),
+    organization=st.none() | st.builds(Organization, name=st.from_regex(r"\A[a-z]{1,8}\Z"), fullname=text),
+    github_repo=urls,
+    github_stars=st.none() | st.integers(min_value=0, max_value=10**6),
+    project_page=urls,
+    ai_summary=st.none() | text,
+)
+user_settings = st.builds(
+    Settings,
+    lang=st.sampled_from(["ko", "en"]),
+    author=st.none() | text,
+    categories=st.none() | st.lists(text, max_size=3).map(tuple),
+    tags=st.lists(text, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(papers, max_size=12, unique_by=lambda p: p.arxiv_id), user_settings)
+def test_any_text_renders_safely(papers: list[Paper], config: Settings) -> None:
+    day = date(2026, 2, 10)
+    digest = DayDigest(day=day, papers=tuple(papers), total=len(papers))
+    values, body = split_post(render_post(digest, config).content.decode("utf-8"))
+    assert values == front_matter_values(day, config, config.lang)
+    assert "{{" not in body and "{%" not in body
+    assert "<" not in body
+    assert body.count("\n") == len(body.splitlines())  # no stray carriage returns or form feeds
