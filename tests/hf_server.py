@@ -52,7 +52,9 @@ class HFServer:
         *,
         open_until: date | None = None,
         hang_s: float = 2.0,
+        port: int = 0,
     ) -> None:
+        self.port = port
         self.days: dict[str, list[dict[str, Any]]] = {d: list(items) for d, items in (days or {}).items()}
         self.open_until = open_until or datetime.now(UTC).date()
         self.hang_s = hang_s
@@ -87,7 +89,7 @@ class HFServer:
 
     def start(self) -> HFServer:
         handler = type("Handler", (_Handler,), {"hf": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), name="hf-server", daemon=True
@@ -304,3 +306,27 @@ def load_sample_days(samples_dir: Path) -> dict[str, list[dict[str, Any]]]:
             if all(other["paper"]["id"] != item["paper"]["id"] for other in listed):
                 listed.append(item)
     return days
+
+
+def main() -> None:
+    """Serve the shared samples until interrupted: a Hugging Face to try the digest against, offline."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument(
+        "--samples", type=Path, default=Path(__file__).resolve().parents[2] / "shared/hf-samples"
+    )
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    server = HFServer(load_sample_days(args.samples), port=args.port).start()
+    print(f"serving {args.samples} at {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

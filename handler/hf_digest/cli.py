@@ -54,6 +54,7 @@ def _summary(result: RunResult) -> str:
         lines.append(f"  {outcome.destination}: {outcome.status} {where}".rstrip())
         if outcome.error:
             lines.append(f"    error: {outcome.error}")
+    lines.extend(f"  warning: {warning}" for warning in result.warnings)
     return "\n".join(lines)
 
 
@@ -124,8 +125,9 @@ def _invoke(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Without --verbose the CLI speaks only through its summary and a one-line error.
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
+        level=logging.INFO if args.verbose else logging.CRITICAL,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
