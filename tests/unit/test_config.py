@@ -15,10 +15,18 @@ from hf_digest.errors import ConfigError
 def test_defaults_are_what_a_new_user_gets() -> None:
     settings = from_env({})
     assert settings.hf_base_url == "https://huggingface.co"
-    assert (settings.lang, settings.top_n, settings.timezone, settings.post_time) == ("ko", 10, "Asia/Seoul", time(9, 15))
+    assert (settings.lang, settings.top_n, settings.timezone, settings.post_time) == (
+        "ko",
+        10,
+        "Asia/Seoul",
+        time(9, 15),
+    )
     assert settings.destinations == ("local",)
     assert settings.output_dir == Path("out")
-    assert paths.resolve(settings.path_template, date(2026, 2, 10), variable="x") == "_posts/2026-02-10-hf-daily-papers.md"
+    assert (
+        paths.resolve(settings.path_template, date(2026, 2, 10), variable="x")
+        == "_posts/2026-02-10-hf-daily-papers.md"
+    )
 
 
 def test_environment_overrides_defaults() -> None:

@@ -77,7 +77,14 @@ def test_hidden_authors_are_not_counted() -> None:
 
 def test_null_and_wrong_typed_optional_fields_become_absent() -> None:
     paper = paper_from_item(
-        _item(githubRepo=None, githubStars="12", projectPage="", ai_summary=None, organization=None, ai_keywords=None)
+        _item(
+            githubRepo=None,
+            githubStars="12",
+            projectPage="",
+            ai_summary=None,
+            organization=None,
+            ai_keywords=None,
+        )
     )
     assert paper.github_repo is None and paper.github_stars is None and paper.project_page is None
     assert paper.ai_summary is None and paper.organization is None and paper.ai_keywords == ()
@@ -86,7 +93,13 @@ def test_null_and_wrong_typed_optional_fields_become_absent() -> None:
 
 
 def test_items_without_title_or_upvotes_are_left_out_with_a_warning() -> None:
-    items = [_item(title=None), _item(id="2602.00002", upvotes=None), _item(id="2602.00003"), "junk", {"x": 1}]
+    items = [
+        _item(title=None),
+        _item(id="2602.00002", upvotes=None),
+        _item(id="2602.00003"),
+        "junk",
+        {"x": 1},
+    ]
     papers, warnings = papers_from_items(items)
     assert [p.arxiv_id for p in papers] == ["2602.00003"]
     assert len(warnings) == 4

@@ -79,7 +79,12 @@ def test_scheduler_event_targets_the_day_closed_at_its_own_time() -> None:
 
 
 def test_rule_event_with_an_object_detail_is_understood() -> None:
-    event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}, "time": "2026-02-11T02:29:00Z"}
+    event = {
+        "source": "aws.events",
+        "detail-type": "Scheduled Event",
+        "detail": {},
+        "time": "2026-02-11T02:29:00Z",
+    }
     assert from_event(event, SETTINGS, NOW).day == date(2026, 2, 9)
 
 
