@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import logging
@@ -118,7 +119,14 @@ def _invoke(args: argparse.Namespace) -> int:
         event: Any = json.loads(args.event.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise BadInput("event", f"cannot read {args.event}: {exc}") from None
-    result = load_app().lambda_handler(event, LocalContext(args.timeout))
+    app = load_app()
+    # Lambda's log lines and metrics go to stderr here, so stdout holds only the result (pipe it to jq).
+    from hf_digest.observability import logger as lambda_logger
+
+    if isinstance(lambda_logger.registered_handler, logging.StreamHandler):
+        lambda_logger.registered_handler.setStream(sys.stderr)
+    with contextlib.redirect_stdout(sys.stderr):
+        result = app.lambda_handler(event, LocalContext(args.timeout))
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0 if result.get("status") in OK_STATUSES else 1
 
