@@ -1,0 +1,70 @@
+"""The GitHub token: from GITHUB_TOKEN, or from AWS Secrets Manager when GITHUB_TOKEN_SECRET names a secret.
+
+Powertools (and so boto3) is imported only when a secret is read, so a local run never pays for it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from hf_digest.config import Secret, Settings
+from hf_digest.errors import ConfigError
+
+# Powertools keeps a secret for this long, so a warm Lambda does not ask Secrets Manager on every run.
+SECRET_MAX_AGE_S = 300
+
+
+def github_token(settings: Settings) -> Secret:
+    """The token to write with; ConfigError names the variable or the secret (never a value) when missing."""
+    if settings.github_token_secret:
+        return _from_secrets_manager(settings.github_token_secret)
+    if settings.github_token is not None and settings.github_token.reveal():
+        return settings.github_token
+    raise ConfigError(
+        "GITHUB_TOKEN: not set; give a fine-grained token with 'Contents: Read and write' on the repository "
+        "(or GITHUB_TOKEN_SECRET naming a Secrets Manager secret that holds it)"
+    )
+
+
+def _from_secrets_manager(name: str) -> Secret:
+    from aws_lambda_powertools.utilities.parameters import get_secret
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+    try:
+        value = get_secret(name, max_age=SECRET_MAX_AGE_S)
+    except GetParameterError as exc:
+        # The message is botocore's (error code and operation), never the secret's value.
+        raise ConfigError(f"GITHUB_TOKEN_SECRET: cannot read secret {name!r}: {_reason(exc)}") from None
+    return Secret(_token_in(value, name))
+
+
+def _reason(exc: Exception) -> str:
+    cause = exc.__cause__ or exc.__context__
+    text = str(cause or exc) or type(cause or exc).__name__
+    return text.splitlines()[0][:300]
+
+
+def _token_in(value: object, name: str) -> str:
+    """The token from a plain-string secret or a JSON one like {"token": "..."}."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} is binary, not a token") from None
+    text = value.strip() if isinstance(value, str) else ""
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise ConfigError(
+                f"GITHUB_TOKEN_SECRET: secret {name!r} starts with '{{' but is not JSON"
+            ) from None
+        token = data.get("token") if isinstance(data, dict) else None
+        text = token.strip() if isinstance(token, str) else ""
+        if not text:
+            raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} is JSON without a 'token' string")
+    if not text:
+        raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} is empty")
+    if any(ch.isspace() for ch in text):
+        raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} holds more than one word; expected a token")
+    return text

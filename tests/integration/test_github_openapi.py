@@ -1,0 +1,154 @@
+"""The publisher's requests and the local server's answers, held to GitHub's official OpenAPI description.
+
+The description comes from npm (`@octokit/openapi`, see tests/openapi_check.py INSTALL); without it the
+tests skip and say how to fetch it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hf_digest.config import Secret, Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import PublishError
+from hf_digest.model import Bundle, OutputFile
+from hf_digest.publish.github import GitHubPublisher
+from tests.github_server import Exchange, GitHubServer
+from tests.openapi_check import INSTALL, SPEC_ENV, OpenApi, spec_path
+
+TOKEN = "github_pat_openapi_check_token_42"
+USED = {
+    "repos/get",
+    "git/get-ref",
+    "git/get-tree",
+    "git/create-blob",
+    "git/create-tree",
+    "git/create-commit",
+    "git/update-ref",
+}
+
+
+def _load(flavour: str) -> OpenApi:
+    path = spec_path(flavour)
+    if path is None:
+        pytest.skip(f"GitHub's OpenAPI description ({flavour}) is absent: run `{INSTALL}` or set {SPEC_ENV}")
+    return OpenApi(path)
+
+
+@pytest.fixture(scope="module")
+def dotcom() -> OpenApi:
+    return _load("api.github.com")
+
+
+@pytest.fixture(scope="module")
+def ghes() -> OpenApi:
+    return _load("ghes")
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[Callable[..., GitHubServer]]:
+    servers: list[GitHubServer] = []
+
+    def make(**options: Any) -> GitHubServer:
+        root = tmp_path / f"s{len(servers)}"
+        root.mkdir()
+        server = GitHubServer(root, token=TOKEN, **options).start()
+        servers.append(server)
+        server.commit_files(options.get("default_branch", "main"), {"_config.yml": b"title: blog\n"}, "Init")
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+def files(upvotes: int) -> Bundle:
+    post = OutputFile("_posts/2026-02-10-hf.md", f"upvotes {upvotes}\n".encode(), "text/markdown")
+    data = OutputFile("_data/hf/2026-02-10.json", b'{"upvotes": %d}' % upvotes, "application/json")
+    return Bundle(date(2026, 2, 10), files=(post, data))
+
+
+def every_path(server: GitHubServer) -> None:
+    """Each request the publisher can send, and each answer the server can give it."""
+    settings = Settings(
+        github_repository=server.full_name, github_api_url=server.api_url, github_token=Secret(TOKEN)
+    )
+
+    def run(upvotes: int, **changes: Any) -> None:
+        publisher = GitHubPublisher.from_settings(replace(settings, **changes))
+        publisher.api.backoff_s = 0.01
+        publisher.publish(files(upvotes), Deadline.after(60))
+
+    run(1)  # default branch discovery, then a first commit
+    run(1)  # unchanged
+    server.before_ref_update(lambda: server.commit_files("main", {"about.md": b"x"}, "Other"))
+    run(2, github_branch="main")  # 422 not a fast forward, then an update
+    for changes in ({"github_token": Secret("github_pat_wrong")}, {"github_repository": "octo/missing"}):
+        with pytest.raises(PublishError):
+            run(3, **changes)
+
+
+def test_client_and_server_follow_githubs_description(
+    dotcom: OpenApi, make_server: Callable[..., GitHubServer]
+) -> None:
+    server = make_server(readonly_token="github_pat_read_only")
+    every_path(server)
+    with pytest.raises(PublishError):  # 403 on a write
+        GitHubPublisher.from_settings(
+            Settings(
+                github_repository=server.full_name,
+                github_api_url=server.api_url,
+                github_token=Secret("github_pat_read_only"),
+                github_branch="main",
+            )
+        ).publish(files(4), Deadline.after(60))
+    assert {ex.status for ex in server.requests} >= {200, 201, 401, 403, 404, 422}
+    assert dotcom.check(server.requests) == []
+    operations = {
+        op[1].get("operationId") for ex in server.requests if (op := dotcom.operation(ex.method, ex.path))
+    }
+    assert operations == USED
+
+
+def test_a_truncated_tree_walk_follows_the_description(
+    dotcom: OpenApi, make_server: Callable[..., GitHubServer]
+) -> None:
+    server = make_server(tree_limit=1)
+    every_path(server)
+    assert any(ex.path.startswith("/repos/octo/blog/git/trees/") and not ex.query for ex in server.requests)
+    assert dotcom.check(server.requests) == []
+
+
+def test_github_enterprise_server_follows_its_description(
+    ghes: OpenApi, make_server: Callable[..., GitHubServer]
+) -> None:
+    server = make_server(prefix="/api/v3")
+    every_path(server)
+    assert ghes.check(server.requests) == []
+
+
+def test_the_check_catches_drift(dotcom: OpenApi) -> None:
+    tree = {"sha": "a" * 40, "url": "http://x", "tree": []}
+    ref = {"sha": "b" * 40, "force": False}
+    drifted = [
+        Exchange("PATCH", "/repos/o/r/git/refs/heads/main", {}, {}, {"force": False}, 200, None),
+        Exchange("GET", "/repos/o/r/git/trees/main", {"recursive": ["1"]}, {}, None, 200, tree),
+        Exchange(
+            "GET", "/repos/o/r/git/trees/main", {"recurse": ["1"]}, {}, None, 200, {**tree, "truncated": 0}
+        ),
+        Exchange("POST", "/repos/o/r/git/blob", {}, {}, {"content": ""}, 201, {}),
+        Exchange("PATCH", "/repos/o/r/git/refs/heads/main", {}, {}, ref, 422, {"message": "x"}),
+    ]
+    problems = dotcom.check(drifted)
+    assert any("request (root): 'sha' is a required property" in p for p in problems)
+    assert any("answer 200 (root): 'truncated' is a required property" in p for p in problems)
+    assert any("undeclared query parameter 'recurse'" in p for p in problems)
+    assert any("truncated: 0 is not of type 'boolean'" in p for p in problems)
+    assert any("POST /repos/o/r/git/blob: no such operation" in p for p in problems)
+    assert any("answer 422 (root): 'documentation_url' is a required property" in p for p in problems)
