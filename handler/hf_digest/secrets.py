@@ -6,12 +6,15 @@ Powertools (and so boto3) is imported only when a secret is read, so a local run
 from __future__ import annotations
 
 import json
+import logging
 
 from hf_digest.config import Secret, Settings
 from hf_digest.errors import ConfigError
 
 # Powertools keeps a secret for this long, so a warm Lambda does not ask Secrets Manager on every run.
 SECRET_MAX_AGE_S = 300
+# At DEBUG, botocore logs whole response bodies, the secret's value among them.
+_BODY_LOGGERS = ("botocore", "boto3", "urllib3")
 
 
 def github_token(settings: Settings) -> Secret:
@@ -30,6 +33,9 @@ def _from_secrets_manager(name: str) -> Secret:
     from aws_lambda_powertools.utilities.parameters import get_secret
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
+    for logger_name in _BODY_LOGGERS:
+        body_logger = logging.getLogger(logger_name)
+        body_logger.setLevel(max(body_logger.getEffectiveLevel(), logging.INFO))
     try:
         value = get_secret(name, max_age=SECRET_MAX_AGE_S)
     except GetParameterError as exc:

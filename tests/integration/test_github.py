@@ -54,9 +54,9 @@ def bundle(upvotes: int = 42, *, data: bool = False) -> Bundle:
 @pytest.fixture(autouse=True)
 def _no_token_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Every log record of every test, with its extra keys, is scanned for any token."""
-    # botocore's own DEBUG lines print Secrets Manager answers whole; the digest keeps botocore at INFO+.
-    caplog.set_level(logging.INFO)
-    caplog.set_level(logging.DEBUG, logger="hf_digest")
+    # Everything at DEBUG: botocore's DEBUG lines print Secrets Manager answers whole, so reading a
+    # secret must keep botocore at INFO or above by itself.
+    caplog.set_level(logging.DEBUG)
     yield
     for record in [*caplog.get_records("setup"), *caplog.get_records("call")]:
         assert_clean(record.getMessage(), repr(record.__dict__))
@@ -355,6 +355,19 @@ def test_settings_mistakes_name_the_variable(
     assert server.requests == []
 
 
+def store_secret(endpoint: str, name: str, value: str) -> None:
+    """Put value into moto's Secrets Manager without botocore's DEBUG lines echoing it into the scan."""
+    import boto3
+
+    botocore_logger = logging.getLogger("botocore")
+    botocore_logger.setLevel(logging.WARNING)
+    try:
+        client = boto3.client("secretsmanager", endpoint_url=endpoint, region_name="us-east-1")
+        client.create_secret(Name=name, SecretString=value)
+    finally:
+        botocore_logger.setLevel(logging.NOTSET)  # the code under test must quiet it by itself
+
+
 @pytest.mark.parametrize(
     ("stored", "token"),
     [(SECRET_TOKENS[0], SECRET_TOKENS[0]), (json.dumps({"token": SECRET_TOKENS[1]}), SECRET_TOKENS[1])],
@@ -362,11 +375,9 @@ def test_settings_mistakes_name_the_variable(
 def test_token_from_secrets_manager(
     moto_endpoint: str, server: GitHubServer, stored: str, token: str
 ) -> None:
-    import boto3
 
     name = f"hf-digest/github-{token[-3:]}"
-    client = boto3.client("secretsmanager", endpoint_url=moto_endpoint, region_name="us-east-1")
-    client.create_secret(Name=name, SecretString=stored)
+    store_secret(moto_endpoint, name, stored)
     server.token = token
     outcome = publish(server, bundle(), github_token=None, github_token_secret=name)
     assert outcome.status == CREATED
@@ -380,12 +391,10 @@ def test_token_from_secrets_manager(
 def test_a_missing_or_malformed_secret_fails_before_any_request(
     moto_endpoint: str, server: GitHubServer, stored: str | None, expected: str
 ) -> None:
-    import boto3
 
     name = "hf-digest/nowhere" if stored is None else "hf-digest/malformed"
     if stored is not None:
-        client = boto3.client("secretsmanager", endpoint_url=moto_endpoint, region_name="us-east-1")
-        client.create_secret(Name=name, SecretString=stored)
+        store_secret(moto_endpoint, name, stored)
     with pytest.raises(ConfigError) as info:
         GitHubPublisher.from_settings(settings_for(server, github_token_secret=name))
     message = str(info.value)
