@@ -7,7 +7,10 @@ BASE_PYTHON ?= $(shell p=$$(pyenv prefix 3.13.0 2>/dev/null) && [ -x "$$p/bin/py
 DATE ?=
 ARGS ?=
 
-.PHONY: digest test lint typecheck unit bench clean
+.PHONY: digest test lint typecheck unit bench golden clean
+
+# GitHub's official OpenAPI description, to check the local GitHub server and our requests against it.
+OPENAPI_SPEC := .cache/octokit-openapi/node_modules/@octokit/openapi/generated/api.github.com.json
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
@@ -28,8 +31,14 @@ typecheck: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(VENV)/bin/pytest -q tests/unit
 
-test: lint typecheck
+$(OPENAPI_SPEC):
+	npm install --prefix .cache/octokit-openapi --no-save --no-audit --no-fund @octokit/openapi@23.0.2
+
+test: lint typecheck $(OPENAPI_SPEC)
 	$(VENV)/bin/pytest -q $(ARGS)
+
+golden: $(VENV)/.installed
+	UPDATE_GOLDEN=1 $(VENV)/bin/pytest -q tests/unit/test_golden.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out .aws-sam
