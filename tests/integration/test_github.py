@@ -12,7 +12,6 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from hf_digest.model import Bundle, OutputFile
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Outcome
 from hf_digest.publish.github import GitHubPublisher, blob_sha, web_root
 from tests.github_server import GitHubServer, fault
+from tests.integration.conftest import MakeGitHubServer
 
 TOKEN = "github_pat_local_test_token_0123456789"
 READ_ONLY = "github_pat_read_only_token_abcdef"
@@ -78,23 +78,17 @@ def assert_clean(*things: object) -> None:
 
 
 @pytest.fixture
-def make_server(tmp_path: Path) -> Iterator[Callable[..., GitHubServer]]:
+def make_server(make_github_server: MakeGitHubServer) -> Iterator[Callable[..., GitHubServer]]:
     servers: list[GitHubServer] = []
 
     def make(**options: Any) -> GitHubServer:
-        root = tmp_path / f"s{len(servers)}"
-        root.mkdir()
-        server = GitHubServer(root, token=TOKEN, **options).start()
+        files = {"_config.yml": b"title: blog\n", "_posts/2026-02-09-old.md": b"old\n"}
+        server = make_github_server(token=TOKEN, files=files, **options)
         servers.append(server)
-        branch = options.get("default_branch", "main")
-        server.commit_files(
-            branch, {"_config.yml": b"title: blog\n", "_posts/2026-02-09-old.md": b"old\n"}, "Init"
-        )
         return server
 
     yield make
     for server in servers:
-        server.stop()
         for ex in server.requests:  # the token travels only in the Authorization header
             assert_clean(ex.path, ex.query, ex.body, ex.response)
 

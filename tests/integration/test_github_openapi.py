@@ -6,10 +6,10 @@ tests skip and say how to fetch it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from hf_digest.errors import PublishError
 from hf_digest.model import Bundle, OutputFile
 from hf_digest.publish.github import GitHubPublisher
 from tests.github_server import Exchange, GitHubServer
+from tests.integration.conftest import MakeGitHubServer
 from tests.openapi_check import INSTALL, SPEC_ENV, OpenApi, spec_path
 
 TOKEN = "github_pat_openapi_check_token_42"
@@ -52,20 +53,8 @@ def ghes() -> OpenApi:
 
 
 @pytest.fixture
-def make_server(tmp_path: Path) -> Iterator[Callable[..., GitHubServer]]:
-    servers: list[GitHubServer] = []
-
-    def make(**options: Any) -> GitHubServer:
-        root = tmp_path / f"s{len(servers)}"
-        root.mkdir()
-        server = GitHubServer(root, token=TOKEN, **options).start()
-        servers.append(server)
-        server.commit_files(options.get("default_branch", "main"), {"_config.yml": b"title: blog\n"}, "Init")
-        return server
-
-    yield make
-    for server in servers:
-        server.stop()
+def make_server(make_github_server: MakeGitHubServer) -> Callable[..., GitHubServer]:
+    return functools.partial(make_github_server, token=TOKEN)
 
 
 def files(upvotes: int) -> Bundle:

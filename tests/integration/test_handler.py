@@ -21,6 +21,7 @@ from hf_digest.cli import load_app
 from hf_digest.errors import BadInput, ConfigError, PublishError
 from tests.github_server import GitHubServer, fault
 from tests.hf_server import HFServer
+from tests.integration.conftest import MakeGitHubServer
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "events"
@@ -218,12 +219,8 @@ def test_a_failing_destination_raises_after_the_result_is_logged(
 
 
 @pytest.fixture
-def github(tmp_path: Path) -> Iterator[GitHubServer]:
-    (tmp_path / "github").mkdir()
-    server = GitHubServer(tmp_path / "github", token=TOKEN).start()
-    server.commit_files("main", {"README.md": b"# blog\n"}, "Initial commit")
-    yield server
-    server.stop()
+def github(make_github_server: MakeGitHubServer) -> GitHubServer:
+    return make_github_server(token=TOKEN, files={"README.md": b"# blog\n"})
 
 
 def test_the_github_token_appears_in_no_log_line(

@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import yaml
 
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
+from tests.integration.conftest import MakeGitHubServer
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / ".aws-sam" / "build"
@@ -96,12 +96,8 @@ def runtime_python() -> Path:
 
 
 @pytest.fixture
-def github(tmp_path: Path) -> Iterator[GitHubServer]:
-    (tmp_path / "github").mkdir()
-    server = GitHubServer(tmp_path / "github", token=TOKEN).start()
-    server.commit_files("main", {"README.md": b"# blog\n"}, "Initial commit")
-    yield server
-    server.stop()
+def github(make_github_server: MakeGitHubServer) -> GitHubServer:
+    return make_github_server(token=TOKEN, files={"README.md": b"# blog\n"})
 
 
 def _run_built(python: Path, event: Path, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
