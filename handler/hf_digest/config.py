@@ -18,6 +18,7 @@ from hf_digest.errors import ConfigError
 
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")
+MAX_LOOKBACK_DAYS = 60
 
 
 class Secret:
@@ -72,6 +73,12 @@ class Settings:
     github_message_update: str = "Update Hugging Face Daily Papers for {date}"
     s3_bucket: str | None = None
     s3_prefix: str = ""
+    weekly_path_template: str = "_posts/{date}-hf-weekly-papers.md"  # {date}: the week's Sunday
+    monthly_path_template: str = "_posts/{date}-hf-monthly-papers.md"  # {date}: the month's last day
+    catchup_days: int = 7  # a scheduled run publishes days missing among the 7 before its own
+    refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
+    backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
+    backfill_queue_url: str | None = None  # in AWS, a range becomes one SQS message per day
 
     @property
     def zone(self) -> ZoneInfo:
@@ -100,6 +107,26 @@ class Settings:
         paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE")
         if self.data_path_template:
             paths.resolve(self.data_path_template, sample, variable="DIGEST_DATA_PATH_TEMPLATE")
+        for variable, template in (
+            ("DIGEST_WEEKLY_PATH_TEMPLATE", self.weekly_path_template),
+            ("DIGEST_MONTHLY_PATH_TEMPLATE", self.monthly_path_template),
+        ):
+            paths.resolve(template, sample, variable=variable)
+            if template == self.path_template:
+                raise ConfigError(
+                    f"{variable}: {template!r} is the daily post's path; give it a name of its own"
+                )
+        if not 0 <= self.catchup_days <= MAX_LOOKBACK_DAYS:
+            raise ConfigError(
+                f"DIGEST_CATCHUP_DAYS: {self.catchup_days} must be 0 (off) to {MAX_LOOKBACK_DAYS}"
+            )
+        if any(not 1 <= n <= MAX_LOOKBACK_DAYS for n in self.refresh_days):
+            raise ConfigError(
+                f"DIGEST_REFRESH_DAYS: {','.join(map(str, self.refresh_days))} must be days back from 1 to "
+                f"{MAX_LOOKBACK_DAYS} (0 alone turns refreshing off)"
+            )
+        if not 0 <= self.backfill_pace_s <= 60:
+            raise ConfigError(f"DIGEST_BACKFILL_PACE: {self.backfill_pace_s} must be 0 to 60 seconds")
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
         return self
@@ -118,6 +145,25 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}: {raw!r} is not a whole number") from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = _text(env, name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
+
+
+def parse_days_back(raw: str, name: str = "DIGEST_REFRESH_DAYS") -> tuple[int, ...]:
+    """Days back such as "1,7"; "0" alone means none."""
+    try:
+        numbers = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a list of whole numbers such as 1,7") from exc
+    return () if numbers == (0,) else numbers
 
 
 def _list(raw: str | None) -> tuple[str, ...] | None:
@@ -150,6 +196,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     template_dir = _text(env, "DIGEST_TEMPLATE_DIR")
     destinations = _text(env, "DIGEST_DESTINATIONS")
     post_time = _text(env, "DIGEST_POST_TIME")
+    refresh_days = _text(env, "DIGEST_REFRESH_DAYS")
     settings = Settings(
         hf_base_url=(_text(env, "HF_BASE_URL") or defaults.hf_base_url).rstrip("/"),
         hf_token=Secret(hf_token) if hf_token else None,
@@ -176,5 +223,11 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         github_message_update=_text(env, "GITHUB_COMMIT_MESSAGE_UPDATE") or defaults.github_message_update,
         s3_bucket=_text(env, "S3_BUCKET"),
         s3_prefix=(_text(env, "S3_PREFIX") or "").strip("/"),
+        weekly_path_template=_text(env, "DIGEST_WEEKLY_PATH_TEMPLATE") or defaults.weekly_path_template,
+        monthly_path_template=_text(env, "DIGEST_MONTHLY_PATH_TEMPLATE") or defaults.monthly_path_template,
+        catchup_days=_int(env, "DIGEST_CATCHUP_DAYS", defaults.catchup_days),
+        refresh_days=parse_days_back(refresh_days) if refresh_days else defaults.refresh_days,
+        backfill_pace_s=_float(env, "DIGEST_BACKFILL_PACE", defaults.backfill_pace_s),
+        backfill_queue_url=_text(env, "DIGEST_BACKFILL_QUEUE_URL"),
     )
     return settings.validate()

@@ -115,6 +115,9 @@ class OutputFile:
     path: str
     content: bytes
     content_type: str
+    # The same post as written on other days: only its "counts read on" date differs. A destination
+    # holding one of these already has this content, so a refresh leaves it alone.
+    same_as: tuple[bytes, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

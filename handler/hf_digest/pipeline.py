@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from hf_digest import render
@@ -80,14 +80,29 @@ def overall_status(outcomes: Sequence[Outcome]) -> str:
     return PUBLISHED
 
 
+def read_dates(listed: date, now: datetime | None, settings: Settings) -> tuple[date | None, list[date]]:
+    """The date counts are read on (in the blog's time zone), and the earlier dates a post of a day
+    listed on `listed` may already show: with one of those and the same counts, it is left alone."""
+    if now is None:
+        return None, []
+    today = now.astimezone(settings.zone).date()
+    return today, [listed + timedelta(days=n) for n in range(max(0, (today - listed).days))]
+
+
 def run(
     request: DigestRequest,
     settings: Settings,
     source: Source,
     publishers: Sequence[Publisher],
     deadline: Deadline,
+    *,
+    now: datetime | None = None,
 ) -> RunResult:
-    """Build the day's post and hand it to every publisher; a failing one does not stop the rest."""
+    """Build the day's post and hand it to every publisher; a failing one does not stop the rest.
+
+    With now, the post says the date its counts were read, and a destination holding the same post with
+    an earlier read date is left unchanged (upvotes that did not move rewrite nothing).
+    """
     listing = source.fetch_day(request.day, deadline)
     papers, warnings = papers_from_items(listing.items)
     for warning in warnings:
@@ -104,26 +119,34 @@ def run(
         log.info("no papers listed", extra={"date": request.day.isoformat(), "status": EMPTY})
         return base
     digest = digest_day(request.day, papers, request.top_n, warnings)
-    bundle = render.render_bundle(digest, settings, request.lang)
+    counts_read, earlier = read_dates(request.day, now, settings)
+    bundle = render.render_bundle(
+        digest, settings, request.lang, counts_read=counts_read, earlier_reads=earlier
+    )
     counted = replace(base, papers_total=digest.total, papers_shown=len(digest.papers))
     if request.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
-    outcomes = tuple(_publish(publisher, bundle, deadline) for publisher in publishers)
+    outcomes = tuple(publish_bundle(publisher, bundle, deadline) for publisher in publishers)
     return replace(counted, status=overall_status(outcomes), outcomes=outcomes)
 
 
-def _publish(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> Outcome:
+def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> Outcome:
+    """One destination's outcome; its failure is logged and returned, not raised."""
     extra = {"date": bundle.day.isoformat(), "destination": publisher.name}
     try:
         outcome = publisher.publish(bundle, deadline)
     except DigestError as exc:
         log.error("publish failed: %s", exc, extra={**extra, "status": FAILED})
-        return Outcome(destination=publisher.name, status=FAILED, location="", error=str(exc))
+        # Publishers start their messages with their name; an error raised deeper may not.
+        error = str(exc) if str(exc).startswith(f"{publisher.name}: ") else f"{publisher.name}: {exc}"
+        return Outcome(destination=publisher.name, status=FAILED, location="", error=error)
     log.info("published", extra={**extra, "status": outcome.status, "location": outcome.location})
     return outcome
 
 
-def run_request(request: DigestRequest, settings: Settings, deadline: Deadline) -> RunResult:
+def run_request(
+    request: DigestRequest, settings: Settings, deadline: Deadline, now: datetime | None = None
+) -> RunResult:
     """run() with the real Hugging Face source and the request's publishers (none on a dry run).
 
     Publishers are built first, so a missing setting or secret fails before Hugging Face is called.
@@ -132,4 +155,6 @@ def run_request(request: DigestRequest, settings: Settings, deadline: Deadline) 
     from hf_digest.source import HuggingFaceSource
 
     publishers = [] if request.dry_run else publish.build(request.destinations, settings)
-    return run(request, settings, HuggingFaceSource(settings), publishers, deadline)
+    return run(
+        request, settings, HuggingFaceSource(settings), publishers, deadline, now=now or datetime.now(UTC)
+    )

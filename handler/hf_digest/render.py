@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,23 @@ from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
 from hf_digest.markdown import is_http_url, md_text, md_url, plain_math
 from hf_digest.model import Bundle, DayDigest, OutputFile
+from hf_digest.periods import MONTHLY, WEEKLY, PeriodDigest
 
 POST_CONTENT_TYPE = "text/markdown; charset=utf-8"
 DATA_CONTENT_TYPE = "application/json"
-TEMPLATE_NAME = "{lang}/daily.md.j2"
+TEMPLATE_NAME = "{lang}/{kind}.md.j2"
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+DAILY = "daily"
 DEFAULT_CATEGORIES = {"ko": ("Daily Papers", "일간"), "en": ("Daily Papers", "Daily")}
+PERIOD_CATEGORIES = {
+    WEEKLY: {"ko": ("Weekly Papers", "주간"), "en": ("Weekly Papers", "Weekly")},
+    MONTHLY: {"ko": ("Monthly Papers", "월간"), "en": ("Monthly Papers", "Monthly")},
+}
+# Stands in for the "counts read on" date in one extra rendering, from which the same post as written
+# on other days is made by replacing it (private-use characters: no Hugging Face text is changed).
+_READ_DATE = "\ue000counts-read\ue000"
+# Renderings kept for comparison: a post last written more than this many days ago is rewritten once.
+MAX_EARLIER_READS = 400
 # YAML 1.1 line breaks: a value holding one is written double-quoted with escapes, so it stays on one line.
 _LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
 
@@ -34,22 +46,37 @@ def post_title(day: date) -> str:
     return f"Hugging Face Daily Papers - {day.isoformat()}"
 
 
+def period_title(digest: PeriodDigest) -> str:
+    word = "Weekly" if digest.period.kind == WEEKLY else "Monthly"
+    return f"Hugging Face {word} Papers - {digest.period.key}"
+
+
 def post_date(day: date, settings: Settings) -> str:
     """settings.post_time on day in settings.zone, as Jekyll reads it: `2026-02-10 09:15:00 +0900`."""
     moment = datetime.combine(day, settings.post_time, tzinfo=settings.zone)
     return moment.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
-def front_matter_values(day: date, settings: Settings, lang: str) -> dict[str, Any]:
-    """The post's front matter as plain values, keys in the order they are written."""
+def front_matter_values(
+    day: date, settings: Settings, lang: str, *, kind: str = DAILY, title: str | None = None
+) -> dict[str, Any]:
+    """The post's front matter as plain values, keys in the order they are written.
+
+    A weekly or monthly post takes its own categories, and "weekly"/"monthly" in place of a "daily" tag.
+    """
     categories = settings.categories
-    if categories is None:
+    tags = list(settings.tags)
+    if kind != DAILY:
+        defaults = PERIOD_CATEGORIES[kind]
+        categories = defaults.get(lang, defaults["en"])
+        tags = [kind if tag == DAILY else tag for tag in tags]
+    elif categories is None:
         categories = DEFAULT_CATEGORIES.get(lang, DEFAULT_CATEGORIES["en"])
     values: dict[str, Any] = {
-        "title": post_title(day),
+        "title": title or post_title(day),
         "date": post_date(day, settings),
         "categories": list(categories),
-        "tags": list(settings.tags),
+        "tags": tags,
     }
     if settings.author is not None:
         values["author"] = settings.author
@@ -102,8 +129,8 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
 
 
 @functools.lru_cache(maxsize=16)
-def _template(template_dir: Path | None, lang: str) -> jinja2.Template:
-    name = TEMPLATE_NAME.format(lang=lang)
+def _template(template_dir: Path | None, lang: str, kind: str = DAILY) -> jinja2.Template:
+    name = TEMPLATE_NAME.format(lang=lang, kind=kind)
     try:
         return _environment(template_dir).get_template(name)
     except jinja2.TemplateNotFound as exc:
@@ -113,8 +140,34 @@ def _template(template_dir: Path | None, lang: str) -> jinja2.Template:
         raise ConfigError(f"DIGEST_TEMPLATE_DIR: {name} line {exc.lineno}: {exc.message}") from exc
 
 
-def render_post(digest: DayDigest, settings: Settings, lang: str | None = None) -> OutputFile:
-    """The day's Jekyll post at settings.path_template."""
+def _render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    try:
+        return template.render(context)
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"DIGEST_TEMPLATE_DIR: {template.name}: {exc}") from exc
+
+
+def _dated(
+    render: Callable[[str | None], str], counts_read: date | None, earlier_reads: Sequence[date]
+) -> tuple[bytes, tuple[bytes, ...]]:
+    """The post with counts_read, and the same post as it reads with each earlier read date."""
+    content = render(counts_read.isoformat() if counts_read else None).encode("utf-8")
+    earlier = [d for d in earlier_reads if d != counts_read][-MAX_EARLIER_READS:]
+    if counts_read is None or not earlier:
+        return content, ()
+    text = render(_READ_DATE)
+    return content, tuple(text.replace(_READ_DATE, d.isoformat()).encode("utf-8") for d in earlier)
+
+
+def render_post(
+    digest: DayDigest,
+    settings: Settings,
+    lang: str | None = None,
+    *,
+    counts_read: date | None = None,
+    earlier_reads: Sequence[date] = (),
+) -> OutputFile:
+    """The day's Jekyll post at settings.path_template; it says when its counts were read, if given."""
     lang = lang or settings.lang
     template = _template(settings.template_dir, lang)
     context = {
@@ -125,12 +178,47 @@ def render_post(digest: DayDigest, settings: Settings, lang: str | None = None) 
         "total": digest.total,
         "shown": len(digest.papers),
     }
-    try:
-        text = template.render(context)
-    except jinja2.TemplateError as exc:
-        raise ConfigError(f"DIGEST_TEMPLATE_DIR: {template.name}: {exc}") from exc
+    content, same_as = _dated(
+        lambda read: _render(template, {**context, "counts_read": read}), counts_read, earlier_reads
+    )
     path = paths.resolve(settings.path_template, digest.day, variable="DIGEST_PATH_TEMPLATE")
-    return OutputFile(path=path, content=text.encode("utf-8"), content_type=POST_CONTENT_TYPE)
+    return OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, same_as=same_as)
+
+
+def render_period(
+    digest: PeriodDigest,
+    settings: Settings,
+    lang: str | None = None,
+    *,
+    counts_read: date | None = None,
+    earlier_reads: Sequence[date] = (),
+) -> Bundle:
+    """A weekly or monthly post, dated the period's last day, at its own path template."""
+    lang = lang or settings.lang
+    period = digest.period
+    template = _template(settings.template_dir, lang, period.kind)
+    title = period_title(digest)
+    values = front_matter_values(period.last, settings, lang, kind=period.kind, title=title)
+    context = {
+        "front_matter": front_matter(values),
+        "title": title,
+        "period": period.key,
+        "first": period.first.isoformat(),
+        "last": period.last.isoformat(),
+        "papers": digest.papers,
+        "total": digest.total,
+        "shown": len(digest.papers),
+    }
+    content, same_as = _dated(
+        lambda read: _render(template, {**context, "counts_read": read}), counts_read, earlier_reads
+    )
+    if period.kind == WEEKLY:
+        variable, path_template = "DIGEST_WEEKLY_PATH_TEMPLATE", settings.weekly_path_template
+    else:
+        variable, path_template = "DIGEST_MONTHLY_PATH_TEMPLATE", settings.monthly_path_template
+    path = paths.resolve(path_template, period.last, variable=variable)
+    post = OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, same_as=same_as)
+    return Bundle(day=period.last, files=(post,), kind=period.kind)
 
 
 def render_data(digest: DayDigest, settings: Settings) -> OutputFile | None:
@@ -148,8 +236,15 @@ def render_data(digest: DayDigest, settings: Settings) -> OutputFile | None:
     return OutputFile(path=path, content=text.encode("utf-8"), content_type=DATA_CONTENT_TYPE)
 
 
-def render_bundle(digest: DayDigest, settings: Settings, lang: str | None = None) -> Bundle:
+def render_bundle(
+    digest: DayDigest,
+    settings: Settings,
+    lang: str | None = None,
+    *,
+    counts_read: date | None = None,
+    earlier_reads: Sequence[date] = (),
+) -> Bundle:
     """Everything a run writes for the day: the post first, then the data file if configured."""
-    post = render_post(digest, settings, lang)
+    post = render_post(digest, settings, lang, counts_read=counts_read, earlier_reads=earlier_reads)
     data = render_data(digest, settings)
     return Bundle(day=digest.day, files=(post,) if data is None else (post, data))

@@ -13,8 +13,9 @@ from hf_digest.errors import ConfigError
 
 # Powertools keeps a secret for this long, so a warm Lambda does not ask Secrets Manager on every run.
 SECRET_MAX_AGE_S = 300
-# At DEBUG, botocore logs whole response bodies, the secret's value among them.
-_BODY_LOGGERS = ("botocore", "boto3", "urllib3")
+# At DEBUG, botocore logs whole response bodies (a secret's value among them) and every request's headers
+# (the SigV4 Authorization value and the session token).
+_WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
 
 
 def github_token(settings: Settings) -> Secret:
@@ -29,13 +30,18 @@ def github_token(settings: Settings) -> Secret:
     )
 
 
+def quiet_aws_wire_logs() -> None:
+    """Keep the AWS SDK's loggers at INFO or above, whatever the root level, before any AWS request."""
+    for logger_name in _WIRE_LOGGERS:
+        wire_logger = logging.getLogger(logger_name)
+        wire_logger.setLevel(max(wire_logger.getEffectiveLevel(), logging.INFO))
+
+
 def _from_secrets_manager(name: str) -> Secret:
     from aws_lambda_powertools.utilities.parameters import get_secret
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-    for logger_name in _BODY_LOGGERS:
-        body_logger = logging.getLogger(logger_name)
-        body_logger.setLevel(max(body_logger.getEffectiveLevel(), logging.INFO))
+    quiet_aws_wire_logs()
     try:
         value = get_secret(name, max_age=SECRET_MAX_AGE_S)
     except GetParameterError as exc:

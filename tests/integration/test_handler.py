@@ -131,7 +131,11 @@ def test_a_scheduled_event_publishes_the_day_closed_at_its_time(
     assert (result["date"], result["status"]) == ("2026-02-10", "published")
     assert (result["papers_total"], result["papers_shown"]) == (33, 10)
     assert (env / POST).is_file()
-    assert [r.query["date"] for r in hf_server.requests] == ["2026-02-10"]
+    # The target day first, then the 7 days before it that no destination holds yet (catch-up, refresh).
+    asked = [r.query["date"] for r in hf_server.requests]
+    assert asked[0] == "2026-02-10"
+    assert sorted(asked[1:]) == [f"2026-02-{n:02d}" for n in range(3, 10)]
+    assert result["days"][0]["date"] == "2026-02-10"
     metrics = output.metrics()
     assert (metrics["PapersListed"], metrics["PapersPublished"], metrics["RunPublished"]) == (33, 10, 1)
     lines = output.lines()

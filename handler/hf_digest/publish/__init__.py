@@ -47,7 +47,14 @@ class Publisher(Protocol):
     name: str
 
     def publish(self, bundle: Bundle, deadline: Deadline) -> Outcome:
-        """Write every file of bundle, or none; raise PublishError (or DeadlineExceeded) on failure."""
+        """Write every file of bundle, or none; raise PublishError (or DeadlineExceeded) on failure.
+
+        A file whose destination already holds its content, or one of its `same_as`, is left alone.
+        """
+        ...
+
+    def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
+        """Which of paths the destination holds now; read only and cheap (catch-up asks for many days)."""
         ...
 
 

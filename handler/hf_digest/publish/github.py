@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 from base64 import b64encode
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -113,6 +114,7 @@ class GitHubPublisher:
         branch = self._branch(deadline)
         wanted = {f.path: f.content for f in bundle.files}
         shas = {path: blob_sha(content) for path, content in wanted.items()}
+        held = {f.path: {shas[f.path], *(blob_sha(same) for same in f.same_as)} for f in bundle.files}
         uploaded: set[str] = set()  # blobs already on GitHub from an earlier round
         location = f"{self.web_url}/blob/{quote(branch)}/{quote(bundle.files[0].path)}"
         for round_ in range(1, MAX_ROUNDS + 1):
@@ -124,7 +126,7 @@ class GitHubPublisher:
             }
             head = self._head(branch, deadline)
             base_tree, existing = self._existing(head, list(wanted), deadline)
-            changed = [path for path in wanted if existing.get(path) != shas[path]]
+            changed = [path for path in wanted if existing.get(path) not in held[path]]
             if not changed:
                 log.info("github: content already on the branch", extra={**extra, "status": UNCHANGED})
                 return Outcome(
@@ -139,6 +141,9 @@ class GitHubPublisher:
                         uploaded.add(shas[path])
                 entries = {path: shas[path] for path in changed}
                 message = template.format(date=bundle.day.isoformat())
+                if bundle.kind != "daily":  # a weekly or monthly post, dated its period's last day
+                    verb = "Update" if existed else "Add"
+                    message = f"{verb} Hugging Face {bundle.kind.capitalize()} Papers ending {bundle.day}"
                 commit = self._commit(branch, head, base_tree, entries, message, deadline)
             except Conflict as exc:
                 log.warning("github: the branch moved; reading it again", extra={**extra, "reason": str(exc)})
@@ -152,6 +157,12 @@ class GitHubPublisher:
             f"github: {self.repository}: branch {branch} kept moving under other writers; "
             f"gave up after {MAX_ROUNDS} rounds"
         )
+
+    def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
+        """The paths on the branch: the ref and one recursive tree read, however many paths."""
+        branch = self._branch(deadline)
+        _, found = self._existing(self._head(branch, deadline), list(paths), deadline)
+        return set(found)
 
     def _commit(
         self,

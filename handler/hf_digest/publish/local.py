@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from hf_digest.deadline import Deadline
@@ -27,8 +28,8 @@ class LocalPublisher:
 
     def publish(self, bundle: Bundle, deadline: Deadline) -> Outcome:
         """Write each changed file atomically (temporary file, then rename); leave equal files untouched."""
-        targets = [(self._target(f.path), f.content) for f in bundle.files]
-        changed = [(t, c) for t, c in targets if not (t.is_file() and t.read_bytes() == c)]
+        targets = [(self._target(f.path), f.content, (f.content, *f.same_as)) for f in bundle.files]
+        changed = [(t, c) for t, c, held in targets if not (t.is_file() and t.read_bytes() in held)]
         existed = any(t.exists() for t, _ in changed)
         try:
             for target, content in changed:
@@ -48,3 +49,7 @@ class LocalPublisher:
             raise PublishError(f"local: cannot write {exc.filename or self.root}: {exc.strerror}") from exc
         status = UNCHANGED if not changed else (UPDATED if existed else CREATED)
         return Outcome(destination=self.name, status=status, location=str(targets[0][0]))
+
+    def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
+        """The paths that are files under the folder."""
+        return {path for path in paths if self._target(path).is_file()}

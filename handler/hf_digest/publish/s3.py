@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,10 @@ class S3Publisher:
         import boto3
         from botocore.config import Config
 
+        from hf_digest.secrets import quiet_aws_wire_logs
+
+        quiet_aws_wire_logs()  # at DEBUG botocore would log each request's signature and session token
+
         session = boto3.session.Session()
         # botocore reads only AWS_DEFAULT_REGION; Lambda sets AWS_REGION too.
         region = os.environ.get("AWS_REGION", "").strip() or session.region_name
@@ -104,9 +109,10 @@ class S3Publisher:
     def _publish_file(self, file: OutputFile, deadline: Deadline) -> str:
         key = self.key(file.path)
         digest = hashlib.sha256(file.content).hexdigest()
+        held = {digest, *(hashlib.sha256(same).hexdigest() for same in file.same_as)}
         for _ in range(CONFLICT_ROUNDS):
             current = self._read(key, file, deadline)
-            if current is not None and current.sha256 == digest:
+            if current is not None and current.sha256 in held:
                 return UNCHANGED
             try:
                 self._write(key, file, digest, current, deadline)
@@ -118,6 +124,23 @@ class S3Publisher:
             f"s3: s3://{self.bucket}/{key} changed under every one of {CONFLICT_ROUNDS} writes; "
             "another run keeps writing it"
         )
+
+    def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
+        """The paths with an object under the prefix: one HEAD each."""
+        found = set()
+        for path in paths:
+            self._check_time(deadline)
+            key = self.key(path)
+            try:
+                self.client.head_object(Bucket=self.bucket, Key=key)
+            except ClientError as exc:
+                if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+                    continue
+                raise self._error(exc, "HeadObject", key) from exc
+            except BotoCoreError as exc:
+                raise self._failed(exc, key) from exc
+            found.add(path)
+        return found
 
     def _read(self, key: str, file: OutputFile, deadline: Deadline) -> _Current | None:
         """The object under key now, or None when there is none."""

@@ -1,0 +1,158 @@
+"""Backfill: every day of a range, one after another under Hugging Face's rate limit, or (in AWS) one SQS
+message per day for the same function to take from its queue.
+
+Anonymous callers get 500 API calls per 5 minutes per IP; DIGEST_BACKFILL_PACE (0.75 s per request by
+default: 400 per 5 minutes) keeps a backfill under that with room for the daily run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any
+
+from hf_digest.config import Settings
+from hf_digest.days import BACKFILL, DayRun, DaysResult, run_day
+from hf_digest.deadline import Deadline
+from hf_digest.errors import ConfigError, PublishError
+from hf_digest.jobs import RangeRequest
+from hf_digest.pipeline import Source
+from hf_digest.publish import Publisher
+
+log = logging.getLogger(__name__)
+
+QUEUED = "queued"
+SQS_BATCH = 10  # SendMessageBatch takes at most 10 messages
+
+
+class Pacer:
+    """Sleeps so that, from the first request on, requests never outrun one per `interval` seconds."""
+
+    def __init__(
+        self,
+        interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._start = clock()
+        self._spent = 0
+
+    def spent(self, requests: int) -> float:
+        """Count requests just made; wait until they fit the pace. Returns the seconds waited."""
+        self._spent += requests
+        wait = self._start + self._spent * self.interval - self._clock()
+        if wait > 0:
+            self._sleep(wait)
+            return wait
+        return 0.0
+
+
+@dataclass
+class Progress:
+    """A progress bar with the time left, on a terminal; one plain line per day elsewhere (logs, pipes)."""
+
+    total: int
+    stream: IO[str] | None
+    started: float = 0.0
+    done: int = 0
+
+    def __post_init__(self) -> None:
+        self.started = time.monotonic()
+
+    def step(self, run: DayRun) -> None:
+        self.done += 1
+        if self.stream is None:
+            return
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        width = 24
+        filled = width * self.done // self.total
+        bar = "#" * filled + "-" * (width - filled)
+        line = f"[{bar}] {self.done}/{self.total} {run.day} {run.status:<9} {_clock(left)} left"
+        if self.stream.isatty():
+            end = "\n" if self.done == self.total else ""
+            self.stream.write(f"\r{line}{end}")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
+
+
+def run_range(
+    request: RangeRequest,
+    settings: Settings,
+    source: Source,
+    publishers: Sequence[Publisher],
+    deadline: Deadline,
+    now: datetime,
+    *,
+    progress: IO[str] | None = None,
+    pacer: Pacer | None = None,
+) -> DaysResult:
+    """Every day of the range in order, paced; weekends come out empty, a failed day stops nothing."""
+    days = request.days()
+    pacer = pacer or Pacer(settings.backfill_pace_s)
+    bar = Progress(len(days), progress)
+    runs: list[DayRun] = []
+    for day in days:
+        run = run_day(request.day_request(day), BACKFILL, settings, source, publishers, deadline, now)
+        runs.append(run)
+        bar.step(run)
+        if day != days[-1]:
+            pacer.spent(run.result.hf_requests if run.result is not None else 1)
+    return DaysResult(tuple(runs))
+
+
+def enqueue(request: RangeRequest, settings: Settings) -> dict[str, Any]:
+    """One message per day on the backfill queue, each a manual day event; the result lists them queued."""
+    if not settings.backfill_queue_url:
+        raise ConfigError("DIGEST_BACKFILL_QUEUE_URL: not set; name the queue that takes one message per day")
+    client = _sqs_client()
+    days = request.days()
+    for start in range(0, len(days), SQS_BATCH):
+        chunk = days[start : start + SQS_BATCH]
+        entries = [
+            {"Id": day.isoformat(), "MessageBody": json.dumps(request.day_event(day), separators=(",", ":"))}
+            for day in chunk
+        ]
+        answer = client.send_message_batch(QueueUrl=settings.backfill_queue_url, Entries=entries)
+        failed = answer.get("Failed", [])
+        if failed:
+            names = ", ".join(f"{f['Id']} ({f.get('Code', '?')})" for f in failed)
+            raise PublishError(f"backfill queue refused {len(failed)} days: {names}; send the range again")
+    log.info("backfill queued", extra={"from": request.first.isoformat(), "to": request.last.isoformat()})
+    return queued_json(request, days)
+
+
+def queued_json(request: RangeRequest, days: Sequence[date]) -> dict[str, Any]:
+    return {
+        "status": QUEUED,
+        "from": request.first.isoformat(),
+        "to": request.last.isoformat(),
+        "counts": {QUEUED: len(days)},
+        "days": [{"date": day.isoformat(), "reason": BACKFILL, "status": QUEUED} for day in days],
+    }
+
+
+def _sqs_client() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.session.Session()
+    region = os.environ.get("AWS_REGION", "").strip() or session.region_name
+    if not region:
+        raise ConfigError("DIGEST_BACKFILL_QUEUE_URL: no AWS region found; set AWS_REGION")
+    config = Config(connect_timeout=3, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
+    return session.client("sqs", region_name=region, config=config)

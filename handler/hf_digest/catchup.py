@@ -1,0 +1,86 @@
+"""A scheduled day in full: the target day, then the recent days some destination lacks, then the days re-read
+for their settled upvotes. An outage heals itself the next day; a post changes only when its counts did.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from hf_digest import paths
+from hf_digest.config import Settings
+from hf_digest.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysResult, run_day
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DigestError
+from hf_digest.pipeline import Source
+from hf_digest.publish import Publisher
+from hf_digest.request import DigestRequest
+
+log = logging.getLogger(__name__)
+
+
+def recent_days(target: date, count: int) -> list[date]:
+    """The count days before target, oldest first."""
+    return [target - timedelta(days=n) for n in range(count, 0, -1)]
+
+
+def refresh_days(target: date, settings: Settings) -> list[date]:
+    """The days DIGEST_REFRESH_DAYS back from target, oldest first."""
+    return sorted({target - timedelta(days=n) for n in settings.refresh_days})
+
+
+def lacking(
+    days: Sequence[date], settings: Settings, publishers: Sequence[Publisher], deadline: Deadline
+) -> dict[date, list[Publisher]]:
+    """For each day, the destinations without its post (days every destination holds are left out).
+
+    A destination that cannot answer counts as lacking every day: publishing then compares the content
+    and writes only what differs, or reports that destination's failure.
+    """
+    post_paths = {
+        day: paths.resolve(settings.path_template, day, variable="DIGEST_PATH_TEMPLATE") for day in days
+    }
+    held: dict[str, set[str]] = {}
+    for publisher in publishers:
+        try:
+            held[publisher.name] = publisher.existing(list(post_paths.values()), deadline)
+        except DigestError as exc:
+            log.warning(
+                "catch-up could not list the destination; trying every day there",
+                extra={"destination": publisher.name, "error_kind": exc.kind, "problem": str(exc)},
+            )
+            held[publisher.name] = set()
+    missing: dict[date, list[Publisher]] = {}
+    for day, path in post_paths.items():
+        without = [p for p in publishers if path not in held[p.name]]
+        if without:
+            missing[day] = without
+    return missing
+
+
+def run_scheduled(
+    request: DigestRequest,
+    settings: Settings,
+    source: Source,
+    publishers: Sequence[Publisher],
+    deadline: Deadline,
+    now: datetime,
+) -> DaysResult:
+    """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all)."""
+    runs: list[DayRun] = [run_day(request, TARGET, settings, source, publishers, deadline, now)]
+    again = [day for day in refresh_days(request.day, settings) if day != request.day]
+    missing = lacking(recent_days(request.day, settings.catchup_days), settings, publishers, deadline)
+    if missing:
+        log.info(
+            "catch-up", extra={"date": request.day.isoformat(), "days": [d.isoformat() for d in missing]}
+        )
+    for day, without in missing.items():
+        if day not in again:  # a refresh day is published to every destination below anyway
+            runs.append(
+                run_day(replace(request, day=day), CATCH_UP, settings, source, without, deadline, now)
+            )
+    for day in again:
+        runs.append(run_day(replace(request, day=day), REFRESH, settings, source, publishers, deadline, now))
+    return DaysResult(tuple(runs))

@@ -1,0 +1,218 @@
+"""A scheduled run heals missed days and refreshes settled upvotes, against local Hugging Face, GitHub and S3.
+
+The handler runs in-process with a pinned `now`, so the "counts read on" date of each write is known.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from hf_digest import lambda_entry
+from hf_digest.errors import PublishError
+from hf_digest.observability import metrics
+from tests.github_server import GitHubServer
+from tests.hf_server import HFServer
+from tests.integration.conftest import MakeHFServer
+
+TOKEN = "github_pat_catchup_test_token_5e1d"
+LISTED = ("2026-02-06", "2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13")
+# 2026-02-14 03:00 UTC: the schedule targets 2026-02-13 (a Friday); catch-up looks at 02-06..02-12,
+# refresh at 1 and 7 days back: 02-12 and 02-06.
+SCHEDULED = {
+    "version": "0",
+    "id": "catchup-test-event",
+    "detail-type": "Scheduled Event",
+    "source": "aws.scheduler",
+    "time": "2026-02-14T03:00:00Z",
+    "detail": "{}",
+}
+FIRST_WRITE = datetime(2026, 2, 13, 12, 0, tzinfo=UTC)  # 21:00 in Seoul: counts read on 2026-02-13
+SCHEDULED_RUN = datetime(2026, 2, 14, 3, 5, tzinfo=UTC)  # 12:05 in Seoul: counts read on 2026-02-14
+
+
+def post(day: str) -> str:
+    return f"_posts/{day}-hf-daily-papers.md"
+
+
+@pytest.fixture(autouse=True)
+def _no_metrics_left() -> Iterator[None]:
+    """handle() runs without Powertools' flush here: drop what it recorded."""
+    yield
+    metrics.clear_metrics()
+
+
+@pytest.fixture
+def hf(make_hf_server: MakeHFServer, sample_days: dict[str, list[dict[str, Any]]]) -> HFServer:
+    return make_hf_server({day: copy.deepcopy(sample_days[day]) for day in LISTED})
+
+
+@pytest.fixture
+def github(tmp_path: Path) -> Iterator[GitHubServer]:
+    (tmp_path / "github").mkdir()
+    server = GitHubServer(tmp_path / "github", token=TOKEN).start()
+    server.commit_files("main", {"README.md": b"# blog\n"}, "Initial commit")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site(
+    monkeypatch: pytest.MonkeyPatch, hf: HFServer, github: GitHubServer, moto_endpoint: str, tmp_path: Path
+) -> dict[str, Any]:
+    """Three destinations, every day 02-06..02-12 already published there on 2026-02-13."""
+    for name in list(os.environ):
+        if name.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_")):
+            monkeypatch.delenv(name)
+    bucket = f"catchup-{uuid.uuid4().hex[:12]}"
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    out = tmp_path / "site"
+    for name, value in {
+        "HF_BASE_URL": hf.url,
+        "DIGEST_DESTINATIONS": "local,github,s3",
+        "DIGEST_OUTPUT_DIR": str(out),
+        "GITHUB_REPOSITORY": github.full_name,
+        "GITHUB_API_URL": github.api_url,
+        "GITHUB_TOKEN": TOKEN,
+        "S3_BUCKET": bucket,
+        "DIGEST_BACKFILL_PACE": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    done = lambda_entry.handle({"from": "2026-02-06", "to": "2026-02-12"}, 120_000, FIRST_WRITE)
+    assert done["counts"] == {"empty": 2, "published": 5}
+    hf.reset_log()
+    return {"out": out, "s3": s3, "bucket": bucket}
+
+
+def s3_read(site: dict[str, Any], day: str) -> bytes | None:
+    try:
+        body = site["s3"].get_object(Bucket=site["bucket"], Key=post(day))["Body"].read()
+    except site["s3"].exceptions.NoSuchKey:
+        return None
+    assert isinstance(body, bytes)
+    return body
+
+
+def by_day(result: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, str]]]:
+    """date -> (reason, status, {destination: status})."""
+    return {
+        d["date"]: (d["reason"], d["status"], {o["destination"]: o["status"] for o in d["destinations"]})
+        for d in result["days"]
+    }
+
+
+def test_catch_up_publishes_only_the_missing_days_where_they_are_missing(
+    site: dict[str, Any], github: GitHubServer, hf: HFServer
+) -> None:
+    (site["out"] / post("2026-02-10")).unlink()  # the local site lost 02-10
+    site["s3"].delete_object(Bucket=site["bucket"], Key=post("2026-02-11"))  # the bucket lost 02-11
+    commits_before = github.git_log("main")
+
+    result = lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)
+
+    assert (result["date"], result["status"]) == ("2026-02-13", "published")
+    days = by_day(result)
+    assert days["2026-02-13"] == (
+        "target",
+        "published",
+        {"local": "created", "github": "created", "s3": "created"},
+    )
+    # The two missing days, each to the one destination that lacked it.
+    assert days["2026-02-10"] == ("catch-up", "published", {"local": "created"})
+    assert days["2026-02-11"] == ("catch-up", "published", {"s3": "created"})
+    # The weekend is empty on Hugging Face: looked at, not missing, nothing written.
+    assert days["2026-02-07"][:2] == days["2026-02-08"][:2] == ("catch-up", "empty")
+    # Days every destination holds are not fetched for catch-up; refresh days are, and did not change.
+    assert "2026-02-09" not in days
+    assert days["2026-02-06"] == (
+        "refresh",
+        "unchanged",
+        {"local": "unchanged", "github": "unchanged", "s3": "unchanged"},
+    )
+    assert days["2026-02-12"] == (
+        "refresh",
+        "unchanged",
+        {"local": "unchanged", "github": "unchanged", "s3": "unchanged"},
+    )
+    assert sorted(r.query["date"] for r in hf.requests) == [
+        "2026-02-06", "2026-02-07", "2026-02-08", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13",
+    ]  # fmt: skip
+    assert github.git_log("main") == ["Add Hugging Face Daily Papers for 2026-02-13", *commits_before]
+    # The healed copies are the same posts, read again today.
+    for healed, elsewhere in (
+        ((site["out"] / post("2026-02-10")).read_bytes(), github.read_file("main", post("2026-02-10"))),
+        (s3_read(site, "2026-02-11"), github.read_file("main", post("2026-02-11"))),
+    ):
+        assert healed is not None and elsewhere is not None
+        assert healed == elsewhere.replace("2026-02-13 기준".encode(), "2026-02-14 기준".encode())
+
+    # The next day nothing is missing any more: catch-up touches nothing.
+    again = lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)
+    assert {d["status"] for d in again["days"]} <= {"unchanged", "empty"}
+    assert len(github.git_log("main")) == len(commits_before) + 1
+
+
+def test_refresh_rewrites_only_the_post_whose_upvotes_changed(
+    site: dict[str, Any], github: GitHubServer, hf: HFServer
+) -> None:
+    first = {day: github.read_file("main", post(day)) for day in ("2026-02-06", "2026-02-12")}
+    assert all(
+        text is not None and "좋아요 수는 2026-02-13 기준입니다." in text.decode() for text in first.values()
+    )
+    # Upvotes on 02-12 keep rising: its lowest paper of the top 10 gains enough to lead the day.
+    papers = hf.days["2026-02-12"]
+    papers.sort(key=lambda item: -item["paper"]["upvotes"])
+    risen = papers[9]
+    risen["paper"]["upvotes"] = papers[0]["paper"]["upvotes"] + 100
+
+    result = lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)
+
+    days = by_day(result)
+    assert days["2026-02-12"] == (
+        "refresh",
+        "published",
+        {"local": "updated", "github": "updated", "s3": "updated"},
+    )
+    assert days["2026-02-06"] == (
+        "refresh",
+        "unchanged",
+        {"local": "unchanged", "github": "unchanged", "s3": "unchanged"},
+    )
+    assert github.git_log("main")[:2] == [
+        "Update Hugging Face Daily Papers for 2026-02-12",
+        "Add Hugging Face Daily Papers for 2026-02-13",
+    ]
+    rewritten = github.read_file("main", post("2026-02-12"))
+    assert rewritten is not None
+    text = rewritten.decode()
+    # Same path, same front-matter date; new ranking and the date its counts were read.
+    assert "\ndate: 2026-02-12 09:15:00 +0900\n" in text
+    assert "좋아요 수는 2026-02-14 기준입니다." in text
+    assert text.split("\n1. **", 1)[1].startswith(risen["paper"]["title"].split()[0])
+    assert (site["out"] / post("2026-02-12")).read_bytes() == rewritten == s3_read(site, "2026-02-12")
+    # The unchanged day keeps its bytes, its old read date included.
+    assert github.read_file("main", post("2026-02-06")) == first["2026-02-06"]
+    assert (site["out"] / post("2026-02-06")).read_bytes() == first["2026-02-06"]
+
+
+def test_a_failing_day_does_not_hide_the_others_and_the_run_still_fails(
+    site: dict[str, Any], github: GitHubServer, hf: HFServer
+) -> None:
+    (site["out"] / post("2026-02-10")).unlink()
+    (site["out"] / post("2026-02-10")).mkdir()  # the local destination cannot write 02-10 now
+    with pytest.raises(PublishError, match="2026-02-10"):
+        lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)
+    # Every other day was still tried: the target reached all three destinations.
+    assert github.read_file("main", post("2026-02-13")) is not None
+    assert (site["out"] / post("2026-02-13")).is_file()
+    assert s3_read(site, "2026-02-13") is not None
+    assert "2026-02-12" in {r.query["date"] for r in hf.requests}  # refresh ran after the failure

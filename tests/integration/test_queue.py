@@ -1,0 +1,178 @@
+"""The AWS backfill path on moto_server over HTTP: a range becomes one SQS message per day, the function
+takes them as SQS batches, and a failing day is retried alone until it lands in the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+
+from hf_digest.cli import load_app
+from tests.hf_server import HFServer
+from tests.integration.test_handler import FakeContext
+
+REPO = Path(__file__).resolve().parents[2]
+RANGE = {"from": "2026-02-06", "to": "2026-02-12"}  # 7 days: 5 weekdays, a weekend
+BROKEN = "2026-02-10"
+
+
+def template_redrive() -> dict[str, Any]:
+    """BackfillQueue's RedrivePolicy as the template declares it."""
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    template = yaml.load((REPO / "template.yaml").read_text(encoding="utf-8"), _Loader)
+    policy = template["Resources"]["BackfillQueue"]["Properties"]["RedrivePolicy"]
+    assert isinstance(policy, dict)
+    return policy
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[ModuleType]:
+    package_logger = logging.getLogger("hf_digest")
+    saved = (list(package_logger.handlers), package_logger.propagate, package_logger.level)
+    yield load_app()
+    package_logger.handlers, package_logger.propagate = saved[0], saved[1]
+    package_logger.setLevel(saved[2])
+
+
+@pytest.fixture
+def queues(moto_endpoint: str) -> dict[str, str]:
+    """A backfill queue and its dead-letter queue, redriven as the template says."""
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    name = f"backfill-{uuid.uuid4().hex[:8]}"
+    dlq = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": template_redrive()["maxReceiveCount"]}
+    queue = sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": json.dumps(redrive)})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return {"queue": queue, "arn": arn, "dlq": dlq}
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, hf_server: HFServer, queues: dict[str, str], tmp_path: Path) -> Path:
+    for name in list(os.environ):
+        if name.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_")):
+            monkeypatch.delenv(name)
+    out = tmp_path / "site"
+    monkeypatch.setenv("HF_BASE_URL", hf_server.url)
+    monkeypatch.setenv("DIGEST_OUTPUT_DIR", str(out))
+    monkeypatch.setenv("DIGEST_DESTINATIONS", "local")
+    monkeypatch.setenv("DIGEST_BACKFILL_QUEUE_URL", queues["queue"])
+    monkeypatch.setenv("DIGEST_BACKFILL_PACE", "0")
+    return out
+
+
+def receive(url: str, wanted: int) -> list[dict[str, Any]]:
+    """Up to `wanted` messages, as Lambda's poller takes them (hidden from others while being worked on)."""
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    messages: list[dict[str, Any]] = []
+    for _ in range(5):
+        got = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=min(10, wanted - len(messages)), AttributeNames=["All"]
+        ).get("Messages", [])
+        messages += got
+        if not got or len(messages) >= wanted:
+            break
+    return messages
+
+
+def sqs_event(messages: list[dict[str, Any]], arn: str) -> dict[str, Any]:
+    """The event Lambda's SQS event source mapping sends for these messages."""
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+    }
+
+
+def settle(url: str, messages: list[dict[str, Any]], answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the event source mapping does with the answer: delete the done, release the failed at once."""
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    failed = {f["itemIdentifier"] for f in answer["batchItemFailures"]}
+    for m in messages:
+        if m["MessageId"] in failed:
+            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0)
+        else:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return [m for m in messages if m["MessageId"] in failed]
+
+
+def test_a_range_is_queued_one_message_per_day_and_a_failing_day_is_retried_alone(
+    app: ModuleType, env: Path, queues: dict[str, str], hf_server: HFServer
+) -> None:
+    queued = app.lambda_handler(RANGE, FakeContext())
+    assert queued["status"] == "queued" and queued["counts"] == {"queued": 7}
+    assert [d["date"] for d in queued["days"]] == [f"2026-02-{n:02d}" for n in range(6, 13)]
+    assert hf_server.requests == []  # queuing reads nothing from Hugging Face
+
+    messages = receive(queues["queue"], 10)
+    bodies = sorted((json.loads(m["Body"]) for m in messages), key=lambda body: body["date"])
+    assert [b["date"] for b in bodies] == [d["date"] for d in queued["days"]]
+    assert bodies[0] == {"date": "2026-02-06", "lang": "ko", "top": 10, "destinations": ["local"]}
+
+    (env / f"_posts/{BROKEN}-hf-daily-papers.md").mkdir(parents=True)  # this day cannot be written
+    answers = [
+        app.lambda_handler(sqs_event(batch, queues["arn"]), FakeContext())
+        for batch in (messages[:5], messages[5:])
+    ]
+    failed_ids = [f["itemIdentifier"] for answer in answers for f in answer["batchItemFailures"]]
+    broken = next(m for m in messages if json.loads(m["Body"])["date"] == BROKEN)
+    assert failed_ids == [broken["MessageId"]]
+    written = sorted(p.name[:10] for p in (env / "_posts").iterdir() if p.is_file())
+    assert written == ["2026-02-06", "2026-02-09", "2026-02-11", "2026-02-12"]  # the weekend is empty
+    left = [
+        m
+        for batch, answer in zip((messages[:5], messages[5:]), answers, strict=True)
+        for m in settle(queues["queue"], batch, answer)
+    ]
+
+    # SQS hands back only the failed day; it fails again on each of its receives, then goes to the DLQ.
+    receives = template_redrive()["maxReceiveCount"]
+    for attempt in range(2, receives + 1):
+        again = receive(queues["queue"], 10)
+        assert [m["MessageId"] for m in again] == [broken["MessageId"]]
+        assert again[0]["Attributes"]["ApproximateReceiveCount"] == str(attempt)
+        answer = app.lambda_handler(sqs_event(again, queues["arn"]), FakeContext())
+        assert answer == {"batchItemFailures": [{"itemIdentifier": broken["MessageId"]}]}
+        left = settle(queues["queue"], again, answer)
+    assert left and receive(queues["queue"], 10) == []
+    dead = receive(queues["dlq"], 10)
+    assert [json.loads(m["Body"])["date"] for m in dead] == [BROKEN]
+
+    # Once the cause is fixed, the dead letter's body is the manual event that publishes the day.
+    (env / f"_posts/{BROKEN}-hf-daily-papers.md").rmdir()
+    result = app.lambda_handler(json.loads(dead[0]["Body"]), FakeContext())
+    assert (result["date"], result["status"]) == (BROKEN, "published")
+
+
+def test_the_sample_sqs_event_runs_each_day(app: ModuleType, env: Path) -> None:
+    event = json.loads((REPO / "events" / "sqs-backfill.json").read_text(encoding="utf-8"))
+    assert app.lambda_handler(event, FakeContext()) == {"batchItemFailures": []}
+    assert sorted(p.name for p in (env / "_posts").iterdir()) == [
+        "2026-02-09-hf-daily-papers.md",
+        "2026-02-10-hf-daily-papers.md",
+    ]

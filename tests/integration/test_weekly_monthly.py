@@ -1,0 +1,160 @@
+"""Weekly and monthly digests from the API's `week=` / `month=` lists, built from a real month of papers.
+
+The server answers month and week queries page by page in the recorded order, whose pages are sorted only
+within themselves, as Hugging Face's are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from hf_digest import lambda_entry
+from hf_digest.observability import metrics
+from tests.conftest import load_sample
+from tests.hf_server import HFServer
+from tests.integration.test_cli import hf_digest
+
+MONTH_FILE = "honggi82_month_2025-11.json"
+WEEK_46 = {f"2025-11-{n}" for n in range(10, 17)}  # 2025-W46: Monday 11-10 to Sunday 11-16
+
+
+class RecordedOrderServer(HFServer):
+    """Serves week and month lists in the order they were recorded, not re-sorted by upvotes."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        super().__init__({})
+        self.items = items
+
+    def items_where(self, wanted: set[str]) -> list[dict[str, Any]]:
+        return [item for item in self.items if item["paper"]["submittedOnDailyAt"][:10] in wanted]
+
+
+@pytest.fixture
+def month_items(samples_dir: Path) -> list[dict[str, Any]]:
+    return load_sample(samples_dir, MONTH_FILE)
+
+
+@pytest.fixture
+def server(month_items: list[dict[str, Any]]) -> Iterator[HFServer]:
+    with RecordedOrderServer(month_items) as running:
+        yield running
+
+
+def front_matter(text: str) -> dict[str, Any]:
+    data = yaml.safe_load(text.split("---\n", 2)[1])
+    assert isinstance(data, dict)
+    return data
+
+
+def upvotes(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"^\d+\. \*\*.*\*\* - 👍 (\d+)$", text, re.MULTILINE)]
+
+
+def test_a_month_ranks_every_page_as_one_list(
+    server: HFServer, month_items: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    recorded = [item["paper"]["upvotes"] for item in month_items]
+    assert recorded != sorted(recorded, reverse=True)  # the pages, as served, are not in upvote order
+
+    proc = hf_digest(
+        server, "run", "--month", "2025-11", "--top", "0", "--lang", "en", "--out", str(tmp_path)
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("published 2025-11: 412 of 412 papers shown\n")
+    assert [r.query for r in server.requests] == [
+        {"month": "2025-11", "limit": "100", "p": str(page)} for page in range(5)
+    ]
+    text = (tmp_path / "_posts/2025-11-30-hf-monthly-papers.md").read_text(encoding="utf-8")
+    meta = front_matter(text)
+    assert meta["title"] == "Hugging Face Monthly Papers - 2025-11"
+    assert str(meta["date"]).startswith("2025-11-30 09:15:00")
+    assert meta["categories"] == ["Monthly Papers", "Monthly"]
+    assert meta["tags"] == ["huggingface", "papers", "monthly", "ai"]
+    assert "In the month 2025-11-01 to 2025-11-30, **412** papers were listed; all are shown." in text
+    assert re.search(r"^Upvote counts as of \d{4}-\d{2}-\d{2}\.$", text, re.MULTILINE)
+    shown = upvotes(text)
+    assert len(shown) == 412 and shown == sorted(recorded, reverse=True)
+
+
+def test_a_week_in_korean_shows_its_top_papers_and_the_day_each_was_listed(
+    server: HFServer, month_items: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    proc = hf_digest(server, "run", "--week", "2025-W46", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    in_week = [item for item in month_items if item["paper"]["submittedOnDailyAt"][:10] in WEEK_46]
+    assert proc.stdout.startswith(f"published 2025-W46: 10 of {len(in_week)} papers shown\n")
+    text = (tmp_path / "_posts/2025-11-16-hf-weekly-papers.md").read_text(encoding="utf-8")
+    meta = front_matter(text)
+    assert meta["title"] == "Hugging Face Weekly Papers - 2025-W46"
+    assert meta["categories"] == ["Weekly Papers", "주간"]
+    assert f"2025-11-10 ~ 2025-11-16 한 주 동안 Daily Papers에 오른 **{len(in_week)}개** 논문 중" in text
+    assert "## 📊 좋아요 순위" in text
+    assert upvotes(text) == sorted((item["paper"]["upvotes"] for item in in_week), reverse=True)[:10]
+    listed = re.findall(r"- 소개된 날: \[(2025-11-\d\d)\]\(https://huggingface.co/papers/date/\1\)", text)
+    assert len(listed) == 10 and set(listed) <= WEEK_46
+
+
+def test_an_open_period_is_refused_before_any_request(server: HFServer, tmp_path: Path) -> None:
+    this_month = datetime.now(UTC).strftime("%Y-%m")
+    proc = hf_digest(server, "run", "--month", this_month, "--out", str(tmp_path))
+    assert proc.returncode == 2 and f"month: {this_month} is still open" in proc.stderr
+    bad = hf_digest(server, "run", "--week", "2025-W54", "--out", str(tmp_path))
+    assert bad.returncode == 2 and "week: 2025-W54 is not a week of the ISO calendar" in bad.stderr
+    assert server.requests == []
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, server: HFServer, tmp_path: Path) -> Iterator[Path]:
+    for name in list(os.environ):
+        if name.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HF_BASE_URL", server.url)
+    monkeypatch.setenv("DIGEST_OUTPUT_DIR", str(tmp_path))
+    yield tmp_path
+    metrics.clear_metrics()
+
+
+@pytest.mark.parametrize(
+    ("event", "post"),
+    [
+        # What Scheduler sends with the template's Input: the scheduled time, even when delivered late.
+        (
+            {"digest": "weekly", "time": "2025-11-17T03:00:00Z", "id": "e1"},
+            "_posts/2025-11-16-hf-weekly-papers.md",
+        ),
+        (
+            {"digest": "monthly", "time": "2025-12-01T03:00:00Z", "id": "e2"},
+            "_posts/2025-11-30-hf-monthly-papers.md",
+        ),
+        ({"week": "2025-W46"}, "_posts/2025-11-16-hf-weekly-papers.md"),
+        ({"month": "2025-11", "lang": "en"}, "_posts/2025-11-30-hf-monthly-papers.md"),
+    ],
+)
+def test_scheduled_and_manual_period_events_publish_the_period(
+    env: Path, server: HFServer, event: dict[str, Any], post: str
+) -> None:
+    late = datetime(2025, 11, 29, 18, 0, tzinfo=UTC)  # days after the schedule fired (a retry, a backlog)
+    result = lambda_entry.handle(event, 120_000, late if "digest" in event else None)
+    assert result["status"] == "published"
+    assert result.get("week", result.get("month")) in ("2025-W46", "2025-11")
+    assert [d["status"] for d in result["destinations"]] == ["created"]
+    assert (env / post).is_file()
+    again = lambda_entry.handle(event, 120_000, late if "digest" in event else None)
+    assert [d["status"] for d in again["destinations"]] == ["unchanged"]
+
+
+def test_the_event_files_parse(env: Path) -> None:
+    events = Path(__file__).resolve().parents[2] / "events"
+    for name, key in [("scheduled-weekly.json", "2026-W06"), ("scheduled-monthly.json", "2026-02")]:
+        event = json.loads((events / name).read_text(encoding="utf-8"))
+        result = lambda_entry.handle({**event}, 120_000, datetime(2026, 3, 2, tzinfo=UTC))
+        assert result.get("week", result.get("month")) == key and result["status"] == "empty"
