@@ -72,7 +72,8 @@ def _trim_url(url: str) -> str:
 
 
 def _escape(text: str, *, first: bool) -> str:
-    escaped = text.translate(_ESCAPES)
+    # kramdown turns `--` and `---` into dashes; an escaped second hyphen keeps them as typed.
+    escaped = text.translate(_ESCAPES).replace("--", "-\\-")
     if not first:
         return escaped
     if _LEADING_MARK.match(escaped):

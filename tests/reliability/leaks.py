@@ -1,0 +1,71 @@
+"""The token scan: every text the suite sees is searched for a token or an Authorization header value."""
+
+from __future__ import annotations
+
+import json
+import re
+import traceback
+from dataclasses import dataclass, field
+
+# Recognisable values, so a hit is never a coincidence.
+TOKEN = "github_pat_RELIABILITY_write_token_7d1e5a"
+READ_ONLY_TOKEN = "github_pat_RELIABILITY_read_only_3b8a90"
+WRONG_TOKEN = "github_pat_RELIABILITY_wrong_token_91c4ff"
+HF_TOKEN = "hf_RELIABILITY_hub_token_5e2f0a77"
+TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN)
+
+# Authorization header values in any shape a log line or a repr could give them.
+_AUTH_VALUES = (
+    re.compile(r"Bearer\s+(?!\*\*\*)[\w.\-]{6,}"),  # GitHub and Hugging Face tokens (the code writes ***)
+    re.compile(r"AWS4-HMAC-SHA256\s+Credential="),  # a SigV4 Authorization header
+    re.compile(r"Signature=[0-9a-f]{64}"),
+    re.compile(r"(?i)x-amz-security-token['\"]?\s*[:=]\s*b?['\"]?\w"),  # the session credential itself
+)
+
+
+def find_leaks(text: str) -> list[str]:
+    """What in text is a token or an Authorization header value; empty when clean."""
+    found = [f"token {token[:16]}..." for token in TOKENS if token in text]
+    found += [f"{pattern.pattern!r}: {m[0][:40]}" for pattern in _AUTH_VALUES for m in pattern.finditer(text)]
+    return found
+
+
+def texts_of(thing: object) -> list[str]:
+    """The texts a thing can show: str, repr, JSON, and for an exception its whole chain and traceback."""
+    if isinstance(thing, str):
+        return [thing]
+    if isinstance(thing, bytes):
+        return [thing.decode("utf-8", errors="replace")]
+    texts = [str(thing), repr(thing)]
+    if isinstance(thing, BaseException):
+        texts.append("".join(traceback.format_exception(thing)))
+        link: BaseException | None = thing
+        seen: set[int] = set()
+        while link is not None and id(link) not in seen:
+            seen.add(id(link))
+            texts += [str(link), repr(link), repr(link.args), repr(vars(link))]
+            link = link.__cause__ or link.__context__
+    else:
+        try:
+            texts.append(json.dumps(thing, ensure_ascii=False, default=repr))
+        except (TypeError, ValueError):
+            pass
+    return texts
+
+
+@dataclass
+class LeakScan:
+    """Collects (where, text) pairs during a test; check() lists every leak among them."""
+
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, where: str, *things: object) -> None:
+        for thing in things:
+            if thing is not None:
+                self.texts += [(where, text) for text in texts_of(thing)]
+
+    def kinds(self) -> set[str]:
+        return {where for where, _ in self.texts}
+
+    def check(self) -> list[str]:
+        return [f"{where}: {leak}" for where, text in self.texts for leak in find_leaks(text)]

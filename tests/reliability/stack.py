@@ -1,0 +1,231 @@
+"""Three live servers (Hugging Face look-alike, git-backed GitHub API, moto_server) and the real handler."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from hf_digest.errors import DigestError
+from tests.github_server import GitHubServer
+from tests.hf_server import HFServer
+from tests.reliability.leaks import LeakScan
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+REPO = Path(__file__).resolve().parents[2]
+EVENTS = REPO / "events"
+HF_DIGEST = Path(sys.executable).with_name("hf-digest")
+
+
+def post_path(day: str) -> str:
+    return f"_posts/{day}-hf-daily-papers.md"
+
+
+@contextlib.contextmanager
+def quiet_botocore() -> Iterator[None]:
+    """For the suite's own AWS calls, whose botocore DEBUG lines would put signatures into the scan."""
+    botocore_logger = logging.getLogger("botocore")
+    saved = botocore_logger.level
+    botocore_logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        botocore_logger.setLevel(saved)
+
+
+@dataclass
+class FakeContext:
+    """The attributes of Lambda's context object that Powertools and the handler read."""
+
+    remaining_ms: int = 120_000
+    function_name: str = "hf-daily-digest-reliability"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:hf-daily-digest-reliability"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+class _Stdout(io.TextIOBase):
+    """Writes to whatever sys.stdout is at the time, so capsys sees Powertools' log lines."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+
+class Output:
+    """What the function wrote to stdout (Powertools' JSON log lines and EMF metrics), kept whole."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self._capsys = capsys
+        self._seen = ""
+        self._errors = ""
+
+    def text(self) -> str:
+        captured = self._capsys.readouterr()
+        self._seen += captured.out
+        self._errors += captured.err
+        return self._seen
+
+    def stderr(self) -> str:
+        self.text()
+        return self._errors
+
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text().splitlines() if line.startswith("{")]
+
+    def lines(self, message: str | None = None) -> list[dict[str, Any]]:
+        """Log lines; with message, those whose message is it or starts with it and ": "."""
+        return [
+            r
+            for r in self.records()
+            if "message" in r and (message is None or f"{r['message']}: ".startswith(f"{message}: "))
+        ]
+
+    def metrics(self) -> list[dict[str, float]]:
+        """One {metric name: value} per EMF blob, in order: one blob per invocation."""
+        blobs = []
+        for blob in self.records():
+            directives = blob.get("_aws", {}).get("CloudWatchMetrics", [])
+            names = [m["Name"] for d in directives for m in d["Metrics"]]
+            if names and names != ["ColdStart"]:
+                blobs.append({name: _last(blob[name]) for name in names})
+        return blobs
+
+
+def _last(value: Any) -> float:
+    return float(value[-1] if isinstance(value, list) else value)
+
+
+@dataclass
+class Invocation:
+    """What one call of the handler gave: its result or its error, and how long it took."""
+
+    result: dict[str, Any] | None
+    error: DigestError | None
+    wall_s: float
+
+    @property
+    def status(self) -> str:
+        assert self.result is not None, f"the handler raised {self.error!r}"
+        return str(self.result["status"])
+
+    def outcomes(self) -> dict[str, str]:
+        assert self.result is not None, f"the handler raised {self.error!r}"
+        return {d["destination"]: d["status"] for d in self.result["destinations"]}
+
+
+@dataclass
+class Stack:
+    """The servers, the handler and what it printed; helpers to run it and to see what it wrote."""
+
+    app: ModuleType
+    hf: HFServer
+    github: GitHubServer
+    s3: S3Client
+    bucket: str
+    secret_name: str
+    output: Output
+    scan: LeakScan
+    tmp_path: Path
+    initial_head: str
+
+    def invoke(self, event: object, remaining_ms: int = 120_000) -> Invocation:
+        """The Lambda handler in-process, as Lambda calls it; every result and error goes into the scan."""
+        started = time.monotonic()
+        result: dict[str, Any] | None = None
+        error: DigestError | None = None
+        try:
+            result = self.app.lambda_handler(event, FakeContext(remaining_ms=remaining_ms))
+        except DigestError as exc:
+            error = exc
+        wall = time.monotonic() - started
+        self.scan.add("result", result)
+        self.scan.add("exception", error)
+        return Invocation(result, error, wall)
+
+    def start_cli(self, event: object, *extra: str) -> subprocess.Popen[str]:
+        """`hf-digest invoke EVENT.json` as its own process, with this stack's environment."""
+        path = self.tmp_path / f"event-{uuid.uuid4().hex[:8]}.json"
+        path.write_text(json.dumps(event), encoding="utf-8")
+        return subprocess.Popen(
+            [str(HF_DIGEST), "invoke", str(path), *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=self.tmp_path,
+            env=dict(os.environ),
+        )
+
+    def finish_cli(self, proc: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
+        stdout, stderr = proc.communicate(timeout=120)
+        self.scan.add("cli stdout", stdout)
+        self.scan.add("cli stderr", stderr)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+    def cli(self, event: object, *extra: str) -> subprocess.CompletedProcess[str]:
+        return self.finish_cli(self.start_cli(event, *extra))
+
+    # --- what was written ----------------------------------------------------------------------------
+
+    def head(self) -> str | None:
+        return self.github.git.rev("refs/heads/main")
+
+    def github_log(self) -> list[str]:
+        """Every commit subject on main, newest first."""
+        return self.github.git_log("main")
+
+    def commits(self) -> list[str]:
+        """Commit subjects on main, newest first, without the initial commit."""
+        return self.github.git_log("main")[:-1]
+
+    def in_git(self, day: str) -> bytes | None:
+        return self.github.read_file("main", post_path(day))
+
+    def versions(self) -> dict[str, list[bytes]]:
+        """Every version of every object in the (versioned) bucket: key -> contents, oldest first."""
+        with quiet_botocore():
+            listed = self.s3.list_object_versions(Bucket=self.bucket).get("Versions", [])
+            found: dict[str, list[tuple[Any, bytes]]] = {}
+            for version in listed:
+                body = self.s3.get_object(
+                    Bucket=self.bucket, Key=version["Key"], VersionId=version["VersionId"]
+                )
+                found.setdefault(version["Key"], []).append((version["LastModified"], body["Body"].read()))
+        return {key: [data for _, data in sorted(items, key=lambda i: i[0])] for key, items in found.items()}
+
+    def in_s3(self, day: str) -> bytes | None:
+        contents = self.versions().get(post_path(day))
+        return contents[-1] if contents else None
+
+    def assert_nothing_written_to_the_branch(self) -> None:
+        assert self.head() == self.initial_head, f"a commit landed: {self.commits()}"
+
+    def assert_nothing_written(self) -> None:
+        self.assert_nothing_written_to_the_branch()
+        assert self.github.writes() == [], [f"{w.method} {w.path}" for w in self.github.writes()]
+        assert self.versions() == {}
+
+    def assert_published_once(self, day: str) -> bytes:
+        """One commit with the post, one S3 version with the same bytes; returns them."""
+        assert self.commits() == [f"Add Hugging Face Daily Papers for {day}"]
+        post = self.in_git(day)
+        assert post is not None
+        assert self.versions() == {post_path(day): [post]}
+        return post

@@ -1,0 +1,69 @@
+"""The token scan itself: it sees every kind of output, and it would catch a leak."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from hf_digest.errors import PublishError
+from tests.github_server import fault
+from tests.reliability.leaks import HF_TOKEN, TOKEN, LeakScan, find_leaks
+from tests.reliability.stack import Stack
+
+
+@pytest.mark.parametrize(
+    "leaked",
+    [
+        TOKEN,
+        f"headers={{'Authorization': 'Bearer {HF_TOKEN}'}}",
+        "Authorization: Bearer ghp_0123456789abcdef",  # a token the suite never set
+        "'Authorization': b'AWS4-HMAC-SHA256 Credential=testing/20260210/us-east-1/s3/aws4_request'",
+        "Signature=" + "ab" * 32,
+        "'X-Amz-Security-Token': b'testing'",
+        "x-amz-security-token:testing",
+    ],
+)
+def test_the_scan_catches_a_token_or_an_authorization_value(leaked: str) -> None:
+    assert find_leaks(f"some log line {leaked} and more")
+    scan = LeakScan()
+    scan.add("exception", PublishError("outer"))
+    try:
+        try:
+            raise ValueError(leaked)
+        except ValueError as inner:
+            raise PublishError("a clean message") from inner
+    except PublishError as outer:
+        scan.add("exception", outer)
+    assert scan.check(), "a leak in an exception's cause went unseen"
+
+
+def test_the_scan_passes_what_the_code_writes_instead() -> None:
+    assert (
+        find_leaks("Authorization: Bearer ***; Secret('***'); headers: {'Authorization': f'Bearer {token}'}")
+        == []
+    )
+
+
+def test_the_scan_reads_log_lines_metrics_results_exceptions_and_cli_output(stack: Stack) -> None:
+    ok = stack.invoke({"date": "2026-02-10"})
+    stack.github.inject("GET", f"/repos/{stack.github.full_name}", fault(401, "Bad credentials"))
+    failed = stack.invoke({"date": "2026-02-09"})
+    assert ok.status == "published" and isinstance(failed.error, PublishError)
+    stack.cli({"date": "2026-02-10", "dry_run": True})
+    assert {"result", "exception", "cli stdout", "cli stderr"} <= stack.scan.kinds()
+    assert stack.output.lines("run finished") and stack.output.metrics()  # Powertools lines and EMF
+    # Every request carried the tokens, so the scan had something to find had they leaked.
+    assert {r.headers["authorization"] for r in stack.github.requests} == {f"Bearer {TOKEN}"}
+    assert {r.headers["authorization"] for r in stack.hf.requests} == {f"Bearer {HF_TOKEN}"}
+
+
+def test_s3_alone_at_debug_logs_no_signature_or_session_token(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Without a GitHub secret to read first, only the S3 publisher can keep botocore's DEBUG lines out.
+    monkeypatch.setenv("DIGEST_DESTINATIONS", "s3")
+    assert logging.getLogger("botocore").getEffectiveLevel() == logging.DEBUG
+    run = stack.invoke({"date": "2026-02-10"})
+    assert run.outcomes() == {"s3": "created"}
+    assert any(r.name.startswith("botocore") for r in caplog.records)  # botocore did log, above DEBUG
