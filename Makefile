@@ -22,8 +22,8 @@ digest: $(VENV)/.installed
 	$(VENV)/bin/hf-digest run $(if $(DATE),--date $(DATE)) $(ARGS)
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check handler tests
-	$(VENV)/bin/ruff format --check handler tests
+	$(VENV)/bin/ruff check handler tests bench
+	$(VENV)/bin/ruff format --check handler tests bench
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
@@ -36,6 +36,11 @@ $(OPENAPI_SPEC):
 
 test: lint typecheck $(OPENAPI_SPEC)
 	$(VENV)/bin/pytest -q $(ARGS)
+
+# Benchmarks of the built function (sam build first): requests, cold start, memory, layer size, cost.
+bench: $(VENV)/.installed
+	bash .ci/sam-checks
+	$(VENV)/bin/python -m bench.run --write docs/performance.md
 
 golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(VENV)/bin/pytest -q tests/unit/test_golden.py

@@ -1,0 +1,136 @@
+"""The notes under the table in docs/performance.md: how each figure was taken and what it leaves out."""
+
+from __future__ import annotations
+
+from bench import cost as pricing
+from bench.backfill import DAYS, FIRST_DAY
+from bench.fullrun import StepResult
+from bench.report import MEMORY_BUDGET, Results
+from bench.scenarios import STEADY_DAY
+from bench.servers import SYNTHETIC_DAY, SYNTHETIC_PAPERS
+
+
+def _import_breakdown(results: Results) -> str:
+    shares = sorted(results.cold.self_ms_by_package.items(), key=lambda kv: kv[1], reverse=True)
+    return ", ".join(f"{name} {ms:.1f}" for name, ms in shares if ms >= 0.5)
+
+
+def _hf_days(step: StepResult) -> str:
+    """The Hugging Face requests of a step, short: "date=2025-09-30 p=0", ..."""
+    short = []
+    for request in step.hf:
+        query = request.split("?", 1)[-1].replace("&limit=100", "").replace("&", " ")
+        short.append(query)
+    return ", ".join(short)
+
+
+def _where(results: Results) -> list[str]:
+    cold, manual = results.cold, results.manual
+    saved = cold.as_built.handler_ms - cold.compiled.handler_ms
+    pyc_state = (
+        "holds no `.pyc` files (sam build unpacks the wheels without compiling them)"
+        if not cold.as_built_has_pyc
+        else "holds `.pyc` files"
+    )
+    return [
+        f"- **Where the handler runs.** {results.runtime_label}: a fresh `python3.13 -P` process per run "
+        "with only the built function and the layer on `PYTHONPATH` (as `/var/task` and `/opt/python`), "
+        "`PYTHONDONTWRITEBYTECODE=1`, and boto3 from a clean virtualenv as the Lambda runtime provides it. "
+        "The settings are template.yaml's (destinations github,s3, the GitHub token read from Secrets "
+        "Manager, Powertools' tracer off), pointed at local servers: the Hugging Face look-alike "
+        "(tests/hf_server.py), the git-backed GitHub API (tests/github_server.py) and moto_server for S3 and "
+        "Secrets Manager. Requests are counted on the servers' side (their request logs; moto's recorder).",
+        f"- **The {SYNTHETIC_PAPERS}-paper day** is {SYNTHETIC_DAY}: {SYNTHETIC_PAPERS} distinct papers of "
+        "the 2025-09 month sample, re-dated, served beside the shared samples, run by the manual event "
+        '`{"date": ..., "destinations": ["github", "s3"]}`. Each repetition starts with a new repository '
+        "(one commit on main) and an empty bucket; the first run publishes, the rerun finds the same "
+        f"content: {manual['first'].status}; {manual['rerun'].status}.",
+        "- **Hugging Face calls**: a page holds at most 100 papers and the API gives no total, so a day of "
+        f"exactly {SYNTHETIC_PAPERS} papers takes one full page and one empty page to see the end "
+        "(⌊papers/100⌋ + 1 requests); no request is made per paper.",
+        f"- **Requests of the first run, in order.** GitHub: {', '.join(manual['first'].github)}. "
+        f"AWS: {', '.join(manual['first'].aws)}. The rerun's AWS: {', '.join(manual['rerun'].aws)}.",
+        "- **Which import time Lambda sees.** Lambda extracts the layer to a read-only `/opt` (the function "
+        "to a read-only `/var/task`), so a module without a `.pyc` beside it is compiled from source on "
+        f"every cold start and never cached. This build {pyc_state}; compiling them ahead "
+        "(`compileall --invalidation-mode unchecked-hash`, since zip extraction does not keep the "
+        f"timestamps a default `.pyc` checks) saves {saved:,.0f} ms per cold start on this machine. "
+        f"Process start to exit of `import app`: {cold.as_built.process_ms:,.0f} ms as built, "
+        f"{cold.compiled.process_ms:,.0f} ms compiled ahead.",
+        f"- **Third-party modules the handler imports itself**: {', '.join(cold.deps)}; the "
+        '"third-party only" rows import exactly these, in this order, in a fresh process.',
+        f"- **Import self time by package** (`-X importtime`, as built, ms): {_import_breakdown(results)}.",
+    ]
+
+
+def _runs(results: Results) -> list[str]:
+    scheduled, periods = results.scheduled, results.periods
+    daily = scheduled["daily"]
+    return [
+        f"- **Scheduled runs** use the month sample: the daily schedule's event for {STEADY_DAY} (a "
+        "Tuesday, 82 papers) fired the next morning, after the one for the day before has run once in a "
+        "new repository and bucket (that first run also catches up the week before it). Steady state "
+        f"asks Hugging Face for {_hf_days(daily)}: the target day, the days of the last week no "
+        "destination holds a post for (a weekend's empty lists are asked again every day), and the "
+        f"refresh days. Statuses: {scheduled['after deploy'].status}; {daily.status}; "
+        f"{scheduled['duplicate'].status}. Weekly and monthly: {_hf_days(periods['weekly'])}; "
+        f"{_hf_days(periods['monthly'])}.",
+        "- **Memory** is the process's peak resident set after a run, from `/proc/self/status` `VmHWM` "
+        "(`ru_maxrss` is no use here: on Linux it survives exec, so a child reports its parent's peak when "
+        f"that is higher); Lambda's own runtime client adds a little. Room to spare is read as staying "
+        f"within {MEMORY_BUDGET:.0%} of the "
+        f"function's {pricing.MEMORY_MB} MB.",
+        "- **Render alone** renders the day's post from already-read papers in a fresh process: the first "
+        "call loads and compiles the Jinja template, the warm figure is the median of 7 calls after it.",
+    ]
+
+
+def _backfill(results: Results) -> list[str]:
+    back = results.backfill
+    if back is None:
+        return []
+    return [
+        f"- **Backfill**: {DAYS} days from {FIRST_DAY} (the 2025-09 month sample: {back.published} days "
+        f"with papers, {back.empty} empty) through `hf_digest.backfill.run_range`, as a local range run "
+        "does, in the bench's process, to a new repository and bucket. Its Pacer keeps Hugging Face "
+        f"requests {back.pace_s:g} s apart"
+        + (" (production's pace" if back.pace_scale == 1 else f" ({back.pace_scale:g} × production's pace")
+        + ": DIGEST_BACKFILL_PACE's default 0.75 s, 400 of the 500 anonymous API calls allowed per 5 "
+        "minutes; in AWS a range becomes one queue message per day, taken by two workers at 1.5 s each, "
+        "the same rate). GitHub Pages rebuilds at most about 10 times an hour, so a commit per day queues "
+        "Pages builds."
+    ]
+
+
+def _cost(results: Results) -> list[str]:
+    bill = pricing.monthly(
+        results.scheduled["daily"].figures.wall_ms,
+        results.periods["weekly"].figures.wall_ms,
+        results.periods["monthly"].figures.wall_ms,
+    )
+    return [
+        f"- **Cost** = runs a month × billed duration × {pricing.MEMORY_MB / 1024:g} GB × price per GB-s, "
+        "plus $0.20 per million requests. Prices: arm64 "
+        f"${pricing.ARM64_GB_S:.10f} and x86_64 ${pricing.X86_64_GB_S:.10f} per GB-s, from "
+        f"{pricing.PRICE_SOURCE}. The billed duration is each scheduled run's process wall time "
+        "(interpreter start, init and handler): since 2025-08-01 Lambda bills the init phase, and a "
+        "function run a few times a day always starts cold. Real Hugging Face, GitHub and AWS answer "
+        "slower than loopback, so production runs last longer; the timeout row bounds it. "
+        f"{bill.gb_s_month:.2f} GB-s a month is far inside the free tier "
+        f"({pricing.FREE_GB_S:,} GB-s and 1M requests a month per account); the Secrets Manager secret "
+        "($0.40 a month) costs more than the function. Duplicate deliveries and failed-run retries are "
+        "not counted.",
+    ]
+
+
+def notes(results: Results) -> str:
+    lines = [
+        "## How the figures are taken",
+        "",
+        *_where(results),
+        *_runs(results),
+        *_backfill(results),
+        *_cost(results),
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,279 @@
+"""The one table (`measure | value | target | status`) and the machine lines above it.
+
+Row labels stay fixed, so `git diff docs/performance.md` lines figures up across commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench import cost as pricing
+from bench.backfill import BackfillFigures
+from bench.coldstart import ColdStart
+from bench.fullrun import RenderFigures, RunFigures, Sequence
+from bench.layer import LayerFigures
+from bench.machine import Machine
+from bench.servers import SYNTHETIC_PAPERS
+
+MEMORY_BUDGET = 0.75  # peak RSS within 75% of the function's memory leaves room to spare
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+OK, MISS, NONE = "ok", "**miss**", "—"
+PAPERS = SYNTHETIC_PAPERS
+
+Row = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class Results:
+    machine: Machine
+    runtime_label: str
+    runs: int
+    cold: ColdStart
+    manual: Sequence  # the 100-paper day: "first", "rerun"
+    scheduled: Sequence  # "after deploy", "daily", "duplicate"
+    periods: Sequence  # "weekly", "monthly"
+    render_top: RenderFigures
+    render_all: RenderFigures
+    layer: LayerFigures
+    backfill: BackfillFigures | None
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.0f} ms"
+
+
+def _size(value: int) -> str:
+    return f"{value / 1024 / 1024:.1f} MB" if value >= 1024 * 1024 else f"{value / 1024:.0f} KB"
+
+
+def _usd(value: float) -> str:
+    return f"${value:.4f}" if value >= 0.01 else f"${value:.6f}"
+
+
+def _status(passed: bool) -> str:
+    return OK if passed else MISS
+
+
+def hf_calls_allowed(papers: int) -> int:
+    """One request per 100 papers; a day of exactly 100·k papers needs one more to see the list end."""
+    return papers // 100 + 1
+
+
+def _calls(run: RunFigures) -> str:
+    return (
+        f"HF {run.hf:g}, GitHub {run.github:g} ({run.github_reads:g} + {run.github_writes:g}), "
+        f"S3 {run.s3:g}, Secrets Manager {run.secrets:g}"
+    )
+
+
+def _requests(manual: Sequence, scheduled: Sequence, periods: Sequence) -> list[Row]:
+    first, rerun = manual["first"].figures, manual["rerun"].figures
+    allowed = hf_calls_allowed(PAPERS)
+    hf_target = f"≤ {allowed} for {PAPERS} papers, 0 per paper"
+    rerun_s3_writes = sum(1 for op in manual["rerun"].aws if op == "s3 PUT")
+    return [
+        ("Hugging Face calls, first run", f"{first.hf:g}", hf_target, _status(first.hf <= allowed)),
+        ("Hugging Face calls, rerun", f"{rerun.hf:g}", hf_target, _status(rerun.hf <= allowed)),
+        (
+            "GitHub calls, first run (reads + writes)",
+            f"{first.github:g} ({first.github_reads:g} + {first.github_writes:g})",
+            NONE,
+            NONE,
+        ),
+        (
+            "GitHub calls, rerun (reads + writes)",
+            f"{rerun.github:g} ({rerun.github_reads:g} + {rerun.github_writes:g})",
+            "no writes",
+            _status(rerun.github_writes == 0),
+        ),
+        ("S3 calls, first run", f"{first.s3:g}", NONE, NONE),
+        ("S3 calls, rerun", f"{rerun.s3:g}", "no writes", _status(rerun_s3_writes == 0)),
+        ("Secrets Manager calls per run", f"{first.secrets:g}", NONE, NONE),
+        (
+            "Scheduled daily run, first after a deploy (catch-up)",
+            _calls(scheduled["after deploy"].figures),
+            NONE,
+            NONE,
+        ),
+        ("Scheduled daily run, steady state", _calls(scheduled["daily"].figures), NONE, NONE),
+        ("Scheduled daily run, delivered twice", _calls(scheduled["duplicate"].figures), NONE, NONE),
+        ("Scheduled weekly run", _calls(periods["weekly"].figures), NONE, NONE),
+        ("Scheduled monthly run", _calls(periods["monthly"].figures), NONE, NONE),
+    ]
+
+
+def _cold(cold: ColdStart, manual: Sequence) -> list[Row]:
+    built = "as built, no .pyc" if not cold.as_built_has_pyc else "as built, with .pyc"
+    sdk = ", ".join(cold.sdk_at_start) or "none"
+    heavy = [m for m in cold.sdk_at_start if m == "boto3" or m.startswith(("boto3.", "botocore."))]
+    probe = " (the package's `__init__` only: Powertools probes for it)" if sdk == "botocore" else ""
+    return [
+        (f"Import handler ({built}: what Lambda runs)", _ms(cold.as_built.handler_ms), NONE, NONE),
+        (f"Import its third-party packages only ({built})", _ms(cold.as_built.deps_ms), NONE, NONE),
+        ("Import handler, .pyc compiled ahead", _ms(cold.compiled.handler_ms), NONE, NONE),
+        ("Import its third-party packages only, .pyc compiled ahead", _ms(cold.compiled.deps_ms), NONE, NONE),
+        (
+            "Modules loaded at start (third-party packages)",
+            f"{cold.modules} ({len(cold.third_party)}: {', '.join(cold.third_party)})",
+            NONE,
+            NONE,
+        ),
+        (
+            "AWS SDK modules loaded at start",
+            sdk + probe,
+            "no boto3 or botocore unless the run needs AWS",
+            _status(not heavy),
+        ),
+        (
+            "AWS SDK modules loaded after a github,s3 run",
+            f"{manual['first'].figures.sdk_modules_after:g} (boto3, botocore: S3 and Secrets Manager)",
+            "only when the run needs AWS",
+            OK,
+        ),
+    ]
+
+
+def _full(manual: Sequence, scheduled: Sequence, top: RenderFigures, every: RenderFigures) -> list[Row]:
+    budget = pricing.MEMORY_MB * MEMORY_BUDGET
+    first, rerun = manual["first"].figures, manual["rerun"].figures
+    peak = max(step.figures.max_rss_mb for step in (*manual.steps, *scheduled.steps))
+    share = peak / pricing.MEMORY_MB
+    return [
+        ("Full run, first: process wall time (start to exit)", _ms(first.wall_ms), NONE, NONE),
+        (
+            "Full run, first: init (import) + handler",
+            f"{_ms(first.import_ms)} + {_ms(first.handler_ms)}",
+            NONE,
+            NONE,
+        ),
+        (
+            "Full run, rerun: init (import) + handler",
+            f"{_ms(rerun.import_ms)} + {_ms(rerun.handler_ms)}",
+            NONE,
+            NONE,
+        ),
+        ("Full run, first: CPU time (user + system)", f"{first.cpu_s * 1000:,.0f} ms", NONE, NONE),
+        (
+            "Peak resident memory, highest of all runs",
+            f"{peak:.1f} MB of {pricing.MEMORY_MB} MB ({share:.0%})",
+            f"≤ {budget:.0f} MB ({MEMORY_BUDGET:.0%})",
+            _status(peak <= budget),
+        ),
+        (
+            f"Render alone, top {top.top_n} (production), first call / warm",
+            f"{top.first_ms:.1f} ms / {top.warm_ms:.1f} ms",
+            NONE,
+            NONE,
+        ),
+        (
+            f"Render alone, all {every.shown} papers, first call / warm",
+            f"{every.first_ms:.1f} ms / {every.warm_ms:.1f} ms",
+            NONE,
+            NONE,
+        ),
+    ]
+
+
+def _layer(layer: LayerFigures) -> list[Row]:
+    total = layer.layer.unzipped + layer.function.unzipped
+    largest = ", ".join(f"{name} {_size(size)}" for name, size in layer.largest)
+    function = f"{_size(layer.function.unzipped)} / {_size(layer.function.zipped)}"
+    return [
+        (
+            "Layer, unzipped (files)",
+            f"{_size(layer.layer.unzipped)} ({layer.layer.files})",
+            "function + layers ≤ 250 MB",
+            _status(total <= LAMBDA_UNZIPPED_LIMIT),
+        ),
+        ("Layer, zipped", _size(layer.layer.zipped), NONE, NONE),
+        ("Layer, three largest packages (unzipped)", largest, NONE, NONE),
+        ("Function code, unzipped / zipped", function, NONE, NONE),
+    ]
+
+
+def _backfill(figures: BackfillFigures | None) -> list[Row]:
+    if figures is None:
+        return [("30-day backfill", "not run (--skip-backfill)", NONE, NONE)]
+    pace = f"{figures.pace_s:g} s per HF request"
+    pace += (
+        ", production's" if figures.pace_scale == 1 else f", production's × {figures.pace_scale:g} (--quick)"
+    )
+    github = figures.github_reads + figures.github_writes
+    return [
+        (
+            f"30-day backfill, wall time ({pace})",
+            f"{figures.wall_s:.1f} s ({figures.waited_s:.1f} s of it pacing)",
+            NONE,
+            NONE,
+        ),
+        (
+            "30-day backfill, requests",
+            f"HF {figures.hf}, GitHub {github} ({figures.github_reads} + {figures.github_writes}, "
+            f"{figures.commits} commits), S3 {figures.s3}, Secrets Manager {figures.secrets}",
+            f"HF ≤ 1 per day of < 100 papers ({figures.days})",
+            _status(figures.hf <= figures.days),
+        ),
+    ]
+
+
+def _cost(scheduled: Sequence, periods: Sequence) -> list[Row]:
+    bill = pricing.monthly(
+        scheduled["daily"].figures.wall_ms,
+        periods["weekly"].figures.wall_ms,
+        periods["monthly"].figures.wall_ms,
+    )
+    return [
+        (
+            "Billed per run: daily / weekly / monthly (cold start, init + handler)",
+            f"{bill.daily_ms:,} / {bill.weekly_ms:,} / {bill.monthly_ms:,} ms × {pricing.MEMORY_MB} MB",
+            NONE,
+            NONE,
+        ),
+        (
+            f"Lambda per month ({pricing.RUNS_PER_MONTH} daily, {pricing.WEEKLY_RUNS:.2f} weekly, "
+            "1 monthly runs), arm64 price",
+            f"{_usd(bill.arm64_month)} ({bill.gb_s_month:.2f} GB-s)",
+            NONE,
+            NONE,
+        ),
+        (
+            "Lambda per month, x86_64 price (template.yaml's architecture)",
+            _usd(bill.x86_64_month),
+            NONE,
+            NONE,
+        ),
+        (
+            f"Lambda per month if every run hit the {pricing.TIMEOUT_S} s timeout, x86_64",
+            _usd(bill.ceiling_x86_64_month),
+            NONE,
+            NONE,
+        ),
+    ]
+
+
+def rows(results: Results) -> list[Row]:
+    return [
+        *_requests(results.manual, results.scheduled, results.periods),
+        *_cold(results.cold, results.manual),
+        *_full(results.manual, results.scheduled, results.render_top, results.render_all),
+        *_layer(results.layer),
+        *_backfill(results.backfill),
+        *_cost(results.scheduled, results.periods),
+    ]
+
+
+def table(results: Results) -> str:
+    lines = ["| measure | value | target | status |", "|---|---|---|---|"]
+    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows(results)]
+    return "\n".join(lines) + "\n"
+
+
+def header(results: Results) -> str:
+    m = results.machine
+    return (
+        f"- Machine: {m.cpu}, {m.cores} cores, {m.memory_gb:.1f} GB memory, {m.system}\n"
+        f"- Python: {m.runtime_python} for the handler ({results.runtime_label}); "
+        f"{m.bench_python} for the bench\n"
+        f"- Date: {m.date}; commit: {m.commit}\n"
+        f"- Medians of {results.runs} runs, each in a fresh process, against local servers on loopback\n"
+    )
