@@ -17,13 +17,13 @@ from hf_digest.errors import BadInput
 from hf_digest.periods import Period
 from hf_digest.request import (
     DigestRequest,
-    _destinations,
-    _flag,
-    _scheduled_time,
     closed_day,
+    destinations_field,
+    flag_field,
     from_event,
     from_options,
     parse_day,
+    scheduled_time,
 )
 
 OPTION_KEYS = ("dry_run", "lang", "top", "destinations")
@@ -95,7 +95,7 @@ def parse_event(event: object, settings: Settings, now: datetime) -> Request:
                 lang=event.get("lang"),
                 top_n=event.get("top"),
                 destinations=_options_destinations(event),
-                dry_run=_flag(event.get("dry_run", False), "dry_run"),
+                dry_run=flag_field(event.get("dry_run", False), "dry_run"),
             )
         if "week" in event or "month" in event:
             return period_from_event(event, settings, now)
@@ -109,7 +109,7 @@ def _only(event: Mapping[str, Any], keys: Sequence[str], what: str) -> None:
 
 
 def _options_destinations(event: Mapping[str, Any]) -> tuple[str, ...] | None:
-    return _destinations(event["destinations"], "destinations") if "destinations" in event else None
+    return destinations_field(event["destinations"], "destinations") if "destinations" in event else None
 
 
 def _scheduled(event: Mapping[str, Any], settings: Settings) -> DigestRequest | PeriodRequest:
@@ -118,7 +118,7 @@ def _scheduled(event: Mapping[str, Any], settings: Settings) -> DigestRequest | 
     kind = event["digest"]
     if kind not in DIGEST_KINDS:
         raise BadInput("digest", f"must be one of {', '.join(DIGEST_KINDS)}, got {json.dumps(kind)}")
-    closed = closed_day(_scheduled_time(event))
+    closed = closed_day(scheduled_time(event))
     if kind == "daily":
         return DigestRequest(closed, settings.lang, settings.top_n, settings.destinations, trigger="schedule")
     period = periods.closed_period(kind, closed)
@@ -160,7 +160,7 @@ def period_from_event(
         raise BadInput("month", "give a week or a month, not both")
     field_name = "week" if "week" in event else "month"
     parse = periods.parse_week if field_name == "week" else periods.parse_month
-    partial = _flag(event.get("partial", False), "partial")
+    partial = flag_field(event.get("partial", False), "partial")
     period = periods.check_closed(
         parse(event[field_name], field_name), closed_day(now), now, partial=partial, field_name=field_name
     )
@@ -171,5 +171,5 @@ def period_from_event(
         top_n=event.get("top"),
         destinations=_options_destinations(event),
     )
-    dry_run = _flag(event.get("dry_run", False), "dry_run")
+    dry_run = flag_field(event.get("dry_run", False), "dry_run")
     return PeriodRequest(period, options.lang, options.top_n, options.destinations, dry_run, trigger)

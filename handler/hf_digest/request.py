@@ -77,7 +77,7 @@ def _lang(value: object, field: str) -> str:
     return value
 
 
-def _destinations(value: object, field: str) -> tuple[str, ...]:
+def destinations_field(value: object, field: str) -> tuple[str, ...]:
     names: Sequence[object]
     if isinstance(value, str):
         names = [part.strip() for part in value.split(",") if part.strip()]
@@ -93,7 +93,7 @@ def _destinations(value: object, field: str) -> tuple[str, ...]:
     return tuple(str(n) for n in names)
 
 
-def _flag(value: object, field: str) -> bool:
+def flag_field(value: object, field: str) -> bool:
     if not isinstance(value, bool):
         raise BadInput(field, f"must be true or false, got {json.dumps(value)}")
     return value
@@ -117,7 +117,7 @@ def from_options(
         lang=_lang(lang, "lang") if lang is not None else settings.lang,
         top_n=_top(top_n, "top") if top_n is not None else settings.top_n,
         destinations=(
-            _destinations(list(destinations), "destinations") if destinations else settings.destinations
+            destinations_field(list(destinations), "destinations") if destinations else settings.destinations
         ),
         dry_run=dry_run,
         partial=partial,
@@ -125,7 +125,7 @@ def from_options(
     )
 
 
-def _scheduled_time(event: Mapping[str, Any]) -> datetime:
+def scheduled_time(event: Mapping[str, Any]) -> datetime:
     raw = event.get("time")
     if not isinstance(raw, str):
         raise BadInput("time", f"a scheduled event needs its ISO 8601 'time', got {json.dumps(raw)}")
@@ -147,7 +147,7 @@ def from_event(event: object, settings: Settings, now: datetime) -> DigestReques
     if not isinstance(event, Mapping):
         raise BadInput("event", f"must be a JSON object, got {type(event).__name__}")
     if event.get("source") in ("aws.scheduler", "aws.events") or "detail-type" in event:
-        day = closed_day(_scheduled_time(event))
+        day = closed_day(scheduled_time(event))
         return DigestRequest(
             day=day,
             lang=settings.lang,
@@ -158,7 +158,7 @@ def from_event(event: object, settings: Settings, now: datetime) -> DigestReques
     unknown = sorted(set(event) - set(MANUAL_KEYS))
     if unknown:
         raise BadInput(unknown[0], f"is not a known field; a manual event takes {', '.join(MANUAL_KEYS)}")
-    partial = _flag(event.get("partial", False), "partial")
+    partial = flag_field(event.get("partial", False), "partial")
     return from_options(
         settings,
         now,
@@ -166,9 +166,9 @@ def from_event(event: object, settings: Settings, now: datetime) -> DigestReques
         lang=event.get("lang"),
         top_n=event.get("top"),
         destinations=(
-            _destinations(event["destinations"], "destinations") if "destinations" in event else None
+            destinations_field(event["destinations"], "destinations") if "destinations" in event else None
         ),
-        dry_run=_flag(event.get("dry_run", False), "dry_run"),
+        dry_run=flag_field(event.get("dry_run", False), "dry_run"),
         partial=partial,
         trigger="manual",
     )
