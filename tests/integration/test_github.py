@@ -251,7 +251,7 @@ def test_an_exhausted_quota_an_hour_away_fails_fast_saying_when(server: GitHubSe
     server.inject("GET", "/repos/octo/blog/git/ref/", limit)
     started = time.monotonic()
     message = fails(server, bundle())
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # not the hour asked for
     when = datetime.fromtimestamp(reset, UTC)
     assert "try again after" in message and when.strftime("%Y-%m-%d %H:%M") in message and "UTC" in message
     assert len(server.requests) == 1

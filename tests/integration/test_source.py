@@ -188,7 +188,7 @@ def test_a_read_timeout_is_retried(make_hf_server: MakeHFServer, sample_days: An
     listing = source(server, [], timeout=(1.0, 0.3)).fetch_day(DAY, Deadline.after(60))
 
     assert (listing.via, len(listing.items), listing.requests) == ("api", 82, 2)
-    assert time.monotonic() - started < 3.0  # gave up on the hung request after its read timeout
+    assert time.monotonic() - started < 4.5  # gave up on the hung request (5 s) after its read timeout
 
 
 def test_an_unreadable_json_body_is_retried(hf_server: HFServer) -> None:

