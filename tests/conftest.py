@@ -1,19 +1,28 @@
-"""Fixtures every test may use: the shared Hugging Face samples and a moto_server over HTTP."""
+"""Fixtures every test may use: the shared samples, the local Hugging Face and GitHub servers, moto_server
+over HTTP, and the Lambda handler with a Lambda-like context."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+
+from hf_digest.cli import load_app
+from tests.github_server import GitHubServer
+from tests.hf_server import HFServer, load_sample_days
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "hf-samples"
@@ -82,3 +91,78 @@ _AWS_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
+
+
+MakeHFServer = Callable[..., HFServer]
+MakeGitHubServer = Callable[..., GitHubServer]
+
+
+@pytest.fixture(scope="session")
+def sample_days(samples_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """The shared Hugging Face samples by day, read once per session."""
+    return load_sample_days(samples_dir)
+
+
+@pytest.fixture
+def make_hf_server() -> Iterator[MakeHFServer]:
+    """Start HFServer(days, **options) servers; all are stopped when the test ends."""
+    servers: list[HFServer] = []
+
+    def make(days: Mapping[str, list[dict[str, Any]]] | None = None, **options: Any) -> HFServer:
+        server = HFServer(days, **options).start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def hf_server(make_hf_server: MakeHFServer, sample_days: dict[str, list[dict[str, Any]]]) -> HFServer:
+    """A running look-alike serving every shared sample day."""
+    return make_hf_server(sample_days)
+
+
+@pytest.fixture
+def make_github_server(tmp_path: Path) -> Iterator[MakeGitHubServer]:
+    """Start GitHubServer(root, token=…, **options) servers, each with a first commit of files on its default
+    branch (a Jekyll `_config.yml` unless told otherwise); all are stopped when the test ends."""
+    servers: list[GitHubServer] = []
+
+    def make(*, token: str, files: Mapping[str, bytes] | None = None, **options: Any) -> GitHubServer:
+        root = tmp_path / f"github{len(servers)}"
+        root.mkdir()
+        server = GitHubServer(root, token=token, **options).start()
+        servers.append(server)
+        first = dict(files) if files is not None else {"_config.yml": b"title: blog\n"}
+        server.commit_files(options.get("default_branch", "main"), first, "Init")
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@dataclass
+class FakeContext:
+    """The attributes of Lambda's context object that Powertools and the handler read."""
+
+    remaining_ms: int = 120_000
+    function_name: str = "hf-daily-digest-test"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:hf-daily-digest-test"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[ModuleType]:
+    """handler/app.py loaded as the CLI and Lambda load it; the package logger is restored afterwards."""
+    package_logger = logging.getLogger("hf_digest")
+    saved = (list(package_logger.handlers), package_logger.propagate, package_logger.level)
+    yield load_app()
+    package_logger.handlers, package_logger.propagate = saved[0], saved[1]
+    package_logger.setLevel(saved[2])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from hf_digest.backfill import Pacer
-from tests.integration.conftest import MakeHFServer
+from tests.conftest import MakeHFServer
 from tests.integration.test_cli import hf_digest
 
 FIRST, LAST = date(2026, 1, 5), date(2026, 2, 13)  # 40 days, Monday to Friday: 30 weekdays, 10 weekend days

@@ -19,9 +19,9 @@ import pytest
 from hf_digest import lambda_entry
 from hf_digest.errors import PublishError
 from hf_digest.observability import metrics
+from tests.conftest import MakeHFServer
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
-from tests.integration.conftest import MakeHFServer
 
 TOKEN = "github_pat_catchup_test_token_5e1d"
 LISTED = ("2026-02-06", "2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13")

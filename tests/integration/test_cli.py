@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
+from tests.conftest import MakeHFServer
 from tests.hf_server import HFServer
-from tests.integration.conftest import MakeHFServer
 
 POST = Path("_posts/2026-02-10-hf-daily-papers.md")
 

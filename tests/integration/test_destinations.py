@@ -9,8 +9,8 @@ from pathlib import Path
 
 import boto3
 
+from tests.conftest import MakeGitHubServer
 from tests.hf_server import HFServer
-from tests.integration.conftest import MakeGitHubServer
 from tests.integration.test_cli import POST, hf_digest
 
 TOKEN = "github_pat_destinations_test_token_5150"

@@ -10,18 +10,16 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from hf_digest.cli import load_app
 from hf_digest.errors import BadInput, ConfigError, PublishError
+from tests.conftest import FakeContext, MakeGitHubServer
 from tests.github_server import GitHubServer, fault
 from tests.hf_server import HFServer
-from tests.integration.conftest import MakeGitHubServer
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "events"
@@ -29,34 +27,10 @@ POST = "_posts/2026-02-10-hf-daily-papers.md"
 TOKEN = "github_pat_RECOGNISABLE_test_token_4f9c2e"
 
 
-@dataclass
-class FakeContext:
-    """The attributes of Lambda's context object that Powertools and the handler read."""
-
-    function_name: str = "hf-daily-digest-test"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:hf-daily-digest-test"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    remaining_ms: int = 120_000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
 def event(name: str) -> dict[str, Any]:
     data = json.loads((EVENTS / name).read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[ModuleType]:
-    """handler/app.py loaded as the CLI and Lambda load it; the package logger is restored afterwards."""
-    package_logger = logging.getLogger("hf_digest")
-    saved = (list(package_logger.handlers), package_logger.propagate, package_logger.level)
-    yield load_app()
-    package_logger.handlers, package_logger.propagate = saved[0], saved[1]
-    package_logger.setLevel(saved[2])
 
 
 class _Stdout(io.TextIOBase):

@@ -19,9 +19,9 @@ import boto3
 import pytest
 import yaml
 
+from tests.conftest import MakeGitHubServer
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
-from tests.integration.conftest import MakeGitHubServer
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / ".aws-sam" / "build"

@@ -5,10 +5,8 @@ takes them as SQS batches, and a failing day is retried alone until it lands in 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,9 +15,8 @@ import boto3
 import pytest
 import yaml
 
-from hf_digest.cli import load_app
+from tests.conftest import FakeContext
 from tests.hf_server import HFServer
-from tests.integration.test_handler import FakeContext
 
 REPO = Path(__file__).resolve().parents[2]
 RANGE = {"from": "2026-02-06", "to": "2026-02-12"}  # 7 days: 5 weekdays, a weekend
@@ -37,15 +34,6 @@ def template_redrive() -> dict[str, Any]:
     policy = template["Resources"]["BackfillQueue"]["Properties"]["RedrivePolicy"]
     assert isinstance(policy, dict)
     return policy
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[ModuleType]:
-    package_logger = logging.getLogger("hf_digest")
-    saved = (list(package_logger.handlers), package_logger.propagate, package_logger.level)
-    yield load_app()
-    package_logger.handlers, package_logger.propagate = saved[0], saved[1]
-    package_logger.setLevel(saved[2])
 
 
 @pytest.fixture

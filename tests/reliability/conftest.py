@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from hf_digest.cli import load_app
 from tests.github_server import GitHubServer
-from tests.hf_server import HFServer, load_sample_days
+from tests.hf_server import HFServer
 from tests.reliability.leaks import HF_TOKEN, READ_ONLY_TOKEN, TOKEN, LeakScan
 from tests.reliability.stack import Output, Stack, _Stdout, quiet_botocore
 
@@ -23,17 +22,6 @@ from tests.reliability.stack import Output, Stack, _Stdout, quiet_botocore
 SESSION_LEAKS: list[str] = []
 SCANNED: dict[str, int] = {}
 WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
-
-
-@pytest.fixture(scope="session")
-def sample_days(samples_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    return load_sample_days(samples_dir)
-
-
-@pytest.fixture(scope="session")
-def app() -> ModuleType:
-    """handler/app.py loaded as Lambda loads it."""
-    return load_app()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from hf_digest.errors import DigestError
+from tests.conftest import FakeContext
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
 from tests.reliability.leaks import LeakScan
@@ -46,20 +47,6 @@ def quiet_botocore() -> Iterator[None]:
         yield
     finally:
         botocore_logger.setLevel(saved)
-
-
-@dataclass
-class FakeContext:
-    """The attributes of Lambda's context object that Powertools and the handler read."""
-
-    remaining_ms: int = 120_000
-    function_name: str = "hf-daily-digest-reliability"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:hf-daily-digest-reliability"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
 
 
 class _Stdout(io.TextIOBase):
