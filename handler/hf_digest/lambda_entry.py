@@ -233,6 +233,6 @@ def _period(job: jobs.PeriodRequest, settings: Settings, deadline: Deadline, now
         extra={**extra, "status": result.status, "result": logged},
     )
     if not result.ok:
-        names = ", ".join(result.failed_destinations())
+        names = ", ".join(result.failed_destinations)
         raise PublishError(f"{job.period.key}: publishing failed at {names}")
     return data

@@ -56,20 +56,28 @@ class RunResult:
 
     def to_json(self) -> dict[str, Any]:
         """The result as JSON: what the CLI prints with --json and the Lambda returns."""
-        data: dict[str, Any] = {
-            "date": self.day.isoformat(),
-            "status": self.status,
-            "papers_total": self.papers_total,
-            "papers_shown": self.papers_shown,
-            "source": self.via,
-            "hf_requests": self.hf_requests,
-            "destinations": [o.to_json() for o in self.outcomes],
-        }
-        if self.warnings:
-            data["warnings"] = list(self.warnings)
-        if self.post is not None:
-            data["post"] = self.post
-        return data
+        data = publication_json(self.status, self.papers_total, self.papers_shown, self.outcomes)
+        data = {"date": self.day.isoformat(), **data, "source": self.via, "hf_requests": self.hf_requests}
+        return with_extras(data, self.warnings, self.post)
+
+
+def publication_json(status: str, total: int, shown: int, outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """The keys every digest's result shares, a day's or a period's."""
+    return {
+        "status": status,
+        "papers_total": total,
+        "papers_shown": shown,
+        "destinations": [o.to_json() for o in outcomes],
+    }
+
+
+def with_extras(data: dict[str, Any], warnings: Sequence[str], post: str | None) -> dict[str, Any]:
+    """data with the warnings and a dry run's markdown, when there are any, at the end."""
+    if warnings:
+        data["warnings"] = list(warnings)
+    if post is not None:
+        data["post"] = post
+    return data
 
 
 def overall_status(outcomes: Sequence[Outcome]) -> str:

@@ -17,7 +17,16 @@ from hf_digest.errors import UpstreamError
 from hf_digest.jobs import PeriodRequest
 from hf_digest.model import papers_from_items
 from hf_digest.periods import WEEKLY, Period, digest_period
-from hf_digest.pipeline import DRY_RUN, EMPTY, OK_STATUSES, overall_status, publish_bundle, read_dates
+from hf_digest.pipeline import (
+    DRY_RUN,
+    EMPTY,
+    OK_STATUSES,
+    overall_status,
+    publication_json,
+    publish_bundle,
+    read_dates,
+    with_extras,
+)
 from hf_digest.publish import FAILED, Outcome, Publisher
 
 log = logging.getLogger(__name__)
@@ -41,24 +50,18 @@ class PeriodResult:
     def ok(self) -> bool:
         return self.status in OK_STATUSES
 
+    @property
+    def failed_destinations(self) -> list[str]:
+        return [o.destination for o in self.outcomes if o.status == FAILED]
+
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+        data = {
             "week" if self.period.kind == WEEKLY else "month": self.period.key,
             "from": self.period.first.isoformat(),
             "to": self.period.last.isoformat(),
-            "status": self.status,
-            "papers_total": self.papers_total,
-            "papers_shown": self.papers_shown,
-            "destinations": [o.to_json() for o in self.outcomes],
+            **publication_json(self.status, self.papers_total, self.papers_shown, self.outcomes),
         }
-        if self.warnings:
-            data["warnings"] = list(self.warnings)
-        if self.post is not None:
-            data["post"] = self.post
-        return data
-
-    def failed_destinations(self) -> list[str]:
-        return [o.destination for o in self.outcomes if o.status == FAILED]
+        return with_extras(data, self.warnings, self.post)
 
 
 def run_period(
