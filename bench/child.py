@@ -13,7 +13,6 @@ import json
 import resource
 import sys
 import time
-import uuid
 from typing import Any
 
 WARM_RENDERS = 7
@@ -73,35 +72,19 @@ def _origins() -> dict[str, str]:
     return found
 
 
-class _Context:
-    """The parts of Lambda's context the handler reads."""
-
-    function_name = "hf-daily-digest"
-    function_version = "$LATEST"
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:hf-daily-digest"
-    log_group_name = "/aws/lambda/hf-daily-digest"
-    log_stream_name = "bench"
-
-    def __init__(self, timeout_s: float) -> None:
-        self.aws_request_id = str(uuid.uuid4())
-        self._ends = time.monotonic() + timeout_s
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._ends - time.monotonic()) * 1000))
-
-
 def _invoke(event_path: str, timeout_s: float) -> dict[str, Any]:
     started = time.perf_counter()
     __import__("app")
     app = sys.modules["app"]
     import_ms = (time.perf_counter() - started) * 1000
     at_start = sorted(sys.modules)
+    from hf_digest.cli import LocalContext  # the context `hf-digest invoke` uses, after the start snapshot
+
     with open(event_path, encoding="utf-8") as handle:
         event = json.load(handle)
     started = time.perf_counter()
     try:
-        result: Any = app.lambda_handler(event, _Context(timeout_s))
+        result: Any = app.lambda_handler(event, LocalContext(timeout_s))
     except Exception as exc:  # noqa: BLE001 - reported to the bench, which stops with it
         result = {"error": f"{type(exc).__name__}: {exc}"}
     handler_ms = (time.perf_counter() - started) * 1000
