@@ -3,6 +3,7 @@ over HTTP, and the Lambda handler with a Lambda-like context."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -166,3 +167,75 @@ def app() -> Iterator[ModuleType]:
     yield load_app()
     package_logger.handlers, package_logger.propagate = saved[0], saved[1]
     package_logger.setLevel(saved[2])
+
+
+class _Stdout(io.TextIOBase):
+    """Writes to whatever sys.stdout is at the time, so capsys sees Powertools' log lines."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+
+class Output:
+    """What the function wrote to stdout (Powertools' JSON log lines and EMF metrics), kept whole."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self._capsys = capsys
+        self._seen = ""
+        self._errors = ""
+
+    def text(self) -> str:
+        captured = self._capsys.readouterr()
+        self._seen += captured.out
+        self._errors += captured.err
+        return self._seen
+
+    def stderr(self) -> str:
+        self.text()
+        return self._errors
+
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text().splitlines() if line.startswith("{")]
+
+    def lines(self, message: str | None = None) -> list[dict[str, Any]]:
+        """Log lines; with message, those whose message is it or starts with it and ": "."""
+        return [
+            r
+            for r in self.records()
+            if "message" in r and (message is None or f"{r['message']}: ".startswith(f"{message}: "))
+        ]
+
+    def metrics(self) -> list[dict[str, float]]:
+        """One {metric name: value} per EMF blob, in order: one blob per invocation."""
+        blobs = []
+        for blob in self.records():
+            directives = blob.get("_aws", {}).get("CloudWatchMetrics", [])
+            names = [m["Name"] for d in directives for m in d["Metrics"]]
+            if names and names != ["ColdStart"]:
+                blobs.append({name: _last(blob[name]) for name in names})
+        return blobs
+
+
+def _last(value: Any) -> float:
+    return float(value[-1] if isinstance(value, list) else value)
+
+
+@pytest.fixture
+def output(app: ModuleType, capsys: pytest.CaptureFixture[str]) -> Iterator[Output]:
+    """Powertools' JSON log lines (package logger at DEBUG) and EMF metrics, as the function prints them."""
+    from hf_digest.observability import PACKAGE_LOGGER, logger
+
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    package = logging.getLogger(PACKAGE_LOGGER)
+    saved = (list(package.handlers), package.propagate, package.level)
+    # Other modules' fixtures may have reset the package logger: give it Powertools' handler again.
+    package.handlers, package.propagate = [handler], False
+    package.setLevel(logging.DEBUG)
+    previous = handler.setStream(_Stdout())
+    try:
+        yield Output(capsys)
+    finally:
+        handler.setStream(previous)
+        package.handlers, package.propagate = saved[0], saved[1]
+        package.setLevel(saved[2])

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,7 +14,7 @@ from typing import Any
 import pytest
 
 from hf_digest.errors import BadInput, ConfigError, PublishError
-from tests.conftest import FakeContext, MakeGitHubServer
+from tests.conftest import FakeContext, MakeGitHubServer, Output
 from tests.github_server import GitHubServer, fault
 from tests.hf_server import HFServer
 
@@ -31,55 +28,6 @@ def event(name: str) -> dict[str, Any]:
     data = json.loads((EVENTS / name).read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
-
-
-class _Stdout(io.TextIOBase):
-    """Writes to whatever sys.stdout is at the time, so pytest's capture sees Powertools' log lines."""
-
-    def write(self, text: str) -> int:
-        return sys.stdout.write(text)
-
-
-class Output:
-    """What the function wrote to stdout (Powertools' JSON log lines and EMF metrics) so far."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self._capsys = capsys
-        self._seen = ""
-
-    def text(self) -> str:
-        self._seen += self._capsys.readouterr().out
-        return self._seen
-
-    def records(self) -> list[dict[str, Any]]:
-        """Every JSON object written, in order: log lines and metric blobs."""
-        return [json.loads(line) for line in self.text().splitlines() if line.startswith("{")]
-
-    def lines(self) -> list[dict[str, Any]]:
-        return [r for r in self.records() if "message" in r]
-
-    def metrics(self) -> dict[str, float]:
-        """Metric name -> its last value across the EMF blobs."""
-        values: dict[str, float] = {}
-        for blob in self.records():
-            for directive in blob.get("_aws", {}).get("CloudWatchMetrics", []):
-                for metric in directive["Metrics"]:
-                    value = blob[metric["Name"]]
-                    values[metric["Name"]] = value[-1] if isinstance(value, list) else value
-        return values
-
-
-@pytest.fixture
-def output(app: ModuleType, capsys: pytest.CaptureFixture[str]) -> Iterator[Output]:
-    from hf_digest.observability import logger
-
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    previous = handler.setStream(_Stdout())
-    try:
-        yield Output(capsys)
-    finally:
-        handler.setStream(previous)
 
 
 @pytest.fixture
@@ -110,7 +58,7 @@ def test_a_scheduled_event_publishes_the_day_closed_at_its_time(
     assert asked[0] == "2026-02-10"
     assert sorted(asked[1:]) == [f"2026-02-{n:02d}" for n in range(3, 10)]
     assert result["days"][0]["date"] == "2026-02-10"
-    metrics = output.metrics()
+    metrics = output.metrics()[-1]
     assert (metrics["PapersListed"], metrics["PapersPublished"], metrics["RunPublished"]) == (33, 10, 1)
     lines = output.lines()
     assert {r.get("correlation_id") for r in lines} == {scheduled["id"]}
@@ -124,7 +72,7 @@ def test_a_scheduled_event_publishes_the_day_closed_at_its_time(
     # A retry delivers the same event later: still the same day, and nothing to write again.
     retry = app.lambda_handler(scheduled, FakeContext())
     assert (retry["date"], retry["status"]) == ("2026-02-10", "unchanged")
-    assert output.metrics()["RunUnchanged"] == 1
+    assert output.metrics()[-1]["RunUnchanged"] == 1
 
 
 def test_a_manual_event_writes_the_local_post(app: ModuleType, env: Path, output: Output) -> None:
@@ -144,7 +92,7 @@ def test_a_dry_run_returns_the_markdown_and_writes_nothing(
     assert result["status"] == "dry_run"
     assert result["post"].startswith("---\n") and result["post"].count("👍") == 10
     assert not env.exists()
-    assert output.metrics()["RunDryRun"] == 1
+    assert output.metrics()[-1]["RunDryRun"] == 1
     finished = next(r for r in output.records() if r.get("message") == "run finished")
     assert "post" not in finished["result"] and finished["result"]["post_chars"] == len(result["post"])
 
@@ -166,7 +114,7 @@ def test_a_malformed_manual_event_is_refused_before_any_request(
     assert str(refused.value).startswith(f"{field_name}: ")
     assert hf_server.requests == []
     assert not env.exists()
-    assert output.metrics()["RunRejected"] == 1
+    assert output.metrics()[-1]["RunRejected"] == 1
 
 
 def test_a_bad_setting_raises_an_error_naming_the_variable(
@@ -193,7 +141,7 @@ def test_a_failing_destination_raises_after_the_result_is_logged(
         ("local", "created"),
         ("s3", "failed"),
     ]
-    assert output.metrics()["RunFailed"] == 1
+    assert output.metrics()[-1]["RunFailed"] == 1
 
 
 @pytest.fixture

@@ -13,36 +13,16 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import Output
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
 from tests.reliability.leaks import HF_TOKEN, READ_ONLY_TOKEN, TOKEN, LeakScan
-from tests.reliability.stack import Output, Stack, _Stdout, quiet_botocore
+from tests.reliability.stack import Stack, quiet_botocore
 
 # Every leak found in the session, for the summary at the end (each one also fails its own test).
 SESSION_LEAKS: list[str] = []
 SCANNED: dict[str, int] = {}
 WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
-
-
-@pytest.fixture
-def output(app: ModuleType, capsys: pytest.CaptureFixture[str]) -> Iterator[Output]:
-    """Powertools' JSON log lines (package logger at DEBUG) and EMF metrics, as the function prints them."""
-    from hf_digest.observability import PACKAGE_LOGGER, logger
-
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    package = logging.getLogger(PACKAGE_LOGGER)
-    saved = (list(package.handlers), package.propagate, package.level)
-    # Other modules' fixtures may have reset the package logger: give it Powertools' handler again.
-    package.handlers, package.propagate = [handler], False
-    package.setLevel(logging.DEBUG)
-    previous = handler.setStream(_Stdout())
-    try:
-        yield Output(capsys)
-    finally:
-        handler.setStream(previous)
-        package.handlers, package.propagate = saved[0], saved[1]
-        package.setLevel(saved[2])
 
 
 @pytest.fixture

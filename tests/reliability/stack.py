@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import logging
 import os
@@ -17,10 +16,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 from hf_digest.errors import DigestError
-from tests.conftest import FakeContext
+from tests.conftest import FakeContext, Output
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
 from tests.reliability.leaks import LeakScan
@@ -47,57 +44,6 @@ def quiet_botocore() -> Iterator[None]:
         yield
     finally:
         botocore_logger.setLevel(saved)
-
-
-class _Stdout(io.TextIOBase):
-    """Writes to whatever sys.stdout is at the time, so capsys sees Powertools' log lines."""
-
-    def write(self, text: str) -> int:
-        return sys.stdout.write(text)
-
-
-class Output:
-    """What the function wrote to stdout (Powertools' JSON log lines and EMF metrics), kept whole."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self._capsys = capsys
-        self._seen = ""
-        self._errors = ""
-
-    def text(self) -> str:
-        captured = self._capsys.readouterr()
-        self._seen += captured.out
-        self._errors += captured.err
-        return self._seen
-
-    def stderr(self) -> str:
-        self.text()
-        return self._errors
-
-    def records(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.text().splitlines() if line.startswith("{")]
-
-    def lines(self, message: str | None = None) -> list[dict[str, Any]]:
-        """Log lines; with message, those whose message is it or starts with it and ": "."""
-        return [
-            r
-            for r in self.records()
-            if "message" in r and (message is None or f"{r['message']}: ".startswith(f"{message}: "))
-        ]
-
-    def metrics(self) -> list[dict[str, float]]:
-        """One {metric name: value} per EMF blob, in order: one blob per invocation."""
-        blobs = []
-        for blob in self.records():
-            directives = blob.get("_aws", {}).get("CloudWatchMetrics", [])
-            names = [m["Name"] for d in directives for m in d["Metrics"]]
-            if names and names != ["ColdStart"]:
-                blobs.append({name: _last(blob[name]) for name in names})
-        return blobs
-
-
-def _last(value: Any) -> float:
-    return float(value[-1] if isinstance(value, list) else value)
 
 
 @dataclass
