@@ -29,6 +29,23 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "hf-samples"
 
 
+# The digest's settings; a test starts from none of them, whatever the developer's shell holds.
+SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_")
+
+
+def without_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """environ without the digest's settings: for a subprocess that must see only what the test sets."""
+    return {k: v for k, v in environ.items() if not k.startswith(SETTING_PREFIXES)}
+
+
+@pytest.fixture
+def clean_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remove every digest setting from the environment for this test (restored afterwards)."""
+    for name in list(os.environ):
+        if name.startswith(SETTING_PREFIXES):
+            monkeypatch.delenv(name)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -6,7 +6,6 @@ The handler runs in-process with a pinned `now`, so the "counts read on" date of
 from __future__ import annotations
 
 import copy
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -66,12 +65,14 @@ def github(tmp_path: Path) -> Iterator[GitHubServer]:
 
 @pytest.fixture
 def site(
-    monkeypatch: pytest.MonkeyPatch, hf: HFServer, github: GitHubServer, moto_endpoint: str, tmp_path: Path
+    clean_settings: None,
+    monkeypatch: pytest.MonkeyPatch,
+    hf: HFServer,
+    github: GitHubServer,
+    moto_endpoint: str,
+    tmp_path: Path,
 ) -> dict[str, Any]:
     """Three destinations, every day 02-06..02-12 already published there on 2026-02-13."""
-    for name in list(os.environ):
-        if name.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_")):
-            monkeypatch.delenv(name)
     bucket = f"catchup-{uuid.uuid4().hex[:12]}"
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket=bucket)

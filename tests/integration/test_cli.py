@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import MakeHFServer
+from tests.conftest import MakeHFServer, without_settings
 from tests.hf_server import HFServer
 
 POST = Path("_posts/2026-02-10-hf-daily-papers.md")
@@ -20,9 +20,7 @@ def hf_digest(
     server: HFServer, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """The installed CLI as a user runs it, pointed at the local server."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_"))
-    }
+    environment = without_settings(os.environ)
     environment |= {"HF_BASE_URL": server.url, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "hf_digest", *args],

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from hf_digest.errors import BadInput, ConfigError, PublishError
-from tests.conftest import FakeContext, MakeGitHubServer, Output
+from tests.conftest import FakeContext, MakeGitHubServer, Output, without_settings
 from tests.github_server import GitHubServer, fault
 from tests.hf_server import HFServer
 
@@ -31,11 +31,8 @@ def event(name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, hf_server: HFServer, tmp_path: Path) -> Path:
+def env(clean_settings: None, monkeypatch: pytest.MonkeyPatch, hf_server: HFServer, tmp_path: Path) -> Path:
     """A clean digest environment pointed at the local Hugging Face; returns the local output folder."""
-    for name in list(os.environ):
-        if name.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_")):
-            monkeypatch.delenv(name)
     out = tmp_path / "site"
     monkeypatch.setenv("HF_BASE_URL", hf_server.url)
     monkeypatch.setenv("DIGEST_OUTPUT_DIR", str(out))
@@ -174,9 +171,7 @@ def test_the_github_token_appears_in_no_log_line(
 
 
 def test_hf_digest_invoke_runs_the_handler_with_an_event_file(hf_server: HFServer, tmp_path: Path) -> None:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_"))
-    }
+    environment = without_settings(os.environ)
     environment |= {"HF_BASE_URL": hf_server.url}
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("hf-digest")), "invoke", str(EVENTS / "dry-run.json")],

@@ -5,7 +5,6 @@ takes them as SQS batches, and a failing day is retried alone until it lands in 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 from types import ModuleType
@@ -50,10 +49,13 @@ def queues(moto_endpoint: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, hf_server: HFServer, queues: dict[str, str], tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        if name.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_")):
-            monkeypatch.delenv(name)
+def env(
+    clean_settings: None,
+    monkeypatch: pytest.MonkeyPatch,
+    hf_server: HFServer,
+    queues: dict[str, str],
+    tmp_path: Path,
+) -> Path:
     out = tmp_path / "site"
     monkeypatch.setenv("HF_BASE_URL", hf_server.url)
     monkeypatch.setenv("DIGEST_OUTPUT_DIR", str(out))

@@ -7,7 +7,6 @@ within themselves, as Hugging Face's are.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -113,10 +112,9 @@ def test_an_open_period_is_refused_before_any_request(server: HFServer, tmp_path
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, server: HFServer, tmp_path: Path) -> Iterator[Path]:
-    for name in list(os.environ):
-        if name.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_")):
-            monkeypatch.delenv(name)
+def env(
+    clean_settings: None, monkeypatch: pytest.MonkeyPatch, server: HFServer, tmp_path: Path
+) -> Iterator[Path]:
     monkeypatch.setenv("HF_BASE_URL", server.url)
     monkeypatch.setenv("DIGEST_OUTPUT_DIR", str(tmp_path))
     yield tmp_path

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,15 +57,13 @@ def stack(
     scan: LeakScan,
     moto_endpoint: str,
     sample_days: dict[str, list[dict[str, Any]]],
+    clean_settings: None,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> Iterator[Stack]:
     """Hugging Face, GitHub and moto running, the environment pointing the handler at them."""
     import boto3
 
-    for name in list(os.environ):
-        if name.startswith(("DIGEST_", "GITHUB_", "S3_", "HF_")):
-            monkeypatch.delenv(name)
     # Short backoffs keep the suite fast; their bounds and jitter are still what the tests check.
     monkeypatch.setattr("hf_digest.source.BACKOFF_BASE_S", 0.05)
     monkeypatch.setattr("hf_digest.publish.github_api.BACKOFF_S", 0.05)
