@@ -34,8 +34,23 @@ class Source(Protocol):
     def fetch_day(self, day: date, deadline: Deadline) -> DayListing: ...
 
 
+class Verdict:
+    """What a day's and a period's results both answer: did the run succeed, and where did it fail."""
+
+    status: str
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK_STATUSES
+
+    @property
+    def failed_destinations(self) -> list[str]:
+        return [o.destination for o in self.outcomes if o.status == FAILED]
+
+
 @dataclass(frozen=True)
-class RunResult:
+class RunResult(Verdict):
     day: date
     status: str
     papers_total: int = 0
@@ -45,14 +60,6 @@ class RunResult:
     outcomes: tuple[Outcome, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     post: str | None = None  # the markdown, on a dry run
-
-    @property
-    def ok(self) -> bool:
-        return self.status in OK_STATUSES
-
-    @property
-    def failed_destinations(self) -> list[str]:
-        return [o.destination for o in self.outcomes if o.status == FAILED]
 
     def to_json(self) -> dict[str, Any]:
         """The result as JSON: what the CLI prints with --json and the Lambda returns."""

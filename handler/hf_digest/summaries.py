@@ -20,14 +20,14 @@ from hf_digest.periods import WEEKLY, Period, digest_period
 from hf_digest.pipeline import (
     DRY_RUN,
     EMPTY,
-    OK_STATUSES,
+    Verdict,
     overall_status,
     publication_json,
     publish_bundle,
     read_dates,
     with_extras,
 )
-from hf_digest.publish import FAILED, Outcome, Publisher
+from hf_digest.publish import Outcome, Publisher
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class PeriodSource(Protocol):
 
 
 @dataclass(frozen=True)
-class PeriodResult:
+class PeriodResult(Verdict):
     period: Period
     status: str
     papers_total: int = 0
@@ -45,14 +45,6 @@ class PeriodResult:
     outcomes: tuple[Outcome, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     post: str | None = None  # the markdown, on a dry run
-
-    @property
-    def ok(self) -> bool:
-        return self.status in OK_STATUSES
-
-    @property
-    def failed_destinations(self) -> list[str]:
-        return [o.destination for o in self.outcomes if o.status == FAILED]
 
     def to_json(self) -> dict[str, Any]:
         data = {
