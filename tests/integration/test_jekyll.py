@@ -48,6 +48,13 @@ HOSTILE_DAY = date(2026, 2, 11)
 
 
 def build_site(tmp_path: Path, posts: list[tuple[DayDigest, Settings]], kramdown_input: str) -> Path:
+    """A real Jekyll build of the posts rendered from these digests."""
+    rendered = [render_post(digest, settings) for digest, settings in posts]
+    return jekyll_build(tmp_path, {post.path: post.content for post in rendered}, kramdown_input)
+
+
+def jekyll_build(tmp_path: Path, posts: dict[str, bytes], kramdown_input: str) -> Path:
+    """A real `jekyll build --safe` of these posts (path -> bytes) beside a control post; the built site."""
     jekyll = shutil.which("jekyll")
     if jekyll is None:
         pytest.skip("jekyll is not on PATH (Debian: apt-get install -y jekyll)")
@@ -55,11 +62,9 @@ def build_site(tmp_path: Path, posts: list[tuple[DayDigest, Settings]], kramdown
     (source / "_layouts").mkdir(parents=True)
     (source / "_config.yml").write_text(site_config(kramdown_input), encoding="utf-8")
     (source / "_layouts" / "post.html").write_text(LAYOUT, encoding="utf-8")
-    for digest, settings in posts:
-        post = render_post(digest, settings)
-        target = source / post.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(post.content)
+    for path, content in posts.items():
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_bytes(content)
     # A control post of raw Markdown: proves Liquid and kramdown really run on posts in this site.
     (source / "_posts" / "2026-02-09-control.md").write_text(CONTROL, encoding="utf-8")
     done = subprocess.run(

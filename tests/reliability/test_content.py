@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,7 @@ from typing import Any
 import pytest
 
 from hf_digest.model import clean_text
-from tests.integration.test_jekyll import CONTROL, LAYOUT, QUOTES, SITE_TITLE, article, site_config, visible
+from tests.integration.test_jekyll import QUOTES, SITE_TITLE, article, jekyll_build, visible
 from tests.reliability.stack import Stack, post_path
 from tests.unit.test_render import HOSTILE, LONG_TITLE
 
@@ -47,31 +45,6 @@ def hostile_items() -> list[dict[str, Any]]:
         }
         items.append({"paper": paper, "title": title, "numComments": index})
     return items
-
-
-def jekyll_build(tmp_path: Path, posts: dict[str, bytes], kramdown_input: str) -> Path:
-    """A real `jekyll build --safe` of these posts (as committed) beside a control post."""
-    jekyll = shutil.which("jekyll")
-    if jekyll is None:
-        pytest.skip("jekyll is not on PATH (Debian: apt-get install -y jekyll)")
-    source, dest = tmp_path / "site", tmp_path / "public"
-    (source / "_layouts").mkdir(parents=True)
-    (source / "_config.yml").write_text(site_config(kramdown_input), encoding="utf-8")
-    (source / "_layouts" / "post.html").write_text(LAYOUT, encoding="utf-8")
-    for path, content in posts.items():
-        (source / path).parent.mkdir(parents=True, exist_ok=True)
-        (source / path).write_bytes(content)
-    (source / "_posts" / "2026-02-09-control.md").write_text(CONTROL, encoding="utf-8")
-    done = subprocess.run(
-        [jekyll, "build", "--safe", "-s", str(source), "-d", str(dest)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return dest
 
 
 @pytest.mark.jekyll
