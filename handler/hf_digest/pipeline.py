@@ -16,7 +16,7 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
 from hf_digest.model import Bundle, papers_from_items
-from hf_digest.publish import FAILED, UNCHANGED, Outcome, Publisher
+from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
 from hf_digest.rank import digest_day
 from hf_digest.request import DigestRequest
 from hf_digest.source import DayListing
@@ -38,7 +38,7 @@ class Verdict:
     """What a day's and a period's results both answer: did the run succeed, and where did it fail."""
 
     status: str
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[Delivery, ...]
 
     @property
     def ok(self) -> bool:
@@ -57,7 +57,7 @@ class RunResult(Verdict):
     papers_shown: int = 0
     via: str | None = None
     hf_requests: int = 0
-    outcomes: tuple[Outcome, ...] = ()
+    outcomes: tuple[Delivery, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     post: str | None = None  # the markdown, on a dry run
 
@@ -68,7 +68,7 @@ class RunResult(Verdict):
         return with_extras(data, self.warnings, self.post)
 
 
-def publication_json(status: str, total: int, shown: int, outcomes: Sequence[Outcome]) -> dict[str, Any]:
+def publication_json(status: str, total: int, shown: int, outcomes: Sequence[Delivery]) -> dict[str, Any]:
     """The keys every digest's result shares, a day's or a period's."""
     return {
         "status": status,
@@ -87,7 +87,7 @@ def with_extras(data: dict[str, Any], warnings: Sequence[str], post: str | None)
     return data
 
 
-def overall_status(outcomes: Sequence[Outcome]) -> str:
+def overall_status(outcomes: Sequence[Delivery]) -> str:
     if any(o.status == FAILED for o in outcomes):
         return FAILED
     if all(o.status == UNCHANGED for o in outcomes):
@@ -145,7 +145,7 @@ def run(
     return replace(counted, status=overall_status(outcomes), outcomes=outcomes)
 
 
-def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> Outcome:
+def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> Delivery:
     """One destination's outcome; its failure is logged and returned, not raised."""
     extra = {"date": bundle.day.isoformat(), "destination": publisher.name}
     try:
@@ -154,7 +154,7 @@ def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> 
         log.error("publish failed: %s", exc, extra={**extra, "status": FAILED})
         # Publishers start their messages with their name; an error raised deeper may not.
         error = str(exc) if str(exc).startswith(f"{publisher.name}: ") else f"{publisher.name}: {exc}"
-        return Outcome(destination=publisher.name, status=FAILED, location="", error=error)
+        return Delivery(destination=publisher.name, status=FAILED, location="", error=error)
     log.info("published", extra={**extra, "status": outcome.status, "location": outcome.location})
     return outcome
 

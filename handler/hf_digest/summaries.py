@@ -27,7 +27,7 @@ from hf_digest.pipeline import (
     read_dates,
     with_extras,
 )
-from hf_digest.publish import Outcome, Publisher
+from hf_digest.publish import Delivery, Publisher
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class PeriodResult(Verdict):
     status: str
     papers_total: int = 0
     papers_shown: int = 0
-    outcomes: tuple[Outcome, ...] = ()
+    outcomes: tuple[Delivery, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     post: str | None = None  # the markdown, on a dry run
 

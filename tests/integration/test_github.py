@@ -21,7 +21,7 @@ from hf_digest.config import Secret, Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
 from hf_digest.model import Bundle, OutputFile
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Outcome
+from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 from hf_digest.publish.github import GitHubPublisher, blob_sha, web_root
 from tests.conftest import MakeGitHubServer
 from tests.github_server import GitHubServer, fault
@@ -114,7 +114,7 @@ def publisher(server: GitHubServer, **changes: Any) -> GitHubPublisher:
     return made
 
 
-def publish(server: GitHubServer, b: Bundle, **changes: Any) -> Outcome:
+def publish(server: GitHubServer, b: Bundle, **changes: Any) -> Delivery:
     outcome = publisher(server, **changes).publish(b, Deadline.after(60))
     assert_clean(outcome, outcome.to_json())
     return outcome
@@ -190,7 +190,7 @@ def test_post_and_data_file_land_in_one_commit(server: GitHubServer) -> None:
 def test_two_runs_at_once_leave_exactly_one_commit(server: GitHubServer, same_commit_object: bool) -> None:
     gate = threading.Barrier(2, timeout=10)
     server.hold("POST", "/repos/octo/blog/git/blobs", gate)  # both have read the same head before writing
-    outcomes: list[Outcome] = []
+    outcomes: list[Delivery] = []
 
     def run(name: str) -> None:
         outcomes.append(publish(server, bundle(), github_committer_name=name))

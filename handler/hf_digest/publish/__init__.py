@@ -22,7 +22,7 @@ FAILED = "failed"
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Delivery:
     destination: str
     status: str
     location: str
@@ -46,7 +46,7 @@ class Outcome:
 class Publisher(Protocol):
     name: str
 
-    def publish(self, bundle: Bundle, deadline: Deadline) -> Outcome:
+    def publish(self, bundle: Bundle, deadline: Deadline) -> Delivery:
         """Write every file of bundle, or none; raise PublishError (or DeadlineExceeded) on failure.
 
         A file whose destination already holds its content, or one of its `same_as`, is left alone.

@@ -20,7 +20,7 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
 from hf_digest.model import Bundle
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Outcome
+from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ class GitHubPublisher:
             self.branch = branch
         return self.branch
 
-    def publish(self, bundle: Bundle, deadline: Deadline) -> Outcome:
+    def publish(self, bundle: Bundle, deadline: Deadline) -> Delivery:
         """Commit the bundle's changed files on the branch, or report them unchanged; one commit at most."""
         if not bundle.files:
             raise PublishError(f"github: {self.repository}: the bundle for {bundle.day} has no files")
@@ -129,7 +129,7 @@ class GitHubPublisher:
             changed = [path for path in wanted if existing.get(path) not in held[path]]
             if not changed:
                 log.info("github: content already on the branch", extra={**extra, "status": UNCHANGED})
-                return Outcome(
+                return Delivery(
                     self.name, UNCHANGED, location, commit=head, url=f"{self.web_url}/commit/{head}"
                 )
             existed = any(path in existing for path in wanted)
@@ -152,7 +152,7 @@ class GitHubPublisher:
                 continue
             status = UPDATED if existed else CREATED
             log.info("github: committed", extra={**extra, "status": status, "commit": commit[0]})
-            return Outcome(self.name, status, location, commit=commit[0], url=commit[1])
+            return Delivery(self.name, status, location, commit=commit[0], url=commit[1])
         raise PublishError(
             f"github: {self.repository}: branch {branch} kept moving under other writers; "
             f"gave up after {MAX_ROUNDS} rounds"

@@ -10,7 +10,7 @@ from pathlib import Path
 from hf_digest.deadline import Deadline
 from hf_digest.errors import PublishError
 from hf_digest.model import Bundle
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Outcome
+from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 
 
 class LocalPublisher:
@@ -26,7 +26,7 @@ class LocalPublisher:
             raise PublishError(f"local: {relative} would be written outside {self.root}")
         return target
 
-    def publish(self, bundle: Bundle, deadline: Deadline) -> Outcome:
+    def publish(self, bundle: Bundle, deadline: Deadline) -> Delivery:
         """Write each changed file atomically (temporary file, then rename); leave equal files untouched."""
         targets = [(self._target(f.path), f.content, (f.content, *f.same_as)) for f in bundle.files]
         changed = [(t, c) for t, c, held in targets if not (t.is_file() and t.read_bytes() in held)]
@@ -48,7 +48,7 @@ class LocalPublisher:
         except OSError as exc:
             raise PublishError(f"local: cannot write {exc.filename or self.root}: {exc.strerror}") from exc
         status = UNCHANGED if not changed else (UPDATED if existed else CREATED)
-        return Outcome(destination=self.name, status=status, location=str(targets[0][0]))
+        return Delivery(destination=self.name, status=status, location=str(targets[0][0]))
 
     def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
         """The paths that are files under the folder."""

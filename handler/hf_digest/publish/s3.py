@@ -20,7 +20,7 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
 from hf_digest.model import Bundle, OutputFile
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Outcome
+from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -94,7 +94,7 @@ class S3Publisher:
     def key(self, path: str) -> str:
         return f"{self.prefix}/{path}" if self.prefix else path
 
-    def publish(self, bundle: Bundle, deadline: Deadline) -> Outcome:
+    def publish(self, bundle: Bundle, deadline: Deadline) -> Delivery:
         """Write each changed file (data first, post last); equal files are left alone."""
         if not bundle.files:
             raise PublishError("s3: the bundle has no files to write")
@@ -104,7 +104,7 @@ class S3Publisher:
         status = UNCHANGED if not written else (UPDATED if UPDATED in written else CREATED)
         location = f"s3://{self.bucket}/{self.key(post.path)}"
         log.info("s3 publish", extra={"destination": self.name, "status": status, "location": location})
-        return Outcome(destination=self.name, status=status, location=location)
+        return Delivery(destination=self.name, status=status, location=location)
 
     def _publish_file(self, file: OutputFile, deadline: Deadline) -> str:
         key = self.key(file.path)
