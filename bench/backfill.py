@@ -1,6 +1,6 @@
 """A 30-day backfill (September 2025, from the month sample) to GitHub and S3, at production's pace.
 
-It runs `hf_digest.backfill.run_range`, what `hf-digest` runs for a range, in this process: one digest per
+It runs `runs.backfill.run_range`, what `hf-digest` runs for a range, in this process: one digest per
 day with its Pacer holding Hugging Face requests to `backfill_pace_s` apart (DIGEST_BACKFILL_PACE,
 0.75 s by default: 400 of the 500 anonymous API calls allowed per 5 minutes). `--quick` scales the pace.
 """
@@ -54,10 +54,10 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
     from hf_digest import config, publish
-    from hf_digest.backfill import Pacer, run_range
     from hf_digest.deadline import Deadline
-    from hf_digest.jobs import range_from_options
-    from hf_digest.pipeline import EMPTY, PUBLISHED
+    from hf_digest.request import parse_options, parse_range
+    from hf_digest.runs.backfill import Pacer, run_range
+    from hf_digest.runs.digest import EMPTY, PUBLISHED
     from hf_digest.source import HuggingFaceSource
 
     class CountingPacer(Pacer):
@@ -73,14 +73,13 @@ def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
         settings = replace(settings, backfill_pace_s=settings.backfill_pace_s * pace_scale)
         now = datetime.now(UTC)
         last = FIRST_DAY + timedelta(days=DAYS - 1)
-        request = range_from_options(
-            settings, now, first_text=FIRST_DAY.isoformat(), last_text=last.isoformat()
-        )
+        options = parse_options({}, settings, trigger="cli")
+        request = parse_range(FIRST_DAY.isoformat(), last.isoformat(), options, now)
         commits_before = len(dest.github.git_log("main"))
         servers.hf.reset_log()
         servers.moto.start_counting()
         started = time.perf_counter()
-        publishers = publish.build(request.destinations, settings)
+        publishers = publish.build(request.options.destinations, settings)
         pacer = CountingPacer(settings.backfill_pace_s)
         result = run_range(
             request,

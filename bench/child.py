@@ -109,12 +109,12 @@ def _render(items_path: str, day_text: str, top_n: int) -> dict[str, Any]:
     items = json.loads(Path(items_path).read_text(encoding="utf-8"))
     settings = config.from_env({})
     papers, warnings = model.papers_from_items(items)
-    digest = rank.digest_day(date.fromisoformat(day_text), papers, top_n, warnings)
+    digest = rank.digest(model.day_span(date.fromisoformat(day_text)), papers, top_n, warnings)
     timings = []
     size = 0
     for _ in range(1 + WARM_RENDERS):
         started = time.perf_counter()
-        bundle = render.render_bundle(digest, settings, "ko")
+        bundle = render.render(digest, settings, "ko")
         timings.append((time.perf_counter() - started) * 1000)
         size = len(bundle.files[0].content)
     return {"first_ms": timings[0], "warm_ms": timings[1:], "post_bytes": size, "papers": len(papers)}

@@ -91,7 +91,7 @@ def _backfill(results: Results) -> list[str]:
         return []
     return [
         f"- **Backfill**: {DAYS} days from {FIRST_DAY} (the 2025-09 month sample: {back.published} days "
-        f"with papers, {back.empty} empty) through `hf_digest.backfill.run_range`, as a local range run "
+        f"with papers, {back.empty} empty) through `hf_digest.runs.backfill.run_range`, as a local range run "
         "does, in the bench's process, to a new repository and bucket. Its Pacer keeps Hugging Face "
         f"requests {back.pace_s:g} s apart"
         + (" (production's pace" if back.pace_scale == 1 else f" ({back.pace_scale:g} × production's pace")

@@ -8,7 +8,6 @@ import importlib.util
 import json
 import logging
 import sys
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,21 +16,21 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from hf_digest import config, jobs, request
-from hf_digest.config import Settings
+from hf_digest import config, request, runs
 from hf_digest.deadline import Deadline
 from hf_digest.errors import BadInput, ConfigError, DigestError
-from hf_digest.pipeline import OK_STATUSES, RunResult, run_request
+from hf_digest.runs.digest import OK_STATUSES
 
 # Lambda's maximum; a local run has the same ceiling so waits behave as they would in AWS.
 DEFAULT_TIMEOUT_S = 900.0
 # A local backfill is not bound by Lambda: a year of days at the default pace takes minutes, not hours.
 BACKFILL_TIMEOUT_S = 24 * 3600.0
+VERBOSE_HELP = "log progress; show tracebacks"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hf-digest", description=__doc__)
-    parser.add_argument("--verbose", "-v", action="store_true", help="log progress; show tracebacks")
+    parser.add_argument("--verbose", "-v", action="store_true", help=VERBOSE_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="build one day's post (or a range, a week, a month) and publish it")
@@ -50,127 +49,48 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true", help="print the markdown, publish nothing")
     run.add_argument("--partial", action="store_true", help="allow a day whose list is still open")
     run.add_argument("--json", action="store_true", help="print the result as JSON")
-    run.add_argument("--verbose", "-v", action="store_true", help=argparse.SUPPRESS)
+    # SUPPRESS as default: a subcommand's flag left out must not overwrite `hf-digest -v run`.
+    run.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
 
     invoke = commands.add_parser("invoke", help="run the Lambda handler with an event file, here")
     invoke.add_argument("event", type=Path, help="a JSON event, e.g. events/manual.json")
     invoke.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="the function's timeout, s")
-    invoke.add_argument("--verbose", "-v", action="store_true", help=argparse.SUPPRESS)
+    invoke.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return parser
-
-
-def _summary(result: RunResult) -> str:
-    lines = [f"{result.status} {result.day}: {result.papers_shown} of {result.papers_total} papers shown"]
-    for outcome in result.outcomes:
-        where = outcome.location + (f" ({outcome.commit[:12]})" if outcome.commit else "")
-        lines.append(f"  {outcome.destination}: {outcome.status} {where}".rstrip())
-        if outcome.error:
-            lines.append(f"    error: {outcome.error}")
-    lines.extend(f"  warning: {warning}" for warning in result.warnings)
-    return "\n".join(lines)
 
 
 def _run(args: argparse.Namespace) -> int:
     settings = config.from_env()
     if args.out is not None:
         settings = replace(settings, output_dir=args.out)
-    destinations = config.parse_destinations(args.dest, "--dest") if args.dest else None
-    if args.last is not None and args.first is None:
-        raise BadInput("--to", "goes with --from (the first day of the range)")
-    if args.first is not None:
-        return _backfill(args, settings, destinations)
-    if args.week is not None or args.month is not None:
-        return _period(args, settings, destinations)
-    req = request.from_options(
-        settings,
-        datetime.now(UTC),
-        date_text=args.date,
-        lang=args.lang,
-        top_n=args.top,
-        destinations=destinations,
-        dry_run=args.dry_run,
-        partial=args.partial,
-    )
-    result = run_request(req, settings, Deadline.after(DEFAULT_TIMEOUT_S))
-    if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    elif result.post is not None:
-        sys.stdout.write(result.post)
-        print(_summary(result), file=sys.stderr)
-    else:
-        print(_summary(result))
-    return 0 if result.ok else 1
-
-
-def _backfill(args: argparse.Namespace, settings: Settings, destinations: Sequence[str] | None) -> int:
-    """Every day of the range, here, one after another: a progress bar on stderr, the days on stdout."""
-    from hf_digest import backfill, publish
-    from hf_digest.source import HuggingFaceSource
-
     now = datetime.now(UTC)
-    job = jobs.range_from_options(
+    req = request.from_flags(
         settings,
         now,
-        first_text=args.first,
-        last_text=args.last if args.last is not None else request.closed_day(now).isoformat(),
+        date_text=args.date,
+        first=args.first,
+        last=args.last,
+        week_text=args.week,
+        month_text=args.month,
+        partial=args.partial,
         lang=args.lang,
-        top_n=args.top,
-        destinations=destinations,
+        top=args.top,
+        destinations=args.dest,
         dry_run=args.dry_run,
-        trigger="cli",
     )
-    publishers = [] if job.dry_run else publish.build(job.destinations, settings)
-    started = time.monotonic()
-    days = backfill.run_range(
-        job,
-        settings,
-        HuggingFaceSource(settings),
-        publishers,
-        Deadline.after(BACKFILL_TIMEOUT_S),
-        now,
-        progress=None if args.json else sys.stderr,
-    )
+    ranged = isinstance(req, request.RangeRequest)
+    deadline = Deadline.after(BACKFILL_TIMEOUT_S if ranged else DEFAULT_TIMEOUT_S)
+    progress = sys.stderr if ranged and not args.json else None
+    outcome = runs.execute(req, settings, deadline, now, progress=progress)
+    data = outcome.to_json()
     if args.json:
-        print(
-            json.dumps(
-                {"from": job.first.isoformat(), "to": job.last.isoformat(), **days.to_json()}, indent=2
-            )
-        )
-        return 0 if days.ok else 1
-    for run in days.runs:
-        if run.result is not None:
-            print(_summary(run.result))
-        else:
-            print(f"failed {run.day}: {run.error}")
-    counts = ", ".join(f"{n} {status}" for status, n in days.counts().items())
-    print(
-        f"backfill {job.first}..{job.last}: {counts} ({len(days.runs)} days, "
-        f"{days.hf_requests} Hugging Face requests, {time.monotonic() - started:.1f} s)"
-    )
-    return 0 if days.ok else 1
-
-
-def _period(args: argparse.Namespace, settings: Settings, destinations: Sequence[str] | None) -> int:
-    from hf_digest.summaries import run_period_request
-
-    event: dict[str, Any] = {"week": args.week} if args.week is not None else {"month": args.month}
-    options = {"lang": args.lang, "top": args.top, "destinations": destinations and list(destinations)}
-    event |= {key: value for key, value in options.items() if value is not None}
-    event |= {"dry_run": args.dry_run, "partial": args.partial}
-    job = jobs.period_from_event(event, settings, datetime.now(UTC), trigger="cli")
-    result = run_period_request(job, settings, Deadline.after(DEFAULT_TIMEOUT_S))
-    if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-        return 0 if result.ok else 1
-    lines = [f"{result.status} {job.period.key}: {result.papers_shown} of {result.papers_total} papers shown"]
-    lines += [f"  {o.destination}: {o.status} {o.location}".rstrip() for o in result.outcomes]
-    lines += [f"    error: {o.error}" for o in result.outcomes if o.error]
-    if result.post is not None:
-        sys.stdout.write(result.post)
-        print("\n".join(lines), file=sys.stderr)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif "post" in data:  # a dry run: the markdown on stdout, what happened on stderr
+        sys.stdout.write(data["post"])
+        print(outcome.summary(), file=sys.stderr)
     else:
-        print("\n".join(lines))
-    return 0 if result.ok else 1
+        print(outcome.summary())
+    return 0 if outcome.ok else 1
 
 
 class LocalContext:

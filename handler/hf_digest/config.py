@@ -5,6 +5,7 @@ The CLI and the Lambda read the same names; CLI flags are applied on top with `d
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hf_digest import paths
-from hf_digest.errors import ConfigError
+from hf_digest.errors import BadInput, ConfigError
 
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")
@@ -84,6 +85,14 @@ class Settings:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def post_path_template(self, kind: str) -> tuple[str, str]:
+        """The variable and path template of a daily, weekly or monthly post."""
+        if kind == "weekly":
+            return "DIGEST_WEEKLY_PATH_TEMPLATE", self.weekly_path_template
+        if kind == "monthly":
+            return "DIGEST_MONTHLY_PATH_TEMPLATE", self.monthly_path_template
+        return "DIGEST_PATH_TEMPLATE", self.path_template
+
     def validate(self) -> Settings:
         """Check values whose mistakes would otherwise surface mid-run; returns self."""
         if self.lang not in LANGUAGES:
@@ -94,13 +103,10 @@ class Settings:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"DIGEST_TIMEZONE: {self.timezone!r} is not an IANA time zone") from exc
-        unknown = [d for d in self.destinations if d not in DESTINATIONS]
-        if unknown or not self.destinations:
-            raise ConfigError(
-                f"DIGEST_DESTINATIONS: {','.join(unknown) or 'empty'} is not one of {', '.join(DESTINATIONS)}"
-            )
-        if len(set(self.destinations)) != len(self.destinations):
-            raise ConfigError(f"DIGEST_DESTINATIONS: {','.join(self.destinations)} names a destination twice")
+        try:
+            parse_destinations(self.destinations)
+        except BadInput as exc:
+            raise ConfigError(str(exc)) from None
         if self.template_dir is not None and not self.template_dir.is_dir():
             raise ConfigError(f"DIGEST_TEMPLATE_DIR: {self.template_dir} is not a folder")
         sample = date(2026, 2, 10)
@@ -179,12 +185,28 @@ def parse_time(raw: str, name: str) -> time:
     return time(int(match[1]), int(match[2]), int(match[3] or 0))
 
 
-def parse_destinations(raw: str, name: str = "DIGEST_DESTINATIONS") -> tuple[str, ...]:
-    names = _list(raw.lower()) or ()
-    unknown = [d for d in names if d not in DESTINATIONS]
-    if unknown or not names:
-        raise ConfigError(f"{name}: {raw!r} must name one or more of {', '.join(DESTINATIONS)}")
-    return names
+def parse_destinations(value: object, field: str = "DIGEST_DESTINATIONS") -> tuple[str, ...]:
+    """Destinations from "github,s3" or ["github", "s3"]; errors name field (variable, flag, key)."""
+    names: list[object]
+    if isinstance(value, str):
+        names = [part.strip().lower() for part in value.split(",") if part.strip()]
+        shown = repr(value)
+    elif isinstance(value, list | tuple):
+        names, shown = list(value), json.dumps(list(value))
+    else:
+        raise BadInput(field, f'must be a list such as ["github", "s3"], got {json.dumps(value)}')
+    if not names or any(name not in DESTINATIONS for name in names):
+        raise BadInput(field, f"{shown} must name one or more of {', '.join(DESTINATIONS)}")
+    if len(set(names)) != len(names):
+        raise BadInput(field, f"{shown} names a destination twice")
+    return tuple(str(name) for name in names)
+
+
+def _destinations(raw: str) -> tuple[str, ...]:
+    try:
+        return parse_destinations(raw)
+    except BadInput as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
@@ -208,7 +230,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         author=_text(env, "DIGEST_AUTHOR"),
         categories=_list(_text(env, "DIGEST_CATEGORIES")),
         tags=_list(_text(env, "DIGEST_TAGS")) or defaults.tags,
-        destinations=parse_destinations(destinations) if destinations else defaults.destinations,
+        destinations=_destinations(destinations) if destinations else defaults.destinations,
         output_dir=Path(_text(env, "DIGEST_OUTPUT_DIR") or defaults.output_dir),
         path_template=_text(env, "DIGEST_PATH_TEMPLATE") or defaults.path_template,
         data_path_template=_text(env, "DIGEST_DATA_PATH_TEMPLATE"),

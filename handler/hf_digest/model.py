@@ -10,12 +10,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 # Links in the post point at the public site, whatever HF_BASE_URL the data came from.
 HF_SITE = "https://huggingface.co"
 ARXIV_ABS = "https://arxiv.org/abs/"
+# The kinds of digest: a day's, an ISO week's, a calendar month's.
+DAILY = "daily"
+WEEKLY = "weekly"
+MONTHLY = "monthly"
+QUERY_NAMES = {DAILY: "date", WEEKLY: "week", MONTHLY: "month"}  # as the API and the result JSON name them
 
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+")
@@ -99,13 +104,64 @@ class Paper:
 
 
 @dataclass(frozen=True)
-class DayDigest:
-    """One day's papers after ranking: what the post shows, and how many the day had."""
+class Span:
+    """What one digest covers: a day, an ISO week or a month, named as Hugging Face names it."""
 
-    day: date
+    kind: str  # DAILY | WEEKLY | MONTHLY
+    key: str  # "2026-02-10" | "2026-W06" | "2026-02"
+    first: date
+    last: date
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The Hugging Face API parameter that lists the span's papers."""
+        return {QUERY_NAMES[self.kind]: self.key}
+
+    def days(self) -> list[date]:
+        return days_between(self.first, self.last)
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def day_span(day: date) -> Span:
+    return Span(DAILY, day.isoformat(), day, day)
+
+
+def week(year: int, number: int) -> Span:
+    first = date.fromisocalendar(year, number, 1)
+    return Span(WEEKLY, f"{year:04d}-W{number:02d}", first, first + timedelta(days=6))
+
+
+def month(year: int, number: int) -> Span:
+    first = date(year, number, 1)
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return Span(MONTHLY, f"{year:04d}-{number:02d}", first, following - timedelta(days=1))
+
+
+def week_of(day: date) -> Span:
+    year, number, _ = day.isocalendar()
+    return week(year, number)
+
+
+def month_of(day: date) -> Span:
+    return month(day.year, day.month)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A span's papers after ranking: what the post shows, and how many Hugging Face listed."""
+
+    span: Span
     papers: tuple[Paper, ...]
     total: int
     skipped: tuple[str, ...] = field(default=())  # warnings about items left out
+
+    @property
+    def day(self) -> date:
+        """The day the post is dated: a day's own, a period's last."""
+        return self.span.last
 
 
 @dataclass(frozen=True)
@@ -122,11 +178,18 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything one run writes for one day; publishers write it whole or not at all."""
+    """Everything one run writes for one digest; publishers write it whole or not at all."""
 
-    day: date
+    span: Span
     files: tuple[OutputFile, ...]
-    kind: str = "daily"
+
+    @property
+    def day(self) -> date:
+        return self.span.last
+
+    @property
+    def kind(self) -> str:
+        return self.span.kind
 
 
 def clean_text(value: object) -> str:

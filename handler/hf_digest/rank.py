@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
-from hf_digest.model import DayDigest, Paper
+from hf_digest.model import Digest, Paper, Span
 
 
 def rank_key(paper: Paper) -> tuple[int, int, str]:
@@ -19,5 +18,6 @@ def rank(papers: Sequence[Paper], top_n: int) -> list[Paper]:
     return ordered if top_n == 0 else ordered[:top_n]
 
 
-def digest_day(day: date, papers: Sequence[Paper], top_n: int, skipped: Sequence[str] = ()) -> DayDigest:
-    return DayDigest(day=day, papers=tuple(rank(papers, top_n)), total=len(papers), skipped=tuple(skipped))
+def digest(span: Span, papers: Sequence[Paper], top_n: int, skipped: Sequence[str] = ()) -> Digest:
+    """The span's papers ranked as one list (a month's pages are sorted only within themselves)."""
+    return Digest(span=span, papers=tuple(rank(papers, top_n)), total=len(papers), skipped=tuple(skipped))

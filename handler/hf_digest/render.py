@@ -20,14 +20,12 @@ from hf_digest import paths
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
 from hf_digest.markdown import is_http_url, md_text, md_url, plain_math
-from hf_digest.model import Bundle, DayDigest, OutputFile
-from hf_digest.periods import MONTHLY, WEEKLY, PeriodDigest
+from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest, OutputFile, Span
 
 POST_CONTENT_TYPE = "text/markdown; charset=utf-8"
 DATA_CONTENT_TYPE = "application/json"
 TEMPLATE_NAME = "{lang}/{kind}.md.j2"
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
-DAILY = "daily"
 DEFAULT_CATEGORIES = {"ko": ("Daily Papers", "일간"), "en": ("Daily Papers", "Daily")}
 PERIOD_CATEGORIES = {
     WEEKLY: {"ko": ("Weekly Papers", "주간"), "en": ("Weekly Papers", "Weekly")},
@@ -42,13 +40,9 @@ MAX_EARLIER_READS = 400
 _LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
 
 
-def post_title(day: date) -> str:
-    return f"Hugging Face Daily Papers - {day.isoformat()}"
-
-
-def period_title(digest: PeriodDigest) -> str:
-    word = "Weekly" if digest.period.kind == WEEKLY else "Monthly"
-    return f"Hugging Face {word} Papers - {digest.period.key}"
+def post_title(span: Span) -> str:
+    """`Hugging Face Daily Papers - 2026-02-10`, `… Weekly Papers - 2026-W06`, `… Monthly … - 2026-02`."""
+    return f"Hugging Face {span.kind.capitalize()} Papers - {span.key}"
 
 
 def post_date(day: date, settings: Settings) -> str:
@@ -57,13 +51,12 @@ def post_date(day: date, settings: Settings) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
-def front_matter_values(
-    day: date, settings: Settings, lang: str, *, kind: str = DAILY, title: str | None = None
-) -> dict[str, Any]:
+def front_matter_values(span: Span, settings: Settings, lang: str) -> dict[str, Any]:
     """The post's front matter as plain values, keys in the order they are written.
 
     A weekly or monthly post takes its own categories, and "weekly"/"monthly" in place of a "daily" tag.
     """
+    kind = span.kind
     categories = settings.categories
     tags = list(settings.tags)
     if kind != DAILY:
@@ -73,8 +66,8 @@ def front_matter_values(
     elif categories is None:
         categories = DEFAULT_CATEGORIES.get(lang, DEFAULT_CATEGORIES["en"])
     values: dict[str, Any] = {
-        "title": title or post_title(day),
-        "date": post_date(day, settings),
+        "title": post_title(span),
+        "date": post_date(span.last, settings),
         "categories": list(categories),
         "tags": tags,
     }
@@ -129,7 +122,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
 
 
 @functools.lru_cache(maxsize=16)
-def _template(template_dir: Path | None, lang: str, kind: str = DAILY) -> jinja2.Template:
+def _template(template_dir: Path | None, lang: str, kind: str) -> jinja2.Template:
     name = TEMPLATE_NAME.format(lang=lang, kind=kind)
     try:
         return _environment(template_dir).get_template(name)
@@ -160,20 +153,24 @@ def _dated(
 
 
 def render_post(
-    digest: DayDigest,
+    digest: Digest,
     settings: Settings,
     lang: str | None = None,
     *,
     counts_read: date | None = None,
     earlier_reads: Sequence[date] = (),
 ) -> OutputFile:
-    """The day's Jekyll post at settings.path_template; it says when its counts were read, if given."""
+    """The digest's Jekyll post at its kind's path template; it says when its counts were read, if given."""
     lang = lang or settings.lang
-    template = _template(settings.template_dir, lang)
+    span = digest.span
+    template = _template(settings.template_dir, lang, span.kind)
     context = {
-        "front_matter": front_matter(front_matter_values(digest.day, settings, lang)),
-        "title": post_title(digest.day),
-        "day": digest.day.isoformat(),
+        "front_matter": front_matter(front_matter_values(span, settings, lang)),
+        "title": post_title(span),
+        "day": span.last.isoformat(),
+        "period": span.key,
+        "first": span.first.isoformat(),
+        "last": span.last.isoformat(),
         "papers": digest.papers,
         "total": digest.total,
         "shown": len(digest.papers),
@@ -181,49 +178,14 @@ def render_post(
     content, same_as = _dated(
         lambda read: _render(template, {**context, "counts_read": read}), counts_read, earlier_reads
     )
-    path = paths.resolve(settings.path_template, digest.day, variable="DIGEST_PATH_TEMPLATE")
+    variable, path_template = settings.post_path_template(span.kind)
+    path = paths.resolve(path_template, span.last, variable=variable)
     return OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, same_as=same_as)
 
 
-def render_period(
-    digest: PeriodDigest,
-    settings: Settings,
-    lang: str | None = None,
-    *,
-    counts_read: date | None = None,
-    earlier_reads: Sequence[date] = (),
-) -> Bundle:
-    """A weekly or monthly post, dated the period's last day, at its own path template."""
-    lang = lang or settings.lang
-    period = digest.period
-    template = _template(settings.template_dir, lang, period.kind)
-    title = period_title(digest)
-    values = front_matter_values(period.last, settings, lang, kind=period.kind, title=title)
-    context = {
-        "front_matter": front_matter(values),
-        "title": title,
-        "period": period.key,
-        "first": period.first.isoformat(),
-        "last": period.last.isoformat(),
-        "papers": digest.papers,
-        "total": digest.total,
-        "shown": len(digest.papers),
-    }
-    content, same_as = _dated(
-        lambda read: _render(template, {**context, "counts_read": read}), counts_read, earlier_reads
-    )
-    if period.kind == WEEKLY:
-        variable, path_template = "DIGEST_WEEKLY_PATH_TEMPLATE", settings.weekly_path_template
-    else:
-        variable, path_template = "DIGEST_MONTHLY_PATH_TEMPLATE", settings.monthly_path_template
-    path = paths.resolve(path_template, period.last, variable=variable)
-    post = OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, same_as=same_as)
-    return Bundle(day=period.last, files=(post,), kind=period.kind)
-
-
-def render_data(digest: DayDigest, settings: Settings) -> OutputFile | None:
-    """The day's papers as JSON at settings.data_path_template, or None when that is not set."""
-    if not settings.data_path_template:
+def render_data(digest: Digest, settings: Settings) -> OutputFile | None:
+    """A day's papers as JSON at settings.data_path_template; None when that is not set, or for a period."""
+    if not settings.data_path_template or digest.span.kind != DAILY:
         return None
     payload = {
         "date": digest.day.isoformat(),
@@ -236,15 +198,15 @@ def render_data(digest: DayDigest, settings: Settings) -> OutputFile | None:
     return OutputFile(path=path, content=text.encode("utf-8"), content_type=DATA_CONTENT_TYPE)
 
 
-def render_bundle(
-    digest: DayDigest,
+def render(
+    digest: Digest,
     settings: Settings,
     lang: str | None = None,
     *,
     counts_read: date | None = None,
     earlier_reads: Sequence[date] = (),
 ) -> Bundle:
-    """Everything a run writes for the day: the post first, then the data file if configured."""
+    """Everything a run writes for the digest: the post first, then the data file if configured."""
     post = render_post(digest, settings, lang, counts_read=counts_read, earlier_reads=earlier_reads)
     data = render_data(digest, settings)
-    return Bundle(day=digest.day, files=(post,) if data is None else (post, data))
+    return Bundle(span=digest.span, files=(post,) if data is None else (post, data))

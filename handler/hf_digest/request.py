@@ -1,34 +1,109 @@
-"""Which day, with which options: from CLI flags or a Lambda event, checked before any request.
+"""What a run is asked to do, from CLI flags or a Lambda event, checked before any request.
 
 A day's Hugging Face list keeps growing until about 01:30 UTC the next day (02:30 outside daylight
-saving time); we take 02:30 UTC all year, so a digest of day D is built only from a closed list.
+saving time); we take 02:30 UTC all year, so a digest of day D is built only from a closed list. A week or
+a month has closed when its last day has.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from hf_digest.config import DESTINATIONS, LANGUAGES, Settings
+from hf_digest.config import LANGUAGES, Settings, parse_destinations
 from hf_digest.errors import BadInput
+from hf_digest.model import (
+    DAILY,
+    MONTHLY,
+    WEEKLY,
+    Span,
+    day_span,
+    days_between,
+    month,
+    month_of,
+    week,
+    week_of,
+)
 
 LIST_CLOSES_AFTER = timedelta(days=1, hours=2, minutes=30)  # day D closes at D+1 02:30 UTC
-MANUAL_KEYS = ("date", "dry_run", "lang", "top", "destinations", "partial")
+OPTION_KEYS = ("dry_run", "lang", "top", "destinations")
+DAY_KEYS = ("date", "dry_run", "lang", "top", "destinations", "partial")
+RANGE_KEYS = ("from", "to", *OPTION_KEYS)
+PERIOD_KEYS = ("week", "month", "partial", *OPTION_KEYS)
+# A schedule's own Input (template.yaml): Scheduler then sends it instead of its event envelope.
+SCHEDULED_KEYS = ("digest", "time", "id")
+DIGEST_KINDS = (DAILY, WEEKLY, MONTHLY)
+MAX_RANGE_DAYS = 366
+# How an option is named where the user gave it: in an event, or as a CLI flag.
+EVENT_NAMES = {"lang": "lang", "top": "top", "destinations": "destinations", "dry_run": "dry_run"}
+FLAG_NAMES = {"lang": "--lang", "top": "--top", "destinations": "--dest", "dry_run": "--dry-run"}
 
 
 @dataclass(frozen=True)
-class DigestRequest:
-    day: date
+class Options:
+    """How a digest is made and where it goes, the same for every kind of request."""
+
     lang: str
     top_n: int
     destinations: tuple[str, ...]
     dry_run: bool = False
-    partial: bool = False  # the caller accepts a day whose list is still open
     trigger: str = "manual"  # manual | schedule | cli
+
+
+@dataclass(frozen=True)
+class DigestRequest:
+    """One digest: a day's, a week's or a month's."""
+
+    span: Span
+    options: Options
+    partial: bool = False  # the caller accepts a span whose list is still open
+
+    @property
+    def day(self) -> date:
+        return self.span.last
+
+
+@dataclass(frozen=True)
+class ScheduleRequest:
+    """A daily schedule's run: the day it fired for, then catch-up and refresh of the days before."""
+
+    day: date
+    options: Options
+
+
+@dataclass(frozen=True)
+class RangeRequest:
+    """Every day from first to last, each published as its own digest (a backfill)."""
+
+    first: date
+    last: date
+    options: Options
+
+    def days(self) -> list[date]:
+        return days_between(self.first, self.last)
+
+    def day_event(self, day: date) -> dict[str, Any]:
+        """The manual event that publishes one day of the range: the body of its queue message."""
+        return {
+            "date": day.isoformat(),
+            "lang": self.options.lang,
+            "top": self.options.top_n,
+            "destinations": [*self.options.destinations],
+        }
+
+
+@dataclass(frozen=True)
+class QueueBatch:
+    """A batch of the backfill queue's messages, each a manual day event."""
+
+    event: Mapping[str, Any]
+
+
+Request = DigestRequest | ScheduleRequest | RangeRequest | QueueBatch
 
 
 def closes_at(day: date) -> datetime:
@@ -64,33 +139,50 @@ def parse_day(value: object, *, now: datetime, partial: bool, field: str = "date
     return day
 
 
-def _top(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadInput(field, f"must be a whole number, 0 (all papers) or more, got {json.dumps(value)}")
-    return value
+def parse_week(value: object, field: str = "week") -> Span:
+    """An ISO week `YYYY-Www`, e.g. 2026-W06 (Monday 2026-02-02 to Sunday 2026-02-08)."""
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", value) if isinstance(value, str) else None
+    if not match:
+        raise BadInput(field, f"must be an ISO week such as 2026-W06, got {json.dumps(value)}")
+    try:
+        return week(int(match[1]), int(match[2]))
+    except ValueError:
+        raise BadInput(field, f"{value} is not a week of the ISO calendar") from None
 
 
-def _lang(value: object, field: str) -> str:
-    if value not in LANGUAGES:
-        raise BadInput(field, f"must be one of {', '.join(LANGUAGES)}, got {json.dumps(value)}")
-    assert isinstance(value, str)
-    return value
+def parse_month(value: object, field: str = "month") -> Span:
+    """A month `YYYY-MM`, e.g. 2026-02."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value) if isinstance(value, str) else None
+    if not match:
+        raise BadInput(field, f"must be a month such as 2026-02, got {json.dumps(value)}")
+    try:
+        return month(int(match[1]), int(match[2]))
+    except ValueError:
+        raise BadInput(field, f"{value} is not a month of the calendar") from None
 
 
-def destinations_field(value: object, field: str) -> tuple[str, ...]:
-    names: Sequence[object]
-    if isinstance(value, str):
-        names = [part.strip() for part in value.split(",") if part.strip()]
-    elif isinstance(value, list):
-        names = value
-    else:
-        raise BadInput(field, f'must be a list such as ["github", "s3"], got {json.dumps(value)}')
-    bad = [n for n in names if n not in DESTINATIONS]
-    if bad or not names:
-        raise BadInput(field, f"must name one or more of {', '.join(DESTINATIONS)}, got {json.dumps(value)}")
-    if len(set(names)) != len(names):
-        raise BadInput(field, f"names a destination twice: {json.dumps(value)}")
-    return tuple(str(n) for n in names)
+def closed_period(kind: str, closed: date) -> Span:
+    """The latest week or month whose every day has closed, given the latest closed day."""
+    if kind == WEEKLY:
+        # Sunday closes its week; any other day points back to the Sunday before it.
+        sunday = closed if closed.isoweekday() == 7 else closed - timedelta(days=closed.isoweekday())
+        return week_of(sunday)
+    current = month_of(closed)
+    return current if closed == current.last else month_of(current.first - timedelta(days=1))
+
+
+def check_closed(span: Span, now: datetime, *, partial: bool, field: str) -> Span:
+    """span itself when it has closed (or, with partial, has begun); BadInput saying why otherwise."""
+    today_utc = now.astimezone(UTC).date()
+    if span.first > today_utc:
+        raise BadInput(field, f"{span.key} has not begun (today is {today_utc.isoformat()} UTC)")
+    if not partial and span.last > closed_day(now):
+        raise BadInput(
+            field,
+            f"{span.key} is still open until its last day {span.last.isoformat()} closes; a digest now "
+            'would miss papers (pass --partial, or "partial": true, to take it as it is)',
+        )
+    return span
 
 
 def flag_field(value: object, field: str) -> bool:
@@ -99,30 +191,140 @@ def flag_field(value: object, field: str) -> bool:
     return value
 
 
-def from_options(
+def parse_options(
+    values: Mapping[str, Any], settings: Settings, *, trigger: str, names: Mapping[str, str] = EVENT_NAMES
+) -> Options:
+    """Options from an event's fields or the CLI's flags (None: the setting's value), errors naming them."""
+    lang, top, destinations = values.get("lang"), values.get("top"), values.get("destinations")
+    if lang is not None and lang not in LANGUAGES:
+        raise BadInput(names["lang"], f"must be one of {', '.join(LANGUAGES)}, got {json.dumps(lang)}")
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 0):
+        raise BadInput(names["top"], f"must be a whole number, 0 (all papers) or more, got {json.dumps(top)}")
+    return Options(
+        lang=str(lang) if lang is not None else settings.lang,
+        top_n=top if top is not None else settings.top_n,
+        destinations=(
+            parse_destinations(destinations, names["destinations"])
+            if destinations is not None
+            else settings.destinations
+        ),
+        dry_run=flag_field(values.get("dry_run", False), names["dry_run"]),
+        trigger=trigger,
+    )
+
+
+def parse_range(
+    first_text: object,
+    last_text: object,
+    options: Options,
+    now: datetime,
+    names: Sequence[str] = ("from", "to"),
+) -> RangeRequest:
+    """A backfill of closed days from first to last, at most MAX_RANGE_DAYS of them."""
+    first = parse_day(first_text, now=now, partial=False, field=names[0])
+    last = parse_day(last_text, now=now, partial=False, field=names[1])
+    if last < first:
+        raise BadInput(names[1], f"{last} is before {names[0]} {first}")
+    count = (last - first).days + 1
+    if count > MAX_RANGE_DAYS:
+        raise BadInput(
+            names[1], f"{first} to {last} is {count} days; one request takes at most {MAX_RANGE_DAYS}"
+        )
+    return RangeRequest(first, last, options)
+
+
+def from_flags(
     settings: Settings,
     now: datetime,
     *,
-    date_text: object = None,
-    lang: str | None = None,
-    top_n: int | None = None,
-    destinations: Sequence[str] | None = None,
-    dry_run: bool = False,
+    date_text: str | None = None,
+    first: str | None = None,
+    last: str | None = None,
+    week_text: str | None = None,
+    month_text: str | None = None,
     partial: bool = False,
-    trigger: str = "cli",
-) -> DigestRequest:
-    """A request from already-split options (CLI flags), defaults taken from settings."""
-    return DigestRequest(
-        day=closed_day(now) if date_text is None else parse_day(date_text, now=now, partial=partial),
-        lang=_lang(lang, "lang") if lang is not None else settings.lang,
-        top_n=_top(top_n, "top") if top_n is not None else settings.top_n,
-        destinations=(
-            destinations_field(list(destinations), "destinations") if destinations else settings.destinations
-        ),
-        dry_run=dry_run,
-        partial=partial,
-        trigger=trigger,
+    **option_values: Any,
+) -> DigestRequest | RangeRequest:
+    """A request from `hf-digest run` flags: a day (default: latest closed), a range, a week, a month."""
+    options = parse_options(option_values, settings, trigger="cli", names=FLAG_NAMES)
+    if last is not None and first is None:
+        raise BadInput("--to", "goes with --from (the first day of the range)")
+    if first is not None:
+        last = last if last is not None else closed_day(now).isoformat()
+        return parse_range(first, last, options, now, names=("--from", "--to"))
+    if week_text is not None:
+        return DigestRequest(
+            _closed(parse_week(week_text, "--week"), now, partial, "--week"), options, partial
+        )
+    if month_text is not None:
+        span = _closed(parse_month(month_text, "--month"), now, partial, "--month")
+        return DigestRequest(span, options, partial)
+    day = (
+        closed_day(now)
+        if date_text is None
+        else parse_day(date_text, now=now, partial=partial, field="--date")
     )
+    return DigestRequest(day_span(day), options, partial)
+
+
+def _closed(span: Span, now: datetime, partial: bool, field: str) -> Span:
+    return check_closed(span, now, partial=partial, field=field)
+
+
+def from_event(event: object, settings: Settings, now: datetime) -> Request:
+    """Any event the function takes: a schedule's (daily, weekly, monthly), a queue batch, a day, a range,
+    a week or a month.
+
+    A scheduled event targets the latest day (or period) closed at its own `time`, which a retry repeats,
+    so every delivery of one schedule targets the same digest.
+    """
+    if not isinstance(event, Mapping):
+        raise BadInput("event", f"must be a JSON object, got {type(event).__name__}")
+    if is_queue_batch(event):
+        return QueueBatch(event)
+    if "digest" in event:
+        _only(event, SCHEDULED_KEYS, "a scheduled digest event")
+        return _scheduled(event["digest"], event, settings)
+    if event.get("source") in ("aws.scheduler", "aws.events") or "detail-type" in event:
+        return _scheduled(DAILY, event, settings)
+    if "from" in event or "to" in event:
+        _only(event, RANGE_KEYS, "a range event")
+        return parse_range(event.get("from"), event.get("to"), _event_options(event, settings), now)
+    if "week" in event or "month" in event:
+        return _period_event(event, settings, now)
+    return day_event(event, settings, now)
+
+
+def day_event(event: Mapping[str, Any], settings: Settings, now: datetime) -> DigestRequest:
+    """{"date": "2026-02-10"} with options; without a date, the latest closed day."""
+    _only(event, DAY_KEYS, "a manual event")
+    partial = flag_field(event.get("partial", False), "partial")
+    options = _event_options(event, settings)
+    raw = event.get("date")
+    day = closed_day(now) if raw is None else parse_day(raw, now=now, partial=partial)
+    return DigestRequest(day_span(day), options, partial)
+
+
+def is_queue_batch(event: object) -> bool:
+    """True for the event Lambda's SQS event source mapping sends: `Records` from `aws:sqs`."""
+    if not isinstance(event, Mapping):
+        return False
+    records = event.get("Records")
+    return (
+        isinstance(records, list)
+        and bool(records)
+        and all(isinstance(r, Mapping) and r.get("eventSource") == "aws:sqs" for r in records)
+    )
+
+
+def _only(event: Mapping[str, Any], keys: Sequence[str], what: str) -> None:
+    unknown = sorted(set(event) - set(keys))
+    if unknown:
+        raise BadInput(unknown[0], f"is not a known field; {what} takes {', '.join(keys)}")
+
+
+def _event_options(event: Mapping[str, Any], settings: Settings) -> Options:
+    return parse_options(event, settings, trigger="manual")
 
 
 def scheduled_time(event: Mapping[str, Any]) -> datetime:
@@ -138,37 +340,24 @@ def scheduled_time(event: Mapping[str, Any]) -> datetime:
     return moment
 
 
-def from_event(event: object, settings: Settings, now: datetime) -> DigestRequest:
-    """A request from a Lambda event: EventBridge Scheduler, an EventBridge rule, or a manual event.
+def _scheduled(kind: object, event: Mapping[str, Any], settings: Settings) -> DigestRequest | ScheduleRequest:
+    """A schedule's run; the day or period comes from the scheduled time, never the clock."""
+    if kind not in DIGEST_KINDS:
+        raise BadInput("digest", f"must be one of {', '.join(DIGEST_KINDS)}, got {json.dumps(kind)}")
+    closed = closed_day(scheduled_time(event))
+    options = Options(settings.lang, settings.top_n, settings.destinations, trigger="schedule")
+    if kind == DAILY:
+        return ScheduleRequest(closed, options)
+    return DigestRequest(closed_period(str(kind), closed), options)
 
-    A scheduled event targets the latest day closed at its own `time`, which a retry repeats,
-    so every delivery of one schedule targets the same day.
-    """
-    if not isinstance(event, Mapping):
-        raise BadInput("event", f"must be a JSON object, got {type(event).__name__}")
-    if event.get("source") in ("aws.scheduler", "aws.events") or "detail-type" in event:
-        day = closed_day(scheduled_time(event))
-        return DigestRequest(
-            day=day,
-            lang=settings.lang,
-            top_n=settings.top_n,
-            destinations=settings.destinations,
-            trigger="schedule",
-        )
-    unknown = sorted(set(event) - set(MANUAL_KEYS))
-    if unknown:
-        raise BadInput(unknown[0], f"is not a known field; a manual event takes {', '.join(MANUAL_KEYS)}")
+
+def _period_event(event: Mapping[str, Any], settings: Settings, now: datetime) -> DigestRequest:
+    """{"week": "2026-W06"} or {"month": "2026-02"} with a day's options; the period must have closed."""
+    _only(event, PERIOD_KEYS, "a week or month event")
+    if "week" in event and "month" in event:
+        raise BadInput("month", "give a week or a month, not both")
+    field = "week" if "week" in event else "month"
+    parse: Callable[[object, str], Span] = parse_week if field == "week" else parse_month
     partial = flag_field(event.get("partial", False), "partial")
-    return from_options(
-        settings,
-        now,
-        date_text=event.get("date"),
-        lang=event.get("lang"),
-        top_n=event.get("top"),
-        destinations=(
-            destinations_field(event["destinations"], "destinations") if "destinations" in event else None
-        ),
-        dry_run=flag_field(event.get("dry_run", False), "dry_run"),
-        partial=partial,
-        trigger="manual",
-    )
+    span = check_closed(parse(event[field], field), now, partial=partial, field=field)
+    return DigestRequest(span, _event_options(event, settings), partial)

@@ -1,21 +1,24 @@
 """The GitHub token: from GITHUB_TOKEN, or from AWS Secrets Manager when GITHUB_TOKEN_SECRET names a secret.
 
-Powertools (and so boto3) is imported only when a secret is read, so a local run never pays for it.
+Powertools' SecretsProvider (so boto3) is built only when a secret is read: a local run never pays for it.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import os
+from typing import TYPE_CHECKING
 
+from hf_digest import aws
 from hf_digest.config import Secret, Settings
 from hf_digest.errors import ConfigError
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
 # Powertools keeps a secret for this long, so a warm Lambda does not ask Secrets Manager on every run.
 SECRET_MAX_AGE_S = 300
-# At DEBUG, botocore logs whole response bodies (a secret's value among them) and every request's headers
-# (the SigV4 Authorization value and the session token).
-_WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
+_PROVIDERS: dict[tuple[str | None, str | None], SecretsProvider] = {}
 
 
 def github_token(settings: Settings) -> Secret:
@@ -30,24 +33,34 @@ def github_token(settings: Settings) -> Secret:
     )
 
 
-def quiet_aws_wire_logs() -> None:
-    """Keep the AWS SDK's loggers at INFO or above, whatever the root level, before any AWS request."""
-    for logger_name in _WIRE_LOGGERS:
-        wire_logger = logging.getLogger(logger_name)
-        wire_logger.setLevel(max(wire_logger.getEffectiveLevel(), logging.INFO))
+def secret_value(name: str, setting: str) -> object:
+    """The value of Secrets Manager secret name (cached for SECRET_MAX_AGE_S); ConfigError names setting."""
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+    aws.quiet_wire_logs()  # on every read: a test or a caller may have lowered the level since
+    try:
+        value = _provider(setting).get(name, max_age=SECRET_MAX_AGE_S)
+    except GetParameterError as exc:
+        # The message is botocore's (error code and operation), never the secret's value.
+        raise ConfigError(f"{setting}: cannot read secret {name!r}: {_reason(exc)}") from None
+    return value
+
+
+def _provider(setting: str) -> SecretsProvider:
+    """One provider (and its cache) per endpoint, its client built by hf_digest.aws."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    where = (
+        aws.region(),
+        os.environ.get("AWS_ENDPOINT_URL_SECRETS_MANAGER") or os.environ.get("AWS_ENDPOINT_URL"),
+    )
+    if where not in _PROVIDERS:
+        _PROVIDERS[where] = SecretsProvider(boto3_client=aws.client("secretsmanager", setting=setting))
+    return _PROVIDERS[where]
 
 
 def _from_secrets_manager(name: str) -> Secret:
-    from aws_lambda_powertools.utilities.parameters import get_secret
-    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-
-    quiet_aws_wire_logs()
-    try:
-        value = get_secret(name, max_age=SECRET_MAX_AGE_S)
-    except GetParameterError as exc:
-        # The message is botocore's (error code and operation), never the secret's value.
-        raise ConfigError(f"GITHUB_TOKEN_SECRET: cannot read secret {name!r}: {_reason(exc)}") from None
-    return Secret(_token_in(value, name))
+    return Secret(_token_in(secret_value(name, "GITHUB_TOKEN_SECRET"), name))
 
 
 def _reason(exc: Exception) -> str:

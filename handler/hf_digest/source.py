@@ -24,6 +24,7 @@ from hf_digest import USER_AGENT
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError
+from hf_digest.model import DAILY, Span
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,6 @@ class _Tally:
 class HuggingFaceSource:
     """Reads a day's Daily Papers list, one request per 100 papers."""
 
-    name = "huggingface"
-
     def __init__(
         self,
         settings: Settings,
@@ -106,10 +105,20 @@ class HuggingFaceSource:
                 ) from page_failure
             return DayListing(day, tuple(items), "html", tally.requests)
 
-    def fetch_period(self, query: dict[str, str], deadline: Deadline) -> list[dict[str, Any]]:
+    def fetch(self, span: Span, deadline: Deadline) -> DayListing:
+        """The span's items: a day's (with the page as fallback), or a week's or month's from the API."""
+        if span.kind == DAILY:
+            return self.fetch_day(span.last, deadline)
+        tally = _Tally()
+        items = self.fetch_period(span.query, deadline, tally)
+        return DayListing(span.last, tuple(items), "api", tally.requests)
+
+    def fetch_period(
+        self, query: dict[str, str], deadline: Deadline, tally: _Tally | None = None
+    ) -> list[dict[str, Any]]:
         """All items for a query such as {"week": "2025-W40"} or {"month": "2025-09"}, paged."""
         try:
-            return self._fetch_pages(query, deadline, _Tally())
+            return self._fetch_pages(query, deadline, tally or _Tally())
         except _Unserved as exc:
             raise UpstreamError(f"Hugging Face could not serve {_describe(query)}: the API {exc}") from exc
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from hf_digest.backfill import Pacer
+from hf_digest.runs.backfill import Pacer
 from tests.conftest import MakeHFServer
 from tests.integration.test_cli import hf_digest
 
@@ -106,10 +106,10 @@ def test_the_default_pace_stays_under_the_anonymous_limit() -> None:
 def test_a_range_is_checked_before_any_request(make_hf_server: MakeHFServer, tmp_path: Path) -> None:
     server = make_hf_server({})
     for args, words in [
-        (["--from", "2026-02-10", "--to", "2026-02-01"], "to: 2026-02-01 is before from 2026-02-10"),
+        (["--from", "2026-02-10", "--to", "2026-02-01"], "--to: 2026-02-01 is before --from 2026-02-10"),
         (["--from", "2024-01-01", "--to", "2025-06-01"], "one request takes at most 366"),
         (["--to", "2026-02-01"], "--to: goes with --from"),
-        (["--from", "2999-01-01"], "from: 2999-01-01 is in the future"),
+        (["--from", "2999-01-01"], "--from: 2999-01-01 is in the future"),
     ]:
         proc = hf_digest(server, "run", *args, "--out", str(tmp_path))
         assert proc.returncode == 2, (args, proc.stderr)

@@ -20,7 +20,7 @@ from hf_digest import USER_AGENT
 from hf_digest.config import Secret, Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import Bundle, OutputFile, day_span
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 from hf_digest.publish.github import GitHubPublisher, blob_sha, web_root
 from tests.conftest import MakeGitHubServer
@@ -48,7 +48,7 @@ def bundle(upvotes: int = 42, *, data: bool = False) -> Bundle:
     files = [OutputFile(POST, post_bytes(upvotes), "text/markdown; charset=utf-8")]
     if data:
         files.append(OutputFile(DATA, json.dumps({"upvotes": upvotes}).encode(), "application/json"))
-    return Bundle(DAY, files=tuple(files))
+    return Bundle(day_span(DAY), files=tuple(files))
 
 
 @pytest.fixture(autouse=True)

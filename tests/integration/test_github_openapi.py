@@ -17,7 +17,7 @@ import pytest
 from hf_digest.config import Secret, Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import PublishError
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import Bundle, OutputFile, day_span
 from hf_digest.publish.github import GitHubPublisher
 from tests.conftest import MakeGitHubServer
 from tests.github_server import Exchange, GitHubServer
@@ -60,7 +60,7 @@ def make_server(make_github_server: MakeGitHubServer) -> Callable[..., GitHubSer
 def files(upvotes: int) -> Bundle:
     post = OutputFile("_posts/2026-02-10-hf.md", f"upvotes {upvotes}\n".encode(), "text/markdown")
     data = OutputFile("_data/hf/2026-02-10.json", b'{"upvotes": %d}' % upvotes, "application/json")
-    return Bundle(date(2026, 2, 10), files=(post, data))
+    return Bundle(day_span(date(2026, 2, 10)), files=(post, data))
 
 
 def every_path(server: GitHubServer) -> None:

@@ -12,7 +12,7 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from hf_digest.config import Settings
-from hf_digest.model import DayDigest
+from hf_digest.model import Digest
 from hf_digest.render import render_post
 from tests.unit.test_render import HOSTILE, LONG_TITLE, day_digest, hostile_digest
 
@@ -47,7 +47,7 @@ QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 HOSTILE_DAY = date(2026, 2, 11)
 
 
-def build_site(tmp_path: Path, posts: list[tuple[DayDigest, Settings]], kramdown_input: str) -> Path:
+def build_site(tmp_path: Path, posts: list[tuple[Digest, Settings]], kramdown_input: str) -> Path:
     """A real Jekyll build of the posts rendered from these digests."""
     rendered = [render_post(digest, settings) for digest, settings in posts]
     return jekyll_build(tmp_path, {post.path: post.content for post in rendered}, kramdown_input)

@@ -18,7 +18,7 @@ import pytest
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import Bundle, OutputFile, day_span
 from hf_digest.publish.s3 import CACHE_CONTROL, CONFLICT_ROUNDS, S3Publisher
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _bundle(post: bytes, data: bytes | None = None) -> Bundle:
     files = [OutputFile(POST, post, MARKDOWN)]
     if data is not None:
         files.append(OutputFile(DATA, data, "application/json"))
-    return Bundle(date(2026, 2, 10), files=tuple(files))
+    return Bundle(day_span(date(2026, 2, 10)), files=tuple(files))
 
 
 def _sha(content: bytes) -> str:

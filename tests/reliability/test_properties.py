@@ -14,8 +14,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hf_digest.config import Settings
-from hf_digest.model import papers_from_items
-from hf_digest.rank import digest_day
+from hf_digest.model import day_span, papers_from_items
+from hf_digest.rank import digest as rank_digest
 from hf_digest.render import front_matter_values, render_post
 from tests.unit.test_render import split_post
 from tests.unit.test_render_properties import SPECIALS
@@ -87,9 +87,9 @@ def test_any_items_give_a_safe_post_or_a_warning_for_each_left_out(raw: list[Any
     papers, warnings = papers_from_items(raw)
     assert len(papers) + len(warnings) <= len(raw)  # duplicates are dropped silently, nothing else
     config = Settings(lang=lang)
-    post = render_post(digest_day(DAY, papers, 0, warnings), config).content.decode("utf-8")
+    post = render_post(rank_digest(day_span(DAY), papers, 0, warnings), config).content.decode("utf-8")
     values, body = split_post(post)
-    assert values == front_matter_values(DAY, config, lang)
+    assert values == front_matter_values(day_span(DAY), config, lang)
     assert "{{" not in body and "{%" not in body and "<" not in body
     assert len(re.findall(r"^\d+\. \*\*", body, re.MULTILINE)) == len(papers)
     assume(not any("None" in t or "null" in t for t in _texts(raw)))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from hf_digest.config import Settings
-from hf_digest.model import papers_from_items
-from hf_digest.rank import digest_day
+from hf_digest.model import day_span, papers_from_items
+from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render_post
 from tests.conftest import load_sample
 
@@ -24,7 +24,7 @@ CASES = {"ko": Settings(author="lim4349"), "en": Settings(lang="en")}
 @pytest.mark.parametrize("lang", sorted(CASES))
 def test_post_matches_golden_file(samples_dir: Path, lang: str) -> None:
     papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
-    digest = digest_day(DAY, papers, 10)
+    digest = rank_digest(day_span(DAY), papers, 10)
     content = render_post(digest, CASES[lang], counts_read=READ).content
     assert render_post(digest, CASES[lang], counts_read=READ).content == content
     golden = GOLDEN / f"2026-02-10.{lang}.md"

@@ -10,7 +10,7 @@ import pytest
 
 from hf_digest.deadline import Deadline
 from hf_digest.errors import PublishError
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import Bundle, OutputFile, day_span
 from hf_digest.publish.local import LocalPublisher
 
 DAY = date(2026, 2, 10)
@@ -18,7 +18,7 @@ DAY = date(2026, 2, 10)
 
 def _bundle(text: str, *extra: OutputFile) -> Bundle:
     post = OutputFile("_posts/2026-02-10-hf-daily-papers.md", text.encode(), "text/markdown; charset=utf-8")
-    return Bundle(DAY, (post, *extra))
+    return Bundle(day_span(DAY), (post, *extra))
 
 
 def test_first_write_then_unchanged_then_updated(tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest import config, jobs, periods
+from hf_digest import config, request
 from hf_digest.config import Settings
 from hf_digest.errors import BadInput, ConfigError
-from hf_digest.model import papers_from_items
-from hf_digest.rank import digest_day
-from hf_digest.render import render_period, render_post
-from hf_digest.request import DigestRequest
+from hf_digest.model import MONTHLY, WEEKLY, day_span, papers_from_items
+from hf_digest.rank import digest as rank_digest
+from hf_digest.render import render, render_post
+from hf_digest.request import DigestRequest, Options, RangeRequest, ScheduleRequest
 from tests.conftest import load_sample
 
 SETTINGS = Settings()
@@ -34,20 +34,20 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     ],
 )
 def test_a_schedule_targets_the_latest_closed_period_at_its_time(moment: str, week: str, month: str) -> None:
-    for kind, key in ((periods.WEEKLY, week), (periods.MONTHLY, month)):
-        request = jobs.parse_event({"digest": kind, "time": moment, "id": "x"}, SETTINGS, NOW)
-        assert isinstance(request, jobs.PeriodRequest)
-        assert (request.period.key, request.trigger) == (key, "schedule")
+    for kind, key in ((WEEKLY, week), (MONTHLY, month)):
+        parsed = request.from_event({"digest": kind, "time": moment, "id": "x"}, SETTINGS, NOW)
+        assert isinstance(parsed, DigestRequest)
+        assert (parsed.span.kind, parsed.span.key, parsed.options.trigger) == (kind, key, "schedule")
 
 
 def test_periods_name_their_days_and_their_api_query() -> None:
-    w06 = periods.parse_week("2026-W06")
+    w06 = request.parse_week("2026-W06")
     assert (w06.first, w06.last, w06.query) == (date(2026, 2, 2), date(2026, 2, 8), {"week": "2026-W06"})
-    feb = periods.parse_month("2026-02")
+    feb = request.parse_month("2026-02")
     assert (feb.first, feb.last, feb.query) == (date(2026, 2, 1), date(2026, 2, 28), {"month": "2026-02"})
-    assert periods.parse_month("2024-02").last == date(2024, 2, 29)
-    assert periods.parse_month("2025-12").last == date(2025, 12, 31)
-    assert len(periods.parse_week("2026-W01").days()) == 7
+    assert request.parse_month("2024-02").last == date(2024, 2, 29)
+    assert request.parse_month("2025-12").last == date(2025, 12, 31)
+    assert len(request.parse_week("2026-W01").days()) == 7
 
 
 @pytest.mark.parametrize(
@@ -72,36 +72,37 @@ def test_periods_name_their_days_and_their_api_query() -> None:
 )
 def test_bad_period_and_range_events_name_the_field(event: dict[str, object], field: str, words: str) -> None:
     with pytest.raises(BadInput) as err:
-        jobs.parse_event(event, SETTINGS, NOW)
+        request.from_event(event, SETTINGS, NOW)
     assert err.value.field == field and words in str(err.value)
 
 
 def test_a_range_carries_its_options_to_each_day() -> None:
     event = {"from": "2026-02-01", "to": "2026-02-28", "lang": "en", "top": 5, "destinations": ["s3"]}
-    request = jobs.parse_event(event, SETTINGS, NOW)
-    assert isinstance(request, jobs.RangeRequest)
-    assert len(request.days()) == 28
-    assert request.day_request(date(2026, 2, 3)) == DigestRequest(date(2026, 2, 3), "en", 5, ("s3",))
-    assert request.day_event(date(2026, 2, 3)) == {
+    parsed = request.from_event(event, SETTINGS, NOW)
+    assert isinstance(parsed, RangeRequest)
+    assert len(parsed.days()) == 28
+    assert parsed.options == Options("en", 5, ("s3",), dry_run=False, trigger="manual")
+    assert parsed.day_event(date(2026, 2, 3)) == {
         "date": "2026-02-03",
         "lang": "en",
         "top": 5,
         "destinations": ["s3"],
     }
-    year = jobs.parse_event({"from": "2025-01-01", "to": "2026-01-01"}, SETTINGS, NOW)
-    assert isinstance(year, jobs.RangeRequest) and len(year.days()) == 366
+    year = request.from_event({"from": "2025-01-01", "to": "2026-01-01"}, SETTINGS, NOW)
+    assert isinstance(year, RangeRequest) and len(year.days()) == 366
 
 
 def test_a_daily_schedule_input_and_a_plain_day_still_parse_as_days() -> None:
-    daily = jobs.parse_event({"digest": "daily", "time": "2026-02-11T03:00:00Z"}, SETTINGS, NOW)
-    assert daily == DigestRequest(date(2026, 2, 10), "ko", 10, ("local",), trigger="schedule")
-    day = jobs.parse_event({"date": "2026-02-10"}, SETTINGS, NOW)
-    assert isinstance(day, DigestRequest) and day.trigger == "manual"
+    daily = request.from_event({"digest": "daily", "time": "2026-02-11T03:00:00Z"}, SETTINGS, NOW)
+    assert daily == ScheduleRequest(date(2026, 2, 10), Options("ko", 10, ("local",), trigger="schedule"))
+    day = request.from_event({"date": "2026-02-10"}, SETTINGS, NOW)
+    assert isinstance(day, DigestRequest) and day.options.trigger == "manual"
+    assert day.span == day_span(date(2026, 2, 10))
 
 
 def test_the_post_says_when_its_counts_were_read_and_knows_its_earlier_readings(samples_dir: Path) -> None:
     papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
-    digest = digest_day(date(2026, 2, 10), papers, 10)
+    digest = rank_digest(day_span(date(2026, 2, 10)), papers, 10)
     earlier = [date(2026, 2, 10), date(2026, 2, 11), date(2026, 2, 12)]
     post = render_post(digest, SETTINGS, counts_read=date(2026, 2, 13), earlier_reads=earlier)
     assert "좋아요 수는 2026-02-13 기준입니다." in post.content.decode()
@@ -114,8 +115,8 @@ def test_the_post_says_when_its_counts_were_read_and_knows_its_earlier_readings(
 
 def test_a_period_post_has_its_own_title_categories_and_path(samples_dir: Path) -> None:
     papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
-    week = periods.digest_period(periods.parse_week("2026-W07"), papers, 3)
-    bundle = render_period(week, Settings(lang="en", categories=("Mine",)), counts_read=date(2026, 2, 16))
+    week = rank_digest(request.parse_week("2026-W07"), papers, 3)
+    bundle = render(week, Settings(lang="en", categories=("Mine",)), counts_read=date(2026, 2, 16))
     text = bundle.files[0].content.decode()
     assert bundle.files[0].path == "_posts/2026-02-15-hf-weekly-papers.md" and bundle.kind == "weekly"
     assert text.startswith(

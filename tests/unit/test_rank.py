@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from hf_digest.model import Paper
-from hf_digest.rank import digest_day, rank
+from hf_digest.model import Paper, day_span
+from hf_digest.rank import digest as rank_digest
+from hf_digest.rank import rank
 
 
 def _paper(arxiv_id: str, upvotes: int, comments: int | None = None) -> Paper:
@@ -32,5 +33,5 @@ def test_ties_are_broken_the_same_way_whatever_the_input_order() -> None:
 
 def test_digest_counts_the_whole_day_and_what_it_shows() -> None:
     papers = [_paper(f"2602.{i:05d}", i) for i in range(58)]
-    digest = digest_day(date(2026, 2, 10), papers, 10)
+    digest = rank_digest(day_span(date(2026, 2, 10)), papers, 10)
     assert digest.total == 58 and len(digest.papers) == 10 and digest.papers[0].upvotes == 57

@@ -14,9 +14,9 @@ import yaml
 
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
-from hf_digest.model import DayDigest, Organization, Paper, clean_text, papers_from_items
-from hf_digest.rank import digest_day
-from hf_digest.render import render_bundle, render_data, render_post
+from hf_digest.model import Digest, Organization, Paper, clean_text, day_span, papers_from_items
+from hf_digest.rank import digest as rank_digest
+from hf_digest.render import render, render_data, render_post
 from tests.conftest import load_sample
 
 DAY = date(2026, 2, 10)
@@ -62,9 +62,9 @@ def split_post(text: str) -> tuple[dict[str, Any], str]:
     return values, text[match.end() :]
 
 
-def day_digest(samples: Path, top_n: int, name: str = "daily_papers_date_2026-02-10.json") -> DayDigest:
+def day_digest(samples: Path, top_n: int, name: str = "daily_papers_date_2026-02-10.json") -> Digest:
     papers, _ = papers_from_items(load_sample(samples, name))
-    return digest_day(DAY, papers, top_n)
+    return rank_digest(day_span(DAY), papers, top_n)
 
 
 def hostile_paper(index: int, title: str) -> Paper:
@@ -83,12 +83,12 @@ def hostile_paper(index: int, title: str) -> Paper:
     )
 
 
-def hostile_digest(day: date = DAY) -> DayDigest:
+def hostile_digest(day: date = DAY) -> Digest:
     papers = tuple(hostile_paper(i, t) for i, t in enumerate((*HOSTILE, LONG_TITLE), start=1))
-    return DayDigest(day=day, papers=papers, total=len(papers) + 5)
+    return Digest(span=day_span(day), papers=papers, total=len(papers) + 5)
 
 
-def post_text(digest: DayDigest, settings: Settings | None = None, lang: str | None = None) -> str:
+def post_text(digest: Digest, settings: Settings | None = None, lang: str | None = None) -> str:
     return render_post(digest, settings or Settings(), lang).content.decode("utf-8")
 
 
@@ -149,7 +149,7 @@ def test_every_sample_renders_without_missing_values(samples_dir: Path) -> None:
     assert files
     for path in files:
         papers, _ = papers_from_items(json.loads(path.read_text(encoding="utf-8")))
-        digest = digest_day(DAY, papers, 0)
+        digest = rank_digest(day_span(DAY), papers, 0)
         for lang in ("ko", "en"):
             text = post_text(digest, lang=lang)
             for bad in ("this https URL", "this http URL", "[]()", "]()", "{{", "{%"):
@@ -161,7 +161,7 @@ def test_every_sample_renders_without_missing_values(samples_dir: Path) -> None:
 def test_optional_fields_are_left_out() -> None:
     bare = Paper(arxiv_id="2602.00001", title="Bare", abstract="", upvotes=0)
     starless = replace(bare, arxiv_id="2602.00002", github_repo="https://github.com/a/b", authors=("X",))
-    body = post_text(DayDigest(day=DAY, papers=(bare, starless), total=2))
+    body = post_text(Digest(span=day_span(DAY), papers=(bare, starless), total=2))
     first, second = body.split("\n\n")[-2:]
     assert first.splitlines() == [
         "1. **Bare** - 👍 0",
@@ -177,7 +177,7 @@ def test_unsafe_links_are_left_out() -> None:
         arxiv_id="2602.00001", title="T", abstract="x", upvotes=1,
         github_repo="javascript:alert(1)", project_page="data:text/html,x",
     )  # fmt: skip
-    body = post_text(DayDigest(day=DAY, papers=(paper,), total=1))
+    body = post_text(Digest(span=day_span(DAY), papers=(paper,), total=1))
     assert "javascript" not in body and "data:" not in body and "코드" not in body
 
 
@@ -244,25 +244,25 @@ def test_title_path_and_date_name_the_same_day(zone: str, at: time, offset: str)
 
 
 def test_daylight_saving_dates_carry_that_days_offset() -> None:
-    summer = replace(hostile_digest(), day=date(2026, 7, 1))
+    summer = replace(hostile_digest(), span=day_span(date(2026, 7, 1)))
     values, _ = split_post(post_text(summer, Settings(timezone="America/Los_Angeles")))
     assert values["date"] == "2026-07-01 09:15:00 -0700"
 
 
 def test_same_input_gives_the_same_bytes(samples_dir: Path) -> None:
     digest = day_digest(samples_dir, 10)
-    assert render_bundle(digest, Settings()) == render_bundle(digest, Settings())
+    assert render(digest, Settings()) == render(digest, Settings())
 
 
 def test_empty_digest_renders() -> None:
-    body = post_text(DayDigest(day=DAY, papers=(), total=0))
+    body = post_text(Digest(span=day_span(DAY), papers=(), total=0))
     assert "총 **0개**의 논문이 수집되었습니다." in body and "1. " not in body
 
 
 def test_data_file_only_when_configured(samples_dir: Path) -> None:
     digest = day_digest(samples_dir, 3)
     assert render_data(digest, Settings()) is None
-    assert len(render_bundle(digest, Settings()).files) == 1
+    assert len(render(digest, Settings()).files) == 1
     settings = Settings(data_path_template="_data/papers/{year}/{date}.json")
     data = render_data(digest, settings)
     assert data is not None
@@ -274,7 +274,7 @@ def test_data_file_only_when_configured(samples_dir: Path) -> None:
     assert list(payload) == ["date", "total", "shown", "papers"]
     assert (payload["date"], payload["total"], payload["shown"]) == ("2026-02-10", 33, 3)
     assert payload["papers"] == [p.to_json() for p in digest.papers]
-    bundle = render_bundle(digest, settings)
+    bundle = render(digest, settings)
     assert [f.path for f in bundle.files] == ["_posts/2026-02-10-hf-daily-papers.md", data.path]
     korean = render_data(hostile_digest(), settings)
     assert korean is not None and "한국어 제목".encode() in korean.content

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hf_digest.config import Settings
-from hf_digest.model import DayDigest, Organization, Paper
+from hf_digest.model import Digest, Organization, Paper, day_span
 from hf_digest.render import front_matter_values, render_post
 from tests.unit.test_render import split_post
 
@@ -47,9 +47,9 @@ user_settings = st.builds(
 @given(st.lists(papers, max_size=12, unique_by=lambda p: p.arxiv_id), user_settings)
 def test_any_text_renders_safely(papers: list[Paper], config: Settings) -> None:
     day = date(2026, 2, 10)
-    digest = DayDigest(day=day, papers=tuple(papers), total=len(papers))
+    digest = Digest(span=day_span(day), papers=tuple(papers), total=len(papers))
     values, body = split_post(render_post(digest, config).content.decode("utf-8"))
-    assert values == front_matter_values(day, config, config.lang)
+    assert values == front_matter_values(day_span(day), config, config.lang)
     assert "{{" not in body and "{%" not in body
     assert "<" not in body
     assert body.count("\n") == len(body.splitlines())  # no stray carriage returns or form feeds

@@ -9,7 +9,7 @@ import pytest
 
 from hf_digest.config import Settings
 from hf_digest.errors import BadInput
-from hf_digest.request import closed_day, from_event, from_options, parse_day
+from hf_digest.request import DigestRequest, ScheduleRequest, closed_day, from_event, from_flags, parse_day
 
 NOW = datetime(2026, 2, 11, 12, 0, tzinfo=UTC)
 SETTINGS = Settings()
@@ -62,8 +62,16 @@ def test_an_open_day_is_allowed_only_when_partial_is_asked() -> None:
 
 
 def test_options_default_to_settings_and_the_latest_closed_day() -> None:
-    req = from_options(SETTINGS, NOW)
-    assert (req.day, req.lang, req.top_n, req.destinations) == (date(2026, 2, 10), "ko", 10, ("local",))
+    req = from_flags(SETTINGS, NOW)
+    assert isinstance(req, DigestRequest)
+    options = req.options
+    assert (req.day, options.lang, options.top_n, options.destinations) == (
+        date(2026, 2, 10),
+        "ko",
+        10,
+        ("local",),
+    )
+    assert options.trigger == "cli"
 
 
 def test_scheduler_event_targets_the_day_closed_at_its_own_time() -> None:
@@ -74,8 +82,9 @@ def test_scheduler_event_targets_the_day_closed_at_its_own_time() -> None:
         "time": "2026-02-11T03:00:00Z",
     }
     later = datetime(2026, 2, 13, 0, 0, tzinfo=UTC)  # a retry two days later targets the same day
-    assert from_event(event, SETTINGS, later).day == date(2026, 2, 10)
-    assert from_event(event, SETTINGS, later).trigger == "schedule"
+    req = from_event(event, SETTINGS, later)
+    assert isinstance(req, ScheduleRequest)
+    assert (req.day, req.options.trigger) == (date(2026, 2, 10), "schedule")
 
 
 def test_rule_event_with_an_object_detail_is_understood() -> None:
@@ -85,13 +94,16 @@ def test_rule_event_with_an_object_detail_is_understood() -> None:
         "detail": {},
         "time": "2026-02-11T02:29:00Z",
     }
-    assert from_event(event, SETTINGS, NOW).day == date(2026, 2, 9)
+    req = from_event(event, SETTINGS, NOW)
+    assert isinstance(req, ScheduleRequest) and req.day == date(2026, 2, 9)
 
 
 def test_manual_event_carries_its_options() -> None:
     event = {"date": "2026-02-10", "dry_run": True, "lang": "en", "top": 0, "destinations": ["s3", "github"]}
     req = from_event(event, SETTINGS, NOW)
-    assert (req.day, req.dry_run, req.lang, req.top_n, req.destinations) == (
+    assert isinstance(req, DigestRequest)
+    options = req.options
+    assert (req.day, options.dry_run, options.lang, options.top_n, options.destinations) == (
         date(2026, 2, 10),
         True,
         "en",

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from hf_digest import aws
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
@@ -30,9 +30,6 @@ log = logging.getLogger(__name__)
 
 # Five minutes: a static site (or CloudFront before it) shows a same-day update soon, yet caches the page.
 CACHE_CONTROL = "public, max-age=300"
-CONNECT_TIMEOUT_S = 3.0
-READ_TIMEOUT_S = 10.0
-MAX_ATTEMPTS = 3  # botocore standard retry mode, the first attempt included
 CONFLICT_ROUNDS = 5  # re-read and decide again at most this often when another writer gets in between
 # A 412 (precondition failed) or 409 (a conflicting write in flight) means someone else wrote meanwhile;
 # a PUT with If-Match on an object deleted meanwhile answers 404 NoSuchKey.
@@ -66,24 +63,7 @@ class S3Publisher:
         """A publisher for S3_BUCKET; region, credentials and AWS_ENDPOINT_URL come from the environment."""
         if not settings.s3_bucket:
             raise ConfigError("S3_BUCKET: not set; name the bucket to publish to, or leave out s3")
-        import boto3
-        from botocore.config import Config
-
-        from hf_digest.secrets import quiet_aws_wire_logs
-
-        quiet_aws_wire_logs()  # at DEBUG botocore would log each request's signature and session token
-
-        session = boto3.session.Session()
-        # botocore reads only AWS_DEFAULT_REGION; Lambda sets AWS_REGION too.
-        region = os.environ.get("AWS_REGION", "").strip() or session.region_name
-        if not region:
-            raise ConfigError(f"S3_BUCKET {settings.s3_bucket}: no AWS region found; set AWS_REGION")
-        config = Config(
-            connect_timeout=CONNECT_TIMEOUT_S,
-            read_timeout=READ_TIMEOUT_S,
-            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
-        )
-        client = session.client("s3", region_name=region, config=config)
+        client = aws.client("s3", setting=f"S3_BUCKET {settings.s3_bucket}")
         return cls(client, settings.s3_bucket, settings.s3_prefix)
 
     @property
@@ -197,7 +177,7 @@ class S3Publisher:
             raise self._failed(exc, key) from exc
 
     def _check_time(self, deadline: Deadline) -> None:
-        if not deadline.allows(CONNECT_TIMEOUT_S + READ_TIMEOUT_S):
+        if not deadline.allows(aws.CONNECT_TIMEOUT_S + aws.READ_TIMEOUT_S):
             raise DeadlineExceeded(
                 f"s3: {deadline.remaining():.1f} s left, too little for another request to s3://{self.bucket}"
             )

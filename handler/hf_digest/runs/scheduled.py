@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from hf_digest import paths
 from hf_digest.config import Settings
-from hf_digest.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysResult, run_day
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
-from hf_digest.pipeline import Source
 from hf_digest.publish import Publisher
-from hf_digest.request import DigestRequest
+from hf_digest.request import ScheduleRequest
+from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
+from hf_digest.runs.digest import Source
 
 log = logging.getLogger(__name__)
 
@@ -61,26 +60,26 @@ def lacking(
 
 
 def run_scheduled(
-    request: DigestRequest,
+    request: ScheduleRequest,
     settings: Settings,
     source: Source,
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
-) -> DaysResult:
+) -> DaysOutcome:
     """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all)."""
-    runs: list[DayRun] = [run_day(request, TARGET, settings, source, publishers, deadline, now)]
-    again = [day for day in refresh_days(request.day, settings) if day != request.day]
-    missing = lacking(recent_days(request.day, settings.catchup_days), settings, publishers, deadline)
+    target, options = request.day, request.options
+
+    def day_run(day: date, reason: str, to: Sequence[Publisher]) -> DayRun:
+        return run_day(day, options, reason, settings, source, to, deadline, now)
+
+    runs = [day_run(target, TARGET, publishers)]
+    again = [day for day in refresh_days(target, settings) if day != target]
+    missing = lacking(recent_days(target, settings.catchup_days), settings, publishers, deadline)
     if missing:
-        log.info(
-            "catch-up", extra={"date": request.day.isoformat(), "days": [d.isoformat() for d in missing]}
-        )
-    for day, without in missing.items():
-        if day not in again:  # a refresh day is published to every destination below anyway
-            runs.append(
-                run_day(replace(request, day=day), CATCH_UP, settings, source, without, deadline, now)
-            )
-    for day in again:
-        runs.append(run_day(replace(request, day=day), REFRESH, settings, source, publishers, deadline, now))
-    return DaysResult(tuple(runs))
+        log.info("catch-up", extra={"date": target.isoformat(), "days": [d.isoformat() for d in missing]})
+    # A refresh day is published to every destination below anyway.
+    runs += [day_run(day, CATCH_UP, without) for day, without in missing.items() if day not in again]
+    runs += [day_run(day, REFRESH, publishers) for day in again]
+    first = min(run.day for run in runs)
+    return DaysOutcome("schedule", tuple(runs), first=first, last=target)

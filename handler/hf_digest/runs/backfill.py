@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import IO, Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
+from hf_digest import aws
 from hf_digest.config import Settings
-from hf_digest.days import BACKFILL, DayRun, DaysResult, run_day
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
-from hf_digest.jobs import RangeRequest
-from hf_digest.pipeline import Source
 from hf_digest.publish import Publisher
+from hf_digest.request import RangeRequest
+from hf_digest.runs.days import BACKFILL, DayRun, DaysOutcome, run_day
+from hf_digest.runs.digest import Metrics, Source
 
 log = logging.getLogger(__name__)
 
@@ -100,26 +102,60 @@ def run_range(
     *,
     progress: IO[str] | None = None,
     pacer: Pacer | None = None,
-) -> DaysResult:
+) -> DaysOutcome:
     """Every day of the range in order, paced; weekends come out empty, a failed day stops nothing."""
+    started = time.monotonic()
     days = request.days()
     pacer = pacer or Pacer(settings.backfill_pace_s)
     bar = Progress(len(days), progress)
     runs: list[DayRun] = []
     for day in days:
-        run = run_day(request.day_request(day), BACKFILL, settings, source, publishers, deadline, now)
+        run = run_day(day, request.options, BACKFILL, settings, source, publishers, deadline, now)
         runs.append(run)
         bar.step(run)
         if day != days[-1]:
-            pacer.spent(run.result.hf_requests if run.result is not None else 1)
-    return DaysResult(tuple(runs))
+            pacer.spent(max(1, run.hf_requests))
+    elapsed = time.monotonic() - started
+    return DaysOutcome("backfill", tuple(runs), request.first, request.last, elapsed_s=elapsed)
 
 
-def enqueue(request: RangeRequest, settings: Settings) -> dict[str, Any]:
-    """One message per day on the backfill queue, each a manual day event; the result lists them queued."""
+@dataclass(frozen=True)
+class QueuedOutcome:
+    """A range handed to the backfill queue, one message per day."""
+
+    request: RangeRequest
+    ok = True
+
+    def to_json(self) -> dict[str, Any]:
+        days = self.request.days()
+        return {
+            "status": QUEUED,
+            "from": self.request.first.isoformat(),
+            "to": self.request.last.isoformat(),
+            "counts": {QUEUED: len(days)},
+            "days": [{"date": day.isoformat(), "reason": BACKFILL, "status": QUEUED} for day in days],
+        }
+
+    def failure(self) -> None:
+        return None
+
+    def log(self) -> None:
+        extra = {"from": self.request.first.isoformat(), "to": self.request.last.isoformat()}
+        log.info("backfill queued", extra={**extra, "status": QUEUED, "days": len(self.request.days())})
+
+    def record(self, metrics: Metrics) -> None:
+        metrics.add_metric(name="DaysQueued", unit=MetricUnit.Count, value=len(self.request.days()))
+
+    def summary(self) -> str:
+        first, last = self.request.first, self.request.last
+        return f"{QUEUED} {first}..{last}: {len(self.request.days())} days, one queue message each"
+
+
+def enqueue(request: RangeRequest, settings: Settings) -> QueuedOutcome:
+    """One message per day on the backfill queue, each a manual day event."""
     if not settings.backfill_queue_url:
         raise ConfigError("DIGEST_BACKFILL_QUEUE_URL: not set; name the queue that takes one message per day")
-    client = _sqs_client()
+    client = aws.client("sqs", setting="DIGEST_BACKFILL_QUEUE_URL")
     days = request.days()
     for start in range(0, len(days), SQS_BATCH):
         chunk = days[start : start + SQS_BATCH]
@@ -132,27 +168,4 @@ def enqueue(request: RangeRequest, settings: Settings) -> dict[str, Any]:
         if failed:
             names = ", ".join(f"{f['Id']} ({f.get('Code', '?')})" for f in failed)
             raise PublishError(f"backfill queue refused {len(failed)} days: {names}; send the range again")
-    log.info("backfill queued", extra={"from": request.first.isoformat(), "to": request.last.isoformat()})
-    return queued_json(request, days)
-
-
-def queued_json(request: RangeRequest, days: Sequence[date]) -> dict[str, Any]:
-    return {
-        "status": QUEUED,
-        "from": request.first.isoformat(),
-        "to": request.last.isoformat(),
-        "counts": {QUEUED: len(days)},
-        "days": [{"date": day.isoformat(), "reason": BACKFILL, "status": QUEUED} for day in days],
-    }
-
-
-def _sqs_client() -> Any:
-    import boto3
-    from botocore.config import Config
-
-    session = boto3.session.Session()
-    region = os.environ.get("AWS_REGION", "").strip() or session.region_name
-    if not region:
-        raise ConfigError("DIGEST_BACKFILL_QUEUE_URL: no AWS region found; set AWS_REGION")
-    config = Config(connect_timeout=3, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
-    return session.client("sqs", region_name=region, config=config)
+    return QueuedOutcome(request)

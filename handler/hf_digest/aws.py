@@ -1,0 +1,54 @@
+"""AWS clients built one way for S3, Secrets Manager and SQS alike: the region from the environment, bounded
+timeouts and retries, and the SDK's wire logs kept quiet.
+
+At DEBUG, botocore logs whole response bodies (a secret's value among them) and every request's headers (the
+SigV4 Authorization value and the session token), so its loggers are held at INFO before any client exists.
+boto3 is imported only when a client is built, so a local run never pays for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from hf_digest.errors import ConfigError
+
+CONNECT_TIMEOUT_S = 3.0
+READ_TIMEOUT_S = 10.0
+MAX_ATTEMPTS = 3  # botocore standard retry mode, the first attempt included
+_WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
+
+
+def quiet_wire_logs() -> None:
+    """Keep the AWS SDK's loggers at INFO or above, whatever the root level."""
+    for name in _WIRE_LOGGERS:
+        wire = logging.getLogger(name)
+        wire.setLevel(max(wire.getEffectiveLevel(), logging.INFO))
+
+
+def region() -> str | None:
+    """Lambda sets AWS_REGION; botocore itself reads only AWS_DEFAULT_REGION (and its config files)."""
+    import boto3
+
+    return os.environ.get("AWS_REGION", "").strip() or boto3.session.Session().region_name
+
+
+def client(service: str, *, setting: str, read_timeout_s: float = READ_TIMEOUT_S) -> Any:
+    """A client for service; ConfigError names setting (what the user configured) when no region is known.
+
+    Endpoints come from boto3's own settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
+    """
+    quiet_wire_logs()
+    import boto3
+    from botocore.config import Config
+
+    where = region()
+    if not where:
+        raise ConfigError(f"{setting}: no AWS region found; set AWS_REGION")
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=read_timeout_s,
+        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+    )
+    return boto3.session.Session().client(service, region_name=where, config=config)  # type: ignore[call-overload]

@@ -1,0 +1,151 @@
+"""The run layer: every trigger (a day, a week or a month, a schedule, a range, a queue batch) goes through
+`execute`, which builds the adapters once per invocation and returns an outcome that owns its result JSON, its
+log line, its metrics and the error that makes Lambda retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any, Protocol
+
+from hf_digest import publish
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DigestError
+from hf_digest.publish import Publisher
+from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
+from hf_digest.runs import backfill
+from hf_digest.runs.digest import DigestResult, Metrics, Source, run_digest, span_keys
+from hf_digest.runs.queue import consume
+from hf_digest.runs.scheduled import run_scheduled
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(Protocol):
+    """What a run did, in every form a front end needs."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+    def log(self) -> None: ...
+
+    def record(self, metrics: Metrics) -> None: ...
+
+    def failure(self) -> DigestError | None: ...
+
+    def summary(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class DigestOutcome:
+    """One digest's result, logged with its markdown replaced by its length."""
+
+    result: DigestResult
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    def to_json(self) -> dict[str, Any]:
+        return self.result.to_json()
+
+    def log(self) -> None:
+        data = self.to_json()
+        post = data.pop("post", None)
+        if post is not None:
+            data["post_chars"] = len(post)
+        level = logging.INFO if self.ok else logging.ERROR
+        extra = {**span_keys(self.result.span), "status": self.result.status, "result": data}
+        log.log(level, "run finished", extra=extra)
+
+    def record(self, metrics: Metrics) -> None:
+        self.result.record(metrics)
+
+    def failure(self) -> DigestError | None:
+        return None if self.ok else self.result.failure()
+
+    def summary(self) -> str:
+        return self.result.summary()
+
+
+@dataclass
+class Adapters:
+    """What a run talks to, built once per invocation: the Hugging Face source and the publishers by name.
+
+    Tests hand in their own; a publisher not handed in is built from the settings when first asked for.
+    """
+
+    settings: Settings
+    source: Source
+    built: dict[str, Publisher] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Adapters:
+        from hf_digest.source import HuggingFaceSource
+
+        return cls(settings, HuggingFaceSource(settings))
+
+    def publishers(self, options: Options) -> list[Publisher]:
+        """The publishers of options' destinations (none on a dry run), each built once."""
+        if options.dry_run:
+            return []
+        missing = [name for name in options.destinations if name not in self.built]
+        for name, publisher in zip(missing, publish.build(missing, self.settings), strict=True):
+            self.built[name] = publisher
+        return [self.built[name] for name in options.destinations]
+
+
+def describe(request: Request) -> dict[str, Any]:
+    """The keys a request's log lines carry."""
+    match request:
+        case DigestRequest():
+            options = request.options
+            return {**span_keys(request.span), "trigger": options.trigger, "dry_run": options.dry_run}
+        case ScheduleRequest():
+            return {"date": request.day.isoformat(), "trigger": "schedule"}
+        case RangeRequest():
+            return {
+                "from": request.first.isoformat(),
+                "to": request.last.isoformat(),
+                "days": len(request.days()),
+            }
+        case QueueBatch():
+            records = request.event.get("Records")
+            return {"trigger": "queue", "messages": len(records) if isinstance(records, list) else 0}
+
+
+def execute(
+    request: Request,
+    settings: Settings,
+    deadline: Deadline,
+    now: datetime,
+    adapters: Adapters | None = None,
+    *,
+    progress: IO[str] | None = None,
+) -> Outcome:
+    """Run what request asks for. Publishers are built before Hugging Face is called, so a missing setting
+    or secret fails first; DigestError means the run could not start or its one digest could not be made."""
+    adapters = adapters or Adapters.from_settings(settings)
+    log.info("run requested", extra=describe(request))
+    match request:
+        case DigestRequest():
+            publishers = adapters.publishers(request.options)
+            result = run_digest(request, settings, adapters.source, publishers, deadline, now)
+            return DigestOutcome(result)
+        case ScheduleRequest():
+            publishers = adapters.publishers(request.options)
+            return run_scheduled(request, settings, adapters.source, publishers, deadline, now)
+        case RangeRequest():
+            if settings.backfill_queue_url and not request.options.dry_run:
+                return backfill.enqueue(request, settings)
+            publishers = adapters.publishers(request.options)
+            return backfill.run_range(
+                request, settings, adapters.source, publishers, deadline, now, progress=progress
+            )
+        case QueueBatch():
+            return consume(request, settings, adapters, deadline, now)

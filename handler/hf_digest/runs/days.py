@@ -1,0 +1,203 @@
+"""Runs of several days (a schedule's catch-up and refresh, a backfill): each day's result, one failing day
+never hiding the others, and the whole as one outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DeadlineExceeded, DigestError, PublishError
+from hf_digest.model import day_span
+from hf_digest.publish import FAILED, UNCHANGED, UPDATED, Publisher
+from hf_digest.request import DigestRequest, Options
+from hf_digest.runs.digest import PUBLISHED, DigestResult, Metrics, Source, run_digest, status_metric
+
+log = logging.getLogger(__name__)
+
+TARGET = "target"  # the day a schedule fired for
+CATCH_UP = "catch-up"  # a recent day some destination lacks
+REFRESH = "refresh"  # a recent day re-read for its settled upvotes
+BACKFILL = "backfill"  # a day of a requested range
+# A day is not started with less time than this left: it would be cut off mid-way.
+MIN_DAY_S = 20.0
+
+
+@dataclass(frozen=True)
+class DayRun:
+    """What happened to one day: the digest's result, or the error that stopped it."""
+
+    day: date
+    reason: str
+    result: DigestResult | None = None
+    error: DigestError | None = field(default=None, compare=False)
+
+    @property
+    def status(self) -> str:
+        return self.result.status if self.result is not None else FAILED
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None and self.result.ok
+
+    @property
+    def hf_requests(self) -> int:
+        return self.result.hf_requests if self.result is not None else 0
+
+    def failure(self) -> DigestError:
+        """Why the day failed: its own error, or the destinations that refused it."""
+        if self.result is not None:
+            return self.result.failure()
+        return self.error or DigestError(f"{self.day}: failed")
+
+    def to_json(self) -> dict[str, Any]:
+        if self.result is None:
+            error = self.failure()
+            return {
+                "date": self.day.isoformat(),
+                "reason": self.reason,
+                "status": FAILED,
+                "error": str(error),
+                "error_kind": error.kind,
+            }
+        data = self.result.to_json()
+        data.pop("post", None)  # a dry run's markdown belongs to a single-day result only
+        return {"date": data.pop("date"), "reason": self.reason, **data}
+
+    def summary(self) -> str:
+        return self.result.summary() if self.result is not None else f"failed {self.day}: {self.error}"
+
+
+@dataclass(frozen=True)
+class DaysOutcome:
+    """A schedule's days (target first) or a backfill's, as one result, one log line and one error."""
+
+    kind: str  # "schedule" | "backfill"
+    runs: tuple[DayRun, ...]
+    first: date
+    last: date
+    elapsed_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(run.ok for run in self.runs)
+
+    @property
+    def failed(self) -> list[DayRun]:
+        return [run for run in self.runs if not run.ok]
+
+    @property
+    def status(self) -> str:
+        """failed if any day failed, else published if any day was written, else the one status all share."""
+        statuses = {run.status for run in self.runs}
+        if not self.ok:
+            return FAILED
+        if PUBLISHED in statuses:
+            return PUBLISHED
+        return statuses.pop() if len(statuses) == 1 else UNCHANGED
+
+    @property
+    def hf_requests(self) -> int:
+        return sum(run.hf_requests for run in self.runs)
+
+    def counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(run.status for run in self.runs).items()))
+
+    def to_json(self) -> dict[str, Any]:
+        days = [run.to_json() for run in self.runs]
+        if self.kind == "schedule":
+            target = dict(days[0])
+            target.pop("reason", None)
+            return {**target, "days": days}
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "status": self.status,
+            "counts": self.counts(),
+            "hf_requests": self.hf_requests,
+            "days": days,
+        }
+
+    def failure(self) -> DigestError | None:
+        """The error a failed run raises: the day's own when only one day failed."""
+        failed = self.failed
+        if not failed:
+            return None
+        if len(failed) == 1:
+            return failed[0].failure()
+        names = ", ".join(f"{run.day} ({run.reason}: {run.failure()})" for run in failed)
+        return PublishError(f"{len(failed)} of {len(self.runs)} days failed: {names}")
+
+    def log(self) -> None:
+        extra: dict[str, Any] = {"date": self.last.isoformat()}
+        message = "run finished"
+        if self.kind != "schedule":
+            extra = {"from": self.first.isoformat(), "to": self.last.isoformat(), "days": len(self.runs)}
+            message = "backfill finished"
+        level = logging.INFO if self.ok else logging.ERROR
+        log.log(level, message, extra={**extra, "status": self.status, "result": self.to_json()})
+
+    def record(self, metrics: Metrics) -> None:
+        """The target day's counts; how many recent days were healed (catch-up), refreshed or failed."""
+        if self.kind != "schedule":
+            return
+        target = self.runs[0]
+        if target.result is not None:
+            target.result.record(metrics)
+        else:
+            metrics.add_metric(name=status_metric("error"), unit=MetricUnit.Count, value=1)
+        healed = sum(1 for run in self.runs if run.reason == CATCH_UP and run.status == PUBLISHED)
+        refreshed = sum(
+            1
+            for run in self.runs
+            if run.reason == REFRESH
+            and run.result
+            and any(d.status == UPDATED for d in run.result.deliveries)
+        )
+        metrics.add_metric(name="DaysCaughtUp", unit=MetricUnit.Count, value=healed)
+        metrics.add_metric(name="DaysRefreshed", unit=MetricUnit.Count, value=refreshed)
+        metrics.add_metric(name="DaysFailed", unit=MetricUnit.Count, value=len(self.failed))
+
+    def summary(self) -> str:
+        lines = [run.summary() for run in self.runs]
+        counts = ", ".join(f"{n} {status}" for status, n in self.counts().items())
+        lines.append(
+            f"{self.kind} {self.first}..{self.last}: {counts} ({len(self.runs)} days, "
+            f"{self.hf_requests} Hugging Face requests, {self.elapsed_s:.1f} s)"
+        )
+        return "\n".join(lines)
+
+
+def run_day(
+    day: date,
+    options: Options,
+    reason: str,
+    settings: Settings,
+    source: Source,
+    publishers: Sequence[Publisher],
+    deadline: Deadline,
+    now: datetime,
+) -> DayRun:
+    """One day through the digest path; an error fails that day instead of stopping the run."""
+    extra = {"date": day.isoformat(), "reason": reason}
+    if not deadline.allows(MIN_DAY_S, 0.0):
+        error = DeadlineExceeded(f"{day}: not started, {deadline.remaining():.0f} s left")
+        log.error("day skipped: %s", error, extra={**extra, "status": FAILED})
+        return DayRun(day, reason, error=error)
+    try:
+        result = run_digest(
+            DigestRequest(day_span(day), options), settings, source, publishers, deadline, now
+        )
+    except DigestError as exc:
+        log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
+        return DayRun(day, reason, error=exc)
+    log.info("day done", extra={**extra, "status": result.status, "hf_requests": result.hf_requests})
+    return DayRun(day, reason, result)

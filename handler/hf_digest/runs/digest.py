@@ -1,0 +1,186 @@
+"""The one digest path, for a day, a week or a month: source -> papers -> rank -> render -> publish."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from hf_digest import render
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DigestError, PublishError, UpstreamError
+from hf_digest.model import DAILY, QUERY_NAMES, Bundle, Span, papers_from_items
+from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
+from hf_digest.rank import digest
+from hf_digest.request import DigestRequest
+from hf_digest.source import DayListing
+
+log = logging.getLogger(__name__)
+
+PUBLISHED = "published"
+EMPTY = "empty"
+DRY_RUN = "dry_run"
+# What a run as a whole did; FAILED and UNCHANGED are shared with the deliveries to one destination.
+OK_STATUSES = (PUBLISHED, UNCHANGED, EMPTY, DRY_RUN)
+
+
+class Source(Protocol):
+    def fetch(self, span: Span, deadline: Deadline) -> DayListing: ...
+
+
+class Metrics(Protocol):
+    def add_metric(self, name: str, unit: MetricUnit, value: float) -> None: ...
+
+    def add_metadata(self, key: str, value: Any) -> None: ...
+
+
+def status_metric(status: str) -> str:
+    """The count metric for a run's status: published -> RunPublished, dry_run -> RunDryRun."""
+    return "Run" + "".join(part.capitalize() for part in status.split("_"))
+
+
+def span_keys(span: Span) -> dict[str, str]:
+    """How a result and a log line name the span: its date, or its week or month and first and last day."""
+    if span.kind == DAILY:
+        return {"date": span.key}
+    return {QUERY_NAMES[span.kind]: span.key, "from": span.first.isoformat(), "to": span.last.isoformat()}
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    """What one digest did: its counts, where it went, and (on a dry run) its markdown."""
+
+    span: Span
+    status: str
+    papers_total: int = 0
+    papers_shown: int = 0
+    via: str | None = None
+    hf_requests: int = 0
+    deliveries: tuple[Delivery, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+    post: str | None = None  # the markdown, on a dry run
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK_STATUSES
+
+    @property
+    def failed_destinations(self) -> list[str]:
+        return [d.destination for d in self.deliveries if d.status == FAILED]
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as JSON: what the CLI prints with --json and the Lambda returns."""
+        data: dict[str, Any] = {
+            **span_keys(self.span),
+            "status": self.status,
+            "papers_total": self.papers_total,
+            "papers_shown": self.papers_shown,
+            "destinations": [d.to_json() for d in self.deliveries],
+            "source": self.via,
+            "hf_requests": self.hf_requests,
+        }
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        if self.post is not None:
+            data["post"] = self.post
+        return data
+
+    def failure(self) -> PublishError:
+        """The error that makes Lambda retry: it names each failed destination and why."""
+        failed = [d for d in self.deliveries if d.status == FAILED]
+        names = ", ".join(d.destination for d in failed) or "no destination"
+        details = "; ".join(d.error or f"{d.destination}: failed" for d in failed)
+        return PublishError(
+            f"{self.span.key}: publishing failed at {names}" + (f" ({details})" if details else "")
+        )
+
+    def summary(self) -> str:
+        """The result as the CLI prints it: one line, then a line per destination and warning."""
+        lines = [f"{self.status} {self.span.key}: {self.papers_shown} of {self.papers_total} papers shown"]
+        for delivery in self.deliveries:
+            where = delivery.location + (f" ({delivery.commit[:12]})" if delivery.commit else "")
+            lines.append(f"  {delivery.destination}: {delivery.status} {where}".rstrip())
+            if delivery.error:
+                lines.append(f"    error: {delivery.error}")
+        lines.extend(f"  warning: {warning}" for warning in self.warnings)
+        return "\n".join(lines)
+
+    def record(self, metrics: Metrics) -> None:
+        """One count for the status; a day's papers listed and published."""
+        if self.span.kind == DAILY:
+            metrics.add_metadata(key="date", value=self.span.key)
+            metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
+            published = self.papers_shown if self.status == PUBLISHED else 0
+            metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
+        metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+
+
+def read_dates(listed: date, now: datetime, settings: Settings) -> tuple[date, list[date]]:
+    """The date counts are read on (in the blog's time zone), and the earlier dates a post of a span ending
+    on `listed` may already show: with one of those and the same counts, it is left alone."""
+    today = now.astimezone(settings.zone).date()
+    return today, [listed + timedelta(days=n) for n in range(max(0, (today - listed).days))]
+
+
+def run_digest(
+    request: DigestRequest,
+    settings: Settings,
+    source: Source,
+    publishers: Sequence[Publisher],
+    deadline: Deadline,
+    now: datetime,
+) -> DigestResult:
+    """Build the span's post and hand it to every publisher; a failing one does not stop the rest.
+
+    The post says the date its counts were read, and a destination holding the same post with an earlier
+    read date is left unchanged (upvotes that did not move rewrite nothing).
+    """
+    span, options = request.span, request.options
+    listing = source.fetch(span, deadline)
+    papers, warnings = papers_from_items(listing.items)
+    for warning in warnings:
+        log.warning("paper left out: %s", warning, extra=span_keys(span))
+    if listing.items and not papers:
+        raise UpstreamError(
+            f"Hugging Face listed {len(listing.items)} items for {span.key} but none could be read "
+            "as a paper: the API schema may have changed"
+        )
+    base = DigestResult(span, EMPTY, via=listing.via, hf_requests=listing.requests, warnings=tuple(warnings))
+    if not papers:
+        log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
+        return base
+    ranked = digest(span, papers, options.top_n, warnings)
+    counts_read, earlier = read_dates(span.last, now, settings)
+    bundle = render.render(ranked, settings, options.lang, counts_read=counts_read, earlier_reads=earlier)
+    counted = replace(base, papers_total=ranked.total, papers_shown=len(ranked.papers))
+    if options.dry_run:
+        return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
+    deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in publishers)
+    return replace(counted, status=overall_status(deliveries), deliveries=deliveries)
+
+
+def overall_status(deliveries: Sequence[Delivery]) -> str:
+    if any(d.status == FAILED for d in deliveries):
+        return FAILED
+    if all(d.status == UNCHANGED for d in deliveries):
+        return UNCHANGED
+    return PUBLISHED
+
+
+def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> Delivery:
+    """One destination's delivery; its failure is logged and returned, not raised."""
+    extra = {**span_keys(bundle.span), "destination": publisher.name}
+    try:
+        delivery = publisher.publish(bundle, deadline)
+    except DigestError as exc:
+        log.error("publish failed: %s", exc, extra={**extra, "status": FAILED})
+        # Publishers start their messages with their name; an error raised deeper may not.
+        error = str(exc) if str(exc).startswith(f"{publisher.name}: ") else f"{publisher.name}: {exc}"
+        return Delivery(destination=publisher.name, status=FAILED, location="", error=error)
+    log.info("published", extra={**extra, "status": delivery.status, "location": delivery.location})
+    return delivery
