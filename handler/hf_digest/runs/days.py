@@ -19,7 +19,16 @@ from hf_digest.errors import DeadlineExceeded, DigestError, PublishError
 from hf_digest.model import day_span
 from hf_digest.publish import FAILED, UNCHANGED, UPDATED, Publisher
 from hf_digest.request import DigestRequest, Options
-from hf_digest.runs.digest import PUBLISHED, DigestResult, Metrics, Source, run_digest, status_metric
+from hf_digest.runs.digest import (
+    DRY_RUN,
+    EMPTY,
+    PUBLISHED,
+    DigestResult,
+    Metrics,
+    Source,
+    run_digest,
+    status_metric,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +38,8 @@ REFRESH = "refresh"  # a recent day re-read for its settled upvotes
 BACKFILL = "backfill"  # a day of a requested range
 # A day is not started with less time than this left: it would be cut off mid-way.
 MIN_DAY_S = 20.0
+# A run of days says the first of these that any of its days has: a weekend in a dry run stays a dry run.
+STATUS_ORDER = (PUBLISHED, DRY_RUN, UNCHANGED, EMPTY)
 
 
 @dataclass(frozen=True)
@@ -96,13 +107,11 @@ class DaysOutcome:
 
     @property
     def status(self) -> str:
-        """failed if any day failed, else published if any day was written, else the one status all share."""
-        statuses = {run.status for run in self.runs}
+        """The most telling status among the days: failed, then published, dry_run, unchanged, empty."""
         if not self.ok:
             return FAILED
-        if PUBLISHED in statuses:
-            return PUBLISHED
-        return statuses.pop() if len(statuses) == 1 else UNCHANGED
+        statuses = {run.status for run in self.runs}
+        return next(status for status in STATUS_ORDER if status in statuses)
 
     @property
     def hf_requests(self) -> int:
