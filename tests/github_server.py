@@ -80,6 +80,12 @@ class GitRepo:
             raise GitFailed(result.stderr.decode(errors="replace").strip())
         return result.stdout.decode()
 
+    def read_blob(self, sha: str) -> bytes:
+        result = subprocess.run(
+            ["git", "cat-file", "blob", sha], capture_output=True, check=True, cwd=self.path, env=os.environ
+        )
+        return result.stdout
+
     def rev(self, name: str) -> str | None:
         try:
             return self.git("rev-parse", "-q", "--verify", name).strip()
@@ -305,6 +311,10 @@ class GitHubServer:
                 self.tree_limit is not None and "recursive" in ex.query and len(entries) > self.tree_limit
             )
             return 200, self._tree(tree, entries[: self.tree_limit] if truncated else entries, truncated), {}
+        if method == "GET" and (m := re.fullmatch(r"/git/blobs/([0-9a-f]{40})", rest)):
+            if self.git.object_type(m[1]) != "blob":
+                return _error(404, "Not Found")
+            return 200, self._blob(m[1]), {}
         if method == "POST" and rest == "/git/blobs":
             return self._create_blob(body)
         if method == "POST" and rest == "/git/trees":
@@ -312,6 +322,17 @@ class GitHubServer:
         if method == "POST" and rest == "/git/commits":
             return self._create_commit(body)
         return _error(404, "Not Found")
+
+    def _blob(self, sha: str) -> dict[str, Any]:
+        data = self.git.read_blob(sha)
+        return {
+            "sha": sha,
+            "node_id": f"B_{sha}",
+            "size": len(data),
+            "url": self._api(f"/git/blobs/{sha}"),
+            "content": base64.b64encode(data).decode("ascii"),
+            "encoding": "base64",
+        }
 
     def _create_blob(self, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
         content = body.get("content")

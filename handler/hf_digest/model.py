@@ -171,9 +171,15 @@ class OutputFile:
     path: str
     content: bytes
     content_type: str
-    # The same post as written on other days: only its "counts read on" date differs. A destination
-    # holding one of these already has this content, so a refresh leaves it alone.
-    same_as: tuple[bytes, ...] = field(default=(), repr=False)
+    # The same post as written on any other day: everything but its "counts read on" text is fixed. A
+    # destination holding bytes it matches already shows these papers and counts, so a refresh leaves it.
+    alike: re.Pattern[bytes] | None = field(default=None, repr=False, compare=False)
+
+    def holds(self, existing: bytes) -> bool:
+        """True when existing shows what content shows: the same bytes, or the same but for the read date."""
+        return existing == self.content or (
+            self.alike is not None and self.alike.fullmatch(existing) is not None
+        )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,11 @@ PERIOD_CATEGORIES = {
     WEEKLY: {"ko": ("Weekly Papers", "주간"), "en": ("Weekly Papers", "Weekly")},
     MONTHLY: {"ko": ("Monthly Papers", "월간"), "en": ("Monthly Papers", "Monthly")},
 }
-# Stands in for the "counts read on" date in one extra rendering, from which the same post as written
-# on other days is made by replacing it (private-use characters: no Hugging Face text is changed).
-_READ_DATE = "\ue000counts-read\ue000"
-# Renderings kept for comparison: a post last written more than this many days ago is rewritten once.
-MAX_EARLIER_READS = 400
+# Two read dates unlike in every digit, month and weekday: rendered with each, a post differs only where
+# its template prints the read date, however it formats it.
+_PROBE_DATES = ("1999-12-31", "2088-01-02")
+# A read date as a template prints it may take this many bytes more than the probes' own rendering.
+_READ_DATE_SLACK = 40
 # YAML 1.1 line breaks: a value holding one is written double-quoted with escapes, so it stays on one line.
 _LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
 
@@ -140,16 +141,43 @@ def _render(template: jinja2.Template, context: dict[str, Any]) -> str:
         raise ConfigError(f"DIGEST_TEMPLATE_DIR: {template.name}: {exc}") from exc
 
 
+def _shared(one: bytes, other: bytes) -> int:
+    """How many leading bytes one and other have in common."""
+    pairs = enumerate(zip(one, other, strict=False))
+    return next((n for n, (a, b) in pairs if a != b), min(len(one), len(other)))
+
+
 def _dated(
-    render: Callable[[str | None], str], counts_read: date | None, earlier_reads: Sequence[date]
-) -> tuple[bytes, tuple[bytes, ...]]:
-    """The post with counts_read, and the same post as it reads with each earlier read date."""
+    render: Callable[[str | None], str], counts_read: date | None
+) -> tuple[bytes, re.Pattern[bytes] | None]:
+    """The post with counts_read, and (with a read date) the pattern of the same post read on any day."""
     content = render(counts_read.isoformat() if counts_read else None).encode("utf-8")
-    earlier = [d for d in earlier_reads if d != counts_read][-MAX_EARLIER_READS:]
-    if counts_read is None or not earlier:
-        return content, ()
-    text = render(_READ_DATE)
-    return content, tuple(text.replace(_READ_DATE, d.isoformat()).encode("utf-8") for d in earlier)
+    if counts_read is None:
+        return content, None
+    first, second = (render(probe).encode("utf-8") for probe in _PROBE_DATES)
+    return content, read_date_pattern(first, second)
+
+
+def read_date_pattern(first: bytes, second: bytes) -> re.Pattern[bytes] | None:
+    """A pattern of the lines first and second share, with any short text where a line of them differs.
+
+    None when they differ in their number of lines (a template that prints the date over several lines):
+    then only the exact bytes count as the same post.
+    """
+    first_lines, second_lines = first.split(b"\n"), second.split(b"\n")
+    if len(first_lines) != len(second_lines):
+        return None
+    parts = []
+    for one, other in zip(first_lines, second_lines, strict=True):
+        if one == other:
+            parts.append(re.escape(one))
+            continue
+        head = _shared(one, other)
+        tail = _shared(one[head:][::-1], other[head:][::-1])
+        longest = max(len(one), len(other)) - head - tail
+        middle = rb"[^\n]{0,%d}" % (longest + _READ_DATE_SLACK)
+        parts.append(re.escape(one[:head]) + middle + re.escape(one[len(one) - tail :]))
+    return re.compile(b"\n".join(parts))
 
 
 def render_post(
@@ -158,7 +186,6 @@ def render_post(
     lang: str | None = None,
     *,
     counts_read: date | None = None,
-    earlier_reads: Sequence[date] = (),
 ) -> OutputFile:
     """The digest's Jekyll post at its kind's path template; it says when its counts were read, if given."""
     lang = lang or settings.lang
@@ -175,12 +202,10 @@ def render_post(
         "total": digest.total,
         "shown": len(digest.papers),
     }
-    content, same_as = _dated(
-        lambda read: _render(template, {**context, "counts_read": read}), counts_read, earlier_reads
-    )
+    content, alike = _dated(lambda read: _render(template, {**context, "counts_read": read}), counts_read)
     variable, path_template = settings.post_path_template(span.kind)
     path = paths.resolve(path_template, span.last, variable=variable)
-    return OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, same_as=same_as)
+    return OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, alike=alike)
 
 
 def render_data(digest: Digest, settings: Settings) -> OutputFile | None:
@@ -204,9 +229,8 @@ def render(
     lang: str | None = None,
     *,
     counts_read: date | None = None,
-    earlier_reads: Sequence[date] = (),
 ) -> Bundle:
     """Everything a run writes for the digest: the post first, then the data file if configured."""
-    post = render_post(digest, settings, lang, counts_read=counts_read, earlier_reads=earlier_reads)
+    post = render_post(digest, settings, lang, counts_read=counts_read)
     data = render_data(digest, settings)
     return Bundle(span=digest.span, files=(post,) if data is None else (post, data))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -103,14 +104,41 @@ def test_a_daily_schedule_input_and_a_plain_day_still_parse_as_days() -> None:
 def test_the_post_says_when_its_counts_were_read_and_knows_its_earlier_readings(samples_dir: Path) -> None:
     papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
     digest = rank_digest(day_span(date(2026, 2, 10)), papers, 10)
-    earlier = [date(2026, 2, 10), date(2026, 2, 11), date(2026, 2, 12)]
-    post = render_post(digest, SETTINGS, counts_read=date(2026, 2, 13), earlier_reads=earlier)
+    post = render_post(digest, SETTINGS, counts_read=date(2026, 2, 13))
     assert "좋아요 수는 2026-02-13 기준입니다." in post.content.decode()
-    # Each earlier reading is exactly the post rendered on that day: what a destination may already hold.
-    assert post.same_as == tuple(render_post(digest, SETTINGS, counts_read=d).content for d in earlier)
-    # Without a read date (tests, custom callers) the line is left out and there is nothing to compare.
+    # The same papers and counts read on any other day are the same post: a refresh leaves it alone.
+    for earlier in (date(2026, 2, 10), date(2026, 2, 12), date(2025, 1, 1)):
+        assert post.holds(render_post(digest, SETTINGS, counts_read=earlier).content)
+    # One upvote more, one paper fewer, or a post cut short is a different post.
+    moved = replace(
+        digest, papers=(replace(digest.papers[0], upvotes=digest.papers[0].upvotes + 1), *digest.papers[1:])
+    )
+    for other in (moved, replace(digest, papers=digest.papers[:-1])):
+        assert not post.holds(render_post(other, SETTINGS, counts_read=date(2026, 2, 12)).content)
+    assert not post.holds(post.content[:-40])
+    # Without a read date (tests, custom callers) the line is left out and only the same bytes match.
     bare = render_post(digest, SETTINGS)
-    assert "기준입니다" not in bare.content.decode() and bare.same_as == ()
+    assert "기준입니다" not in bare.content.decode() and bare.alike is None
+
+
+def test_a_template_that_prints_the_read_date_its_own_way_still_rewrites_nothing(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    """Refresh decides from what the post shows, not from how a template prints the date."""
+    ours = (Path(request.__file__).parent / "templates" / "ko" / "daily.md.j2").read_text(encoding="utf-8")
+    mine = ours.replace(
+        "{{ counts_read }} 기준", "{{ counts_read | replace('-', '.') }}({{ counts_read[:4] }}년) 기준"
+    )
+    assert mine != ours
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "ko" / "daily.md.j2").write_text(mine, encoding="utf-8")
+    settings = Settings(template_dir=tmp_path)
+    papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
+    digest = rank_digest(day_span(date(2026, 2, 10)), papers, 10)
+    written = render_post(digest, settings, counts_read=date(2026, 2, 11))
+    assert "2026.02.11(2026년) 기준" in written.content.decode()
+    later = render_post(digest, settings, counts_read=date(2026, 2, 17))
+    assert later.content != written.content and later.holds(written.content)
 
 
 def test_a_period_post_has_its_own_title_categories_and_path(samples_dir: Path) -> None:

@@ -49,7 +49,7 @@ class Publisher(Protocol):
     def publish(self, bundle: Bundle, deadline: Deadline) -> Delivery:
         """Write every file of bundle, or none; raise PublishError (or DeadlineExceeded) on failure.
 
-        A file whose destination already holds its content, or one of its `same_as`, is left alone.
+        A file whose destination already holds what it shows (`OutputFile.holds`) is left alone.
         """
         ...
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from base64 import b64encode
+from base64 import b64decode, b64encode
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
-from hf_digest.model import Bundle
+from hf_digest.model import Bundle, OutputFile
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
@@ -114,7 +114,7 @@ class GitHubPublisher:
         branch = self._branch(deadline)
         wanted = {f.path: f.content for f in bundle.files}
         shas = {path: blob_sha(content) for path, content in wanted.items()}
-        held = {f.path: {shas[f.path], *(blob_sha(same) for same in f.same_as)} for f in bundle.files}
+        files = {f.path: f for f in bundle.files}
         uploaded: set[str] = set()  # blobs already on GitHub from an earlier round
         location = f"{self.web_url}/blob/{quote(branch)}/{quote(bundle.files[0].path)}"
         for round_ in range(1, MAX_ROUNDS + 1):
@@ -126,7 +126,7 @@ class GitHubPublisher:
             }
             head = self._head(branch, deadline)
             base_tree, existing = self._existing(head, list(wanted), deadline)
-            changed = [path for path in wanted if existing.get(path) not in held[path]]
+            changed = [path for path in wanted if not self._holds(files[path], existing.get(path), deadline)]
             if not changed:
                 log.info("github: content already on the branch", extra={**extra, "status": UNCHANGED})
                 return Delivery(
@@ -233,6 +233,19 @@ class GitHubPublisher:
                 if last:
                     found[path] = sha
         return root, found
+
+    def _holds(self, file: OutputFile, sha: str | None, deadline: Deadline) -> bool:
+        """True when blob sha shows what file shows: its bytes, or (one GET) all but its read date."""
+        if sha is None:
+            return False
+        if sha == blob_sha(file.content):
+            return True
+        if file.alike is None:
+            return False
+        blob = self.api.call("GET", self._path(f"/git/blobs/{sha}"), deadline)
+        if blob.get("encoding") != "base64" or not isinstance(blob.get("content"), str):
+            return False
+        return file.holds(b64decode(str(blob["content"])))
 
     def _upload(self, path: str, content: bytes, sha: str, deadline: Deadline) -> None:
         blob = self.api.call(

@@ -28,8 +28,8 @@ class LocalPublisher:
 
     def publish(self, bundle: Bundle, deadline: Deadline) -> Delivery:
         """Write each changed file atomically (temporary file, then rename); leave equal files untouched."""
-        targets = [(self._target(f.path), f.content, (f.content, *f.same_as)) for f in bundle.files]
-        changed = [(t, c) for t, c, held in targets if not (t.is_file() and t.read_bytes() in held)]
+        targets = [(self._target(f.path), f) for f in bundle.files]
+        changed = [(t, f.content) for t, f in targets if not (t.is_file() and f.holds(t.read_bytes()))]
         existed = any(t.exists() for t, _ in changed)
         try:
             for target, content in changed:

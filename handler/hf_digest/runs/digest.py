@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -120,11 +120,9 @@ class DigestResult:
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
 
 
-def read_dates(listed: date, now: datetime, settings: Settings) -> tuple[date, list[date]]:
-    """The date counts are read on (in the blog's time zone), and the earlier dates a post of a span ending
-    on `listed` may already show: with one of those and the same counts, it is left alone."""
-    today = now.astimezone(settings.zone).date()
-    return today, [listed + timedelta(days=n) for n in range(max(0, (today - listed).days))]
+def read_date(listed: date, now: datetime, settings: Settings) -> date:
+    """The day the counts are read on, in the blog's time zone; never before the span's own last day."""
+    return max(listed, now.astimezone(settings.zone).date())
 
 
 def run_digest(
@@ -137,8 +135,8 @@ def run_digest(
 ) -> DigestResult:
     """Build the span's post and hand it to every publisher; a failing one does not stop the rest.
 
-    The post says the date its counts were read, and a destination holding the same post with an earlier
-    read date is left unchanged (upvotes that did not move rewrite nothing).
+    The post says the date its counts were read, and a destination holding the same post with another read
+    date is left unchanged (upvotes that did not move rewrite nothing).
     """
     span, options = request.span, request.options
     listing = source.fetch(span, deadline)
@@ -155,8 +153,7 @@ def run_digest(
         log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
         return base
     ranked = digest(span, papers, options.top_n, warnings)
-    counts_read, earlier = read_dates(span.last, now, settings)
-    bundle = render.render(ranked, settings, options.lang, counts_read=counts_read, earlier_reads=earlier)
+    bundle = render.render(ranked, settings, options.lang, counts_read=read_date(span.last, now, settings))
     counted = replace(base, papers_total=ranked.total, papers_shown=len(ranked.papers))
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
