@@ -7,6 +7,7 @@ import contextlib
 import importlib.util
 import json
 import logging
+import math
 import sys
 import uuid
 from collections.abc import Sequence
@@ -26,6 +27,19 @@ DEFAULT_TIMEOUT_S = 900.0
 # A local backfill is not bound by Lambda: a year of days at the default pace takes minutes, not hours.
 BACKFILL_TIMEOUT_S = 24 * 3600.0
 VERBOSE_HELP = "log progress; show tracebacks"
+
+
+def _seconds(text: str) -> float:
+    """A timeout in seconds, finite and above zero (argparse turns the error into exit 2 naming the flag)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0 or value > DEFAULT_TIMEOUT_S:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} must be more than 0 and at most {DEFAULT_TIMEOUT_S:.0f} s"
+        )
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
 
     invoke = commands.add_parser("invoke", help="run the Lambda handler with an event file, here")
     invoke.add_argument("event", type=Path, help="a JSON event, e.g. events/manual.json")
-    invoke.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="the function's timeout, s")
+    invoke.add_argument(
+        "--timeout", type=_seconds, default=DEFAULT_TIMEOUT_S, help="the function's timeout, s"
+    )
     invoke.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return parser
 

@@ -37,7 +37,11 @@ PERIOD_KEYS = ("week", "month", "partial", *OPTION_KEYS)
 # A schedule's own Input (template.yaml): Scheduler then sends it instead of its event envelope.
 SCHEDULED_KEYS = ("digest", "time", "id")
 DIGEST_KINDS = (DAILY, WEEKLY, MONTHLY)
+# Keys only a manual event carries: in a scheduler's envelope they would be ignored, so they are refused.
+MANUAL_ONLY_KEYS = ("date", "from", "to", "week", "month", "partial", *OPTION_KEYS)
 MAX_RANGE_DAYS = 366
+# Daily Papers began in 2023; a scheduled time outside these years is a malformed event, not a day to serve.
+EARLIEST_SCHEDULE, LATEST_SCHEDULE = 2023, 2999
 # How an option is named where the user gave it: in an event, or as a CLI flag.
 EVENT_NAMES = {"lang": "lang", "top": "top", "destinations": "destinations", "dry_run": "dry_run"}
 FLAG_NAMES = {"lang": "--lang", "top": "--top", "destinations": "--dest", "dry_run": "--dry-run"}
@@ -286,6 +290,11 @@ def from_event(event: object, settings: Settings, now: datetime) -> Request:
         _only(event, SCHEDULED_KEYS, "a scheduled digest event")
         return _scheduled(event["digest"], event, settings)
     if event.get("source") in ("aws.scheduler", "aws.events") or "detail-type" in event:
+        manual = sorted(set(event) & set(MANUAL_ONLY_KEYS))
+        if manual:
+            raise BadInput(
+                manual[0], "a scheduler event targets the day closed at its time; send a manual event instead"
+            )
         return _scheduled(DAILY, event, settings)
     if "from" in event or "to" in event:
         _only(event, RANGE_KEYS, "a range event")
@@ -337,7 +346,15 @@ def scheduled_time(event: Mapping[str, Any]) -> datetime:
         raise BadInput("time", f"{raw!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         raise BadInput("time", f"{raw!r} has no time zone")
-    return moment
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST_SCHEDULE <= utc.year <= LATEST_SCHEDULE:
+        raise BadInput(
+            "time", f"{raw!r} is not a time this digest can serve ({EARLIEST_SCHEDULE} to {LATEST_SCHEDULE})"
+        )
+    return utc
 
 
 def _scheduled(kind: object, event: Mapping[str, Any], settings: Settings) -> DigestRequest | ScheduleRequest:

@@ -81,6 +81,7 @@ class HuggingFaceSource:
         self._jitter = jitter
         self._timeout = timeout
         self._has_token = settings.hf_token is not None
+        self.requests = 0  # every HTTP request this source made, failed days included
         self._headers = {"User-Agent": USER_AGENT}
         if settings.hf_token is not None:
             self._headers["Authorization"] = f"Bearer {settings.hf_token.reveal()}"
@@ -213,6 +214,7 @@ class HuggingFaceSource:
         while True:
             status: int | None = None
             tally.requests += 1
+            self.requests += 1
             try:
                 response = self._session.get(
                     self._base + path, params=dict(params), headers=headers, timeout=self._timeouts(deadline)

@@ -17,7 +17,7 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded, DigestError, PublishError
 from hf_digest.model import day_span
-from hf_digest.publish import FAILED, UNCHANGED, UPDATED, Publisher
+from hf_digest.publish import CREATED, FAILED, UNCHANGED, UPDATED, Publisher
 from hf_digest.request import DigestRequest, Options
 from hf_digest.runs.digest import (
     DRY_RUN,
@@ -50,6 +50,7 @@ class DayRun:
     reason: str
     result: DigestResult | None = None
     error: DigestError | None = field(default=None, compare=False)
+    requests: int = 0  # Hugging Face requests of a day that failed before it had a result
 
     @property
     def status(self) -> str:
@@ -61,7 +62,7 @@ class DayRun:
 
     @property
     def hf_requests(self) -> int:
-        return self.result.hf_requests if self.result is not None else 0
+        return self.result.hf_requests if self.result is not None else self.requests
 
     def failure(self) -> DigestError:
         """Why the day failed: its own error, or the destinations that refused it."""
@@ -123,9 +124,9 @@ class DaysOutcome:
     def to_json(self) -> dict[str, Any]:
         days = [run.to_json() for run in self.runs]
         if self.kind == "schedule":
-            target = dict(days[0])
-            target.pop("reason", None)
-            return {**target, "days": days}
+            # The target day's fields, the run's status, and every day's outcome beside them.
+            target = {key: value for key, value in days[0].items() if key != "reason"}
+            return {**target, "status": self.status, "target_status": target["status"], "days": days}
         return {
             "from": self.first.isoformat(),
             "to": self.last.isoformat(),
@@ -155,22 +156,16 @@ class DaysOutcome:
         log.log(level, message, extra={**extra, "status": self.status, "result": self.to_json()})
 
     def record(self, metrics: Metrics) -> None:
-        """The target day's counts; how many recent days were healed (catch-up), refreshed or failed."""
+        """The run's status; a scheduled run's target-day counts and how many recent days it healed (posts
+        it created for days before the target), refreshed (posts it rewrote) or failed."""
+        metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
         if self.kind != "schedule":
             return
-        target = self.runs[0]
+        target, recent = self.runs[0], self.runs[1:]
         if target.result is not None:
-            target.result.record(metrics)
-        else:
-            metrics.add_metric(name=status_metric("error"), unit=MetricUnit.Count, value=1)
-        healed = sum(1 for run in self.runs if run.reason == CATCH_UP and run.status == PUBLISHED)
-        refreshed = sum(
-            1
-            for run in self.runs
-            if run.reason == REFRESH
-            and run.result
-            and any(d.status == UPDATED for d in run.result.deliveries)
-        )
+            target.result.record_papers(metrics)
+        healed = sum(1 for run in recent if _wrote(run, CREATED))
+        refreshed = sum(1 for run in recent if run.reason == REFRESH and _wrote(run, UPDATED))
         metrics.add_metric(name="DaysCaughtUp", unit=MetricUnit.Count, value=healed)
         metrics.add_metric(name="DaysRefreshed", unit=MetricUnit.Count, value=refreshed)
         metrics.add_metric(name="DaysFailed", unit=MetricUnit.Count, value=len(self.failed))
@@ -183,6 +178,10 @@ class DaysOutcome:
             f"{self.hf_requests} Hugging Face requests, {self.elapsed_s:.1f} s)"
         )
         return "\n".join(lines)
+
+
+def _wrote(run: DayRun, status: str) -> bool:
+    return run.result is not None and any(d.status == status for d in run.result.deliveries)
 
 
 def run_day(
@@ -201,12 +200,16 @@ def run_day(
         error = DeadlineExceeded(f"{day}: not started, {deadline.remaining():.0f} s left")
         log.error("day skipped: %s", error, extra={**extra, "status": FAILED})
         return DayRun(day, reason, error=error)
+    before = source.requests
+    request = DigestRequest(day_span(day), options)
     try:
-        result = run_digest(
-            DigestRequest(day_span(day), options), settings, source, publishers, deadline, now
-        )
+        result = run_digest(request, settings, source, publishers, deadline, now)
     except DigestError as exc:
         log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
-        return DayRun(day, reason, error=exc)
+        return DayRun(day, reason, error=exc, requests=source.requests - before)
+    except Exception as exc:  # one day's bug must not stop the other days of the run
+        log.exception("day failed unexpectedly", extra={**extra, "status": FAILED, "error_kind": "bug"})
+        bug = DigestError(f"{day}: unexpected {type(exc).__name__}: {str(exc)[:200]}")
+        return DayRun(day, reason, error=bug, requests=source.requests - before)
     log.info("day done", extra={**extra, "status": result.status, "hf_requests": result.hf_requests})
     return DayRun(day, reason, result)

@@ -30,6 +30,8 @@ OK_STATUSES = (PUBLISHED, UNCHANGED, EMPTY, DRY_RUN)
 
 
 class Source(Protocol):
+    requests: int  # HTTP requests made so far, whatever their outcome
+
     def fetch(self, span: Span, deadline: Deadline) -> DayListing: ...
 
 
@@ -112,12 +114,17 @@ class DigestResult:
 
     def record(self, metrics: Metrics) -> None:
         """One count for the status; a day's papers listed and published."""
-        if self.span.kind == DAILY:
-            metrics.add_metadata(key="date", value=self.span.key)
-            metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
-            published = self.papers_shown if self.status == PUBLISHED else 0
-            metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
+        self.record_papers(metrics)
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+
+    def record_papers(self, metrics: Metrics) -> None:
+        """How many papers a day listed and published (a week's or month's repeat its days': not counted)."""
+        if self.span.kind != DAILY:
+            return
+        metrics.add_metadata(key="date", value=self.span.key)
+        metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
+        published = self.papers_shown if self.status == PUBLISHED else 0
+        metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
 
 
 def read_date(listed: date, now: datetime, settings: Settings) -> date:

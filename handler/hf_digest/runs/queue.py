@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
-from hf_digest.errors import BadInput, DeadlineExceeded
+from hf_digest.errors import BadInput, DeadlineExceeded, DigestError
 from hf_digest.request import QueueBatch, day_event
 from hf_digest.runs.backfill import Pacer
 from hf_digest.runs.days import MIN_DAY_S
@@ -85,7 +85,7 @@ def _record_handler(
     pacer: Pacer,
     done: Callable[[DigestResult], None],
 ) -> Callable[[SQSRecord], dict[str, Any]]:
-    def record_handler(record: SQSRecord) -> dict[str, Any]:
+    def run_message(record: SQSRecord) -> dict[str, Any]:
         try:
             body = json.loads(record.body)
         except ValueError:
@@ -104,5 +104,18 @@ def _record_handler(
         if not result.ok:
             raise result.failure()
         return result.to_json()
+
+    def record_handler(record: SQSRecord) -> dict[str, Any]:
+        """One message; why it failed is logged once, SQS retries it and, in the end, dead-letters it."""
+        try:
+            return run_message(record)
+        except DigestError as exc:
+            extra = {"message_id": record.message_id, "status": "failed", "error_kind": exc.kind}
+            log.error("queued day failed: %s", exc, extra=extra)
+            raise
+        except Exception:
+            extra = {"message_id": record.message_id, "status": "failed", "error_kind": "bug"}
+            log.exception("queued day failed unexpectedly", extra=extra)
+            raise
 
     return record_handler
