@@ -1,4 +1,5 @@
-"""The built layer (and function): unzipped and zipped size, and the largest packages in it.
+"""The built layer (and function): unzipped and zipped size, the share of compiled bytecode, and the
+largest packages in it.
 
 Zipped as `sam deploy` uploads it (deflate); packages are distributions, each summed from its RECORD.
 """
@@ -17,6 +18,7 @@ class Size:
     unzipped: int
     zipped: int
     files: int
+    bytecode: int  # unzipped bytes of .pyc files
 
 
 @dataclass(frozen=True)
@@ -27,17 +29,19 @@ class LayerFigures:
 
 
 def size_of(folder: Path, prefix: str = "") -> Size:
-    """Bytes on disk, and bytes of a deflate zip of the folder (level 6, as zip tools do by default),
-    its entries named prefix + path."""
+    """Bytes on disk (and of .pyc), and bytes of a deflate zip of the folder (level 6, as zip tools do by
+    default), its entries named prefix + path."""
     buffer = io.BytesIO()
-    unzipped = files = 0
+    unzipped = files = pyc = 0
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 archive.write(path, prefix + path.relative_to(folder).as_posix())
-                unzipped += path.stat().st_size
+                size = path.stat().st_size
+                unzipped += size
                 files += 1
-    return Size(unzipped, len(buffer.getvalue()), files)
+                pyc += size if path.suffix == ".pyc" else 0
+    return Size(unzipped, len(buffer.getvalue()), files, pyc)
 
 
 def distributions(site: Path) -> dict[str, int]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bench import cost as pricing
 from bench.backfill import BackfillFigures
-from bench.coldstart import ColdStart
+from bench.coldstart import RATIO_TARGET, ColdStart, Variant
 from bench.fullrun import RenderFigures, RunFigures, Sequence
 from bench.layer import LayerFigures
 from bench.machine import Machine
@@ -102,16 +102,39 @@ def _requests(manual: Sequence, scheduled: Sequence, periods: Sequence) -> list[
     ]
 
 
+def _bytecode(variant: Variant) -> str:
+    code = variant.bytecode
+    return (
+        f"{code.unchecked_hash} of {code.sources} .py with an unchecked-hash .pyc; "
+        f"{variant.from_source} compiled at import"
+    )
+
+
 def _cold(cold: ColdStart, manual: Sequence) -> list[Row]:
-    built = "as built, no .pyc" if not cold.as_built_has_pyc else "as built, with .pyc"
     sdk = ", ".join(cold.sdk_at_start) or "none"
     heavy = [m for m in cold.sdk_at_start if m == "boto3" or m.startswith(("boto3.", "botocore."))]
     probe = " (the package's `__init__` only: Powertools probes for it)" if sdk == "botocore" else ""
+    handler, hello, bare = cold.handler, cold.hello, cold.without_pyc
+    process_ratio = handler.times.process_ms / hello.times.process_ms
+    every_pyc = handler.bytecode.unchecked_hash == handler.bytecode.sources and handler.from_source == 0
     return [
-        (f"Import handler ({built}: what Lambda runs)", _ms(cold.as_built.handler_ms), NONE, NONE),
-        (f"Import its third-party packages only ({built})", _ms(cold.as_built.deps_ms), NONE, NONE),
-        ("Import handler, .pyc compiled ahead", _ms(cold.compiled.handler_ms), NONE, NONE),
-        ("Import its third-party packages only, .pyc compiled ahead", _ms(cold.compiled.deps_ms), NONE, NONE),
+        ("Import handler (as built: what Lambda runs)", _ms(handler.times.import_ms), NONE, NONE),
+        (
+            "Import Powertools-only hello-world (sam build's default, python3.13)",
+            _ms(hello.times.import_ms),
+            NONE,
+            NONE,
+        ),
+        (
+            "Import handler ÷ hello-world (process start to exit)",
+            f"{cold.ratio:.2f}× ({process_ratio:.2f}×)",
+            f"≤ {RATIO_TARGET:g}×",
+            _status(cold.ratio <= RATIO_TARGET),
+        ),
+        ("Import handler, its .pyc removed", _ms(bare.times.import_ms), NONE, NONE),
+        ("Import its third-party packages only (as built)", _ms(cold.deps_ms), NONE, NONE),
+        ("Bytecode, function + layer (as built)", _bytecode(handler), "all; 0", _status(every_pyc)),
+        ("Bytecode, hello-world (sam build's default)", _bytecode(hello), NONE, NONE),
         (
             "Modules loaded at start (third-party packages)",
             f"{cold.modules} ({len(cold.third_party)}: {', '.join(cold.third_party)})",
@@ -177,11 +200,14 @@ def _full(manual: Sequence, scheduled: Sequence, top: RenderFigures, every: Rend
 def _layer(layer: LayerFigures) -> list[Row]:
     total = layer.layer.unzipped + layer.function.unzipped
     largest = ", ".join(f"{name} {_size(size)}" for name, size in layer.largest)
-    function = f"{_size(layer.function.unzipped)} / {_size(layer.function.zipped)}"
+    function = (
+        f"{_size(layer.function.unzipped)} / {_size(layer.function.zipped)}, "
+        f".pyc {_size(layer.function.bytecode)} of it unzipped"
+    )
     return [
         (
             "Layer, unzipped (files)",
-            f"{_size(layer.layer.unzipped)} ({layer.layer.files})",
+            f"{_size(layer.layer.unzipped)} ({layer.layer.files}), .pyc {_size(layer.layer.bytecode)} of it",
             "function + layers ≤ 250 MB",
             _status(total <= LAMBDA_UNZIPPED_LIMIT),
         ),

@@ -39,7 +39,9 @@ def collect(runs: int, pace_scale: float, with_backfill: bool) -> report.Results
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         runtime = snapshot(runtime, Path(tmp))
         function, layer_python = runtime.path
-        _say(f"cold start, {runs} runs per figure ({runtime.label})")
+        _say(
+            f"cold start beside a sam-built Powertools hello-world, {runs} runs per figure ({runtime.label})"
+        )
         cold = coldstart.measure(runtime, runs)
         _say("layer sizes")
         sizes = layer.measure(layer_python, function)

@@ -136,33 +136,3 @@ def snapshot(runtime: Runtime, into: Path) -> Runtime:
         shutil.copytree(folder, target)
         copies.append(target)
     return Runtime(runtime.python, tuple(copies), runtime.label, runtime.built)
-
-
-def compiled_copy(runtime: Runtime, into: Path) -> Runtime:
-    """A copy of runtime's folders with every module compiled ahead (hash-checked off, as a read-only
-    /opt needs: zip extraction does not keep the source timestamps a normal .pyc checks)."""
-    copies = []
-    for index, folder in enumerate(runtime.path):
-        target = into / f"{index}-{folder.name}"
-        shutil.copytree(folder, target, ignore=shutil.ignore_patterns("__pycache__"))
-        copies.append(target)
-    # Compile with the runtime's own python: the .pyc magic number is per minor version.
-    subprocess.run(  # noqa: S603
-        [
-            str(runtime.python),
-            "-m",
-            "compileall",
-            "-q",
-            "--invalidation-mode",
-            "unchecked-hash",
-            *map(str, copies),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return Runtime(runtime.python, tuple(copies), runtime.label + ", compiled", runtime.built)
-
-
-def has_bytecode(runtime: Runtime) -> bool:
-    return any(next(folder.rglob("*.pyc"), None) is not None for folder in runtime.path)

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import uuid
 from pathlib import Path
@@ -129,6 +130,121 @@ def test_the_layer_holds_cpython_313_x86_64_code_and_no_boto() -> None:
     assert not [p.name for p in LAYER.iterdir() if p.name.startswith(("boto3", "botocore", "aws_xray_sdk"))]
     size = sum(p.stat().st_size for root in (FUNCTION, LAYER) for p in root.rglob("*") if p.is_file())
     assert size < LAMBDA_LIMIT_BYTES
+
+
+def _pinned(requirements: Path) -> dict[str, str]:
+    """name -> version of each `name==version` line, names normalized as in dist-info folders."""
+    pins = {}
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.split("#", 1)[0].strip().partition("==")
+        if sep:
+            pins[re.sub(r"[-_.]+", "_", name).lower()] = version.strip()
+    return pins
+
+
+def test_the_layer_holds_exactly_the_pinned_versions() -> None:
+    pins = _pinned(REPO / "layers" / "deps" / "requirements.txt")
+    installed = {}
+    for info in LAYER.glob("*.dist-info"):
+        name, _, version = info.name.removesuffix(".dist-info").partition("-")
+        installed[re.sub(r"[-_.]+", "_", name).lower()] = version
+    assert pins, "no pins read from layers/deps/requirements.txt"
+    assert {name: installed.get(name) for name in pins} == pins
+    assert not (LAYER / "bin").exists(), "console scripts in the layer: nothing on Lambda runs them"
+
+
+def test_the_function_ships_only_the_handler_and_its_package() -> None:
+    shipped = sorted(p.name for p in FUNCTION.iterdir() if p.name != "__pycache__")
+    assert shipped == ["app.py", "hf_digest"]
+    assert (FUNCTION / "hf_digest" / "templates").is_dir(), "the Jinja templates did not ship"
+
+
+def _pyc_flags(pyc: Path) -> tuple[bytes, int]:
+    """(magic number, PEP 552 flags): flags 0 is timestamp-checked, 0b01 unchecked hash, 0b11 checked."""
+    header = pyc.read_bytes()[:8]
+    return header[:4], int.from_bytes(header[4:8], "little")
+
+
+def test_every_module_of_the_function_and_layer_ships_unchecked_hash_bytecode(runtime_python: Path) -> None:
+    magic = subprocess.run(
+        [
+            str(runtime_python),
+            "-c",
+            "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    missing, wrong = [], []
+    sources = [p for root in (FUNCTION, LAYER) for p in root.rglob("*.py")]
+    for source in sources:
+        pyc = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+        if not pyc.is_file():
+            missing.append(str(source.relative_to(BUILD)))
+        elif _pyc_flags(pyc) != (bytes.fromhex(magic), 0b01):
+            wrong.append(str(pyc.relative_to(BUILD)))
+    assert missing == [], f"{len(missing)} modules without a .pyc, e.g. {missing[:5]}"
+    assert wrong == [], f"{len(wrong)} .pyc not unchecked-hash for this Python, e.g. {wrong[:5]}"
+    # Spot checks: the handler's package and each of the layer's packages are among them.
+    names = {s.relative_to(FUNCTION if s.is_relative_to(FUNCTION) else LAYER).parts[0] for s in sources}
+    assert {
+        "app.py",
+        "hf_digest",
+        "requests",
+        "jinja2",
+        "yaml",
+        "selectolax",
+        "aws_lambda_powertools",
+    } <= names
+
+
+def _set_writable(root: Path, writable: bool) -> None:
+    for path in [root, *root.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode | stat.S_IWUSR if writable else mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def test_importing_from_a_read_only_copy_compiles_nothing(runtime_python: Path, tmp_path: Path) -> None:
+    function, layer = tmp_path / "task", tmp_path / "opt-python"
+    shutil.copytree(FUNCTION, function)
+    shutil.copytree(LAYER, layer)
+    before = sorted(str(p) for root in (function, layer) for p in root.rglob("*"))
+    _set_writable(function, False)
+    _set_writable(layer, False)
+    try:
+        base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+        proc = subprocess.run(
+            [str(runtime_python), "-P", "-v", "-c", "import app"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=base
+            | {
+                "PYTHONPATH": f"{function}{os.pathsep}{layer}",
+                "PYTHONNOUSERSITE": "1",
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "POWERTOOLS_TRACE_DISABLED": "true",
+            },
+            timeout=120,
+            check=False,
+        )
+    finally:
+        _set_writable(function, True)
+        _set_writable(layer, True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    ours = (str(function) + os.sep, str(layer) + os.sep)
+    # importlib logs `code object from '<x.pyc>'` for bytecode it used, `code object from <x.py>` for
+    # source it had to compile.
+    prefix = "# code object from "
+    loaded = [
+        line.removeprefix(prefix).strip("'") for line in proc.stderr.splitlines() if line.startswith(prefix)
+    ]
+    loaded = [path for path in loaded if path.startswith(ours)]
+    compiled = [path for path in loaded if path.endswith(".py")]
+    assert compiled == [], f"compiled from source at import: {compiled[:5]}"
+    assert len(loaded) > 100, "python -v showed almost no module of the function or layer being loaded"
+    assert sorted(str(p) for root in (function, layer) for p in root.rglob("*")) == before
 
 
 def test_the_template_passes_only_settings_the_code_reads() -> None:
