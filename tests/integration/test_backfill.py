@@ -39,7 +39,7 @@ def test_a_40_day_backfill_publishes_weekdays_and_reports_weekends_empty(
     lines = [line for line in proc.stdout.splitlines() if not line.startswith(" ")]  # not the destinations
     assert len(lines) == 41  # one line per day, then the total
     assert lines[0].startswith("published 2026-01-05: 10 of ")
-    assert lines[5] == "empty 2026-01-10: 0 of 0 papers shown"  # a Saturday
+    assert lines[5] == "2026-01-10: no papers that day (weekend or holiday); nothing written"  # a Saturday
     assert lines[-1].startswith(
         "backfill 2026-01-05..2026-02-13: 10 empty, 30 published (40 days, 40 Hugging Face requests, "
     )

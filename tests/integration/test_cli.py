@@ -82,7 +82,7 @@ def test_dry_run_prints_the_post_and_writes_nothing(hf_server: HFServer, tmp_pat
 def test_an_empty_day_writes_nothing(hf_server: HFServer, tmp_path: Path) -> None:
     proc = hf_digest(hf_server, "run", "--date", "2026-02-08", "--out", str(tmp_path))  # a Sunday
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("empty 2026-02-08: 0 of 0 papers")
+    assert proc.stdout.startswith("2026-02-08: no papers that day (weekend or holiday); nothing written\n")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -14,7 +14,7 @@ from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, PublishError, UpstreamError
-from hf_digest.model import DAILY, QUERY_NAMES, Bundle, Span, papers_from_items
+from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Bundle, Span, papers_from_items
 from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
 from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
@@ -27,6 +27,7 @@ EMPTY = "empty"
 DRY_RUN = "dry_run"
 # What a run as a whole did; FAILED and UNCHANGED are shared with the deliveries to one destination.
 OK_STATUSES = (PUBLISHED, UNCHANGED, EMPTY, DRY_RUN)
+_EMPTY_SPANS = {DAILY: "day (weekend or holiday)", WEEKLY: "week", MONTHLY: "month"}
 
 
 class Source(Protocol):
@@ -103,7 +104,12 @@ class DigestResult:
 
     def summary(self) -> str:
         """The result as the CLI prints it: one line, then a line per destination and warning."""
-        lines = [f"{self.status} {self.span.key}: {self.papers_shown} of {self.papers_total} papers shown"]
+        if self.status == EMPTY:
+            lines = [f"{self.span.key}: no papers that {_EMPTY_SPANS[self.span.kind]}; nothing written"]
+        else:
+            lines = [
+                f"{self.status} {self.span.key}: {self.papers_shown} of {self.papers_total} papers shown"
+            ]
         for delivery in self.deliveries:
             where = delivery.location + (f" ({delivery.commit[:12]})" if delivery.commit else "")
             lines.append(f"  {delivery.destination}: {delivery.status} {where}".rstrip())
