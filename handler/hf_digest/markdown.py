@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from hf_digest.latex import plain_text
+
 # Characters escaped wherever they appear. `~` has no kramdown backslash escape (GFM strikethrough).
 _ESCAPES = str.maketrans(
     {
@@ -98,38 +100,6 @@ def md_url(value: object) -> str:
     return quote(str(value), safe=_URL_SAFE)
 
 
-# A small, common subset of LaTeX in arXiv titles and abstracts, shown as Unicode.
-_SYMBOLS = {
-    "times": "×", "cdot": "·", "pm": "±", "approx": "≈", "sim": "∼", "neq": "≠", "ne": "≠",
-    "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "infty": "∞", "rightarrow": "→", "to": "→",
-    "leftarrow": "←", "uparrow": "↑", "downarrow": "↓", "Rightarrow": "⇒", "circ": "∘", "degree": "°",
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "theta": "θ", "lambda": "λ",
-    "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω", "Delta": "Δ", "Omega": "Ω",
-    "%": "%", "&": "&", "#": "#",
-}  # fmt: skip
-_SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
-_TEXT_MACRO = re.compile(r"\\(?:textbf|textit|texttt|emph|text|mathrm|mathbf|mathit)\{([^{}\\$]*)\}")
-_SYMBOL_MACRO = re.compile(r"\\([A-Za-z]+|[%&#])")
-_SUPERSCRIPT = re.compile(r"\^(?:\{([0-9+\-=()n]+)\}|([0-9n]))")
-_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$]{1,80})\$(?!\$)")
-_ESCAPED_SIGN = re.compile(r"\\([%&#])")  # LaTeX's \% outside a formula
-_LEFTOVER_LATEX = re.compile(r"[\\_^{}]")
-
-
 def plain_math(value: object) -> str:
-    """Simple LaTeX (`$\\times$`, `$10^{3}$`, `\\textbf{x}`) as Unicode text; anything else as written."""
-    if value is None:
-        return ""
-    text = _TEXT_MACRO.sub(r"\1", str(value))
-    text = _INLINE_MATH.sub(_plain_formula, text)
-    return _ESCAPED_SIGN.sub(r"\1", text)
-
-
-def _plain_formula(match: re.Match[str]) -> str:
-    if "\\" not in match[1] and "^" not in match[1]:
-        return match[0]  # prices like "$5 and $10" are not a formula
-    formula = _SUPERSCRIPT.sub(lambda m: (m[1] or m[2]).translate(_SUPERSCRIPTS), match[1])
-    formula = _SYMBOL_MACRO.sub(lambda m: _SYMBOLS.get(m[1], m[0]), formula)
-    if _LEFTOVER_LATEX.search(formula):
-        return match[0]
-    return formula
+    """LaTeX residue (`$\\times$`, `2.2times`, `\\textbf{x}`) as the plain text meant (hf_digest.latex)."""
+    return plain_text(value)

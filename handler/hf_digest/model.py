@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from hf_digest.latex import plain_text, short_name
+
 # Links in the post point at the public site, whatever HF_BASE_URL the data came from.
 HF_SITE = "https://huggingface.co"
 ARXIV_ABS = "https://arxiv.org/abs/"
@@ -247,7 +249,9 @@ def paper_from_item(item: Mapping[str, Any]) -> Paper:
     arxiv_id = paper.get("id")
     if not isinstance(arxiv_id, str) or not _ARXIV_ID.fullmatch(arxiv_id):
         raise SchemaError(f"item has no valid paper id: {str(arxiv_id)[:40]!r}")
-    title = clean_text(paper.get("title")) or clean_text(item.get("title"))
+    # LaTeX residue is cleaned once, here, so every view of the paper (post, data file, summary) agrees.
+    title = plain_text(clean_text(paper.get("title")) or clean_text(item.get("title")))
+    name = short_name(title)
     if not title:
         raise SchemaError(f"{arxiv_id} has no title")
     upvotes = _count(paper.get("upvotes"))
@@ -265,14 +269,14 @@ def paper_from_item(item: Mapping[str, Any]) -> Paper:
     return Paper(
         arxiv_id=arxiv_id,
         title=title,
-        abstract=clean_text(paper.get("summary")) or clean_text(item.get("summary")),
+        abstract=plain_text(clean_text(paper.get("summary")) or clean_text(item.get("summary")), name=name),
         upvotes=upvotes,
         authors=authors,
         organization=_organization(paper.get("organization"), item.get("organization")),
         github_repo=_url(paper.get("githubRepo")),
         github_stars=_count(paper.get("githubStars")),
         project_page=_url(paper.get("projectPage")),
-        ai_summary=clean_text(paper.get("ai_summary")) or None,
+        ai_summary=plain_text(clean_text(paper.get("ai_summary")), name=name) or None,
         ai_keywords=tuple(
             kw for kw in (clean_text(k) for k in (keywords if isinstance(keywords, list) else [])) if kw
         ),

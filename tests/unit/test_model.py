@@ -113,6 +113,22 @@ def test_unknown_new_keys_are_ignored_and_duplicates_kept_once() -> None:
     assert len(papers) == 1 and papers[0].upvotes == 3 and warnings == []
 
 
+def test_title_abstract_and_summary_lose_their_latex_residue_and_nothing_else() -> None:
+    paper = paper_from_item(
+        _item(
+            title="TabDSR: up to\n  2.2times faster with $\\alpha$",
+            summary="we propose \\method, costing $5 and $10, see https://x.io/a{our code}",
+            ai_summary="\\method runs 3.5times faster",
+            ai_keywords=["2.2times"],
+            authors=[{"name": 'J\\"org {sim}'}],
+        )
+    )
+    assert paper.title == "TabDSR: up to 2.2× faster with α"
+    assert paper.abstract == "we propose TabDSR, costing $5 and $10, see our code (https://x.io/a)"
+    assert paper.ai_summary == "TabDSR runs 3.5× faster"
+    assert paper.ai_keywords == ("2.2times",) and paper.authors == ('J\\"org {sim}',)  # names stay as sent
+
+
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [

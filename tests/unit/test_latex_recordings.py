@@ -1,0 +1,128 @@
+"""Every recorded title, abstract and AI summary as the digest shows it: no LaTeX debris, no word lost."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hf_digest.latex import find_debris, plain_text, short_name
+from hf_digest.latex.clean import LITERAL_BRACES
+from hf_digest.latex.links import URL_PATTERN
+from hf_digest.latex.tables import GREEK, SYMBOLS, TEXT_MACROS
+from hf_digest.markdown import is_http_url
+from hf_digest.model import SchemaError, clean_text, paper_from_item
+
+# Braces a reader would not call debris, each checked by hand in the recordings:
+ALLOWED_BRACES = {
+    "{True, False}",  # 2509.22824: "the final judgment label c in {True, False}", a set
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One recorded text as Hugging Face served it (spaces normalised) and as the paper now holds it."""
+
+    where: str  # "2509.22824 abstract"
+    raw: str
+    shown: str
+    name: str | None  # the title's name for the method
+
+
+def _recorded(samples: Path) -> Iterator[Shown]:
+    seen: set[str] = set()
+    for path in sorted(samples.glob("*.json")):
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            try:
+                paper = paper_from_item(item)
+            except SchemaError:
+                continue
+            if paper.arxiv_id in seen:
+                continue
+            seen.add(paper.arxiv_id)
+            raw = item["paper"]
+            name = short_name(paper.title)
+            fields = [
+                ("title", raw.get("title") or item.get("title"), paper.title),
+                ("abstract", raw.get("summary") or item.get("summary"), paper.abstract),
+                ("ai_summary", raw.get("ai_summary"), paper.ai_summary),
+            ]
+            for field, text, shown in fields:
+                if clean_text(text):
+                    yield Shown(f"{paper.arxiv_id} {field}", clean_text(text), shown or "", name)
+
+
+@pytest.fixture(scope="module")
+def recorded(samples_dir: Path) -> list[Shown]:
+    texts = list(_recorded(samples_dir))
+    assert len(texts) > 3000, "the recordings hold about 1,200 papers"
+    return texts
+
+
+def test_the_recordings_hold_debris_of_every_class(recorded: list[Shown]) -> None:
+    before = {kind: sum(len(find_debris(t.raw)[kind]) for t in recorded) for kind in find_debris("")}
+    assert all(before.values()), before  # else the test below would prove nothing
+
+
+def test_no_debris_is_left_in_any_recorded_text(recorded: list[Shown]) -> None:
+    left = [
+        f"{t.where}: {kind}: {found}"
+        for t in recorded
+        for kind, found in find_debris(t.shown).items()
+        if found
+    ]
+    assert left == []
+    literal = {m[0] for t in recorded for m in LITERAL_BRACES.finditer(URL_PATTERN.sub(" ", t.shown))}
+    assert literal == ALLOWED_BRACES
+
+
+def test_cleaning_a_recorded_text_again_changes_nothing(recorded: list[Shown]) -> None:
+    changed = [t.where for t in recorded if plain_text(t.shown, name=t.name) != t.shown]
+    assert changed == []
+
+
+# What cleaning may take away from a recorded text: commands, macro names, braces, a repeated link.
+_JOINED = re.compile(r"\\allowbreak\s*")
+_DOTLESS = re.compile(r"\\([ij])(?![A-Za-z])")
+_COMMANDS = re.compile(r"\\[A-Za-z]+")
+_ARROWS = "|".join(sorted((n for n in SYMBOLS if n.lower().endswith("arrow")), key=len, reverse=True))
+_MACRO_WORDS = re.compile(
+    rf"\{{this https? URL\}}|(?:{'|'.join(sorted(TEXT_MACROS, key=len, reverse=True))})(?=\{{)"
+    rf"|circlearrow(?:right|left)|{_ARROWS}|(?<=\d)times|(?<=\d )times(?= \d)|\{{sim\}}"
+    r"|(?<![A-Za-z])(?:sim|approx|pm)(?=\s?\d)|(?<![A-Za-z])(?:leq|geq|neq)|(?<=\^)circ"
+    r"|(?<![A-Za-z])(?:left|right)(?=[|(\[])"
+    rf"|(?<![A-Za-z])(?:{'|'.join(sorted(GREEK | {'sum'}, key=len, reverse=True))})(?=[_^])"
+)
+
+
+def _prose(text: str) -> str:
+    """text without URLs, LaTeX commands and macro names, accents and styles folded away (NFKD)."""
+    text = _JOINED.sub("", text)
+    text = URL_PATTERN.sub(" ", text)
+    text = _COMMANDS.sub(" ", _DOTLESS.sub(r"\1", text)).replace("\\", "")
+    text = _MACRO_WORDS.sub(" ", text)
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+def test_no_recorded_word_or_link_is_lost(recorded: list[Shown]) -> None:
+    lost = []
+    for t in recorded:
+        before, after = _prose(t.raw), _prose(t.shown)
+        for word in set(re.findall(r"[A-Za-z]{2,}", before)):
+            if after.count(word) < before.count(word):
+                lost.append(f"{t.where}: {word!r}")
+        for url in URL_PATTERN.findall(_JOINED.sub("", t.raw)):
+            if url not in t.shown:
+                lost.append(f"{t.where}: {url}")
+    assert lost == []
+
+
+def test_every_link_left_in_a_recorded_text_is_a_valid_url(recorded: list[Shown]) -> None:
+    links = [u for t in recorded for u in re.findall(r"https?://[^\s()]+", t.shown)]
+    assert links and [u for u in links if not is_http_url(u) or "\\" in u] == []
