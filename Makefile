@@ -1,4 +1,4 @@
-# The two commands a newcomer needs: `make digest` and `make test`.
+# The commands a newcomer needs: `make demo` (offline), `make digest` and `make test`.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,7 @@ BASE_PYTHON ?= $(shell p=$$(pyenv prefix 3.13.0 2>/dev/null) && [ -x "$$p/bin/py
 DATE ?=
 ARGS ?=
 
-.PHONY: digest test lint typecheck unit bench golden clean
+.PHONY: demo digest test lint typecheck unit bench golden clean
 
 # GitHub's official OpenAPI description, to check the local GitHub server and our requests against it.
 OPENAPI_SPEC := .cache/octokit-openapi/node_modules/@octokit/openapi/generated/api.github.com.json
@@ -21,9 +21,13 @@ $(VENV)/.installed: pyproject.toml
 digest: $(VENV)/.installed
 	$(VENV)/bin/hf-digest run $(if $(DATE),--date $(DATE)) $(ARGS)
 
+# A recorded day's post from a local Hugging Face look-alike (demo/hf-samples), no network: out/demo/.
+demo: $(VENV)/.installed
+	@$(PY) demo/run.py $(if $(DATE),--date $(DATE)) $(ARGS)
+
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check handler tests bench
-	$(VENV)/bin/ruff format --check handler tests bench
+	$(VENV)/bin/ruff check handler tests bench demo
+	$(VENV)/bin/ruff format --check handler tests bench demo
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy

@@ -308,23 +308,66 @@ def load_sample_days(samples_dir: Path) -> dict[str, list[dict[str, Any]]]:
     return days
 
 
-def main() -> None:
-    """Serve the shared samples until interrupted: a Hugging Face to try the digest against, offline."""
+REPO = Path(__file__).resolve().parents[1]
+# The shared recordings beside the repository, else the one day the repository ships for `make demo`.
+DEFAULT_SAMPLES = next(
+    (d for d in (REPO.parent / "shared" / "hf-samples", REPO / "demo" / "hf-samples") if d.is_dir()),
+    REPO / "demo" / "hf-samples",
+)
+
+
+class NoRecordedDays(ValueError):
+    """A samples folder with no day that has papers: serving it would answer empty lists to everything."""
+
+
+def recorded_days(samples_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """load_sample_days, refusing a missing folder or one in which no day has papers."""
+    if not samples_dir.is_dir():
+        raise NoRecordedDays(f"{samples_dir} is not a folder")
+    days = {day: items for day, items in load_sample_days(samples_dir).items() if items}
+    if not days:
+        raise NoRecordedDays(
+            f"{samples_dir} holds no recorded day with papers "
+            "(daily_papers_date_YYYY-MM-DD.json files, as /api/daily_papers?date= answers)"
+        )
+    return days
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve recorded days until stopped: a Hugging Face to try the digest against, offline."""
     import argparse
+    import os
+    import signal
     import time
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument(
-        "--samples", type=Path, default=Path(__file__).resolve().parents[2] / "shared/hf-samples"
-    )
-    parser.add_argument("--port", type=int, default=8765)
-    args = parser.parse_args()
-    server = HFServer(load_sample_days(args.samples), port=args.port).start()
-    print(f"serving {args.samples} at {server.url} (Ctrl-C to stop)", flush=True)
+    parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES, help="default: %(default)s")
+    parser.add_argument("--port", type=int, default=8765, help="0 for a free one (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        days = recorded_days(args.samples.resolve())
+    except NoRecordedDays as exc:
+        parser.error(str(exc))
+    try:
+        server = HFServer(days, port=args.port).start()
+    except OSError as exc:
+        parser.error(f"cannot listen on 127.0.0.1:{args.port} ({exc.strerror}); try --port 0")
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops it as cleanly as Ctrl-C
+    first, last = min(days), max(days)
+    recorded = f"{len(days)} recorded day{'s' if len(days) > 1 else ''} ({first} to {last})"
+    print(f"serving {recorded} from {args.samples} at {server.url}")
+    print(f"  try: HF_BASE_URL={server.url} make digest DATE={last}")
+    print(f"  stop: Ctrl-C (or kill {os.getpid()})", flush=True)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
+        print("stopped", flush=True)
+    finally:
         server.stop()
 
 

@@ -74,6 +74,19 @@ class Paper:
     def author_count(self) -> int:
         return len(self.authors)
 
+    @property
+    def first_author(self) -> str | None:
+        """The first author Hugging Face shows (hidden authors are already left out), or None."""
+        return self.authors[0] if self.authors else None
+
+    @property
+    def github_url(self) -> str | None:
+        """github_repo as the repository's page: no trailing slash, no `.git` suffix."""
+        if self.github_repo is None:
+            return None
+        url = self.github_repo.rstrip("/")
+        return url.removesuffix(".git").rstrip("/") or None
+
     def to_json(self) -> dict[str, Any]:
         """The record as plain JSON values, for the data file and the result."""
         return {

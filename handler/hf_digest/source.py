@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from selectolax.lexbor import LexborHTMLParser
 
 from hf_digest import USER_AGENT
@@ -55,6 +57,10 @@ class DayListing:
 class _Unserved(UpstreamError):
     """The API or the page could not serve the list; the message completes "the API ..." / "the page ..."."""
 
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable  # no connection was ever made: DNS, refused, connect timeout
+
 
 class _Tally:
     """Counts HTTP requests across pages, retries and the fallback."""
@@ -76,6 +82,7 @@ class HuggingFaceSource:
         timeout: tuple[float, float] = TIMEOUT_S,
     ) -> None:
         self._base = settings.hf_base_url.rstrip("/")
+        self._offline_hint = f" (no access to {urlsplit(self._base).hostname}? try it offline: `make demo`)"
         self._session = session or requests.Session()
         self._sleep = sleep
         self._jitter = jitter
@@ -100,9 +107,10 @@ class HuggingFaceSource:
             try:
                 items = self._fetch_html(day, deadline, tally)
             except _Unserved as page_failure:
+                hint = self._offline_hint if api_failure.unreachable and page_failure.unreachable else ""
                 raise UpstreamError(
                     f"Hugging Face could not serve {day}: the API {api_failure}; "
-                    f"the page /papers/date/{day} {page_failure}"
+                    f"the page /papers/date/{day} {page_failure}{hint}"
                 ) from page_failure
             return DayListing(day, tuple(items), "html", tally.requests)
 
@@ -121,7 +129,9 @@ class HuggingFaceSource:
         try:
             return self._fetch_pages(query, deadline, tally or _Tally())
         except _Unserved as exc:
-            raise UpstreamError(f"Hugging Face could not serve {_describe(query)}: the API {exc}") from exc
+            hint = self._offline_hint if exc.unreachable else ""
+            message = f"Hugging Face could not serve {_describe(query)}: the API {exc}{hint}"
+            raise UpstreamError(message) from exc
 
     def _fetch_pages(
         self, query: Mapping[str, str], deadline: Deadline, tally: _Tally
@@ -213,16 +223,19 @@ class HuggingFaceSource:
         retries = rate_waits = 0
         while True:
             status: int | None = None
+            unreachable = False
             tally.requests += 1
             self.requests += 1
             try:
                 response = self._session.get(
                     self._base + path, params=dict(params), headers=headers, timeout=self._timeouts(deadline)
                 )
-            except requests.Timeout:  # before ConnectionError: ConnectTimeout is both
+            except requests.Timeout as exc:  # before ConnectionError: ConnectTimeout is both
                 problem = "gave no answer within the timeout"
+                unreachable = isinstance(exc, requests.ConnectTimeout)
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 problem = f"dropped or refused the connection ({type(exc).__name__})"
+                unreachable = _never_connected(exc)
             else:
                 status = response.status_code
                 if status == 200:
@@ -244,7 +257,7 @@ class HuggingFaceSource:
                 else:
                     raise refuse(status)
             if retries >= MAX_RETRIES:
-                raise _Unserved(f"{problem} ({retries + 1} attempts)")
+                raise _Unserved(f"{problem} ({retries + 1} attempts)", unreachable=unreachable)
             wait = self._backoff(retries)
             if not deadline.allows(wait):
                 raise DeadlineExceeded(
@@ -268,6 +281,13 @@ class HuggingFaceSource:
     def _timeouts(self, deadline: Deadline) -> tuple[float, float]:
         connect, read = self._timeout
         return min(connect, deadline.timeout(connect)), min(read, deadline.timeout(read))
+
+
+def _never_connected(exc: requests.RequestException) -> bool:
+    """True when no connection was made (name not resolved, refused), not when one was dropped."""
+    # requests wraps urllib3's MaxRetryError, whose reason is NewConnectionError (NameResolutionError too).
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 class _BadBody(Exception):

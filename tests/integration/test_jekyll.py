@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from hf_digest.config import Settings
 from hf_digest.model import Digest
 from hf_digest.render import render_post
+from tests.helpers import assert_folded
 from tests.unit.test_render import HOSTILE, LONG_TITLE, day_digest, hostile_digest
 
 pytestmark = pytest.mark.jekyll
@@ -127,6 +128,11 @@ def test_jekyll_shows_every_post_as_text(tmp_path: Path, samples_dir: Path, kram
     items = post.css("ol > li")
     assert len(items) == 10
     assert all(item.css_first("ul") is not None for item in items), "an item lost its details list"
+    for item, paper in zip(items, daily.papers, strict=True):
+        [line] = [li for li in item.css("ul > li") if li.css_first(f'a[href="{paper.hf_url}"]')]
+        expected = [paper.hf_url, paper.arxiv_url, paper.github_url, paper.project_page]
+        assert [a.attributes.get("href") for a in line.css("a")] == [url for url in expected if url]
+        assert_folded(item, paper, "초록")
     assert not post.css("em, table, script, code, del, pre")
 
     node = article(dest, HOSTILE_DAY)
@@ -143,6 +149,8 @@ def test_jekyll_shows_every_post_as_text(tmp_path: Path, samples_dir: Path, kram
         "📊 Ranked by upvotes",
     ]
     assert len(node.css("ol > li")) == len(hostile.papers)
+    for item, paper in zip(node.css("ol > li"), hostile.papers, strict=True):
+        assert_folded(item, paper, "Abstract")
     strong = [s.text().translate(QUOTES) for s in node.css("ol > li > strong, ol > li > p > strong")]
     assert strong[: len(HOSTILE)] == [t.replace("$\\times$", "×") for t in HOSTILE]
     hrefs = [a.attributes.get("href") or "" for a in node.css("a")]

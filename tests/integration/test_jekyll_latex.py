@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hf_digest.config import Settings
-from hf_digest.model import DayDigest, Paper, paper_from_item
+from hf_digest.model import Digest, Paper, day_span, paper_from_item
 from tests.integration.test_jekyll import article, build_site, visible
 
 pytestmark = pytest.mark.jekyll
@@ -45,7 +45,7 @@ def test_jekyll_shows_recorded_residue_as_the_author_meant(
     tmp_path: Path, samples_dir: Path, kramdown_input: str
 ) -> None:
     papers = recorded_papers(samples_dir)
-    digest = DayDigest(day=DAY, papers=papers, total=len(papers))
+    digest = Digest(span=day_span(DAY), papers=papers, total=len(papers))
     dest = build_site(tmp_path, [(digest, Settings(lang="en", top_n=0))], kramdown_input)
     post = article(dest, DAY)
     text = visible(post)

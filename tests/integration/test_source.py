@@ -17,6 +17,7 @@ from hf_digest.deadline import SAFETY_MARGIN_S, Deadline
 from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError
 from hf_digest.model import papers_from_items
 from hf_digest.source import BACKOFF_CAP_S, MAX_RATE_LIMIT_WAITS, HuggingFaceSource
+from tests.conftest import free_port
 from tests.hf_server import Fault, HFServer
 
 API = "/api/daily_papers"
@@ -211,8 +212,37 @@ def test_a_permanent_failure_is_an_upstream_error_after_bounded_requests(hf_serv
     message = str(caught.value)
     assert "the API answered HTTP 500 (4 attempts)" in message
     assert "the page /papers/date/2025-09-30 answered HTTP 502 (4 attempts)" in message
-    assert TOKEN not in message
+    assert TOKEN not in message and "make demo" not in message
     assert (hits(hf_server, API), hits(hf_server, PAGE), len(sleeps)) == (4, 4, 6)
+
+
+def test_no_connection_at_all_says_how_to_try_it_offline() -> None:
+    port = free_port()  # nothing listens there: every connection is refused by the system
+    settings = Settings(hf_base_url=f"http://127.0.0.1:{port}")
+    sleeps: list[float] = []
+    hf = HuggingFaceSource(settings, sleep=sleeps.append, jitter=lambda: 1.0)
+
+    with pytest.raises(UpstreamError) as day:
+        hf.fetch_day(DAY, Deadline.after(60))
+    with pytest.raises(UpstreamError) as month:
+        hf.fetch_period({"month": "2025-09"}, Deadline.after(60))
+
+    hint = " (no access to 127.0.0.1? try it offline: `make demo`)"
+    assert str(day.value).startswith(f"Hugging Face could not serve {DAY}: the API dropped or refused")
+    assert str(day.value).endswith(f"(4 attempts){hint}") and "\n" not in str(day.value)
+    assert str(month.value).endswith(f"(4 attempts){hint}")
+    assert len(sleeps) == 9  # the bounded retries still ran: 3 for the API, 3 for the page, 3 for the month
+
+
+def test_a_server_that_answers_badly_gets_no_offline_hint(hf_server: HFServer) -> None:
+    hf_server.inject(API, *["drop"] * 4)
+    hf_server.inject(PAGE, *["drop"] * 4)
+
+    with pytest.raises(UpstreamError) as caught:
+        source(hf_server, []).fetch_day(DAY, Deadline.after(60))
+
+    assert "dropped or refused the connection" in str(caught.value)
+    assert "make demo" not in str(caught.value)  # it was reached: access is not the problem
 
 
 def test_a_day_not_open_yet_is_day_not_available(make_hf_server: MakeHFServer) -> None:

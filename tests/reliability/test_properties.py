@@ -17,7 +17,7 @@ from hf_digest.config import Settings
 from hf_digest.model import day_span, papers_from_items
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import front_matter_values, render_post
-from tests.unit.test_render import split_post
+from tests.unit.test_render import split_post, without_folds
 from tests.unit.test_render_properties import SPECIALS
 
 DAY = date(2026, 2, 10)
@@ -90,7 +90,8 @@ def test_any_items_give_a_safe_post_or_a_warning_for_each_left_out(raw: list[Any
     post = render_post(rank_digest(day_span(DAY), papers, 0, warnings), config).content.decode("utf-8")
     values, body = split_post(post)
     assert values == front_matter_values(day_span(DAY), config, lang)
-    assert "{{" not in body and "{%" not in body and "<" not in body
+    assert "{{" not in body and "{%" not in body and "<" not in without_folds(body)
+    assert body.count("<details") == body.count("</details>") == sum(1 for p in papers if p.abstract)
     assert len(re.findall(r"^\d+\. \*\*", body, re.MULTILINE)) == len(papers)
     assume(not any("None" in t or "null" in t for t in _texts(raw)))
     assert MISSING.findall(body) == []  # a missing value never prints as None or null

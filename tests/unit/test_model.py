@@ -92,6 +92,35 @@ def test_null_and_wrong_typed_optional_fields_become_absent() -> None:
     assert paper.project_page is None and paper.github_repo is None
 
 
+def test_first_author_is_the_first_one_hugging_face_shows(samples_dir: Path) -> None:
+    paper = _by_id(samples_dir, "daily_papers_date_2026-02-10.json")["2602.08794"]
+    assert (paper.first_author, paper.author_count) == ("SII-OpenMOSS Team", 40)
+    hidden_first = [{"name": "Hidden", "hidden": True}, {"name": "Kim"}, {"name": "Lee"}]
+    assert paper_from_item(_item(authors=hidden_first)).first_author == "Kim"
+    assert paper_from_item(_item()).first_author is None
+
+
+@pytest.mark.parametrize(
+    ("repo", "url"),
+    [
+        ("https://github.com/Yu-xm/ReVision.git", "https://github.com/Yu-xm/ReVision"),
+        ("https://github.com/a/b/", "https://github.com/a/b"),
+        ("https://github.com/a/b.git/", "https://github.com/a/b"),
+        ("https://github.com/a/b.github.io", "https://github.com/a/b.github.io"),
+        ("https://github.com/a/b", "https://github.com/a/b"),
+        (None, None),
+    ],
+)
+def test_github_url_is_the_repository_page(repo: str | None, url: str | None) -> None:
+    assert paper_from_item(_item(githubRepo=repo)).github_url == url
+
+
+def test_recorded_github_links_with_a_suffix_are_normalised(samples_dir: Path) -> None:
+    papers = _by_id(samples_dir, "daily_papers_date_2026-02-10.json")
+    assert papers["2602.07026"].github_repo == "https://github.com/Yu-xm/ReVision.git"  # as recorded
+    assert papers["2602.07026"].github_url == "https://github.com/Yu-xm/ReVision"
+
+
 def test_items_without_title_or_upvotes_are_left_out_with_a_warning() -> None:
     items = [
         _item(title=None),

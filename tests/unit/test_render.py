@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
+from hf_digest import request
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
-from hf_digest.model import Digest, Organization, Paper, clean_text, day_span, papers_from_items
+from hf_digest.markdown import md_text, plain_math
+from hf_digest.model import Digest, Organization, Paper, Span, clean_text, day_span, papers_from_items
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render, render_data, render_post
 from tests.conftest import load_sample
@@ -51,6 +53,8 @@ HOSTILE = (
 # A missing value printed: "기관: None", "(null)", "None명", "⭐ None" (abstracts may say "Nonetheless").
 MISSING = re.compile(r"(?:: |\(|\[|👍 |⭐ )(?:None|null)\b|None명|\b(?:None|null)$", re.MULTILINE)
 LONG_TITLE = "A very long title " * 560  # about 10 kB
+# The only HTML a post holds: the folded abstract (ko 초록, en Abstract); everything else is Markdown.
+FOLD = re.compile(r'<details markdown="1">\n *<summary>(?:초록|Abstract)</summary>|</details>')
 
 
 def split_post(text: str) -> tuple[dict[str, Any], str]:
@@ -92,6 +96,20 @@ def post_text(digest: Digest, settings: Settings | None = None, lang: str | None
     return render_post(digest, settings or Settings(), lang).content.decode("utf-8")
 
 
+def without_folds(body: str) -> str:
+    """body without the folded abstracts' own tags: what is left must hold no HTML at all."""
+    return FOLD.sub("", body)
+
+
+def entry(body: str, arxiv_id: str) -> list[str]:
+    """The entry that links the paper arxiv_id: its title line, then its lines without the item's indent."""
+    [block] = [b for b in re.split(r"\n\n(?=\d+\. )", body) if f"/papers/{arxiv_id})" in b]
+    head, *rest = block.rstrip("\n").splitlines()
+    pad = " " * len(head.split(" ")[0] + " ")
+    assert all(line.startswith(pad) for line in rest if line), f"{arxiv_id}: a line is not under the text"
+    return [head, *(line.removeprefix(pad) for line in rest)]
+
+
 def test_post_has_the_reference_shape(samples_dir: Path) -> None:
     post = render_post(day_digest(samples_dir, 10), Settings(author="lim4349"))
     assert post.path == "_posts/2026-02-10-hf-daily-papers.md"
@@ -114,34 +132,80 @@ def test_post_has_the_reference_shape(samples_dir: Path) -> None:
     assert body.endswith("\n") and not body.endswith("\n\n")
 
 
-def test_all_papers_show_organisation_or_author_count(samples_dir: Path) -> None:
+def test_organisation_and_authors_share_one_line(samples_dir: Path) -> None:
     body = post_text(day_digest(samples_dir, 0))
     assert "총 **33개**의 논문이 수집되었습니다." in body
-
-    def detail(arxiv_id: str) -> str:
-        """The line under the entry's title, its indent checked against the item number."""
-        block = body.split(f"/papers/{arxiv_id})")[0].rsplit("\n\n", 1)[1]
-        head, line = block.splitlines()[:2]
-        assert line.startswith(" " * (len(head.split(" ")[0]) + 1) + "- ")
-        return line.strip()
-
-    assert detail("2602.06540") == "- 기관: [OpenBMB](https://huggingface.co/openbmb)"
-    assert detail("2602.06422") == "- 기관: [Zhejiang University](https://huggingface.co/zju)"
-    assert detail("2602.07026") == "- 저자: 15명"
-    assert "[코드](https://github.com/OpenBMB/" in body.split("/papers/2602.06540)")[1].split("\n\n")[0]
+    openbmb = "- 기관: [OpenBMB](https://huggingface.co/openbmb) · 저자 Yishan Li 외 14명"
+    zju = "- 기관: [Zhejiang University](https://huggingface.co/zju) · 저자 Yunze Tong 외 11명"
+    assert (entry(body, "2602.06540")[1], entry(body, "2602.06422")[1]) == (openbmb, zju)
+    assert entry(body, "2602.07026")[1] == "- 저자 Xiaomin Yu 외 14명"
 
 
-def test_english_post_labels_and_counts(samples_dir: Path) -> None:
+def test_links_share_one_line_with_stars_and_the_repository_page(samples_dir: Path) -> None:
+    body = post_text(day_digest(samples_dir, 0))
+    assert entry(body, "2602.08794")[2] == (
+        "- [HF](https://huggingface.co/papers/2602.08794) · [arXiv](https://arxiv.org/abs/2602.08794)"
+        " · [코드](https://github.com/OpenMOSS/MOVA) ⭐ 521 · [프로젝트](https://mosi.cn/models/mova)"
+    )
+    # Recorded as https://github.com/Yu-xm/ReVision.git: the post links the repository's page.
+    assert entry(body, "2602.07026")[2].endswith(" · [코드](https://github.com/Yu-xm/ReVision) ⭐ 26")
+    code = re.findall(r"\[코드\]\((https://github\.com/[^)]*)\)", body)
+    assert len(code) == 18 and not [url for url in code if url.endswith(("/", ".git"))]
+
+
+def test_the_abstract_is_folded_under_the_entry(samples_dir: Path) -> None:
+    digest = day_digest(samples_dir, 0)
+    body = post_text(digest)
+    paper = next(p for p in digest.papers if p.arxiv_id == "2602.07026")
+    lines = entry(body, "2602.07026")
+    assert lines[3].startswith("- AI 요약: Researchers address the modality gap")
+    assert lines[4:] == [
+        "",
+        '<details markdown="1">',
+        "<summary>초록</summary>",
+        "",
+        md_text(plain_math(paper.abstract), paper.arxiv_url),
+        "",
+        "</details>",
+    ]
+    assert body.count("<summary>초록</summary>") == 33 and "Abstract" not in body
+
+
+def test_english_post_reads_as_english(samples_dir: Path) -> None:
     values, body = split_post(post_text(day_digest(samples_dir, 0), lang="en"))
     assert values["categories"] == ["Daily Papers", "Daily"]
     assert "author" not in values
     assert "\n**33** papers were listed.\n" in body
-    assert "   - Authors: 15\n" in body
-    assert "   - Organization: [OpenBMB](https://huggingface.co/openbmb)\n" in body
-    for label in ("[HF page](", "[Paper](", "[Code](", "[Project page](", "- AI summary: ", "- Abstract: "):
-        assert label in body
+    assert entry(body, "2602.07026")[1] == "- Xiaomin Yu et al. (15 authors)"
+    assert entry(body, "2602.06540")[1] == (
+        "- Organization: [OpenBMB](https://huggingface.co/openbmb) · Yishan Li et al. (15 authors)"
+    )
+    assert entry(body, "2602.08794")[2].endswith(
+        " · [Code](https://github.com/OpenMOSS/MOVA) ⭐ 521 · [Project](https://mosi.cn/models/mova)"
+    )
+    assert "   - AI summary: " in body and body.count("   <summary>Abstract</summary>\n\n") == 33
+    for korean in ("기관", "저자", "코드", "프로젝트", "초록", "요약"):
+        assert korean not in body
     top = post_text(day_digest(samples_dir, 10), Settings(lang="en"))
     assert "\n**33** papers were listed; the top **10** by upvotes are shown.\n" in top
+
+
+@pytest.mark.parametrize(
+    ("lang", "authors", "line"),
+    [
+        ("ko", ("Kim",), "- 저자 Kim"),
+        ("ko", ("Kim", "Lee"), "- 저자 Kim 외 1명"),
+        ("en", ("Kim",), "- Kim"),
+        ("en", ("Kim", "Lee"), "- Kim et al. (2 authors)"),
+        ("ko", ("*Kim* {{ x }}", "Lee"), "- 저자 \\*Kim\\* &#123;&#123; x &#125;&#125; 외 1명"),
+    ],
+)
+def test_one_or_more_authors(lang: str, authors: tuple[str, ...], line: str) -> None:
+    paper = Paper(arxiv_id="2602.00001", title="T", abstract="", upvotes=1, authors=authors)
+    assert (
+        entry(post_text(Digest(span=day_span(DAY), papers=(paper,), total=1), lang=lang), "2602.00001")[1]
+        == line
+    )
 
 
 def test_every_sample_renders_without_missing_values(samples_dir: Path) -> None:
@@ -158,18 +222,34 @@ def test_every_sample_renders_without_missing_values(samples_dir: Path) -> None:
             assert text.count("\n1. **") == 1
 
 
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("period", [request.parse_week("2026-W07"), request.parse_month("2026-02")])
+def test_weekly_and_monthly_posts_show_the_same_entry_and_the_day_listed(
+    samples_dir: Path, lang: str, period: Span
+) -> None:
+    papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
+    day = post_text(rank_digest(day_span(DAY), papers, 3), lang=lang)
+    bundle = render(rank_digest(period, papers, 3), Settings(), lang)
+    text = bundle.files[0].content.decode()
+    listed = "소개된 날" if lang == "ko" else "Listed on"
+    for paper in rank_digest(day_span(DAY), papers, 3).papers:
+        daily, other = entry(day, paper.arxiv_id), entry(text, paper.arxiv_id)
+        assert other[1] == f"- {listed}: [2026-02-10](https://huggingface.co/papers/date/2026-02-10)"
+        assert other[:1] + other[2:] == daily
+
+
 def test_optional_fields_are_left_out() -> None:
     bare = Paper(arxiv_id="2602.00001", title="Bare", abstract="", upvotes=0)
-    starless = replace(bare, arxiv_id="2602.00002", github_repo="https://github.com/a/b", authors=("X",))
-    body = post_text(Digest(span=day_span(DAY), papers=(bare, starless), total=2))
-    first, second = body.split("\n\n")[-2:]
-    assert first.splitlines() == [
+    starless = replace(bare, arxiv_id="2602.00002", github_repo="https://github.com/a/b/", github_stars=0)
+    org_only = replace(bare, arxiv_id="2602.00003", organization=Organization("o", "Org"))
+    body = post_text(Digest(span=day_span(DAY), papers=(bare, starless, org_only), total=3))
+    assert entry(body, "2602.00001") == [
         "1. **Bare** - 👍 0",
-        "   - [HF 페이지](https://huggingface.co/papers/2602.00001)",
-        "   - [논문 링크](https://arxiv.org/abs/2602.00001)",
+        "- [HF](https://huggingface.co/papers/2602.00001) · [arXiv](https://arxiv.org/abs/2602.00001)",
     ]
-    assert "   - 저자: 1명\n" in second and second.endswith("   - [코드](https://github.com/a/b)\n")
-    assert "⭐" not in body and "None" not in body
+    assert entry(body, "2602.00002")[1].endswith(" · [코드](https://github.com/a/b)")  # no ⭐ 0
+    assert entry(body, "2602.00003")[1] == "- 기관: [Org](https://huggingface.co/o)"
+    assert "⭐" not in body and "None" not in body and "details" not in body
 
 
 def test_unsafe_links_are_left_out() -> None:
@@ -178,14 +258,15 @@ def test_unsafe_links_are_left_out() -> None:
         github_repo="javascript:alert(1)", project_page="data:text/html,x",
     )  # fmt: skip
     body = post_text(Digest(span=day_span(DAY), papers=(paper,), total=1))
-    assert "javascript" not in body and "data:" not in body and "코드" not in body
+    assert "javascript" not in body and "data:" not in body and "코드" not in body and "프로젝트" not in body
 
 
 def test_hostile_text_is_escaped_in_the_markdown() -> None:
     digest = hostile_digest()
     values, body = split_post(post_text(digest))
     assert values["title"] == "Hugging Face Daily Papers - 2026-02-10"
-    assert "{{" not in body and "{%" not in body and "<" not in body
+    assert "{{" not in body and "{%" not in body and "<" not in without_folds(body)
+    assert body.count("<details") == body.count("</details>") == len(digest.papers)
     lines = body.splitlines()
     assert "1. **&#123;&#123; site.title &#125;&#125;** - 👍 99" in lines
     assert "2. **&#123;% endraw %&#125;** - 👍 98" in lines
@@ -196,9 +277,15 @@ def test_hostile_text_is_escaped_in_the_markdown() -> None:
     assert "11. **\\$a\\_b\\_c\\$** - 👍 89" in lines
     assert "13. **\\*\\*bold\\*\\*** - 👍 87" in lines
     assert "14. **\\[x\\](javascript:alert(1))** - 👍 86" in lines
-    assert "   - 기관: [&#123;&#123; site.title &#125;&#125;](https://huggingface.co/evil-org)" in lines
-    assert "   - [코드](https://github.com/evil/repo%281%29%20x%3Cy%3E%7B%7Bz%7D%7D) ⭐ 1" in lines
-    assert "   - [프로젝트 페이지](https://evil.example/p?a=1&b=%7B%2%7D)" in lines
+    org = "[&#123;&#123; site.title &#125;&#125;](https://huggingface.co/evil-org)"
+    assert f"   - 기관: {org} · 저자 A 외 1명" in lines
+    assert (
+        "   - [HF](https://huggingface.co/papers/2602.00001) · [arXiv](https://arxiv.org/abs/2602.00001)"
+        " · [코드](https://github.com/evil/repo%281%29%20x%3Cy%3E%7B%7Bz%7D%7D) ⭐ 1"
+        " · [프로젝트](https://evil.example/p?a=1&b=%7B%2%7D)"
+    ) in lines
+    abstract = "   &lt;script&gt;alert(1)&lt;/script&gt; Code: [arXiv](https://arxiv.org/abs/2602.00007) ."
+    assert any(line.startswith(abstract + " &#123;&#123; site.title") for line in lines)
     assert "Code: [arXiv](https://arxiv.org/abs/2602.00001) ." in body
     assert "this https URL" not in body
     assert f"**{LONG_TITLE.strip()}**" in body
@@ -211,6 +298,9 @@ def test_items_from_ten_on_indent_their_details_under_the_text() -> None:
     ten = lines.index("10. **× faster** - 👍 90")
     assert lines[nine + 1].startswith("   - 기관: ")
     assert lines[ten + 1].startswith("    - 기관: ")
+    fold = lines.index('    <details markdown="1">', ten)
+    assert lines[fold + 1 : fold + 3] == ["    <summary>초록</summary>", ""]
+    assert lines[fold + 3].startswith("    × faster Code: ") and lines[fold + 5] == "    </details>"
 
 
 @pytest.mark.parametrize(
