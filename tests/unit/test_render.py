@@ -304,3 +304,36 @@ def test_missing_or_broken_templates_name_the_setting(tmp_path: Path) -> None:
     (other / "ko" / "daily.md.j2").write_text("{{ no_such_value }}", encoding="utf-8")
     with pytest.raises(ConfigError, match="no_such_value"):
         render_post(hostile_digest(), Settings(template_dir=other))
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "reason"),
+    [
+        ("{{ 1 / 0 }}", 3, "ZeroDivisionError: division by zero"),
+        (
+            "{% for p in papers %}{{ p.project_page | md_url }}{% endfor %}",
+            3,
+            "ValueError: not an http(s) URL",
+        ),
+        ("{{ papers[0].github_stars | round }}", 3, "TypeError: "),
+        ("{{ no_such_value }}", 3, "UndefinedError: 'no_such_value' is undefined"),
+        ("{% include 'ko/missing.md.j2' %}", 3, "TemplateNotFound: ko/missing.md.j2"),
+        ("{% include 'ko/part.md.j2' %}", 2, "ZeroDivisionError: "),  # the included file's own line
+    ],
+    ids=["division", "filter-on-none", "round-of-none", "undefined", "missing-include", "included"],
+)
+def test_a_user_template_that_raises_is_one_config_line_naming_file_and_line(
+    tmp_path: Path, body: str, line: int, reason: str
+) -> None:
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "ko" / "daily.md.j2").write_text(
+        f"---\n{{{{ front_matter }}}}---\n{body}\n", encoding="utf-8"
+    )
+    (tmp_path / "ko" / "part.md.j2").write_text("fine\n{{ 2 // 0 }}\n", encoding="utf-8")
+    papers = (Paper(arxiv_id="2602.00001", title="t", abstract="a", upvotes=1),)  # no stars, no page
+    with pytest.raises(ConfigError) as caught:
+        render_post(DayDigest(DAY, papers, 1), Settings(template_dir=tmp_path))
+    name = "ko/part.md.j2" if "part" in body else "ko/daily.md.j2"
+    message = str(caught.value)
+    assert message.startswith(f"DIGEST_TEMPLATE_DIR: {name} line {line}: {reason}")
+    assert "\n" not in message and caught.value.exit_code == 2
