@@ -10,6 +10,7 @@ import logging
 
 from hf_digest.config import Secret, Settings
 from hf_digest.errors import ConfigError
+from hf_digest.redact import check_token
 
 # Powertools keeps a secret for this long, so a warm Lambda does not ask Secrets Manager on every run.
 SECRET_MAX_AGE_S = 300
@@ -77,6 +78,6 @@ def _token_in(value: object, name: str) -> str:
             raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} is JSON without a 'token' string")
     if not text:
         raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} is empty")
-    if any(ch.isspace() for ch in text):
+    if " " in text:
         raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} holds more than one word; expected a token")
-    return text
+    return check_token(text, f"GITHUB_TOKEN_SECRET: secret {name!r}")
