@@ -18,9 +18,12 @@ HF_SITE = "https://huggingface.co"
 ARXIV_ABS = "https://arxiv.org/abs/"
 
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
-_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+")
+_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^\ud800-\udfff]+")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 # Bidi embeddings, overrides and isolates can reorder the text around them on the page.
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_BIDI_CONTROLS: dict[int, str | None] = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# A lone surrogate (half an emoji, cut by a backend) is not text: nothing can encode it as UTF-8.
+_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 
 
 class SchemaError(ValueError):
@@ -130,12 +133,29 @@ class Bundle:
 
 
 def clean_text(value: object) -> str:
-    """Text with control characters and bidi overrides removed and whitespace collapsed to single spaces."""
+    """Text with control characters and bidi overrides removed, lone surrogates as U+FFFD, and whitespace
+    collapsed to single spaces."""
     if not isinstance(value, str):
         return ""
-    text = unicodedata.normalize("NFC", value).translate(_BIDI_CONTROLS)
+    text = unicodedata.normalize("NFC", value.translate(_SURROGATES)).translate(_BIDI_CONTROLS)
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
     return " ".join(text.split())
+
+
+def clean_raw(value: object) -> object:
+    """A JSON value from Hugging Face with every string (keys too) free of lone surrogates, for writing it
+    out as it came (nothing else is changed)."""
+    if isinstance(value, str):
+        return value.translate(_SURROGATES)
+    if isinstance(value, Mapping):
+        return {str(clean_raw(key)): clean_raw(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_raw(item) for item in value]
+    return value
+
+
+def _timestamp(value: object) -> str | None:
+    return value if isinstance(value, str) and _TIMESTAMP.fullmatch(value) else None
 
 
 def _url(value: object) -> str | None:
@@ -209,7 +229,7 @@ def paper_from_item(item: Mapping[str, Any]) -> Paper:
         ),
         thumbnail=_url(item.get("thumbnail")),
         num_comments=_count(item.get("numComments")),
-        published_at=paper.get("publishedAt") if isinstance(paper.get("publishedAt"), str) else None,
+        published_at=_timestamp(paper.get("publishedAt")),
         listed_on=_day(paper.get("submittedOnDailyAt")),
     )
 
