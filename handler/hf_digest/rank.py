@@ -20,4 +20,8 @@ def rank(papers: Sequence[Paper], top_n: int) -> list[Paper]:
 
 
 def digest_day(day: date, papers: Sequence[Paper], top_n: int, skipped: Sequence[str] = ()) -> DayDigest:
-    return DayDigest(day=day, papers=tuple(rank(papers, top_n)), total=len(papers), skipped=tuple(skipped))
+    """The day ranked; skipped holds one warning per listed item left out, so the total stays what
+    Hugging Face listed."""
+    return DayDigest(
+        day=day, papers=tuple(rank(papers, top_n)), total=len(papers) + len(skipped), skipped=tuple(skipped)
+    )

@@ -204,6 +204,7 @@ def render_post(
         "papers": digest.papers,
         "total": digest.total,
         "shown": len(digest.papers),
+        "skipped": len(digest.skipped),
     }
     content, same_as = _dated(
         lambda read: _render(template, {**context, "counts_read": read}), counts_read, earlier_reads
@@ -235,6 +236,7 @@ def render_period(
         "papers": digest.papers,
         "total": digest.total,
         "shown": len(digest.papers),
+        "skipped": len(digest.skipped),
     }
     content, same_as = _dated(
         lambda read: _render(template, {**context, "counts_read": read}), counts_read, earlier_reads
@@ -252,12 +254,14 @@ def render_data(digest: DayDigest, settings: Settings) -> OutputFile | None:
     """The day's papers as JSON at settings.data_path_template, or None when that is not set."""
     if not settings.data_path_template:
         return None
-    payload = {
+    payload: dict[str, Any] = {
         "date": digest.day.isoformat(),
         "total": digest.total,
         "shown": len(digest.papers),
-        "papers": [paper.to_json() for paper in digest.papers],
     }
+    if digest.skipped:  # only then, so files written before this key existed stay byte for byte the same
+        payload["skipped"] = len(digest.skipped)
+    payload["papers"] = [paper.to_json() for paper in digest.papers]
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     path = paths.resolve(settings.data_path_template, digest.day, variable="DIGEST_DATA_PATH_TEMPLATE")
     return OutputFile(path=path, content=text.encode("utf-8"), content_type=DATA_CONTENT_TYPE)

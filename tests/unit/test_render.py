@@ -337,3 +337,21 @@ def test_a_user_template_that_raises_is_one_config_line_naming_file_and_line(
     message = str(caught.value)
     assert message.startswith(f"DIGEST_TEMPLATE_DIR: {name} line {line}: {reason}")
     assert "\n" not in message and caught.value.exit_code == 2
+
+
+def test_skipped_items_count_as_listed_and_are_said_to_be_left_out() -> None:
+    papers = [Paper(arxiv_id=f"2602.0000{n}", title=f"t{n}", abstract="", upvotes=n) for n in range(1, 4)]
+    digest = digest_day(DAY, papers, 0, ["item 3: 2602.99999 has no title", "item 4 is not an object"])
+    assert (digest.total, len(digest.papers)) == (5, 3)  # what Hugging Face listed, what is shown
+    settings = Settings(data_path_template="_data/{date}.json")
+    english = post_text(digest, settings, "en")
+    assert (
+        "**5** papers were listed; the top **3** by upvotes are shown.\n**2** of them are left out" in english
+    )
+    assert "총 **5개** 논문 중 좋아요 상위 **3개**를 소개합니다.\n그중 **2개**는" in post_text(
+        digest, settings
+    )
+    data = render_data(digest, settings)
+    assert data is not None and json.loads(data.content)["skipped"] == 2
+    clean = render_data(digest_day(DAY, papers, 0), settings)
+    assert clean is not None and "skipped" not in json.loads(clean.content)  # earlier files stay the same
