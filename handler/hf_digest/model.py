@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from hf_digest import served
+
 # Links in the post point at the public site, whatever HF_BASE_URL the data came from.
 HF_SITE = "https://huggingface.co"
 ARXIV_ABS = "https://arxiv.org/abs/"
@@ -107,8 +109,8 @@ class DayDigest:
 
     day: date
     papers: tuple[Paper, ...]
-    total: int
-    skipped: tuple[str, ...] = field(default=())  # warnings about items left out
+    total: int  # what Hugging Face listed, skipped items included
+    skipped: tuple[str, ...] = field(default=())  # one warning per listed item left out
 
 
 @dataclass(frozen=True)
@@ -234,8 +236,11 @@ def paper_from_item(item: Mapping[str, Any]) -> Paper:
     )
 
 
-def papers_from_items(items: Iterable[object]) -> tuple[list[Paper], list[str]]:
-    """Every usable paper once (first occurrence wins), and a warning for each item left out."""
+def papers_from_items(
+    items: Iterable[object], window: served.Window | None = None
+) -> tuple[list[Paper], list[str]]:
+    """Every usable paper once (first occurrence wins), and a warning for each item left out; with window,
+    an item that names a list day outside it is left out too."""
     papers: list[Paper] = []
     warnings: list[str] = []
     seen: set[str] = set()
@@ -247,6 +252,12 @@ def papers_from_items(items: Iterable[object]) -> tuple[list[Paper], list[str]]:
             paper = paper_from_item(item)
         except SchemaError as exc:
             warnings.append(f"item {index}: {exc}")
+            continue
+        elsewhere = served.stray(item, window) if window is not None else None
+        if window is not None and elsewhere is not None:
+            if paper.arxiv_id not in seen:
+                seen.add(paper.arxiv_id)
+                warnings.append(f"item {index}: {paper.arxiv_id} was {elsewhere}, not {window.label}")
             continue
         if paper.arxiv_id in seen:
             continue

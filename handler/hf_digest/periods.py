@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from hf_digest import served
 from hf_digest.errors import BadInput
 from hf_digest.model import Paper
 from hf_digest.rank import rank
@@ -36,6 +37,13 @@ class Period:
 
     def days(self) -> list[date]:
         return days_between(self.first, self.last)
+
+    @property
+    def window(self) -> served.Window:
+        """The list days whose papers belong to the period, for checking what Hugging Face answered."""
+        return served.Window(
+            self.first, self.last, f"{'week' if self.kind == WEEKLY else 'month'} {self.key}"
+        )
 
 
 @dataclass(frozen=True)
@@ -123,4 +131,5 @@ def check_closed(period: Period, closed: date, now: datetime, *, partial: bool, 
 def digest_period(
     period: Period, papers: Sequence[Paper], top_n: int, skipped: Sequence[str] = ()
 ) -> PeriodDigest:
-    return PeriodDigest(period, tuple(rank(papers, top_n)), len(papers), tuple(skipped))
+    """The period ranked as one list; like a day's, its total counts the skipped items too."""
+    return PeriodDigest(period, tuple(rank(papers, top_n)), len(papers) + len(skipped), tuple(skipped))
