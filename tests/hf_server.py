@@ -2,11 +2,14 @@
 
 with HFServer({"2025-09-30": items}) as hf:
     hf.inject("/api/daily_papers", 500, "drop")   # the next two API requests fail, then normal answers
+    hf.page_cap = 50                              # pages of at most 50, whatever `limit` asks
+    hf.serve_as = {"date": "2025-09-29"}          # every list answered as that day's (a stale cache)
     ...  # point HF_BASE_URL at hf.url; hf.requests lists what arrived
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
@@ -58,6 +61,9 @@ class HFServer:
         self.days: dict[str, list[dict[str, Any]]] = {d: list(items) for d, items in (days or {}).items()}
         self.open_until = open_until or datetime.now(UTC).date()
         self.hang_s = hang_s
+        # Faults of the whole server rather than of one request:
+        self.page_cap: int | None = None  # the most items a page holds, below `limit` (offsets follow it)
+        self.serve_as: dict[str, str] | None = None  # date/week/month every API request is answered for
         self._lock = threading.Lock()
         self._log: list[RecordedRequest] = []
         self._faults: list[tuple[str, FaultSpec]] = []
@@ -175,8 +181,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(404, {"error": "Sorry, we can't find the page you are looking for."})
 
     def _api(self, query: dict[str, str]) -> None:
+        if self.hf.serve_as is not None:  # a cache keyed on the path and page, not on the day asked
+            kept = {k: v for k, v in query.items() if k not in ("date", "week", "month")}
+            query = {**kept, **self.hf.serve_as}
         try:
-            limit = min(int(query.get("limit", "50")), 100)
+            limit = min(int(query.get("limit", "50")), 100, self.hf.page_cap or 100)
             page = int(query.get("p", "0"))
             if limit < 1 or page < 0:
                 raise ValueError
@@ -289,6 +298,15 @@ def _period_days(week: str | None, month: str | None) -> list[date] | None:
     except ValueError:
         return None
     return [first + timedelta(days=n) for n in range(31) if (first + timedelta(days=n)).month == first.month]
+
+
+def relisted(items: list[dict[str, Any]], day: str) -> list[dict[str, Any]]:
+    """Copies of items as Hugging Face would list them on day (their submittedOnDailyAt moved to it)."""
+    moved = copy.deepcopy(items)
+    for item in moved:
+        stamp = item["paper"].get("submittedOnDailyAt") or "T00:00:00.000Z"
+        item["paper"]["submittedOnDailyAt"] = day + stamp[10:]
+    return moved
 
 
 def load_sample_days(samples_dir: Path) -> dict[str, list[dict[str, Any]]]:

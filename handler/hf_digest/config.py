@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hf_digest import paths
 from hf_digest.errors import BadInput, ConfigError
+from hf_digest.redact import check_token
 
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")
@@ -143,6 +144,12 @@ def _text(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _token(env: Mapping[str, str], name: str) -> str | None:
+    """A token setting, checked to fit in an HTTP header (the error names the variable, never the value)."""
+    value = _text(env, name)
+    return None if value is None else check_token(value, name)
+
+
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = _text(env, name)
     if raw is None:
@@ -213,8 +220,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from environment variables (os.environ by default), validated."""
     env = os.environ if env is None else env
     defaults = Settings()
-    hf_token = _text(env, "HF_TOKEN")
-    github_token = _text(env, "GITHUB_TOKEN")
+    hf_token = _token(env, "HF_TOKEN")
+    github_token = _token(env, "GITHUB_TOKEN")
     template_dir = _text(env, "DIGEST_TEMPLATE_DIR")
     destinations = _text(env, "DIGEST_DESTINATIONS")
     post_time = _text(env, "DIGEST_POST_TIME")

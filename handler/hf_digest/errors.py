@@ -40,6 +40,17 @@ class DayNotAvailable(UpstreamError):
     kind = "day_not_available"
 
 
+class WrongDay(UpstreamError):
+    """Hugging Face answered with another day's (or period's) list than the one asked for."""
+
+    kind = "wrong_day"
+
+    def __init__(self, message: str, *, asked: str, served: str) -> None:
+        super().__init__(message)
+        self.asked = asked
+        self.served = served
+
+
 class RateLimited(UpstreamError):
     """A rate limit asked for a wait longer than the time left."""
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from hf_digest import served
 from hf_digest.latex import plain_text, short_name
 
 # Links in the post point at the public site, whatever HF_BASE_URL the data came from.
@@ -25,9 +26,12 @@ MONTHLY = "monthly"
 QUERY_NAMES = {DAILY: "date", WEEKLY: "week", MONTHLY: "month"}  # as the API and the result JSON name them
 
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
-_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+")
+_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^\ud800-\udfff]+")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 # Bidi embeddings, overrides and isolates can reorder the text around them on the page.
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_BIDI_CONTROLS: dict[int, str | None] = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# A lone surrogate (half an emoji, cut by a backend) is not text: nothing can encode it as UTF-8.
+_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 
 
 class SchemaError(ValueError):
@@ -135,6 +139,13 @@ class Span:
     def days(self) -> list[date]:
         return days_between(self.first, self.last)
 
+    @property
+    def window(self) -> served.Window:
+        """The list days whose papers belong to the span, for checking what Hugging Face answered."""
+        if self.kind == DAILY:
+            return served.Window.day(self.last)
+        return served.Window(self.first, self.last, f"{QUERY_NAMES[self.kind]} {self.key}")
+
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
@@ -170,8 +181,8 @@ class Digest:
 
     span: Span
     papers: tuple[Paper, ...]
-    total: int
-    skipped: tuple[str, ...] = field(default=())  # warnings about items left out
+    total: int  # what Hugging Face listed, skipped items included
+    skipped: tuple[str, ...] = field(default=())  # one warning per listed item left out
 
     @property
     def day(self) -> date:
@@ -214,12 +225,29 @@ class Bundle:
 
 
 def clean_text(value: object) -> str:
-    """Text with control characters and bidi overrides removed and whitespace collapsed to single spaces."""
+    """Text with control characters and bidi overrides removed, lone surrogates as U+FFFD, and whitespace
+    collapsed to single spaces."""
     if not isinstance(value, str):
         return ""
-    text = unicodedata.normalize("NFC", value).translate(_BIDI_CONTROLS)
+    text = unicodedata.normalize("NFC", value.translate(_SURROGATES)).translate(_BIDI_CONTROLS)
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
     return " ".join(text.split())
+
+
+def clean_raw(value: object) -> object:
+    """A JSON value from Hugging Face with every string (keys too) free of lone surrogates, for writing it
+    out as it came (nothing else is changed)."""
+    if isinstance(value, str):
+        return value.translate(_SURROGATES)
+    if isinstance(value, Mapping):
+        return {str(clean_raw(key)): clean_raw(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_raw(item) for item in value]
+    return value
+
+
+def _timestamp(value: object) -> str | None:
+    return value if isinstance(value, str) and _TIMESTAMP.fullmatch(value) else None
 
 
 def _url(value: object) -> str | None:
@@ -295,13 +323,16 @@ def paper_from_item(item: Mapping[str, Any]) -> Paper:
         ),
         thumbnail=_url(item.get("thumbnail")),
         num_comments=_count(item.get("numComments")),
-        published_at=paper.get("publishedAt") if isinstance(paper.get("publishedAt"), str) else None,
+        published_at=_timestamp(paper.get("publishedAt")),
         listed_on=_day(paper.get("submittedOnDailyAt")),
     )
 
 
-def papers_from_items(items: Iterable[object]) -> tuple[list[Paper], list[str]]:
-    """Every usable paper once (first occurrence wins), and a warning for each item left out."""
+def papers_from_items(
+    items: Iterable[object], window: served.Window | None = None
+) -> tuple[list[Paper], list[str]]:
+    """Every usable paper once (first occurrence wins), and a warning for each item left out; with window,
+    an item that names a list day outside it is left out too."""
     papers: list[Paper] = []
     warnings: list[str] = []
     seen: set[str] = set()
@@ -313,6 +344,12 @@ def papers_from_items(items: Iterable[object]) -> tuple[list[Paper], list[str]]:
             paper = paper_from_item(item)
         except SchemaError as exc:
             warnings.append(f"item {index}: {exc}")
+            continue
+        elsewhere = served.stray(item, window) if window is not None else None
+        if window is not None and elsewhere is not None:
+            if paper.arxiv_id not in seen:
+                seen.add(paper.arxiv_id)
+                warnings.append(f"item {index}: {paper.arxiv_id} was {elsewhere}, not {window.label}")
             continue
         if paper.arxiv_id in seen:
             continue

@@ -1,23 +1,56 @@
-"""Turning a path template into a safe relative path: nothing can be written outside its root."""
+"""Turning a user's template (a path, a commit message) into text: only the documented placeholders, and
+for paths a safe relative path that cannot be written outside its root.
+
+Templates look like Python format strings, but they are never given to `str.format`: a conversion
+(`{date!r}`), a format spec (`{date:>300}`) or attribute access (`{date.__class__}`) is refused.
+"""
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from datetime import date
 from pathlib import PurePosixPath
 
 from hf_digest.errors import ConfigError
 
-PLACEHOLDERS = "{date}, {year}, {month}, {day}"
+DAY_PLACEHOLDERS = ("date", "year", "month", "day")
+LANG_PLACEHOLDER = "lang"
 
 
-def resolve(template: str, day: date, *, variable: str) -> str:
-    """The relative POSIX path template names for day; ConfigError names variable when unsafe."""
+def fill(template: str, values: Mapping[str, str], *, variable: str) -> str:
+    """template with each `{name}` replaced by values[name]; ConfigError names variable for anything else."""
+    allowed = ", ".join(f"{{{name}}}" for name in values)
     try:
-        text = template.format(
-            date=day.isoformat(), year=f"{day.year:04d}", month=f"{day.month:02d}", day=f"{day.day:02d}"
-        )
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"{variable}: {template!r} uses an unknown placeholder ({PLACEHOLDERS})") from exc
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        raise ConfigError(
+            f"{variable}: {template!r} has an unmatched '{{' or '}}' (write '{{{{' for a brace)"
+        ) from None
+    text: list[str] = []
+    for literal, name, spec, conversion in parts:
+        text.append(literal)
+        if name is None:
+            continue
+        if name not in values or spec or conversion is not None:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ConfigError(f"{variable}: {template!r} uses {shown}; only {allowed} may appear, as written")
+        text.append(values[name])
+    return "".join(text)
+
+
+def day_values(day: date, lang: str | None = None) -> dict[str, str]:
+    """The placeholders a day's path may use; `{lang}` only when the caller names a language."""
+    values = {"date": day.isoformat(), "year": f"{day.year:04d}", "month": f"{day.month:02d}"}
+    values["day"] = f"{day.day:02d}"
+    if lang is not None:
+        values[LANG_PLACEHOLDER] = lang
+    return values
+
+
+def resolve(template: str, day: date, *, variable: str, lang: str | None = None) -> str:
+    """The relative POSIX path template names for day; ConfigError names variable when unsafe."""
+    text = fill(template, day_values(day, lang), variable=variable)
     path = PurePosixPath(text)
     if not text or text.endswith("/") or "\\" in text or "\x00" in text:
         raise ConfigError(f"{variable}: {template!r} does not name a file")

@@ -19,5 +19,7 @@ def rank(papers: Sequence[Paper], top_n: int) -> list[Paper]:
 
 
 def digest(span: Span, papers: Sequence[Paper], top_n: int, skipped: Sequence[str] = ()) -> Digest:
-    """The span's papers ranked as one list (a month's pages are sorted only within themselves)."""
-    return Digest(span=span, papers=tuple(rank(papers, top_n)), total=len(papers), skipped=tuple(skipped))
+    """The span's papers ranked as one list (a month's pages are sorted only within themselves); skipped
+    holds one warning per listed item left out, so the total stays what Hugging Face listed."""
+    total = len(papers) + len(skipped)
+    return Digest(span=span, papers=tuple(rank(papers, top_n)), total=total, skipped=tuple(skipped))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -135,10 +136,36 @@ def _template(template_dir: Path | None, lang: str, kind: str) -> jinja2.Templat
 
 
 def _render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """template with context; whatever a user's template raises is a ConfigError naming its file and line."""
     try:
         return template.render(context)
-    except jinja2.TemplateError as exc:
-        raise ConfigError(f"DIGEST_TEMPLATE_DIR: {template.name}: {exc}") from exc
+    except jinja2.TemplateSyntaxError as exc:  # an included or extended template that does not parse
+        raise _template_error(template, exc.filename, exc.lineno, exc, exc.message or "") from exc
+    except Exception as exc:  # a user's template can raise anything ({{ 1/0 }}, a filter on None)
+        # Jinja rewrites tracebacks so that a template's frames carry its file name and its own line numbers.
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+        filename, line = (frames[-1].filename, frames[-1].lineno) if frames else (template.filename, None)
+        if filename and Path(filename).resolve().is_relative_to(PACKAGE_TEMPLATES):
+            raise  # a built-in template failing is a bug to fix here, not a setting to change
+        raise _template_error(template, filename, line, exc, str(exc)) from exc
+
+
+def _template_error(
+    template: jinja2.Template, filename: str | None, line: int | None, exc: Exception, message: str
+) -> ConfigError:
+    """One line: `DIGEST_TEMPLATE_DIR: ko/daily.md.j2 line 7: ZeroDivisionError: division by zero`."""
+    name = template.name or "template"
+    loader = template.environment.loader
+    roots = [
+        root for choice in getattr(loader, "loaders", [loader]) for root in getattr(choice, "searchpath", [])
+    ]
+    for root in roots:
+        if filename and Path(filename).resolve().is_relative_to(Path(root).resolve()):
+            name = Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
+            break
+    where = f"{name} line {line}" if line else name
+    reason = (message.strip().splitlines() or [""])[0][:200]
+    return ConfigError(f"DIGEST_TEMPLATE_DIR: {where}: {type(exc).__name__}: {reason}")
 
 
 def _shared(one: bytes, other: bytes) -> int:
@@ -201,6 +228,7 @@ def render_post(
         "papers": digest.papers,
         "total": digest.total,
         "shown": len(digest.papers),
+        "skipped": len(digest.skipped),
     }
     content, alike = _dated(lambda read: _render(template, {**context, "counts_read": read}), counts_read)
     variable, path_template = settings.post_path_template(span.kind)
@@ -212,12 +240,14 @@ def render_data(digest: Digest, settings: Settings) -> OutputFile | None:
     """A day's papers as JSON at settings.data_path_template; None when that is not set, or for a period."""
     if not settings.data_path_template or digest.span.kind != DAILY:
         return None
-    payload = {
+    payload: dict[str, Any] = {
         "date": digest.day.isoformat(),
         "total": digest.total,
         "shown": len(digest.papers),
-        "papers": [paper.to_json() for paper in digest.papers],
     }
+    if digest.skipped:  # only then, so files written before this key existed stay byte for byte the same
+        payload["skipped"] = len(digest.skipped)
+    payload["papers"] = [paper.to_json() for paper in digest.papers]
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     path = paths.resolve(settings.data_path_template, digest.day, variable="DIGEST_DATA_PATH_TEMPLATE")
     return OutputFile(path=path, content=text.encode("utf-8"), content_type=DATA_CONTENT_TYPE)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from hf_digest import aws
 from hf_digest.config import Secret, Settings
 from hf_digest.errors import ConfigError
+from hf_digest.redact import check_token
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
@@ -90,6 +91,6 @@ def _token_in(value: object, name: str) -> str:
             raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} is JSON without a 'token' string")
     if not text:
         raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} is empty")
-    if any(ch.isspace() for ch in text):
+    if " " in text:
         raise ConfigError(f"GITHUB_TOKEN_SECRET: secret {name!r} holds more than one word; expected a token")
-    return text
+    return check_token(text, f"GITHUB_TOKEN_SECRET: secret {name!r}")

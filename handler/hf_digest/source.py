@@ -22,16 +22,16 @@ import requests
 import urllib3
 from selectolax.lexbor import LexborHTMLParser
 
-from hf_digest import USER_AGENT
+from hf_digest import USER_AGENT, served
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
-from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError
+from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError, WrongDay
 from hf_digest.model import DAILY, Span
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 100  # the API's maximum `limit`; a shorter page is the last one
-MAX_PAGES = 50  # 5,000 papers: far beyond any day or month, stops a server that ignores `p`
+PAGE_SIZE = 100  # the API's maximum `limit`; a page shorter than the server's page size is the last one
+MAX_ITEMS = 5_000  # far beyond any day or month: stops a server that ignores `p`
 MAX_RETRIES = 3  # per request, for 5xx, timeouts, dropped connections and unreadable JSON
 MAX_RATE_LIMIT_WAITS = 3  # per request, for 429
 BACKOFF_BASE_S = 0.5
@@ -62,6 +62,14 @@ class _Unserved(UpstreamError):
         self.unreachable = unreachable  # no connection was ever made: DNS, refused, connect timeout
 
 
+class _OtherList(_Unserved):
+    """The answer is another day's (or period's) list."""
+
+    def __init__(self, refused: served.Refusal) -> None:
+        super().__init__(str(refused))
+        self.served = refused.served
+
+
 class _Tally:
     """Counts HTTP requests across pages, retries and the fallback."""
 
@@ -89,6 +97,8 @@ class HuggingFaceSource:
         self._timeout = timeout
         self._has_token = settings.hf_token is not None
         self.requests = 0  # every HTTP request this source made, failed days included
+        # Learned from a short first page that turned out not to be the last: the server's own page size.
+        self._server_page: int | None = None
         self._headers = {"User-Agent": USER_AGENT}
         if settings.hf_token is not None:
             self._headers["Authorization"] = f"Bearer {settings.hf_token.reveal()}"
@@ -96,8 +106,9 @@ class HuggingFaceSource:
     def fetch_day(self, day: date, deadline: Deadline) -> DayListing:
         """The day's items from the API, else from the day's page; raises an UpstreamError subclass."""
         tally = _Tally()
+        window = served.Window.day(day)
         try:
-            items = self._fetch_pages({"date": day.isoformat()}, deadline, tally)
+            items = self._fetch_pages({"date": day.isoformat()}, window, deadline, tally)
             return DayListing(day, tuple(items), "api", tally.requests)
         except _Unserved as api_failure:
             logger.warning(
@@ -105,13 +116,16 @@ class HuggingFaceSource:
                 extra={"date": day.isoformat(), "problem": str(api_failure)},
             )
             try:
-                items = self._fetch_html(day, deadline, tally)
+                items = self._fetch_html(day, window, deadline, tally)
             except _Unserved as page_failure:
                 hint = self._offline_hint if api_failure.unreachable and page_failure.unreachable else ""
-                raise UpstreamError(
+                message = (
                     f"Hugging Face could not serve {day}: the API {api_failure}; "
                     f"the page /papers/date/{day} {page_failure}{hint}"
-                ) from page_failure
+                )
+                if isinstance(api_failure, _OtherList):
+                    raise WrongDay(message, asked=window.label, served=api_failure.served) from page_failure
+                raise UpstreamError(message) from page_failure
             return DayListing(day, tuple(items), "html", tally.requests)
 
     def fetch(self, span: Span, deadline: Deadline) -> DayListing:
@@ -126,20 +140,29 @@ class HuggingFaceSource:
         self, query: dict[str, str], deadline: Deadline, tally: _Tally | None = None
     ) -> list[dict[str, Any]]:
         """All items for a query such as {"week": "2025-W40"} or {"month": "2025-09"}, paged."""
+        window = period_window(query)
         try:
-            return self._fetch_pages(query, deadline, tally or _Tally())
+            return self._fetch_pages(query, window, deadline, tally or _Tally())
+        except _OtherList as exc:
+            message = f"Hugging Face could not serve {window.label}: the API {exc}"
+            raise WrongDay(message, asked=window.label, served=exc.served) from exc
         except _Unserved as exc:
             hint = self._offline_hint if exc.unreachable else ""
             message = f"Hugging Face could not serve {_describe(query)}: the API {exc}{hint}"
             raise UpstreamError(message) from exc
 
     def _fetch_pages(
-        self, query: Mapping[str, str], deadline: Deadline, tally: _Tally
+        self, query: Mapping[str, str], window: served.Window, deadline: Deadline, tally: _Tally
     ) -> list[dict[str, Any]]:
+        """Every page of the list. A page shorter than asked ends it only if shorter than the server's own
+        page size: a short first page of a round size (a server capping `limit`, as Hugging Face's default
+        of 50 does) is followed by one more request, with that size as `limit`, to find out."""
         items: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for page in range(MAX_PAGES):
-            params = {**query, "limit": str(PAGE_SIZE), "p": str(page)}
+        limit = self._server_page or PAGE_SIZE
+        page = 0
+        while len(items) < MAX_ITEMS:
+            params = {**query, "limit": str(limit), "p": str(page)}
             batch = self._get(
                 "/api/daily_papers",
                 params,
@@ -150,6 +173,9 @@ class HuggingFaceSource:
                 parse=_items_from_json,
                 refuse=self._api_refusal(query),
             )
+            refused = served.refusal(batch, window)
+            if refused is not None:
+                raise _OtherList(refused)
             fresh = 0
             for item in batch:
                 # Upvotes change between page requests, so a paper can slide across a page boundary.
@@ -160,13 +186,29 @@ class HuggingFaceSource:
                     seen.add(key)
                 items.append(item)
                 fresh += 1
-            if len(batch) < PAGE_SIZE:
+            probing = page == 1 and limit != (self._server_page or PAGE_SIZE)
+            if probing and batch and fresh:
+                self._server_page = limit  # the short first page was the server's page size
+            if page == 0 and len(batch) < limit == PAGE_SIZE and _round_page_size(len(batch)):
+                limit, page = len(batch), 1
+                continue
+            if len(batch) < limit or (probing and not fresh):
                 return items
             if fresh == 0:
                 raise _Unserved(f"repeated page {page - 1} as page {page} (it ignores paging)")
-        raise _Unserved(f"kept answering full pages past {MAX_PAGES * PAGE_SIZE} papers")
+            page += 1
+        raise _Unserved(f"kept answering full pages past {MAX_ITEMS} papers")
 
-    def _fetch_html(self, day: date, deadline: Deadline, tally: _Tally) -> list[dict[str, Any]]:
+    def _fetch_html(
+        self, day: date, window: served.Window, deadline: Deadline, tally: _Tally
+    ) -> list[dict[str, Any]]:
+        items = self._fetch_page(day, deadline, tally)
+        refused = served.refusal(items, window)
+        if refused is not None:
+            raise _Unserved(f"shows {day} but {refused}")
+        return items
+
+    def _fetch_page(self, day: date, deadline: Deadline, tally: _Tally) -> list[dict[str, Any]]:
         def refuse(status: int) -> UpstreamError:
             return _Unserved(f"answered HTTP {status}")
 
@@ -360,6 +402,19 @@ def _rate_limited(path: str, subject: str, wait: float, waits_done: int) -> Rate
         f"{retry_at:%Y-%m-%d %H:%M:%S} UTC (set HF_TOKEN for a larger quota)",
         retry_after=wait,
     )
+
+
+def _round_page_size(count: int) -> bool:
+    """Whether a short page could be a server's page size: servers choose round sizes (Hugging Face's
+    default is 50); a day of 50 papers costs one more request, an empty page."""
+    return count > 0 and count % 10 == 0
+
+
+def period_window(query: Mapping[str, str]) -> served.Window:
+    """The list days a `week=` or `month=` query covers."""
+    from hf_digest.request import parse_month, parse_week  # request imports what this module does not
+
+    return (parse_week(query["week"]) if "week" in query else parse_month(query.get("month"))).window
 
 
 def _paper_id(item: Mapping[str, Any]) -> str | None:

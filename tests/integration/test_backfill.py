@@ -12,19 +12,27 @@ import pytest
 
 from hf_digest.runs.backfill import Pacer
 from tests.conftest import MakeHFServer
+from tests.hf_server import relisted
 from tests.integration.test_cli import hf_digest
 
 FIRST, LAST = date(2026, 1, 5), date(2026, 2, 13)  # 40 days, Monday to Friday: 30 weekdays, 10 weekend days
 
 
 def weekdays_with_papers(samples: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """Every weekday of the range listed with one of the real sample days' papers; weekends listed empty."""
-    real = [samples[day] for day in sorted(samples) if day.startswith("2026-02") and len(samples[day]) >= 10]
+    """Every weekday of the range listed with one of the real sample days' papers; weekends listed empty.
+
+    Days of a round number of papers are not used: each would take a second request (30 may be a page size).
+    """
+    real = [
+        samples[day]
+        for day in sorted(samples)
+        if day.startswith("2026-02") and len(samples[day]) >= 10 and len(samples[day]) % 10
+    ]
     days: dict[str, list[dict[str, Any]]] = {}
     for n in range((LAST - FIRST).days + 1):
         day = FIRST + timedelta(days=n)
         if day.isoweekday() <= 5:
-            days[day.isoformat()] = real[n % len(real)]
+            days[day.isoformat()] = relisted(real[n % len(real)], day.isoformat())
     return days
 
 

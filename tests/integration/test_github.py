@@ -410,3 +410,27 @@ def test_zz_report_request_counts() -> None:
     if len(REQUEST_COUNTS) == 4:  # only when the whole module ran
         assert REQUEST_COUNTS["rerun, unchanged"] == 2
         assert REQUEST_COUNTS["first publish, 1 file, branch set"] == 6
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "github_pat_BAD_line\nbreak_9f3e",
+        "github_pat_BAD_quote\u2019mark_9f3e",
+        "github_pat_BAD_carriage\r_9f3e",
+    ],
+    ids=["line-break", "non-latin-1", "carriage-return"],
+)
+def test_a_token_that_cannot_be_a_header_fails_without_showing_it_in_any_form(
+    server: GitHubServer, token: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Settings refuse such a token when read; the client behind them must not leak one either.
+    with pytest.raises(PublishError) as info:
+        publisher(server, github_token=Secret(token)).publish(bundle(), Deadline.after(60))
+    shown = [str(info.value), repr(info.value), "".join(traceback.format_exception(info.value))]
+    shown += [r.getMessage() + repr(r.__dict__) for r in caplog.records]
+    for text in shown:
+        for form in (token, repr(token)[1:-1], json.dumps(token)[1:-1], "BAD_line", "BAD_quote", "BAD_carr"):
+            assert form not in text, text[:300]
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert server.requests == []  # nothing was sent

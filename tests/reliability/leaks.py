@@ -6,13 +6,16 @@ import json
 import re
 import traceback
 from dataclasses import dataclass, field
+from urllib.parse import quote, quote_plus
 
 # Recognisable values, so a hit is never a coincidence.
 TOKEN = "github_pat_RELIABILITY_write_token_7d1e5a"
 READ_ONLY_TOKEN = "github_pat_RELIABILITY_read_only_3b8a90"
 WRONG_TOKEN = "github_pat_RELIABILITY_wrong_token_91c4ff"
 HF_TOKEN = "hf_RELIABILITY_hub_token_5e2f0a77"
-TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN)
+# Tokens no HTTP header can carry (a user pasted them badly): the code must refuse them unseen.
+UNSENDABLE_TOKENS = ("github_pat_RELIABILITY_line\nbreak_4c1d", "hf_RELIABILITY_quote\u2019mark_8e2a/x")
+TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN, *UNSENDABLE_TOKENS)
 
 # Authorization header values in any shape a log line or a repr could give them.
 _AUTH_VALUES = (
@@ -23,9 +26,22 @@ _AUTH_VALUES = (
 )
 
 
+def shapes(token: str) -> set[str]:
+    """A token as a message can carry it: typed, escaped (repr, JSON), percent-encoded."""
+    return {
+        token,
+        repr(token)[1:-1],
+        json.dumps(token)[1:-1],
+        json.dumps(token, ensure_ascii=False)[1:-1],
+        quote(token, safe=""),
+        quote(token, safe="").lower(),
+        quote_plus(token),
+    }
+
+
 def find_leaks(text: str) -> list[str]:
-    """What in text is a token or an Authorization header value; empty when clean."""
-    found = [f"token {token[:16]}..." for token in TOKENS if token in text]
+    """What in text is a token (in any of its shapes) or an Authorization header value; empty when clean."""
+    found = [f"token {token[:16]}..." for token in TOKENS if any(shape in text for shape in shapes(token))]
     found += [f"{pattern.pattern!r}: {m[0][:40]}" for pattern in _AUTH_VALUES for m in pattern.finditer(text)]
     return found
 

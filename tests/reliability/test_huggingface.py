@@ -214,7 +214,7 @@ def test_drifted_items_are_skipped_with_warnings_and_no_none_reaches_the_post(
     stack.hf.days[DAY] = items
     run = stack.invoke({"date": DAY})
     assert run.result is not None and run.status == "published"
-    assert run.result["papers_total"] == 30
+    assert (run.result["papers_total"], run.result["papers_shown"]) == (33, 10)  # what Hugging Face listed
     skipped = [
         (items[i]["paper"]["id"], why) for i, why in ((0, "upvote count"), (1, "title"), (2, "upvote count"))
     ]
@@ -224,6 +224,7 @@ def test_drifted_items_are_skipped_with_warnings_and_no_none_reaches_the_post(
     assert len(stack.output.lines("paper left out: " + run.result["warnings"][0])) == 1
     post = stack.assert_published_once(DAY).decode("utf-8")
     assert items[3]["paper"]["title"] in post and items[4]["paper"]["title"] in post
+    assert "총 **33개** 논문 중 좋아요 상위 **10개**를 소개합니다.\n그중 **3개**는 형식이 맞지 않거나" in post
     assert MISSING.findall(post) == []
     assert "None" not in post.split("---")[1]  # the front matter
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from urllib.parse import quote
 
 import pytest
 
 from hf_digest.errors import PublishError
 from tests.github_server import fault
-from tests.reliability.leaks import HF_TOKEN, TOKEN, LeakScan, find_leaks
+from tests.reliability.leaks import HF_TOKEN, TOKEN, UNSENDABLE_TOKENS, LeakScan, find_leaks
 from tests.reliability.stack import Stack
 
 
@@ -22,6 +24,9 @@ from tests.reliability.stack import Stack
         "Signature=" + "ab" * 32,
         "'X-Amz-Security-Token': b'testing'",
         "x-amz-security-token:testing",
+        repr(UNSENDABLE_TOKENS[0]),  # InvalidHeader quotes a value with its newline escaped
+        json.dumps({"token": UNSENDABLE_TOKENS[1]}),
+        f"https://x.example/?t={quote(UNSENDABLE_TOKENS[1], safe='')}",
     ],
 )
 def test_the_scan_catches_a_token_or_an_authorization_value(leaked: str) -> None:

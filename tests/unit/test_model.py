@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hf_digest.model import Organization, clean_text, paper_from_item, papers_from_items
+from hf_digest.model import Organization, clean_raw, clean_text, paper_from_item, papers_from_items
 from tests.conftest import load_sample
 
 
@@ -167,8 +167,32 @@ def test_title_abstract_and_summary_lose_their_latex_residue_and_nothing_else() 
         ("line\u2028separator", "line separator"),
         ("right\u200fto-left mark stays", "right\u200fto-left mark stays"),
         ("Korean 한국어 and 🤗 stay", "Korean 한국어 and 🤗 stay"),
+        ("half an emoji \ud83d and \udc17", "half an emoji \ufffd and \ufffd"),
         (None, ""),
     ],
 )
 def test_clean_text(raw: object, clean: str) -> None:
     assert clean_text(raw) == clean
+
+
+def test_lone_surrogates_never_reach_a_paper() -> None:
+    half = "\ud83d"
+    item = {
+        "paper": {
+            "id": "2602.00001",
+            "title": f"T{half}",
+            "upvotes": 1,
+            "authors": [{"name": f"A{half}"}],
+            "organization": {"name": f"org{half}", "fullname": f"Org{half}"},
+            "githubRepo": f"https://github.com/a/b{half}",
+            "publishedAt": f"2026-02-09T00:00:00.000Z{half}",
+            "ai_keywords": [f"k{half}"],
+        },
+        "organization": {"name": "org", "fullname": f"Org{half}"},
+    }
+    paper = paper_from_item(item)
+    assert (paper.title, paper.authors, paper.ai_keywords) == ("T\ufffd", ("A\ufffd",), ("k\ufffd",))
+    assert paper.organization == Organization("org", "Org\ufffd")  # the item's own, intact slug
+    assert (paper.github_repo, paper.published_at) == (None, None)
+    json.dumps(paper.to_json(), ensure_ascii=False).encode("utf-8")
+    assert clean_raw({f"k{half}": [f"v{half}", 1, None]}) == {"k\ufffd": ["v\ufffd", 1, None]}

@@ -394,3 +394,55 @@ def test_missing_or_broken_templates_name_the_setting(tmp_path: Path) -> None:
     (other / "ko" / "daily.md.j2").write_text("{{ no_such_value }}", encoding="utf-8")
     with pytest.raises(ConfigError, match="no_such_value"):
         render_post(hostile_digest(), Settings(template_dir=other))
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "reason"),
+    [
+        ("{{ 1 / 0 }}", 3, "ZeroDivisionError: division by zero"),
+        (
+            "{% for p in papers %}{{ p.project_page | md_url }}{% endfor %}",
+            3,
+            "ValueError: not an http(s) URL",
+        ),
+        ("{{ papers[0].github_stars | round }}", 3, "TypeError: "),
+        ("{{ no_such_value }}", 3, "UndefinedError: 'no_such_value' is undefined"),
+        ("{% include 'ko/missing.md.j2' %}", 3, "TemplateNotFound: ko/missing.md.j2"),
+        ("{% include 'ko/part.md.j2' %}", 2, "ZeroDivisionError: "),  # the included file's own line
+    ],
+    ids=["division", "filter-on-none", "round-of-none", "undefined", "missing-include", "included"],
+)
+def test_a_user_template_that_raises_is_one_config_line_naming_file_and_line(
+    tmp_path: Path, body: str, line: int, reason: str
+) -> None:
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "ko" / "daily.md.j2").write_text(
+        f"---\n{{{{ front_matter }}}}---\n{body}\n", encoding="utf-8"
+    )
+    (tmp_path / "ko" / "part.md.j2").write_text("fine\n{{ 2 // 0 }}\n", encoding="utf-8")
+    papers = (Paper(arxiv_id="2602.00001", title="t", abstract="a", upvotes=1),)  # no stars, no page
+    with pytest.raises(ConfigError) as caught:
+        render_post(Digest(day_span(DAY), papers, 1), Settings(template_dir=tmp_path))
+    name = "ko/part.md.j2" if "part" in body else "ko/daily.md.j2"
+    message = str(caught.value)
+    assert message.startswith(f"DIGEST_TEMPLATE_DIR: {name} line {line}: {reason}")
+    assert "\n" not in message and caught.value.exit_code == 2
+
+
+def test_skipped_items_count_as_listed_and_are_said_to_be_left_out() -> None:
+    papers = [Paper(arxiv_id=f"2602.0000{n}", title=f"t{n}", abstract="", upvotes=n) for n in range(1, 4)]
+    warnings = ["item 3: 2602.99999 has no title", "item 4 is not an object"]
+    digest = rank_digest(day_span(DAY), papers, 0, warnings)
+    assert (digest.total, len(digest.papers)) == (5, 3)  # what Hugging Face listed, what is shown
+    settings = Settings(data_path_template="_data/{date}.json")
+    english = post_text(digest, settings, "en")
+    assert (
+        "**5** papers were listed; the top **3** by upvotes are shown.\n**2** of them are left out" in english
+    )
+    assert "총 **5개** 논문 중 좋아요 상위 **3개**를 소개합니다.\n그중 **2개**는" in post_text(
+        digest, settings
+    )
+    data = render_data(digest, settings)
+    assert data is not None and json.loads(data.content)["skipped"] == 2
+    clean = render_data(rank_digest(day_span(DAY), papers, 0), settings)
+    assert clean is not None and "skipped" not in json.loads(clean.content)  # earlier files stay the same

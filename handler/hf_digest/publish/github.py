@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from hf_digest import paths
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
@@ -82,10 +83,7 @@ class GitHubPublisher:
             ("GITHUB_COMMIT_MESSAGE", settings.github_message_add),
             ("GITHUB_COMMIT_MESSAGE_UPDATE", settings.github_message_update),
         ):
-            try:
-                template.format(date="2026-02-10")
-            except (KeyError, IndexError, ValueError, AttributeError):
-                raise ConfigError(f"{variable}: {template!r} may use only the placeholder {{date}}") from None
+            paths.fill(template, {"date": "2026-02-10"}, variable=variable)
         api = GitHubApi(settings.github_api_url, repository, github_token(settings))
         return cls(
             api,
@@ -140,7 +138,8 @@ class GitHubPublisher:
                         self._upload(path, wanted[path], shas[path], deadline)
                         uploaded.add(shas[path])
                 entries = {path: shas[path] for path in changed}
-                message = template.format(date=bundle.day.isoformat())
+                variable = "GITHUB_COMMIT_MESSAGE_UPDATE" if existed else "GITHUB_COMMIT_MESSAGE"
+                message = paths.fill(template, {"date": bundle.day.isoformat()}, variable=variable)
                 if bundle.kind != "daily":  # a weekly or monthly post, dated its period's last day
                     verb = "Update" if existed else "Add"
                     message = f"{verb} Hugging Face {bundle.kind.capitalize()} Papers ending {bundle.day}"

@@ -19,6 +19,7 @@ from hf_digest import USER_AGENT
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded, PublishError
+from hf_digest.redact import scrub
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,7 @@ class GitHubApi:
         }
 
     def _scrub(self, text: str) -> str:
-        token = self._token.reveal()
-        return text.replace(token, "***") if token else text
+        return scrub(text, [self._token])
 
     def _fail(self, text: str) -> PublishError:
         return PublishError(self._scrub(f"github: {self.repository}: {text}"))
@@ -108,6 +108,8 @@ class GitHubApi:
                     headers=self._headers(),
                     timeout=timeout,
                 )
+            except UnicodeError:  # http.client encodes headers as Latin-1; the error's args hold the value
+                raise self._fail(f"{what} failed: a header (the token?) cannot be sent as Latin-1") from None
             except requests.RequestException as exc:
                 server_tries += 1
                 reason = f"{what} failed: {type(exc).__name__}: {self._scrub(str(exc))[:300]}"

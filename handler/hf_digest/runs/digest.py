@@ -153,7 +153,7 @@ def run_digest(
     """
     span, options = request.span, request.options
     listing = source.fetch(span, deadline)
-    papers, warnings = papers_from_items(listing.items)
+    papers, warnings = papers_from_items(listing.items, span.window)
     for warning in warnings:
         log.warning("paper left out: %s", warning, extra=span_keys(span))
     if listing.items and not papers:
