@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.conftest import MakeHFServer, without_settings
+from tests.helpers import MakeHFServer, hf_digest
 from tests.hf_server import HFServer
 
 POST = Path("_posts/2026-02-10-hf-daily-papers.md")
-
-
-def hf_digest(
-    server: HFServer, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The installed CLI as a user runs it, pointed at the local server."""
-    environment = without_settings(os.environ)
-    environment |= {"HF_BASE_URL": server.url, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "hf_digest", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
 
 
 def front_matter(text: str) -> dict[str, Any]:
@@ -41,7 +22,7 @@ def front_matter(text: str) -> dict[str, Any]:
 
 def test_a_closed_day_becomes_a_post_with_true_numbers(hf_server: HFServer, tmp_path: Path) -> None:
     proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("published 2026-02-10: 10 of 33 papers shown")
     text = (tmp_path / POST).read_text(encoding="utf-8")
     meta = front_matter(text)
@@ -56,7 +37,7 @@ def test_a_closed_day_becomes_a_post_with_true_numbers(hf_server: HFServer, tmp_
     assert hf_server.requests[0].query == {"date": "2026-02-10", "limit": "100", "p": "0"}
 
     again = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
-    assert again.returncode == 0 and "local: unchanged" in again.stdout
+    assert again.exit_code == 0 and "local: unchanged" in again.stdout
     assert (tmp_path / POST).read_text(encoding="utf-8") == text
 
 
@@ -64,7 +45,7 @@ def test_the_82_paper_day_comes_out_whole_in_english(hf_server: HFServer, tmp_pa
     proc = hf_digest(
         hf_server, "run", "--date", "2025-09-30", "--out", str(tmp_path), "--top", "0", "--lang", "en"
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     text = (tmp_path / "_posts/2025-09-30-hf-daily-papers.md").read_text(encoding="utf-8")
     assert text.count("👍") == 82
     assert "**82**" in text
@@ -73,7 +54,7 @@ def test_the_82_paper_day_comes_out_whole_in_english(hf_server: HFServer, tmp_pa
 
 def test_dry_run_prints_the_post_and_writes_nothing(hf_server: HFServer, tmp_path: Path) -> None:
     proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path), "--dry-run")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("---\ntitle: Hugging Face Daily Papers - 2026-02-10\n")
     assert "dry_run 2026-02-10" in proc.stderr
     assert list(tmp_path.iterdir()) == []
@@ -81,7 +62,7 @@ def test_dry_run_prints_the_post_and_writes_nothing(hf_server: HFServer, tmp_pat
 
 def test_an_empty_day_writes_nothing(hf_server: HFServer, tmp_path: Path) -> None:
     proc = hf_digest(hf_server, "run", "--date", "2026-02-08", "--out", str(tmp_path))  # a Sunday
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("empty 2026-02-08: 0 of 0 papers")
     assert list(tmp_path.iterdir()) == []
 
@@ -94,7 +75,7 @@ def test_bad_input_exits_2_before_any_request(hf_server: HFServer, tmp_path: Pat
         (["--dest", "ftp", "--date", "2026-02-10"], "--dest: 'ftp' must name one or more of"),
     ]:
         proc = hf_digest(hf_server, "run", *args, "--out", str(tmp_path))
-        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.exit_code == 2, (args, proc.stderr)
         assert (
             proc.stderr.strip()
             == f"hf-digest: error: {proc.stderr.strip().removeprefix('hf-digest: error: ')}"
@@ -102,7 +83,7 @@ def test_bad_input_exits_2_before_any_request(hf_server: HFServer, tmp_path: Pat
         assert words in proc.stderr
         assert "Traceback" not in proc.stderr
     bad_env = hf_digest(hf_server, "run", "--date", "2026-02-10", env={"DIGEST_LANG": "fr"})
-    assert bad_env.returncode == 2 and "DIGEST_LANG" in bad_env.stderr
+    assert bad_env.exit_code == 2 and "DIGEST_LANG" in bad_env.stderr
     assert hf_server.requests == []
     assert list(tmp_path.iterdir()) == []
 
@@ -111,7 +92,7 @@ def test_a_permanent_failure_writes_nothing_and_exits_1(make_hf_server: MakeHFSe
     server = make_hf_server({})
     server.inject("/", *([500] * 20))
     proc = hf_digest(server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
-    assert proc.returncode == 1
+    assert proc.exit_code == 1
     assert proc.stderr.startswith("hf-digest: error: ") and proc.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
     assert len(server.requests) <= 8  # bounded: 4 tries of the API, 4 of the page

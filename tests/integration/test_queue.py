@@ -14,10 +14,9 @@ import boto3
 import pytest
 import yaml
 
-from tests.conftest import FakeContext
+from tests.helpers import REPO, FakeContext, load_event, receive, sqs_event
 from tests.hf_server import HFServer
 
-REPO = Path(__file__).resolve().parents[2]
 RANGE = {"from": "2026-02-06", "to": "2026-02-12"}  # 7 days: 5 weekdays, a weekend
 BROKEN = "2026-02-10"
 
@@ -63,40 +62,6 @@ def env(
     monkeypatch.setenv("DIGEST_BACKFILL_QUEUE_URL", queues["queue"])
     monkeypatch.setenv("DIGEST_BACKFILL_PACE", "0")
     return out
-
-
-def receive(url: str, wanted: int) -> list[dict[str, Any]]:
-    """Up to `wanted` messages, as Lambda's poller takes them (hidden from others while being worked on)."""
-    sqs = boto3.client("sqs", region_name="us-east-1")
-    messages: list[dict[str, Any]] = []
-    for _ in range(5):
-        got = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=min(10, wanted - len(messages)), AttributeNames=["All"]
-        ).get("Messages", [])
-        messages += got
-        if not got or len(messages) >= wanted:
-            break
-    return messages
-
-
-def sqs_event(messages: list[dict[str, Any]], arn: str) -> dict[str, Any]:
-    """The event Lambda's SQS event source mapping sends for these messages."""
-    return {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": m.get("Attributes", {}),
-                "messageAttributes": {},
-                "md5OfBody": m["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": arn,
-                "awsRegion": "us-east-1",
-            }
-            for m in messages
-        ]
-    }
 
 
 def settle(url: str, messages: list[dict[str, Any]], answer: dict[str, Any]) -> list[dict[str, Any]]:
@@ -160,7 +125,7 @@ def test_a_range_is_queued_one_message_per_day_and_a_failing_day_is_retried_alon
 
 
 def test_the_sample_sqs_event_runs_each_day(app: ModuleType, env: Path) -> None:
-    event = json.loads((REPO / "events" / "sqs-backfill.json").read_text(encoding="utf-8"))
+    event = load_event("sqs-backfill.json")
     assert app.lambda_handler(event, FakeContext()) == {"batchItemFailures": []}
     assert sorted(p.name for p in (env / "_posts").iterdir()) == [
         "2026-02-09-hf-daily-papers.md",

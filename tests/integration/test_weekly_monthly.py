@@ -18,9 +18,8 @@ import yaml
 
 from hf_digest import lambda_entry
 from hf_digest.observability import metrics
-from tests.conftest import load_sample
+from tests.helpers import hf_digest, load_sample
 from tests.hf_server import HFServer
-from tests.integration.test_cli import hf_digest
 
 MONTH_FILE = "honggi82_month_2025-11.json"
 WEEK_46 = {f"2025-11-{n}" for n in range(10, 17)}  # 2025-W46: Monday 11-10 to Sunday 11-16
@@ -67,7 +66,7 @@ def test_a_month_ranks_every_page_as_one_list(
     proc = hf_digest(
         server, "run", "--month", "2025-11", "--top", "0", "--lang", "en", "--out", str(tmp_path)
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("published 2025-11: 412 of 412 papers shown\n")
     assert [r.query for r in server.requests] == [
         {"month": "2025-11", "limit": "100", "p": str(page)} for page in range(5)
@@ -88,7 +87,7 @@ def test_a_week_in_korean_shows_its_top_papers_and_the_day_each_was_listed(
     server: HFServer, month_items: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     proc = hf_digest(server, "run", "--week", "2025-W46", "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     in_week = [item for item in month_items if item["paper"]["submittedOnDailyAt"][:10] in WEEK_46]
     assert proc.stdout.startswith(f"published 2025-W46: 10 of {len(in_week)} papers shown\n")
     text = (tmp_path / "_posts/2025-11-16-hf-weekly-papers.md").read_text(encoding="utf-8")
@@ -105,9 +104,9 @@ def test_a_week_in_korean_shows_its_top_papers_and_the_day_each_was_listed(
 def test_an_open_period_is_refused_before_any_request(server: HFServer, tmp_path: Path) -> None:
     this_month = datetime.now(UTC).strftime("%Y-%m")
     proc = hf_digest(server, "run", "--month", this_month, "--out", str(tmp_path))
-    assert proc.returncode == 2 and f"month: {this_month} is still open" in proc.stderr
+    assert proc.exit_code == 2 and f"month: {this_month} is still open" in proc.stderr
     bad = hf_digest(server, "run", "--week", "2025-W54", "--out", str(tmp_path))
-    assert bad.returncode == 2 and "week: 2025-W54 is not a week of the ISO calendar" in bad.stderr
+    assert bad.exit_code == 2 and "week: 2025-W54 is not a week of the ISO calendar" in bad.stderr
     assert server.requests == []
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hf_digest.model import Organization, clean_text, paper_from_item, papers_from_items
-from tests.conftest import load_sample
+from tests.helpers import load_sample
 
 
 def _by_id(samples: Path, name: str) -> dict[str, Any]:
