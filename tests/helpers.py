@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
@@ -73,6 +74,22 @@ class CliResult:
     stderr: str
 
 
+def run_cli(argv: Sequence[str], env: Mapping[str, str] | None = None) -> CliResult:
+    """`hf_digest.cli.main(argv)` in this process, as a new `hf-digest` process would run it: the environment
+    without the digest's settings plus env, stdout and stderr captured, logging as a new process has it."""
+    from hf_digest import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    environment = without_settings(os.environ) | dict(env or {})
+    with mock.patch.dict(os.environ, environment, clear=True), _fresh_logging():
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(argv))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 def run_cli_process(argv: Sequence[str], env: Mapping[str, str] | None = None) -> CliResult:
     """`python -m hf_digest argv` as its own process, seeing only env's settings."""
     done = subprocess.run(
@@ -87,8 +104,46 @@ def run_cli_process(argv: Sequence[str], env: Mapping[str, str] | None = None) -
 
 
 def hf_digest(server: HFServer, *args: str, env: Mapping[str, str] | None = None) -> CliResult:
+    """The CLI, in process, pointed at the local Hugging Face."""
+    return run_cli(args, {"HF_BASE_URL": server.url, **(env or {})})
+
+
+def hf_digest_process(server: HFServer, *args: str, env: Mapping[str, str] | None = None) -> CliResult:
     """The installed CLI as a user runs it, pointed at the local Hugging Face."""
     return run_cli_process(args, {"HF_BASE_URL": server.url, **(env or {})})
+
+
+@contextlib.contextmanager
+def _fresh_logging() -> Iterator[None]:
+    """No root handlers and every logger the digest touches as new; all put back afterwards."""
+    root = logging.getLogger()
+    loggers = [logging.getLogger(name) for name in ("hf_digest", *WIRE_LOGGERS)]
+    saved = [(lg, list(lg.handlers), lg.propagate, lg.level) for lg in (root, *loggers)]
+    stream = _powertools_stream()
+    root.handlers = []
+    for logger in loggers:
+        logger.handlers, logger.propagate = [], True
+        logger.setLevel(logging.NOTSET)
+    try:
+        yield
+    finally:
+        for logger, handlers, propagate, level in saved:
+            logger.handlers, logger.propagate = handlers, propagate
+            logger.setLevel(level)
+        if stream is not None:  # `invoke` points Powertools' handler at its stderr
+            _powertools_handler().setStream(stream)
+
+
+def _powertools_handler() -> logging.StreamHandler[Any]:
+    from hf_digest.observability import logger
+
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    return handler
+
+
+def _powertools_stream() -> Any:
+    return _powertools_handler().stream if "hf_digest.observability" in sys.modules else None
 
 
 # --- the Lambda handler ---------------------------------------------------------------------------------

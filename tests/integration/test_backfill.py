@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from hf_digest.runs.backfill import Pacer
-from tests.helpers import MakeHFServer, hf_digest
+from tests.helpers import MakeHFServer, hf_digest, hf_digest_process
 
 FIRST, LAST = date(2026, 1, 5), date(2026, 2, 13)  # 40 days, Monday to Friday: 30 weekdays, 10 weekend days
 
@@ -32,7 +32,8 @@ def test_a_40_day_backfill_publishes_weekdays_and_reports_weekends_empty(
 ) -> None:
     server = make_hf_server(weekdays_with_papers(sample_days))
     args = ["run", "--from", FIRST.isoformat(), "--to", LAST.isoformat(), "--out", str(tmp_path)]
-    proc = hf_digest(server, *args, env={"DIGEST_BACKFILL_PACE": "0"})
+    # Its own process: the progress bar goes to a real stderr that is not a terminal.
+    proc = hf_digest_process(server, *args, env={"DIGEST_BACKFILL_PACE": "0"})
     assert proc.exit_code == 0, proc.stderr
 
     lines = [line for line in proc.stdout.splitlines() if not line.startswith(" ")]  # not the destinations

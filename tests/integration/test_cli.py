@@ -1,4 +1,4 @@
-"""`hf-digest run` end to end: a local Hugging Face, the real CLI process, a post on disk."""
+"""`hf-digest run` end to end: a local Hugging Face, the CLI in process (once as its own process), a post."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from tests.helpers import MakeHFServer, hf_digest
+from tests.helpers import MakeHFServer, hf_digest, hf_digest_process
 from tests.hf_server import HFServer
 
 POST = Path("_posts/2026-02-10-hf-daily-papers.md")
@@ -21,7 +21,8 @@ def front_matter(text: str) -> dict[str, Any]:
 
 
 def test_a_closed_day_becomes_a_post_with_true_numbers(hf_server: HFServer, tmp_path: Path) -> None:
-    proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
+    # `python -m hf_digest` as its own process: the command a user runs, from its entry point.
+    proc = hf_digest_process(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
     assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("published 2026-02-10: 10 of 33 papers shown")
     text = (tmp_path / POST).read_text(encoding="utf-8")
