@@ -12,6 +12,7 @@ import pytest
 
 from hf_digest.runs.backfill import Pacer
 from tests.helpers import MakeHFServer, hf_digest, hf_digest_process
+from tests.hf_server import HFServer
 
 FIRST, LAST = date(2026, 1, 5), date(2026, 2, 13)  # 40 days, Monday to Friday: 30 weekdays, 10 weekend days
 
@@ -122,3 +123,26 @@ def test_a_bad_pace_names_the_variable(make_hf_server: MakeHFServer, tmp_path: P
     proc = hf_digest(make_hf_server({}), "run", "--from", "2026-02-09", "--out", str(tmp_path),
                      env={"DIGEST_BACKFILL_PACE": pace})  # fmt: skip
     assert proc.exit_code == 2 and "DIGEST_BACKFILL_PACE" in proc.stderr
+
+
+def test_a_dry_run_range_over_a_weekend_is_a_dry_run_whose_weekend_is_empty(
+    hf_server: HFServer, tmp_path: Path
+) -> None:
+    args = ["run", "--from", "2026-02-06", "--to", "2026-02-09", "--dry-run", "--out", str(tmp_path)]
+    proc = hf_digest(hf_server, *args, "--json", env={"DIGEST_BACKFILL_PACE": "0"})
+    assert proc.exit_code == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert {day["date"]: day["status"] for day in result["days"]} == {
+        "2026-02-06": "dry_run",  # a Friday
+        "2026-02-07": "empty",
+        "2026-02-08": "empty",
+        "2026-02-09": "dry_run",
+    }
+    assert (result["status"], result["counts"]) == ("dry_run", {"dry_run": 2, "empty": 2})
+    assert all("post" not in day for day in result["days"])
+    assert list(tmp_path.iterdir()) == []
+
+    plain = hf_digest(hf_server, *args, env={"DIGEST_BACKFILL_PACE": "0"})
+    assert plain.exit_code == 0, plain.stderr
+    total = plain.stdout.splitlines()[-1]
+    assert total.startswith("backfill 2026-02-06..2026-02-09: 2 dry_run, 2 empty (4 days, ")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.helpers import MakeHFServer, hf_digest, hf_digest_process
@@ -97,3 +99,32 @@ def test_a_permanent_failure_writes_nothing_and_exits_1(make_hf_server: MakeHFSe
     assert proc.stderr.startswith("hf-digest: error: ") and proc.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
     assert len(server.requests) <= 8  # bounded: 4 tries of the API, 4 of the page
+
+
+@pytest.mark.parametrize("argv", [["-v", "run"], ["run", "-v"], ["--verbose", "run"], ["run", "--verbose"]])
+def test_verbose_before_or_after_run_logs_progress_on_stderr(
+    hf_server: HFServer, tmp_path: Path, argv: list[str]
+) -> None:
+    proc = hf_digest(hf_server, *argv, "--date", "2026-02-10", "--out", str(tmp_path))
+    assert proc.exit_code == 0, proc.stderr
+    assert proc.stdout.startswith("published 2026-02-10: 10 of 33 papers shown")
+    # The format is `LEVEL logger: message`; every package logger speaks through it.
+    logged = re.findall(r"^INFO hf_digest(?:\.\w+)*: (.+)$", proc.stderr, re.MULTILINE)
+    assert "published" in logged, proc.stderr
+
+
+def test_without_verbose_a_run_prints_only_its_summary(hf_server: HFServer, tmp_path: Path) -> None:
+    proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
+    assert proc.exit_code == 0 and proc.stderr == ""
+
+
+def test_verbose_before_run_shows_the_traceback_of_a_failure(
+    make_hf_server: MakeHFServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hf_digest.source.BACKOFF_BASE_S", 0.01)  # in process: the retries need not wait
+    server = make_hf_server({})
+    server.inject("/", *([500] * 20))
+    proc = hf_digest(server, "-v", "run", "--date", "2026-02-10", "--out", str(tmp_path))
+    assert proc.exit_code == 1
+    assert "Traceback (most recent call last)" in proc.stderr
+    assert proc.stderr.splitlines()[-1].startswith("hf-digest: error: ")
