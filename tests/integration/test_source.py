@@ -124,7 +124,17 @@ def test_backoff_doubles_and_stays_bounded(hf_server: HFServer) -> None:
 
     assert listing.via == "html"
     assert sleeps == [0.5, 1.0, 2.0]
-    assert max(sleeps) <= BACKOFF_CAP_S
+
+
+def test_backoff_stops_doubling_at_its_cap(hf_server: HFServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hf_digest.source.BACKOFF_BASE_S", 3.0)  # 3, 6, then 12 unless capped
+    hf_server.inject(API, *[500] * 4)
+    sleeps: list[float] = []
+
+    listing = source(hf_server, sleeps).fetch_day(DAY, Deadline.after(60))
+
+    assert listing.via == "html"
+    assert sleeps == [3.0, 6.0, BACKOFF_CAP_S]
 
 
 def test_a_rate_limit_with_a_short_reset_is_waited_out(hf_server: HFServer) -> None:

@@ -120,29 +120,39 @@ def env(
     metrics.clear_metrics()
 
 
+WEEK = {"week": "2025-W46", "from": "2025-11-10", "to": "2025-11-16"}
+MONTH = {"month": "2025-11", "from": "2025-11-01", "to": "2025-11-30"}
+
+
 @pytest.mark.parametrize(
-    ("event", "post"),
+    ("event", "post", "span"),
     [
         # What Scheduler sends with the template's Input: the scheduled time, even when delivered late.
         (
             {"digest": "weekly", "time": "2025-11-17T03:00:00Z", "id": "e1"},
             "_posts/2025-11-16-hf-weekly-papers.md",
+            WEEK,
         ),
         (
             {"digest": "monthly", "time": "2025-12-01T03:00:00Z", "id": "e2"},
             "_posts/2025-11-30-hf-monthly-papers.md",
+            MONTH,
         ),
-        ({"week": "2025-W46"}, "_posts/2025-11-16-hf-weekly-papers.md"),
-        ({"month": "2025-11", "lang": "en"}, "_posts/2025-11-30-hf-monthly-papers.md"),
+        ({"week": "2025-W46"}, "_posts/2025-11-16-hf-weekly-papers.md", WEEK),
+        ({"month": "2025-11", "lang": "en"}, "_posts/2025-11-30-hf-monthly-papers.md", MONTH),
     ],
 )
 def test_scheduled_and_manual_period_events_publish_the_period(
-    env: Path, server: HFServer, event: dict[str, Any], post: str
+    env: Path, server: HFServer, event: dict[str, Any], post: str, span: dict[str, str]
 ) -> None:
     late = datetime(2025, 11, 29, 18, 0, tzinfo=UTC)  # days after the schedule fired (a retry, a backlog)
     result = lambda_entry.handle(event, 120_000, late if "digest" in event else None)
     assert result["status"] == "published"
-    assert result.get("week", result.get("month")) in ("2025-W46", "2025-11")
+    assert {key: result.get(key) for key in ("week", "month", "from", "to")} == {
+        "week": None,
+        "month": None,
+        **span,
+    }
     assert [d["status"] for d in result["destinations"]] == ["created"]
     assert (env / post).is_file()
     again = lambda_entry.handle(event, 120_000, late if "digest" in event else None)
