@@ -14,7 +14,7 @@ import boto3
 import pytest
 import yaml
 
-from tests.helpers import REPO, FakeContext, load_event, receive, sqs_event
+from tests.helpers import REPO, FakeContext, receive, sqs_event
 from tests.hf_server import HFServer
 
 RANGE = {"from": "2026-02-06", "to": "2026-02-12"}  # 7 days: 5 weekdays, a weekend
@@ -122,12 +122,3 @@ def test_a_range_is_queued_one_message_per_day_and_a_failing_day_is_retried_alon
     (env / f"_posts/{BROKEN}-hf-daily-papers.md").rmdir()
     result = app.lambda_handler(json.loads(dead[0]["Body"]), FakeContext())
     assert (result["date"], result["status"]) == (BROKEN, "published")
-
-
-def test_the_sample_sqs_event_runs_each_day(app: ModuleType, env: Path) -> None:
-    event = load_event("sqs-backfill.json")
-    assert app.lambda_handler(event, FakeContext()) == {"batchItemFailures": []}
-    assert sorted(p.name for p in (env / "_posts").iterdir()) == [
-        "2026-02-09-hf-daily-papers.md",
-        "2026-02-10-hf-daily-papers.md",
-    ]
