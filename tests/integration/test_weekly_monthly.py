@@ -6,18 +6,22 @@ within themselves, as Hugging Face's are.
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
 from hf_digest import lambda_entry
+from hf_digest.errors import PublishError
 from hf_digest.observability import metrics
-from tests.helpers import hf_digest, load_sample
+from tests.helpers import FakeContext, Output, hf_digest, load_sample
 from tests.hf_server import HFServer
 
 MONTH_FILE = "honggi82_month_2025-11.json"
@@ -156,3 +160,53 @@ def test_scheduled_and_manual_period_events_publish_the_period(
     assert (env / post).is_file()
     again = lambda_entry.handle(event, 120_000, late if "digest" in event else None)
     assert [d["status"] for d in again["destinations"]] == ["unchanged"]
+
+
+@pytest.fixture
+def failing(env: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Two destinations that refuse: the local post's path is a folder, the bucket does not exist."""
+    bucket = f"missing-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("DIGEST_DESTINATIONS", "local,s3")
+    monkeypatch.setenv("S3_BUCKET", bucket)
+    for post in ("_posts/2025-11-16-hf-weekly-papers.md", "_posts/2025-11-30-hf-monthly-papers.md"):
+        (env / post).mkdir(parents=True)
+    return bucket
+
+
+@pytest.mark.parametrize(
+    ("event", "key"), [({"week": "2025-W46"}, "2025-W46"), ({"month": "2025-11"}, "2025-11")]
+)
+def test_a_failed_period_names_each_destination_and_why(
+    app: ModuleType, failing: str, output: Output, event: dict[str, Any], key: str
+) -> None:
+    with pytest.raises(PublishError) as raised:
+        app.lambda_handler(event, FakeContext())
+    message = str(raised.value)
+    assert message.startswith(f"{key}: publishing failed at local, s3 (local: ")
+    assert f"; s3: bucket {failing} does not exist" in message
+
+    (finished,) = output.lines("run finished")
+    assert (finished["level"], finished["status"]) == ("ERROR", "failed")
+    delivered = {d["destination"]: d for d in finished["result"]["destinations"]}
+    assert {name: d["status"] for name, d in delivered.items()} == {"local": "failed", "s3": "failed"}
+    assert all(d["error"] and d["error"] in message for d in delivered.values())
+
+
+def test_hf_digest_run_of_a_failed_week_prints_each_destination_and_why(
+    server: HFServer, failing: str, env: Path
+) -> None:
+    args = ("run", "--week", "2025-W46", "--out", str(env))
+    env_vars = {"DIGEST_DESTINATIONS": "local,s3", "S3_BUCKET": failing}
+    proc = hf_digest(server, *args, "--json", env=env_vars)
+    assert proc.exit_code == 1
+    result = json.loads(proc.stdout)
+    assert (result["week"], result["status"]) == ("2025-W46", "failed")
+    errors = {d["destination"]: d["error"] for d in result["destinations"] if d["status"] == "failed"}
+    assert sorted(errors) == ["local", "s3"]
+    assert errors["s3"].startswith(f"s3: bucket {failing} does not exist")
+
+    plain = hf_digest(server, *args, env=env_vars)
+    assert plain.exit_code == 1
+    assert plain.stdout.startswith("failed 2025-W46: 10 of ")
+    assert "  local: failed\n    error: local: " in plain.stdout
+    assert f"  s3: failed\n    error: s3: bucket {failing} does not exist" in plain.stdout
