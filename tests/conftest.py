@@ -3,8 +3,6 @@ over HTTP, and the Lambda handler with a Lambda-like context."""
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import os
 import shutil
@@ -12,9 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,19 +19,16 @@ import pytest
 
 from hf_digest.cli import load_app
 from tests.github_server import GitHubServer
+from tests.helpers import (
+    SAMPLES,
+    SETTING_PREFIXES,
+    MakeGitHubServer,
+    MakeHFServer,
+    Output,
+    Stdout,
+    free_port,
+)
 from tests.hf_server import HFServer, load_sample_days
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO.parent / "shared" / "hf-samples"
-
-
-# The digest's settings; a test starts from none of them, whatever the developer's shell holds.
-SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_")
-
-
-def without_settings(environ: Mapping[str, str]) -> dict[str, str]:
-    """environ without the digest's settings: for a subprocess that must see only what the test sets."""
-    return {k: v for k, v in environ.items() if not k.startswith(SETTING_PREFIXES)}
 
 
 @pytest.fixture
@@ -46,24 +39,12 @@ def clean_settings(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     """../shared/hf-samples, or a skip that says what is missing."""
     if not SAMPLES.is_dir():
         pytest.skip(f"Hugging Face samples not found at {SAMPLES} (../shared/hf-samples beside the repo)")
     return SAMPLES
-
-
-def load_sample(samples: Path, name: str) -> list[dict[str, Any]]:
-    data = json.loads((samples / name).read_text(encoding="utf-8"))
-    assert isinstance(data, list)
-    return data
 
 
 @pytest.fixture(scope="session")
@@ -109,10 +90,6 @@ _AWS_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
-
-
-MakeHFServer = Callable[..., HFServer]
-MakeGitHubServer = Callable[..., GitHubServer]
 
 
 @pytest.fixture(scope="session")
@@ -162,20 +139,6 @@ def make_github_server(tmp_path: Path) -> Iterator[MakeGitHubServer]:
         server.stop()
 
 
-@dataclass
-class FakeContext:
-    """The attributes of Lambda's context object that Powertools and the handler read."""
-
-    remaining_ms: int = 120_000
-    function_name: str = "hf-daily-digest-test"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:hf-daily-digest-test"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
 @pytest.fixture(scope="module")
 def app() -> Iterator[ModuleType]:
     """handler/app.py loaded as the CLI and Lambda load it; the package logger is restored afterwards."""
@@ -184,57 +147,6 @@ def app() -> Iterator[ModuleType]:
     yield load_app()
     package_logger.handlers, package_logger.propagate = saved[0], saved[1]
     package_logger.setLevel(saved[2])
-
-
-class _Stdout(io.TextIOBase):
-    """Writes to whatever sys.stdout is at the time, so capsys sees Powertools' log lines."""
-
-    def write(self, text: str) -> int:
-        return sys.stdout.write(text)
-
-
-class Output:
-    """What the function wrote to stdout (Powertools' JSON log lines and EMF metrics), kept whole."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self._capsys = capsys
-        self._seen = ""
-        self._errors = ""
-
-    def text(self) -> str:
-        captured = self._capsys.readouterr()
-        self._seen += captured.out
-        self._errors += captured.err
-        return self._seen
-
-    def stderr(self) -> str:
-        self.text()
-        return self._errors
-
-    def records(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.text().splitlines() if line.startswith("{")]
-
-    def lines(self, message: str | None = None) -> list[dict[str, Any]]:
-        """Log lines; with message, those whose message is it or starts with it and ": "."""
-        return [
-            r
-            for r in self.records()
-            if "message" in r and (message is None or f"{r['message']}: ".startswith(f"{message}: "))
-        ]
-
-    def metrics(self) -> list[dict[str, float]]:
-        """One {metric name: value} per EMF blob, in order: one blob per invocation."""
-        blobs = []
-        for blob in self.records():
-            directives = blob.get("_aws", {}).get("CloudWatchMetrics", [])
-            names = [m["Name"] for d in directives for m in d["Metrics"]]
-            if names and names != ["ColdStart"]:
-                blobs.append({name: _last(blob[name]) for name in names})
-        return blobs
-
-
-def _last(value: Any) -> float:
-    return float(value[-1] if isinstance(value, list) else value)
 
 
 @pytest.fixture
@@ -249,7 +161,7 @@ def output(app: ModuleType, capsys: pytest.CaptureFixture[str]) -> Iterator[Outp
     # Other modules' fixtures may have reset the package logger: give it Powertools' handler again.
     package.handlers, package.propagate = [handler], False
     package.setLevel(logging.DEBUG)
-    previous = handler.setStream(_Stdout())
+    previous = handler.setStream(Stdout())
     try:
         yield Output(capsys)
     finally:

@@ -184,7 +184,7 @@ class GitHubServer:
         self.git = GitRepo(root / f"{repo}.git", default_branch)
         self.requests: list[Exchange] = []
         self._faults: list[tuple[str, str, list[Fault]]] = []
-        self._before_ref_update: list[Callable[[], None]] = []
+        self._before_ref_update: list[Callable[[], object]] = []
         self._holds: list[tuple[str, str, threading.Barrier]] = []
         self._lock = threading.RLock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -223,7 +223,7 @@ class GitHubServer:
         with self._lock:
             self._holds += [(method.upper(), path_prefix, gate)] * gate.parties
 
-    def before_ref_update(self, action: Callable[[], None]) -> None:
+    def before_ref_update(self, action: Callable[[], object]) -> None:
         """Run action once, inside the next ref update, before the fast-forward check (a racing writer)."""
         with self._lock:
             self._before_ref_update.append(action)

@@ -1,13 +1,435 @@
-"""Helpers more than one test module uses: what a rendered post's HTML must look like, whoever rendered it."""
+"""Helpers every test may import (fixtures live in conftest.py): the CLI runners, the fake Lambda context and
+output capture, sample and event loading, post splitting, hostile text, the Jekyll build, AWS set-up."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import logging
+import os
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from unittest import mock
 
-from selectolax.lexbor import LexborNode
+import pytest
+import yaml
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from hf_digest.config import Settings
 from hf_digest.markdown import plain_math
-from hf_digest.model import Paper
+from hf_digest.model import Digest, Organization, Paper, clean_text, day_span, papers_from_items
+from hf_digest.rank import digest as rank_digest
+from hf_digest.render import render_post
+from tests.github_server import GitHubServer
+from tests.hf_server import HFServer
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO.parent / "shared" / "hf-samples"
+EVENTS = REPO / "events"
+# The digest's settings; a test starts from none of them, whatever the developer's shell holds.
+SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_")
+WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
+
+MakeHFServer = Callable[..., HFServer]
+MakeGitHubServer = Callable[..., GitHubServer]
+
+
+def without_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """environ without the digest's settings: for a subprocess that must see only what the test sets."""
+    return {k: v for k, v in environ.items() if not k.startswith(SETTING_PREFIXES)}
+
+
+def load_sample(samples: Path, name: str) -> list[dict[str, Any]]:
+    data = json.loads((samples / name).read_text(encoding="utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """An event file of events/, as a user sends it."""
+    data = json.loads((EVENTS / name).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def post_path(day: str, kind: str = "daily") -> str:
+    return f"_posts/{day}-hf-{kind}-papers.md"
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one `hf-digest` command did: its exit code and what it printed."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(argv: Sequence[str], env: Mapping[str, str] | None = None) -> CliResult:
+    """`hf_digest.cli.main(argv)` in this process, as a new `hf-digest` process would run it: the environment
+    without the digest's settings plus env, stdout and stderr captured, logging as a new process has it."""
+    from hf_digest import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    environment = without_settings(os.environ) | dict(env or {})
+    with mock.patch.dict(os.environ, environment, clear=True), _fresh_logging():
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(argv))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(argv: Sequence[str], env: Mapping[str, str] | None = None) -> CliResult:
+    """`python -m hf_digest argv` as its own process, seeing only env's settings."""
+    done = subprocess.run(
+        [sys.executable, "-m", "hf_digest", *argv],
+        capture_output=True,
+        text=True,
+        env=without_settings(os.environ) | dict(env or {}),
+        timeout=120,
+        check=False,
+    )
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+def hf_digest(server: HFServer, *args: str, env: Mapping[str, str] | None = None) -> CliResult:
+    """The CLI, in process, pointed at the local Hugging Face."""
+    return run_cli(args, {"HF_BASE_URL": server.url, **(env or {})})
+
+
+def hf_digest_process(server: HFServer, *args: str, env: Mapping[str, str] | None = None) -> CliResult:
+    """The installed CLI as a user runs it, pointed at the local Hugging Face."""
+    return run_cli_process(args, {"HF_BASE_URL": server.url, **(env or {})})
+
+
+@contextlib.contextmanager
+def _fresh_logging() -> Iterator[None]:
+    """No root handlers and every logger the digest touches as new; all put back afterwards."""
+    root = logging.getLogger()
+    loggers = [logging.getLogger(name) for name in ("hf_digest", *WIRE_LOGGERS)]
+    saved = [(lg, list(lg.handlers), lg.propagate, lg.level) for lg in (root, *loggers)]
+    stream = _powertools_stream()
+    root.handlers = []
+    for logger in loggers:
+        logger.handlers, logger.propagate = [], True
+        logger.setLevel(logging.NOTSET)
+    try:
+        yield
+    finally:
+        for logger, handlers, propagate, level in saved:
+            logger.handlers, logger.propagate = handlers, propagate
+            logger.setLevel(level)
+        if stream is not None:  # `invoke` points Powertools' handler at its stderr
+            _powertools_handler().setStream(stream)
+
+
+def _powertools_handler() -> logging.StreamHandler[Any]:
+    from hf_digest.observability import logger
+
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    return handler
+
+
+def _powertools_stream() -> Any:
+    return _powertools_handler().stream if "hf_digest.observability" in sys.modules else None
+
+
+# --- the Lambda handler ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FakeContext:
+    """The attributes of Lambda's context object that Powertools and the handler read."""
+
+    remaining_ms: int = 120_000
+    function_name: str = "hf-daily-digest-test"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:hf-daily-digest-test"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+class Stdout(io.TextIOBase):
+    """Writes to whatever sys.stdout is at the time, so capsys sees Powertools' log lines."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+
+class Output:
+    """What the function wrote to stdout (Powertools' JSON log lines and EMF metrics), kept whole."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self._capsys = capsys
+        self._seen = ""
+        self._errors = ""
+
+    def text(self) -> str:
+        captured = self._capsys.readouterr()
+        self._seen += captured.out
+        self._errors += captured.err
+        return self._seen
+
+    def stderr(self) -> str:
+        self.text()
+        return self._errors
+
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text().splitlines() if line.startswith("{")]
+
+    def lines(self, message: str | None = None) -> list[dict[str, Any]]:
+        """Log lines; with message, those whose message is it or starts with it and ": "."""
+        return [
+            r
+            for r in self.records()
+            if "message" in r and (message is None or f"{r['message']}: ".startswith(f"{message}: "))
+        ]
+
+    def metrics(self) -> list[dict[str, float]]:
+        """One {metric name: value} per EMF blob, in order: one blob per invocation."""
+        blobs = []
+        for blob in self.records():
+            directives = blob.get("_aws", {}).get("CloudWatchMetrics", [])
+            names = [m["Name"] for d in directives for m in d["Metrics"]]
+            if names and names != ["ColdStart"]:
+                blobs.append({name: _last(blob[name]) for name in names})
+        return blobs
+
+
+def _last(value: Any) -> float:
+    return float(value[-1] if isinstance(value, list) else value)
+
+
+# --- AWS on moto_server ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def quiet_botocore() -> Iterator[None]:
+    """For the suite's own AWS calls, whose botocore DEBUG lines would put signatures into the scan."""
+    botocore_logger = logging.getLogger("botocore")
+    saved = botocore_logger.level
+    botocore_logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        botocore_logger.setLevel(saved)
+
+
+def create_secret(name: str, value: str) -> None:
+    import boto3
+
+    with quiet_botocore():
+        boto3.client("secretsmanager").create_secret(Name=name, SecretString=value)
+
+
+def deny_put_policy(bucket: str) -> str:
+    """A bucket policy refusing every PutObject into bucket (moto_server enforces an explicit Deny)."""
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [deny]})
+
+
+def receive(url: str, wanted: int) -> list[dict[str, Any]]:
+    """Up to `wanted` messages, as Lambda's poller takes them (hidden from others while being worked on)."""
+    import boto3
+
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    messages: list[dict[str, Any]] = []
+    for _ in range(5):
+        got = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=min(10, wanted - len(messages)), AttributeNames=["All"]
+        ).get("Messages", [])
+        messages += got
+        if not got or len(messages) >= wanted:
+            break
+    return messages
+
+
+def sqs_event(messages: list[dict[str, Any]], arn: str) -> dict[str, Any]:
+    """The event Lambda's SQS event source mapping sends for these messages."""
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+    }
+
+
+# --- posts: splitting, hostile text, the reference day ----------------------------------------------------
+
+SAMPLE_DAY = date(2026, 2, 10)
+# Jekyll's own front matter pattern (jekyll/lib/jekyll/document.rb YAML_FRONT_MATTER_REGEXP).
+JEKYLL_FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
+
+HOSTILE = (
+    "{{ site.title }}",
+    "{% endraw %}",
+    "{% raw %}",
+    "key: value",
+    "'single' and \"double\" quotes",
+    "# not a heading",
+    "<script>alert(1)</script>",
+    "a | b | c",
+    "1. not a list",
+    "$\\times$ faster",
+    "$a_b_c$",
+    "_a_b_",
+    "**bold**",
+    "[x](javascript:alert(1))",
+    "right\u200fto\u200fleft",
+    "emoji 🤗",
+    "한국어 제목",
+    "$$x^2$$",
+    "`code`",
+    "~~strike~~",
+    "- dash",
+    "> quote",
+    "& &amp;",
+)
+# A missing value printed: "기관: None", "(null)", "None명", "⭐ None" (abstracts may say "Nonetheless").
+MISSING = re.compile(r"(?:: |\(|\[|👍 |⭐ )(?:None|null)\b|None명|\b(?:None|null)$", re.MULTILINE)
+LONG_TITLE = "A very long title " * 560  # about 10 kB
+# Pieces that mean something to Liquid, YAML, HTML or kramdown, mixed into arbitrary text.
+SPECIALS = [
+    "{{", "}}", "{%", "%}", "{% endraw %}", ": ", "- ", "#", "'", '"', "[", "]", "|", "*", "_", "`", "$$",
+    "$", "\\", "<", ">", "&", "1. ", "---", "\n", "\u200f", "🤗", "한국어", "this https URL", "https://x.io/a_(b)",
+]  # fmt: skip
+
+
+def split_post(text: str) -> tuple[dict[str, Any], str]:
+    """(front matter values, body) the way Jekyll splits a post."""
+    match = JEKYLL_FRONT_MATTER.match(text)
+    assert match, "no front matter Jekyll would read"
+    values = yaml.safe_load(match[1])
+    assert isinstance(values, dict)
+    return values, text[match.end() :]
+
+
+def day_digest(samples: Path, top_n: int, name: str = "daily_papers_date_2026-02-10.json") -> Digest:
+    papers, _ = papers_from_items(load_sample(samples, name))
+    return rank_digest(day_span(SAMPLE_DAY), papers, top_n)
+
+
+def hostile_paper(index: int, title: str) -> Paper:
+    text = clean_text(title)
+    return Paper(
+        arxiv_id=f"2602.{index:05d}",
+        title=text,
+        abstract=f"{text} Code: this https URL . " + " ".join(HOSTILE),
+        upvotes=100 - index,
+        authors=("A", "B"),
+        organization=Organization(name="evil-org", fullname=text),
+        github_repo="https://github.com/evil/repo(1) x<y>{{z}}",
+        github_stars=index,
+        project_page="https://evil.example/p?a=1&b={%2}",
+        ai_summary=" ".join(HOSTILE),
+    )
+
+
+def hostile_digest(day: date = SAMPLE_DAY) -> Digest:
+    papers = tuple(hostile_paper(i, t) for i, t in enumerate((*HOSTILE, LONG_TITLE), start=1))
+    return Digest(span=day_span(day), papers=papers, total=len(papers) + 5)
+
+
+# --- a real Jekyll build ----------------------------------------------------------------------------------
+
+SITE_TITLE = "Sentinel Site Title 7f3a"
+LAYOUT = """<!DOCTYPE html>
+<html><head><title>{{ page.title }}</title></head>
+<body><h1 id="page-title">{{ page.title }}</h1>
+<p id="date">{{ page.date | date: "%Y-%m-%d %H:%M:%S %z" }}</p>
+<p id="author">{{ page.author | xml_escape }}</p>
+<article id="post">{{ content }}</article></body></html>
+"""
+CONTROL = "---\ntitle: control\n---\n{{ site.title }} and *emphasis* | a | b |\n"
+# kramdown's typographic quotes are the only change a reader sees; map them back to compare.
+QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def site_config(kramdown_input: str) -> str:
+    return yaml.safe_dump(
+        {
+            "title": SITE_TITLE,
+            "markdown": "kramdown",
+            "kramdown": {"input": kramdown_input},
+            "timezone": "Asia/Seoul",
+            "permalink": "/:year/:month/:day/:title.html",
+            "defaults": [{"scope": {"path": "", "type": "posts"}, "values": {"layout": "post"}}],
+        }
+    )
+
+
+def jekyll_build(tmp_path: Path, posts: dict[str, bytes], kramdown_input: str) -> Path:
+    """A real `jekyll build --safe` of these posts (path -> bytes) beside a control post; the built site."""
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        pytest.skip("jekyll is not on PATH (Debian: apt-get install -y jekyll)")
+    source, dest = tmp_path / "site", tmp_path / "public"
+    (source / "_layouts").mkdir(parents=True)
+    (source / "_config.yml").write_text(site_config(kramdown_input), encoding="utf-8")
+    (source / "_layouts" / "post.html").write_text(LAYOUT, encoding="utf-8")
+    for path, content in posts.items():
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_bytes(content)
+    # A control post of raw Markdown: proves Liquid and kramdown really run on posts in this site.
+    (source / "_posts" / "2026-02-09-control.md").write_text(CONTROL, encoding="utf-8")
+    done = subprocess.run(
+        [jekyll, "build", "--safe", "-s", str(source), "-d", str(dest)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return dest
+
+
+def page(dest: Path, day: date, slug: str = "hf-daily-papers") -> LexborHTMLParser:
+    path = dest / f"{day:%Y/%m/%d}" / f"{slug}.html"
+    assert path.is_file(), f"no page at {path.relative_to(dest)}: {sorted(map(str, dest.rglob('*.html')))}"
+    return LexborHTMLParser(path.read_text(encoding="utf-8"))
+
+
+def article(dest: Path, day: date, slug: str = "hf-daily-papers") -> LexborNode:
+    node = page(dest, day, slug).css_first("article#post")
+    assert node is not None
+    return node
+
+
+def visible(node: LexborNode) -> str:
+    return node.text(deep=True).translate(QUOTES)  # selectolax already decodes entities
+
+
+# --- what a rendered post's HTML must look like, whoever rendered it ---------------------------
 
 # kramdown's typographic quotes and ellipsis are the only changes a reader sees; map them back to compare.
 TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "…": "..."})
@@ -36,3 +458,28 @@ def assert_folded(item: LexborNode, paper: Paper, label: str) -> None:
     assert shown == shown_abstract(paper), paper.arxiv_id
     for link in text.css("a"):
         assert (link.attributes.get("href") or "").startswith(("https://", "http://")), link.html
+
+
+# The only HTML a post holds: the folded abstract (ko 초록, en Abstract); everything else is Markdown.
+FOLD = re.compile(r'<details markdown="1">\n *<summary>(?:초록|Abstract)</summary>|</details>')
+
+
+def post_text(digest: Digest, settings: Settings | None = None, lang: str | None = None) -> str:
+    return render_post(digest, settings or Settings(), lang).content.decode("utf-8")
+
+
+def without_folds(body: str) -> str:
+    """body without the folded abstracts' own tags: what is left must hold no HTML at all."""
+    return FOLD.sub("", body)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def build_site(tmp_path: Path, posts: list[tuple[Digest, Settings]], kramdown_input: str) -> Path:
+    """A real Jekyll build of the posts rendered from these digests."""
+    rendered = [render_post(digest, settings) for digest, settings in posts]
+    return jekyll_build(tmp_path, {post.path: post.content for post in rendered}, kramdown_input)

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from hf_digest.runs.backfill import Pacer
-from tests.conftest import MakeHFServer
-from tests.hf_server import relisted
-from tests.integration.test_cli import hf_digest
+from tests.helpers import MakeHFServer, hf_digest, hf_digest_process
+from tests.hf_server import HFServer, relisted
 
 FIRST, LAST = date(2026, 1, 5), date(2026, 2, 13)  # 40 days, Monday to Friday: 30 weekdays, 10 weekend days
 
@@ -41,8 +40,9 @@ def test_a_40_day_backfill_publishes_weekdays_and_reports_weekends_empty(
 ) -> None:
     server = make_hf_server(weekdays_with_papers(sample_days))
     args = ["run", "--from", FIRST.isoformat(), "--to", LAST.isoformat(), "--out", str(tmp_path)]
-    proc = hf_digest(server, *args, env={"DIGEST_BACKFILL_PACE": "0"})
-    assert proc.returncode == 0, proc.stderr
+    # Its own process: the progress bar goes to a real stderr that is not a terminal.
+    proc = hf_digest_process(server, *args, env={"DIGEST_BACKFILL_PACE": "0"})
+    assert proc.exit_code == 0, proc.stderr
 
     lines = [line for line in proc.stdout.splitlines() if not line.startswith(" ")]  # not the destinations
     assert len(lines) == 41  # one line per day, then the total
@@ -64,7 +64,7 @@ def test_a_40_day_backfill_publishes_weekdays_and_reports_weekends_empty(
 
     # Again, as JSON: every day is there, each with its status; nothing is written twice.
     again = hf_digest(server, *args, "--json", env={"DIGEST_BACKFILL_PACE": "0"})
-    assert again.returncode == 0, again.stderr
+    assert again.exit_code == 0, again.stderr
     result = json.loads(again.stdout)
     assert (result["from"], result["to"], result["status"]) == ("2026-01-05", "2026-02-13", "unchanged")
     assert result["counts"] == {"empty": 10, "unchanged": 30}
@@ -82,7 +82,7 @@ def test_the_backfill_keeps_to_its_pace(
         env={"DIGEST_BACKFILL_PACE": "0.2"},
     )  # fmt: skip
     elapsed = time.monotonic() - started
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert len(server.requests) == 10
     assert elapsed >= 9 * 0.2  # 10 requests at 0.2 s each: the last may follow 1.8 s after the first
 
@@ -120,7 +120,7 @@ def test_a_range_is_checked_before_any_request(make_hf_server: MakeHFServer, tmp
         (["--from", "2999-01-01"], "--from: 2999-01-01 is in the future"),
     ]:
         proc = hf_digest(server, "run", *args, "--out", str(tmp_path))
-        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.exit_code == 2, (args, proc.stderr)
         assert words in proc.stderr
     assert server.requests == []
 
@@ -129,4 +129,27 @@ def test_a_range_is_checked_before_any_request(make_hf_server: MakeHFServer, tmp
 def test_a_bad_pace_names_the_variable(make_hf_server: MakeHFServer, tmp_path: Path, pace: str) -> None:
     proc = hf_digest(make_hf_server({}), "run", "--from", "2026-02-09", "--out", str(tmp_path),
                      env={"DIGEST_BACKFILL_PACE": pace})  # fmt: skip
-    assert proc.returncode == 2 and "DIGEST_BACKFILL_PACE" in proc.stderr
+    assert proc.exit_code == 2 and "DIGEST_BACKFILL_PACE" in proc.stderr
+
+
+def test_a_dry_run_range_over_a_weekend_is_a_dry_run_whose_weekend_is_empty(
+    hf_server: HFServer, tmp_path: Path
+) -> None:
+    args = ["run", "--from", "2026-02-06", "--to", "2026-02-09", "--dry-run", "--out", str(tmp_path)]
+    proc = hf_digest(hf_server, *args, "--json", env={"DIGEST_BACKFILL_PACE": "0"})
+    assert proc.exit_code == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert {day["date"]: day["status"] for day in result["days"]} == {
+        "2026-02-06": "dry_run",  # a Friday
+        "2026-02-07": "empty",
+        "2026-02-08": "empty",
+        "2026-02-09": "dry_run",
+    }
+    assert (result["status"], result["counts"]) == ("dry_run", {"dry_run": 2, "empty": 2})
+    assert all("post" not in day for day in result["days"])
+    assert list(tmp_path.iterdir()) == []
+
+    plain = hf_digest(hf_server, *args, env={"DIGEST_BACKFILL_PACE": "0"})
+    assert plain.exit_code == 0, plain.stderr
+    total = plain.stdout.splitlines()[-1]
+    assert total.startswith("backfill 2026-02-06..2026-02-09: 2 dry_run, 2 empty (4 days, ")

@@ -18,8 +18,8 @@ import pytest
 from hf_digest import lambda_entry
 from hf_digest.errors import PublishError
 from hf_digest.observability import metrics
-from tests.conftest import MakeHFServer
 from tests.github_server import GitHubServer
+from tests.helpers import MakeHFServer
 from tests.hf_server import HFServer
 
 TOKEN = "github_pat_catchup_test_token_5e1d"

@@ -1,35 +1,18 @@
-"""`hf-digest run` end to end: a local Hugging Face, the real CLI process, a post on disk."""
+"""`hf-digest run` end to end: a local Hugging Face, the CLI in process (once as its own process), a post."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
-from tests.conftest import MakeHFServer, without_settings
+from tests.helpers import MakeHFServer, hf_digest, hf_digest_process
 from tests.hf_server import HFServer
 
 POST = Path("_posts/2026-02-10-hf-daily-papers.md")
-
-
-def hf_digest(
-    server: HFServer, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The installed CLI as a user runs it, pointed at the local server."""
-    environment = without_settings(os.environ)
-    environment |= {"HF_BASE_URL": server.url, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "hf_digest", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
 
 
 def front_matter(text: str) -> dict[str, Any]:
@@ -40,8 +23,9 @@ def front_matter(text: str) -> dict[str, Any]:
 
 
 def test_a_closed_day_becomes_a_post_with_true_numbers(hf_server: HFServer, tmp_path: Path) -> None:
-    proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
+    # `python -m hf_digest` as its own process: the command a user runs, from its entry point.
+    proc = hf_digest_process(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
+    assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("published 2026-02-10: 10 of 33 papers shown")
     text = (tmp_path / POST).read_text(encoding="utf-8")
     meta = front_matter(text)
@@ -56,7 +40,7 @@ def test_a_closed_day_becomes_a_post_with_true_numbers(hf_server: HFServer, tmp_
     assert hf_server.requests[0].query == {"date": "2026-02-10", "limit": "100", "p": "0"}
 
     again = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
-    assert again.returncode == 0 and "local: unchanged" in again.stdout
+    assert again.exit_code == 0 and "local: unchanged" in again.stdout
     assert (tmp_path / POST).read_text(encoding="utf-8") == text
 
 
@@ -64,7 +48,7 @@ def test_the_82_paper_day_comes_out_whole_in_english(hf_server: HFServer, tmp_pa
     proc = hf_digest(
         hf_server, "run", "--date", "2025-09-30", "--out", str(tmp_path), "--top", "0", "--lang", "en"
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     text = (tmp_path / "_posts/2025-09-30-hf-daily-papers.md").read_text(encoding="utf-8")
     assert text.count("👍") == 82
     assert "**82**" in text
@@ -73,7 +57,7 @@ def test_the_82_paper_day_comes_out_whole_in_english(hf_server: HFServer, tmp_pa
 
 def test_dry_run_prints_the_post_and_writes_nothing(hf_server: HFServer, tmp_path: Path) -> None:
     proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path), "--dry-run")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("---\ntitle: Hugging Face Daily Papers - 2026-02-10\n")
     assert "dry_run 2026-02-10" in proc.stderr
     assert list(tmp_path.iterdir()) == []
@@ -81,7 +65,7 @@ def test_dry_run_prints_the_post_and_writes_nothing(hf_server: HFServer, tmp_pat
 
 def test_an_empty_day_writes_nothing(hf_server: HFServer, tmp_path: Path) -> None:
     proc = hf_digest(hf_server, "run", "--date", "2026-02-08", "--out", str(tmp_path))  # a Sunday
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("2026-02-08: no papers that day (weekend or holiday); nothing written\n")
     assert list(tmp_path.iterdir()) == []
 
@@ -94,7 +78,7 @@ def test_bad_input_exits_2_before_any_request(hf_server: HFServer, tmp_path: Pat
         (["--dest", "ftp", "--date", "2026-02-10"], "--dest: 'ftp' must name one or more of"),
     ]:
         proc = hf_digest(hf_server, "run", *args, "--out", str(tmp_path))
-        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.exit_code == 2, (args, proc.stderr)
         assert (
             proc.stderr.strip()
             == f"hf-digest: error: {proc.stderr.strip().removeprefix('hf-digest: error: ')}"
@@ -102,7 +86,7 @@ def test_bad_input_exits_2_before_any_request(hf_server: HFServer, tmp_path: Pat
         assert words in proc.stderr
         assert "Traceback" not in proc.stderr
     bad_env = hf_digest(hf_server, "run", "--date", "2026-02-10", env={"DIGEST_LANG": "fr"})
-    assert bad_env.returncode == 2 and "DIGEST_LANG" in bad_env.stderr
+    assert bad_env.exit_code == 2 and "DIGEST_LANG" in bad_env.stderr
     assert hf_server.requests == []
     assert list(tmp_path.iterdir()) == []
 
@@ -111,7 +95,36 @@ def test_a_permanent_failure_writes_nothing_and_exits_1(make_hf_server: MakeHFSe
     server = make_hf_server({})
     server.inject("/", *([500] * 20))
     proc = hf_digest(server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
-    assert proc.returncode == 1
+    assert proc.exit_code == 1
     assert proc.stderr.startswith("hf-digest: error: ") and proc.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
     assert len(server.requests) <= 8  # bounded: 4 tries of the API, 4 of the page
+
+
+@pytest.mark.parametrize("argv", [["-v", "run"], ["run", "-v"], ["--verbose", "run"], ["run", "--verbose"]])
+def test_verbose_before_or_after_run_logs_progress_on_stderr(
+    hf_server: HFServer, tmp_path: Path, argv: list[str]
+) -> None:
+    proc = hf_digest(hf_server, *argv, "--date", "2026-02-10", "--out", str(tmp_path))
+    assert proc.exit_code == 0, proc.stderr
+    assert proc.stdout.startswith("published 2026-02-10: 10 of 33 papers shown")
+    # The format is `LEVEL logger: message`; every package logger speaks through it.
+    logged = re.findall(r"^INFO hf_digest(?:\.\w+)*: (.+)$", proc.stderr, re.MULTILINE)
+    assert "published" in logged, proc.stderr
+
+
+def test_without_verbose_a_run_prints_only_its_summary(hf_server: HFServer, tmp_path: Path) -> None:
+    proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
+    assert proc.exit_code == 0 and proc.stderr == ""
+
+
+def test_verbose_before_run_shows_the_traceback_of_a_failure(
+    make_hf_server: MakeHFServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hf_digest.source.BACKOFF_BASE_S", 0.01)  # in process: the retries need not wait
+    server = make_hf_server({})
+    server.inject("/", *([500] * 20))
+    proc = hf_digest(server, "-v", "run", "--date", "2026-02-10", "--out", str(tmp_path))
+    assert proc.exit_code == 1
+    assert "Traceback (most recent call last)" in proc.stderr
+    assert proc.stderr.splitlines()[-1].startswith("hf-digest: error: ")

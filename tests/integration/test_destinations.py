@@ -9,11 +9,11 @@ from pathlib import Path
 
 import boto3
 
-from tests.conftest import MakeGitHubServer
+from tests.helpers import MakeGitHubServer, deny_put_policy, hf_digest, post_path
 from tests.hf_server import HFServer
-from tests.integration.test_cli import POST, hf_digest
 
 TOKEN = "github_pat_destinations_test_token_5150"
+POST = post_path("2026-02-10")
 
 
 def test_one_failing_destination_fails_the_run_and_a_rerun_repairs_only_it(
@@ -23,13 +23,7 @@ def test_one_failing_destination_fails_the_run_and_a_rerun_repairs_only_it(
     s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
     bucket = f"blog-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=bucket)
-    deny = {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:PutObject",
-        "Resource": f"arn:aws:s3:::{bucket}/*",
-    }
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]}))
+    s3.put_bucket_policy(Bucket=bucket, Policy=deny_put_policy(bucket))
     env = {
         "GITHUB_API_URL": github.api_url,
         "GITHUB_REPOSITORY": github.full_name,
@@ -41,7 +35,7 @@ def test_one_failing_destination_fails_the_run_and_a_rerun_repairs_only_it(
     args = ("run", "--date", "2026-02-10", "--dest", "local,github,s3", "--out", str(tmp_path), "--json")
 
     first = hf_digest(hf_server, *args, env=env)
-    assert first.returncode == 1, first.stderr
+    assert first.exit_code == 1, first.stderr
     result = json.loads(first.stdout)
     statuses = {d["destination"]: d["status"] for d in result["destinations"]}
     assert result["status"] == "failed"
@@ -53,12 +47,12 @@ def test_one_failing_destination_fails_the_run_and_a_rerun_repairs_only_it(
 
     s3.delete_bucket_policy(Bucket=bucket)
     rerun = hf_digest(hf_server, *args, env=env)
-    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.exit_code == 0, rerun.stderr
     result = json.loads(rerun.stdout)
     statuses = {d["destination"]: d["status"] for d in result["destinations"]}
     assert result["status"] == "published"
     assert statuses == {"local": "unchanged", "github": "unchanged", "s3": "created"}
     assert github.git_log("main") == commits  # no second commit
     posted = s3.get_object(Bucket=bucket, Key=f"blog/{POST}")["Body"].read()
-    assert posted == (tmp_path / POST).read_bytes() == github.read_file("main", str(POST))
+    assert posted == (tmp_path / POST).read_bytes() == github.read_file("main", POST)
     assert TOKEN not in first.stdout + first.stderr + rerun.stdout + rerun.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import REPO, free_port, without_settings
+from tests.helpers import REPO, free_port, without_settings
 
 DEMO_SAMPLES = REPO / "demo" / "hf-samples"
 DEMO_DAY = "2026-02-10"

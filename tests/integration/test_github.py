@@ -23,8 +23,8 @@ from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
 from hf_digest.model import Bundle, OutputFile, day_span
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 from hf_digest.publish.github import GitHubPublisher, blob_sha, web_root
-from tests.conftest import MakeGitHubServer
 from tests.github_server import GitHubServer, fault
+from tests.helpers import MakeGitHubServer
 
 TOKEN = "github_pat_local_test_token_0123456789"
 READ_ONLY = "github_pat_read_only_token_abcdef"

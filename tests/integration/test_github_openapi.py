@@ -19,8 +19,8 @@ from hf_digest.deadline import Deadline
 from hf_digest.errors import PublishError
 from hf_digest.model import Bundle, OutputFile, day_span
 from hf_digest.publish.github import GitHubPublisher
-from tests.conftest import MakeGitHubServer
 from tests.github_server import Exchange, GitHubServer
+from tests.helpers import MakeGitHubServer
 from tests.openapi_check import INSTALL, SPEC_ENV, OpenApi, spec_path
 
 TOKEN = "github_pat_openapi_check_token_42"

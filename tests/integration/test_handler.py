@@ -14,20 +14,12 @@ from typing import Any
 import pytest
 
 from hf_digest.errors import BadInput, ConfigError, PublishError
-from tests.conftest import FakeContext, MakeGitHubServer, Output, without_settings
 from tests.github_server import GitHubServer, fault
+from tests.helpers import EVENTS, FakeContext, MakeGitHubServer, Output, load_event, without_settings
 from tests.hf_server import HFServer
 
-REPO = Path(__file__).resolve().parents[2]
-EVENTS = REPO / "events"
 POST = "_posts/2026-02-10-hf-daily-papers.md"
 TOKEN = "github_pat_RECOGNISABLE_test_token_4f9c2e"
-
-
-def event(name: str) -> dict[str, Any]:
-    data = json.loads((EVENTS / name).read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def env(clean_settings: None, monkeypatch: pytest.MonkeyPatch, hf_server: HFServ
 def test_a_scheduled_event_publishes_the_day_closed_at_its_time(
     app: ModuleType, env: Path, hf_server: HFServer, output: Output, name: str
 ) -> None:
-    scheduled = event(name)  # time 2026-02-11T03:00Z: the 2026-02-10 list closed at 02:30 UTC
+    scheduled = load_event(name)  # time 2026-02-11T03:00Z: the 2026-02-10 list closed at 02:30 UTC
     result = app.lambda_handler(scheduled, FakeContext())
     assert (result["date"], result["status"]) == ("2026-02-10", "published")
     assert (result["papers_total"], result["papers_shown"]) == (33, 10)
@@ -74,7 +66,7 @@ def test_a_scheduled_event_publishes_the_day_closed_at_its_time(
 
 
 def test_a_manual_event_writes_the_local_post(app: ModuleType, env: Path, output: Output) -> None:
-    result = app.lambda_handler(event("manual.json"), FakeContext())
+    result = app.lambda_handler(load_event("manual.json"), FakeContext())
     assert result["status"] == "published"
     assert result["destinations"] == [
         {"destination": "local", "status": "created", "location": str((env / POST).resolve())}
@@ -86,7 +78,7 @@ def test_a_manual_event_writes_the_local_post(app: ModuleType, env: Path, output
 def test_a_dry_run_returns_the_markdown_and_writes_nothing(
     app: ModuleType, env: Path, output: Output
 ) -> None:
-    result = app.lambda_handler(event("dry-run.json"), FakeContext())
+    result = app.lambda_handler(load_event("dry-run.json"), FakeContext())
     assert result["status"] == "dry_run"
     assert result["post"].startswith("---\n") and result["post"].count("👍") == 10
     assert not env.exists()
@@ -120,7 +112,7 @@ def test_a_bad_setting_raises_an_error_naming_the_variable(
 ) -> None:
     monkeypatch.setenv("DIGEST_LANG", "fr")
     with pytest.raises(ConfigError, match=r"^DIGEST_LANG: 'fr'"):
-        app.lambda_handler(event("scheduled.json"), FakeContext())
+        app.lambda_handler(load_event("scheduled.json"), FakeContext())
     assert hf_server.requests == []
 
 
@@ -130,7 +122,7 @@ def test_a_failing_destination_raises_after_the_result_is_logged(
     monkeypatch.setenv("DIGEST_DESTINATIONS", "local,s3")
     monkeypatch.setenv("S3_BUCKET", f"missing-{uuid.uuid4().hex[:12]}")  # never created
     with pytest.raises(PublishError) as failed:
-        app.lambda_handler(event("manual.json"), FakeContext())
+        app.lambda_handler(load_event("manual.json"), FakeContext())
     assert "publishing failed at s3 " in str(failed.value) and "does not exist" in str(failed.value)
     assert (env / POST).is_file()  # the other destination still got the post
     finished = next(r for r in output.records() if r.get("message") == "run finished")
@@ -157,7 +149,7 @@ def test_the_github_token_appears_in_no_log_line(
     monkeypatch.setenv("DIGEST_DESTINATIONS", "github")
     monkeypatch.setenv("GITHUB_REPOSITORY", github.full_name)
     monkeypatch.setenv("GITHUB_API_URL", github.api_url)
-    result = app.lambda_handler(event("manual.json"), FakeContext())
+    result = app.lambda_handler(load_event("manual.json"), FakeContext())
     assert result["status"] == "published"
     assert github.read_file("main", POST) is not None
     assert github.requests and all(r.headers["authorization"] == f"Bearer {TOKEN}" for r in github.requests)

@@ -2,100 +2,36 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from hf_digest.config import Settings
-from hf_digest.model import Digest
-from hf_digest.render import render_post
-from tests.helpers import assert_folded
-from tests.unit.test_render import HOSTILE, LONG_TITLE, day_digest, hostile_digest
+from tests.helpers import (
+    HOSTILE,
+    LONG_TITLE,
+    QUOTES,
+    SITE_TITLE,
+    article,
+    assert_folded,
+    build_site,
+    day_digest,
+    hostile_digest,
+    page,
+    visible,
+)
 
 pytestmark = pytest.mark.jekyll
 
-SITE_TITLE = "Sentinel Site Title 7f3a"
-
-
-def site_config(kramdown_input: str) -> str:
-    return yaml.safe_dump(
-        {
-            "title": SITE_TITLE,
-            "markdown": "kramdown",
-            "kramdown": {"input": kramdown_input},
-            "timezone": "Asia/Seoul",
-            "permalink": "/:year/:month/:day/:title.html",
-            "defaults": [{"scope": {"path": "", "type": "posts"}, "values": {"layout": "post"}}],
-        }
-    )
-
-
-LAYOUT = """<!DOCTYPE html>
-<html><head><title>{{ page.title }}</title></head>
-<body><h1 id="page-title">{{ page.title }}</h1>
-<p id="date">{{ page.date | date: "%Y-%m-%d %H:%M:%S %z" }}</p>
-<p id="author">{{ page.author | xml_escape }}</p>
-<article id="post">{{ content }}</article></body></html>
-"""
-CONTROL = "---\ntitle: control\n---\n{{ site.title }} and *emphasis* | a | b |\n"
-# kramdown's typographic quotes are the only change a reader sees; map them back to compare.
-QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 HOSTILE_DAY = date(2026, 2, 11)
-
-
-def build_site(tmp_path: Path, posts: list[tuple[Digest, Settings]], kramdown_input: str) -> Path:
-    """A real Jekyll build of the posts rendered from these digests."""
-    rendered = [render_post(digest, settings) for digest, settings in posts]
-    return jekyll_build(tmp_path, {post.path: post.content for post in rendered}, kramdown_input)
-
-
-def jekyll_build(tmp_path: Path, posts: dict[str, bytes], kramdown_input: str) -> Path:
-    """A real `jekyll build --safe` of these posts (path -> bytes) beside a control post; the built site."""
-    jekyll = shutil.which("jekyll")
-    if jekyll is None:
-        pytest.skip("jekyll is not on PATH (Debian: apt-get install -y jekyll)")
-    source, dest = tmp_path / "site", tmp_path / "public"
-    (source / "_layouts").mkdir(parents=True)
-    (source / "_config.yml").write_text(site_config(kramdown_input), encoding="utf-8")
-    (source / "_layouts" / "post.html").write_text(LAYOUT, encoding="utf-8")
-    for path, content in posts.items():
-        (source / path).parent.mkdir(parents=True, exist_ok=True)
-        (source / path).write_bytes(content)
-    # A control post of raw Markdown: proves Liquid and kramdown really run on posts in this site.
-    (source / "_posts" / "2026-02-09-control.md").write_text(CONTROL, encoding="utf-8")
-    done = subprocess.run(
-        [jekyll, "build", "--safe", "-s", str(source), "-d", str(dest)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    return dest
-
-
-def page(dest: Path, day: date, slug: str = "hf-daily-papers") -> LexborHTMLParser:
-    path = dest / f"{day:%Y/%m/%d}" / f"{slug}.html"
-    assert path.is_file(), f"no page at {path.relative_to(dest)}: {sorted(map(str, dest.rglob('*.html')))}"
-    return LexborHTMLParser(path.read_text(encoding="utf-8"))
-
-
-def article(dest: Path, day: date, slug: str = "hf-daily-papers") -> LexborNode:
-    node = page(dest, day, slug).css_first("article#post")
-    assert node is not None
-    return node
 
 
 def field(tree: LexborHTMLParser, selector: str) -> str:
     node = tree.css_first(selector)
     assert node is not None
     return node.text()
-
-
-def visible(node: LexborNode) -> str:
-    return node.text(deep=True).translate(QUOTES)  # selectolax already decodes entities
 
 
 @pytest.mark.parametrize("kramdown_input", ["GFM", "kramdown"])

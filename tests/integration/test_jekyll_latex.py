@@ -10,7 +10,7 @@ import pytest
 
 from hf_digest.config import Settings
 from hf_digest.model import Digest, Paper, day_span, paper_from_item
-from tests.integration.test_jekyll import article, build_site, visible
+from tests.helpers import article, build_site, visible
 
 pytestmark = pytest.mark.jekyll
 

@@ -20,8 +20,8 @@ import boto3
 import pytest
 import yaml
 
-from tests.conftest import MakeGitHubServer
 from tests.github_server import GitHubServer
+from tests.helpers import MakeGitHubServer
 from tests.hf_server import HFServer
 
 REPO = Path(__file__).resolve().parents[2]

@@ -5,6 +5,7 @@ takes them as SQS batches, and a failing day is retried alone until it lands in 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from types import ModuleType
@@ -14,12 +15,13 @@ import boto3
 import pytest
 import yaml
 
-from tests.conftest import FakeContext
+from tests.github_server import fault
+from tests.helpers import REPO, FakeContext, MakeGitHubServer, Output, load_event, receive, sqs_event
 from tests.hf_server import HFServer
 
-REPO = Path(__file__).resolve().parents[2]
 RANGE = {"from": "2026-02-06", "to": "2026-02-12"}  # 7 days: 5 weekdays, a weekend
 BROKEN = "2026-02-10"
+TOKEN = "github_pat_QUEUE_test_token_0c7b3d"
 
 
 def template_redrive() -> dict[str, Any]:
@@ -63,40 +65,6 @@ def env(
     monkeypatch.setenv("DIGEST_BACKFILL_QUEUE_URL", queues["queue"])
     monkeypatch.setenv("DIGEST_BACKFILL_PACE", "0")
     return out
-
-
-def receive(url: str, wanted: int) -> list[dict[str, Any]]:
-    """Up to `wanted` messages, as Lambda's poller takes them (hidden from others while being worked on)."""
-    sqs = boto3.client("sqs", region_name="us-east-1")
-    messages: list[dict[str, Any]] = []
-    for _ in range(5):
-        got = sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=min(10, wanted - len(messages)), AttributeNames=["All"]
-        ).get("Messages", [])
-        messages += got
-        if not got or len(messages) >= wanted:
-            break
-    return messages
-
-
-def sqs_event(messages: list[dict[str, Any]], arn: str) -> dict[str, Any]:
-    """The event Lambda's SQS event source mapping sends for these messages."""
-    return {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": m.get("Attributes", {}),
-                "messageAttributes": {},
-                "md5OfBody": m["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": arn,
-                "awsRegion": "us-east-1",
-            }
-            for m in messages
-        ]
-    }
 
 
 def settle(url: str, messages: list[dict[str, Any]], answer: dict[str, Any]) -> list[dict[str, Any]]:
@@ -159,10 +127,63 @@ def test_a_range_is_queued_one_message_per_day_and_a_failing_day_is_retried_alon
     assert (result["date"], result["status"]) == (BROKEN, "published")
 
 
-def test_the_sample_sqs_event_runs_each_day(app: ModuleType, env: Path) -> None:
-    event = json.loads((REPO / "events" / "sqs-backfill.json").read_text(encoding="utf-8"))
-    assert app.lambda_handler(event, FakeContext()) == {"batchItemFailures": []}
-    assert sorted(p.name for p in (env / "_posts").iterdir()) == [
-        "2026-02-09-hf-daily-papers.md",
-        "2026-02-10-hf-daily-papers.md",
+def message(message_id: str, body: str) -> dict[str, Any]:
+    """One record of an SQS batch event, shaped as in events/sqs-backfill.json."""
+    record = dict(load_event("sqs-backfill.json")["Records"][0])
+    return record | {"messageId": message_id, "receiptHandle": f"AQEB{message_id}", "body": body}
+
+
+def test_a_batch_with_too_little_time_left_fails_each_message_for_the_deadline_before_any_request(
+    app: ModuleType, env: Path, hf_server: HFServer, output: Output
+) -> None:
+    event = load_event("sqs-backfill.json")
+    ids = [record["messageId"] for record in event["Records"]]
+    answer = app.lambda_handler(event, FakeContext(remaining_ms=15_000))  # a day needs 20 s to start
+    assert answer == {"batchItemFailures": [{"itemIdentifier": i} for i in ids]}
+    assert hf_server.requests == []
+    assert not env.exists()
+    failed = output.lines("queued day failed")
+    assert [(line["message_id"], line["error_kind"], line["level"]) for line in failed] == [
+        (i, "deadline", "ERROR") for i in ids
     ]
+    assert [line["date"] for line in failed] == ["2026-02-09", "2026-02-10"]
+    assert all(re.search(r": 2026-02-\d\d: not started, \d+ s left$", line["message"]) for line in failed)
+    (batch,) = output.lines("queue batch finished")
+    assert (batch["level"], batch["status"], batch["failed"]) == ("ERROR", "partial", 2)
+
+
+def test_each_failed_queued_day_is_logged_once_with_its_reason_and_no_secret(
+    app: ModuleType,
+    env: Path,
+    output: Output,
+    make_github_server: MakeGitHubServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    github = make_github_server(token=TOKEN)
+    monkeypatch.setenv("GITHUB_REPOSITORY", github.full_name)
+    monkeypatch.setenv("GITHUB_API_URL", github.api_url)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    github.inject("GET", f"/repos/{github.full_name}", fault(401, "Bad credentials"))
+    event = {
+        "Records": [
+            message("refused", json.dumps({"date": "2026-02-10", "destinations": ["local", "github"]})),
+            message("garbled", "{not json"),
+            message("fine", json.dumps({"date": "2026-02-09"})),
+        ]
+    }
+    answer = app.lambda_handler(event, FakeContext())
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "refused"}, {"itemIdentifier": "garbled"}]}
+    assert (env / "_posts/2026-02-09-hf-daily-papers.md").is_file()
+
+    failed = {line["message_id"]: line for line in output.lines("queued day failed")}
+    assert sorted(failed) == ["garbled", "refused"]  # one line for each failed message, none for the other
+    refused, garbled = failed["refused"], failed["garbled"]
+    assert (refused["level"], refused["date"], refused["error_kind"]) == ("ERROR", "2026-02-10", "publish")
+    reason = refused["message"]
+    assert reason.startswith("queued day failed: 2026-02-10: publishing failed at github (github: ")
+    assert "401" in reason and "Bad credentials" in reason
+    assert (garbled["level"], garbled["error_kind"]) == ("ERROR", "bad_input")
+    assert garbled["message"] == "queued day failed: body: message garbled is not JSON"
+    (fine,) = output.lines("queued day finished")
+    assert (fine["message_id"], fine["status"], fine["level"]) == ("fine", "published", "INFO")
+    assert TOKEN not in output.text()

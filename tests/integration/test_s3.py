@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import socket
 import threading
 import uuid
@@ -20,6 +19,7 @@ from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
 from hf_digest.model import Bundle, OutputFile, day_span
 from hf_digest.publish.s3 import CACHE_CONTROL, CONFLICT_ROUNDS, S3Publisher
+from tests.helpers import deny_put_policy
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -271,13 +271,7 @@ def test_crash_between_files_is_repaired_by_a_rerun(s3: S3Client, bucket: str) -
 
 def test_bucket_policy_denying_put_fails_at_once_naming_the_permission(s3: S3Client, bucket: str) -> None:
     # moto_server enforces an explicit Deny in a bucket policy (403 with an empty body, like a HEAD).
-    deny = {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:PutObject",
-        "Resource": f"arn:aws:s3:::{bucket}/*",
-    }
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]}))
+    s3.put_bucket_policy(Bucket=bucket, Policy=deny_put_policy(bucket))
     publisher = _publisher(bucket, prefix="blog")
     calls = _record_calls(publisher)
 

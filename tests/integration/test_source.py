@@ -17,7 +17,7 @@ from hf_digest.deadline import SAFETY_MARGIN_S, Deadline
 from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError
 from hf_digest.model import papers_from_items
 from hf_digest.source import BACKOFF_CAP_S, MAX_RATE_LIMIT_WAITS, HuggingFaceSource
-from tests.conftest import free_port
+from tests.helpers import free_port
 from tests.hf_server import Fault, HFServer
 
 API = "/api/daily_papers"
@@ -125,7 +125,17 @@ def test_backoff_doubles_and_stays_bounded(hf_server: HFServer) -> None:
 
     assert listing.via == "html"
     assert sleeps == [0.5, 1.0, 2.0]
-    assert max(sleeps) <= BACKOFF_CAP_S
+
+
+def test_backoff_stops_doubling_at_its_cap(hf_server: HFServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hf_digest.source.BACKOFF_BASE_S", 3.0)  # 3, 6, then 12 unless capped
+    hf_server.inject(API, *[500] * 4)
+    sleeps: list[float] = []
+
+    listing = source(hf_server, sleeps).fetch_day(DAY, Deadline.after(60))
+
+    assert listing.via == "html"
+    assert sleeps == [3.0, 6.0, BACKOFF_CAP_S]
 
 
 def test_a_rate_limit_with_a_short_reset_is_waited_out(hf_server: HFServer) -> None:

@@ -17,7 +17,7 @@ from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render
 from hf_digest.request import parse_month, parse_week
 from hf_digest.source import HuggingFaceSource
-from tests.conftest import MakeHFServer
+from tests.helpers import MakeHFServer
 
 HALF = "\ud83d"  # the high half of 🤗 (U+1F917) and most other emoji
 DAY = "2026-02-10"

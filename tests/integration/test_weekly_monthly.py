@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
 from hf_digest import lambda_entry
+from hf_digest.errors import PublishError
 from hf_digest.observability import metrics
-from tests.conftest import load_sample
+from tests.helpers import FakeContext, Output, hf_digest, load_sample
 from tests.hf_server import HFServer
-from tests.integration.test_cli import hf_digest
 
 MONTH_FILE = "honggi82_month_2025-11.json"
 WEEK_46 = {f"2025-11-{n}" for n in range(10, 17)}  # 2025-W46: Monday 11-10 to Sunday 11-16
@@ -67,7 +69,7 @@ def test_a_month_ranks_every_page_as_one_list(
     proc = hf_digest(
         server, "run", "--month", "2025-11", "--top", "0", "--lang", "en", "--out", str(tmp_path)
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("published 2025-11: 412 of 412 papers shown\n")
     assert [r.query for r in server.requests] == [
         {"month": "2025-11", "limit": "100", "p": str(page)} for page in range(5)
@@ -88,7 +90,7 @@ def test_a_week_in_korean_shows_its_top_papers_and_the_day_each_was_listed(
     server: HFServer, month_items: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     proc = hf_digest(server, "run", "--week", "2025-W46", "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
     in_week = [item for item in month_items if item["paper"]["submittedOnDailyAt"][:10] in WEEK_46]
     assert proc.stdout.startswith(f"published 2025-W46: 10 of {len(in_week)} papers shown\n")
     text = (tmp_path / "_posts/2025-11-16-hf-weekly-papers.md").read_text(encoding="utf-8")
@@ -105,9 +107,9 @@ def test_a_week_in_korean_shows_its_top_papers_and_the_day_each_was_listed(
 def test_an_open_period_is_refused_before_any_request(server: HFServer, tmp_path: Path) -> None:
     this_month = datetime.now(UTC).strftime("%Y-%m")
     proc = hf_digest(server, "run", "--month", this_month, "--out", str(tmp_path))
-    assert proc.returncode == 2 and f"month: {this_month} is still open" in proc.stderr
+    assert proc.exit_code == 2 and f"month: {this_month} is still open" in proc.stderr
     bad = hf_digest(server, "run", "--week", "2025-W54", "--out", str(tmp_path))
-    assert bad.returncode == 2 and "week: 2025-W54 is not a week of the ISO calendar" in bad.stderr
+    assert bad.exit_code == 2 and "week: 2025-W54 is not a week of the ISO calendar" in bad.stderr
     assert server.requests == []
 
 
@@ -121,38 +123,90 @@ def env(
     metrics.clear_metrics()
 
 
+WEEK = {"week": "2025-W46", "from": "2025-11-10", "to": "2025-11-16"}
+MONTH = {"month": "2025-11", "from": "2025-11-01", "to": "2025-11-30"}
+
+
 @pytest.mark.parametrize(
-    ("event", "post"),
+    ("event", "post", "span"),
     [
         # What Scheduler sends with the template's Input: the scheduled time, even when delivered late.
         (
             {"digest": "weekly", "time": "2025-11-17T03:00:00Z", "id": "e1"},
             "_posts/2025-11-16-hf-weekly-papers.md",
+            WEEK,
         ),
         (
             {"digest": "monthly", "time": "2025-12-01T03:00:00Z", "id": "e2"},
             "_posts/2025-11-30-hf-monthly-papers.md",
+            MONTH,
         ),
-        ({"week": "2025-W46"}, "_posts/2025-11-16-hf-weekly-papers.md"),
-        ({"month": "2025-11", "lang": "en"}, "_posts/2025-11-30-hf-monthly-papers.md"),
+        ({"week": "2025-W46"}, "_posts/2025-11-16-hf-weekly-papers.md", WEEK),
+        ({"month": "2025-11", "lang": "en"}, "_posts/2025-11-30-hf-monthly-papers.md", MONTH),
     ],
 )
 def test_scheduled_and_manual_period_events_publish_the_period(
-    env: Path, server: HFServer, event: dict[str, Any], post: str
+    env: Path, server: HFServer, event: dict[str, Any], post: str, span: dict[str, str]
 ) -> None:
     late = datetime(2025, 11, 29, 18, 0, tzinfo=UTC)  # days after the schedule fired (a retry, a backlog)
     result = lambda_entry.handle(event, 120_000, late if "digest" in event else None)
     assert result["status"] == "published"
-    assert result.get("week", result.get("month")) in ("2025-W46", "2025-11")
+    assert {key: result.get(key) for key in ("week", "month", "from", "to")} == {
+        "week": None,
+        "month": None,
+        **span,
+    }
     assert [d["status"] for d in result["destinations"]] == ["created"]
     assert (env / post).is_file()
     again = lambda_entry.handle(event, 120_000, late if "digest" in event else None)
     assert [d["status"] for d in again["destinations"]] == ["unchanged"]
 
 
-def test_the_event_files_parse(env: Path) -> None:
-    events = Path(__file__).resolve().parents[2] / "events"
-    for name, key in [("scheduled-weekly.json", "2026-W06"), ("scheduled-monthly.json", "2026-02")]:
-        event = json.loads((events / name).read_text(encoding="utf-8"))
-        result = lambda_entry.handle({**event}, 120_000, datetime(2026, 3, 2, tzinfo=UTC))
-        assert result.get("week", result.get("month")) == key and result["status"] == "empty"
+@pytest.fixture
+def failing(env: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Two destinations that refuse: the local post's path is a folder, the bucket does not exist."""
+    bucket = f"missing-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("DIGEST_DESTINATIONS", "local,s3")
+    monkeypatch.setenv("S3_BUCKET", bucket)
+    for post in ("_posts/2025-11-16-hf-weekly-papers.md", "_posts/2025-11-30-hf-monthly-papers.md"):
+        (env / post).mkdir(parents=True)
+    return bucket
+
+
+@pytest.mark.parametrize(
+    ("event", "key"), [({"week": "2025-W46"}, "2025-W46"), ({"month": "2025-11"}, "2025-11")]
+)
+def test_a_failed_period_names_each_destination_and_why(
+    app: ModuleType, failing: str, output: Output, event: dict[str, Any], key: str
+) -> None:
+    with pytest.raises(PublishError) as raised:
+        app.lambda_handler(event, FakeContext())
+    message = str(raised.value)
+    assert message.startswith(f"{key}: publishing failed at local, s3 (local: ")
+    assert f"; s3: bucket {failing} does not exist" in message
+
+    (finished,) = output.lines("run finished")
+    assert (finished["level"], finished["status"]) == ("ERROR", "failed")
+    delivered = {d["destination"]: d for d in finished["result"]["destinations"]}
+    assert {name: d["status"] for name, d in delivered.items()} == {"local": "failed", "s3": "failed"}
+    assert all(d["error"] and d["error"] in message for d in delivered.values())
+
+
+def test_hf_digest_run_of_a_failed_week_prints_each_destination_and_why(
+    server: HFServer, failing: str, env: Path
+) -> None:
+    args = ("run", "--week", "2025-W46", "--out", str(env))
+    env_vars = {"DIGEST_DESTINATIONS": "local,s3", "S3_BUCKET": failing}
+    proc = hf_digest(server, *args, "--json", env=env_vars)
+    assert proc.exit_code == 1
+    result = json.loads(proc.stdout)
+    assert (result["week"], result["status"]) == ("2025-W46", "failed")
+    errors = {d["destination"]: d["error"] for d in result["destinations"] if d["status"] == "failed"}
+    assert sorted(errors) == ["local", "s3"]
+    assert errors["s3"].startswith(f"s3: bucket {failing} does not exist")
+
+    plain = hf_digest(server, *args, env=env_vars)
+    assert plain.exit_code == 1
+    assert plain.stdout.startswith("failed 2025-W46: 10 of ")
+    assert "  local: failed\n    error: local: " in plain.stdout
+    assert f"  s3: failed\n    error: s3: bucket {failing} does not exist" in plain.stdout

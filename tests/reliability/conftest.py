@@ -12,16 +12,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Output
 from tests.github_server import GitHubServer
+from tests.helpers import WIRE_LOGGERS, Output, create_secret, quiet_botocore
 from tests.hf_server import HFServer
 from tests.reliability.leaks import HF_TOKEN, READ_ONLY_TOKEN, TOKEN, LeakScan
-from tests.reliability.stack import Stack, quiet_botocore
+from tests.reliability.stack import Stack
 
 # Every leak found in the session, for the summary at the end (each one also fails its own test).
 SESSION_LEAKS: list[str] = []
 SCANNED: dict[str, int] = {}
-WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
 
 
 @pytest.fixture
@@ -41,13 +40,6 @@ def scan(output: Output, caplog: pytest.LogCaptureFixture) -> Iterator[LeakScan]
     SESSION_LEAKS.extend(leaks)
     if leaks:
         pytest.fail("a token or Authorization value leaked:\n" + "\n".join(leaks[:20]))
-
-
-def _create_secret(name: str, value: str) -> None:
-    import boto3
-
-    with quiet_botocore():
-        boto3.client("secretsmanager").create_secret(Name=name, SecretString=value)
 
 
 @pytest.fixture
@@ -78,7 +70,7 @@ def stack(
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    _create_secret(secret, json.dumps({"token": TOKEN}))
+    create_secret(secret, json.dumps({"token": TOKEN}))
     for wire in WIRE_LOGGERS:  # the code under test must quiet the AWS SDK's DEBUG lines by itself
         logging.getLogger(wire).setLevel(logging.NOTSET)
     env = {

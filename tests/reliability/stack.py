@@ -2,48 +2,27 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
 import os
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from hf_digest.errors import DigestError
-from tests.conftest import FakeContext, Output
 from tests.github_server import GitHubServer
+from tests.helpers import FakeContext, Output, post_path, quiet_botocore
 from tests.hf_server import HFServer
 from tests.reliability.leaks import LeakScan
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-REPO = Path(__file__).resolve().parents[2]
-EVENTS = REPO / "events"
 HF_DIGEST = Path(sys.executable).with_name("hf-digest")
-
-
-def post_path(day: str) -> str:
-    return f"_posts/{day}-hf-daily-papers.md"
-
-
-@contextlib.contextmanager
-def quiet_botocore() -> Iterator[None]:
-    """For the suite's own AWS calls, whose botocore DEBUG lines would put signatures into the scan."""
-    botocore_logger = logging.getLogger("botocore")
-    saved = botocore_logger.level
-    botocore_logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        botocore_logger.setLevel(saved)
 
 
 @dataclass

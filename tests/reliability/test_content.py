@@ -11,9 +11,17 @@ from typing import Any
 import pytest
 
 from hf_digest.model import clean_text
-from tests.integration.test_jekyll import QUOTES, SITE_TITLE, article, jekyll_build, visible
-from tests.reliability.stack import Stack, post_path
-from tests.unit.test_render import HOSTILE, LONG_TITLE
+from tests.helpers import (
+    HOSTILE,
+    LONG_TITLE,
+    QUOTES,
+    SITE_TITLE,
+    article,
+    jekyll_build,
+    post_path,
+    visible,
+)
+from tests.reliability.stack import Stack
 
 HOSTILE_DAY = "2026-02-14"  # a Saturday: nothing else listed
 EXTRA = (

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from hf_digest.errors import BadInput
-from tests.reliability.stack import EVENTS, Stack
+from tests.helpers import EVENTS
+from tests.reliability.stack import Stack
 
 TODAY = datetime.now(UTC).date()
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from urllib.parse import quote
 
 import pytest
 
 from hf_digest.errors import PublishError
 from tests.github_server import fault
+from tests.helpers import WIRE_LOGGERS, post_path, quiet_botocore, receive, sqs_event
 from tests.reliability.leaks import HF_TOKEN, TOKEN, UNSENDABLE_TOKENS, LeakScan, find_leaks
 from tests.reliability.stack import Stack
 
@@ -71,4 +73,33 @@ def test_s3_alone_at_debug_logs_no_signature_or_session_token(
     assert logging.getLogger("botocore").getEffectiveLevel() == logging.DEBUG
     run = stack.invoke({"date": "2026-02-10"})
     assert run.outcomes() == {"s3": "created"}
+    assert any(r.name.startswith("botocore") for r in caplog.records)  # botocore did log, above DEBUG
+
+
+def test_a_backfill_through_the_queue_at_debug_logs_no_signature_or_session_token(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The range is queued (SQS SendMessageBatch), then its messages come back as one SQS batch event.
+    import boto3
+
+    with quiet_botocore():
+        sqs = boto3.client("sqs")
+        queue = sqs.create_queue(QueueName=f"backfill-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    monkeypatch.setenv("DIGEST_BACKFILL_QUEUE_URL", queue)
+    monkeypatch.setenv("DIGEST_BACKFILL_PACE", "0")
+    assert all(logging.getLogger(name).getEffectiveLevel() == logging.DEBUG for name in WIRE_LOGGERS)
+
+    queued = stack.invoke({"from": "2026-02-09", "to": "2026-02-10"})
+    assert queued.result is not None and queued.result["counts"] == {"queued": 2}
+    assert stack.hf.requests == []
+    with quiet_botocore():
+        messages = receive(queue, 2)
+    assert sorted(json.loads(m["Body"])["date"] for m in messages) == ["2026-02-09", "2026-02-10"]
+
+    batch = stack.invoke(sqs_event(messages, arn))
+    assert batch.result == {"batchItemFailures": []}
+    days = ("2026-02-09", "2026-02-10")
+    assert sorted(stack.commits()) == [f"Add Hugging Face Daily Papers for {day}" for day in days]
+    assert sorted(stack.versions()) == [post_path(day) for day in days]
     assert any(r.name.startswith("botocore") for r in caplog.records)  # botocore did log, above DEBUG

@@ -17,11 +17,9 @@ from hf_digest.config import Settings
 from hf_digest.model import day_span, papers_from_items
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import front_matter_values, render_post
-from tests.unit.test_render import split_post, without_folds
-from tests.unit.test_render_properties import SPECIALS
+from tests.helpers import MISSING, SPECIALS, split_post, without_folds
 
 DAY = date(2026, 2, 10)
-MISSING = re.compile(r"(?:: |\(|\[|👍 |⭐ )(?:None|null)\b|None명|\b(?:None|null)$", re.MULTILINE)
 
 text = st.lists(st.text(max_size=8) | st.sampled_from(SPECIALS), max_size=8).map("".join)
 junk: st.SearchStrategy[Any] = (

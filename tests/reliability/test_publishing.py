@@ -11,9 +11,9 @@ import pytest
 
 from hf_digest.errors import ConfigError, PublishError
 from tests.github_server import fault
-from tests.reliability.conftest import _create_secret
+from tests.helpers import create_secret, deny_put_policy, post_path, quiet_botocore
 from tests.reliability.leaks import READ_ONLY_TOKEN, TOKEN, WRONG_TOKEN
-from tests.reliability.stack import Stack, post_path, quiet_botocore
+from tests.reliability.stack import Stack
 
 DAY = "2026-02-10"
 EVENT = {"date": DAY}
@@ -45,16 +45,8 @@ def test_github_500_on_the_ref_update_then_a_rerun_completes_with_identical_byte
 
 
 def test_s3_access_denied_then_a_rerun_completes_with_identical_bytes(stack: Stack) -> None:
-    deny = {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:PutObject",
-        "Resource": f"arn:aws:s3:::{stack.bucket}/*",
-    }
     with quiet_botocore():
-        stack.s3.put_bucket_policy(
-            Bucket=stack.bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]})
-        )
+        stack.s3.put_bucket_policy(Bucket=stack.bucket, Policy=deny_put_policy(stack.bucket))
     failed = stack.invoke(EVENT)
     assert isinstance(failed.error, PublishError)
     assert f"{DAY}: publishing failed at s3 (s3: " in str(failed.error)
@@ -143,7 +135,7 @@ def test_a_refusing_github_fails_at_once_without_a_retry_storm(
     requests: int,
 ) -> None:
     secret = stack.secret_name + "-other"
-    _create_secret(secret, token)
+    create_secret(secret, token)
     monkeypatch.setenv("GITHUB_TOKEN_SECRET", secret)
     if repository:
         monkeypatch.setenv("GITHUB_REPOSITORY", repository)
@@ -183,10 +175,10 @@ def test_a_missing_or_unreadable_secret_fails_before_hugging_face_naming_only_th
 ) -> None:
     name = stack.secret_name + "-broken"
     if stored == "deleted":
-        _create_secret(name, TOKEN)
+        create_secret(name, TOKEN)
         _delete_secret(name)
     elif stored is not None:
-        _create_secret(name, stored)
+        create_secret(name, stored)
     monkeypatch.setenv("GITHUB_TOKEN_SECRET", name)
     run = stack.invoke(EVENT)
     assert isinstance(run.error, ConfigError)

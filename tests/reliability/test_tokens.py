@@ -8,7 +8,7 @@ import json
 import pytest
 
 from hf_digest.errors import ConfigError
-from tests.reliability.conftest import _create_secret
+from tests.helpers import create_secret
 from tests.reliability.leaks import UNSENDABLE_TOKENS
 from tests.reliability.stack import Stack
 
@@ -41,7 +41,7 @@ def test_an_unsendable_token_in_secrets_manager_is_refused_naming_only_the_secre
     stack: Stack, monkeypatch: pytest.MonkeyPatch, token: str, as_json: bool
 ) -> None:
     name = stack.secret_name + "-unsendable"
-    _create_secret(name, json.dumps({"token": token}) if as_json else token)
+    create_secret(name, json.dumps({"token": token}) if as_json else token)
     monkeypatch.setenv("GITHUB_TOKEN_SECRET", name)
     run = stack.invoke(EVENT)
     assert isinstance(run.error, ConfigError)

@@ -12,7 +12,7 @@ from hf_digest.config import Settings
 from hf_digest.model import day_span, papers_from_items
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render_post
-from tests.conftest import load_sample
+from tests.helpers import load_sample
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DAY = date(2026, 2, 10)

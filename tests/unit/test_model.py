@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hf_digest.model import Organization, clean_raw, clean_text, paper_from_item, papers_from_items
-from tests.conftest import load_sample
+from tests.helpers import load_sample
 
 
 def _by_id(samples: Path, name: str) -> dict[str, Any]:
@@ -26,10 +26,11 @@ def test_every_sample_file_parses_without_loss(samples_dir: Path) -> None:
         papers, warnings = papers_from_items(items)
         assert warnings == [], path.name
         assert len(papers) == len({i["paper"]["id"] for i in items}), path.name
+        listed = {i["paper"]["id"]: i["paper"] for i in reversed(items)}  # the first of a duplicate wins
         for paper in papers:
             assert paper.title and paper.title == " ".join(paper.title.split())
             assert paper.abstract
-            assert paper.upvotes >= 0
+            assert paper.upvotes == listed[paper.arxiv_id]["upvotes"], paper.arxiv_id  # the API's own count
             assert "None" not in (paper.organization.fullname if paper.organization else "")
 
 

@@ -79,5 +79,10 @@ def test_commit_message_templates_take_only_date_as_written(variable: str, templ
     )
     field = "github_message_add" if variable == "GITHUB_COMMIT_MESSAGE" else "github_message_update"
     with pytest.raises(ConfigError) as caught:
-        GitHubPublisher.from_settings(replace(settings, **{field: template}))
+        changed = (
+            replace(settings, github_message_add=template)
+            if field == "github_message_add"
+            else replace(settings, github_message_update=template)
+        )
+        GitHubPublisher.from_settings(changed)
     assert str(caught.value).startswith(f"{variable}: {template!r} uses ")

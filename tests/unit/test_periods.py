@@ -15,7 +15,7 @@ from hf_digest.model import MONTHLY, WEEKLY, day_span, papers_from_items
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render, render_post
 from hf_digest.request import DigestRequest, Options, RangeRequest, ScheduleRequest
-from tests.conftest import load_sample
+from tests.helpers import load_sample
 
 SETTINGS = Settings()
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -7,98 +7,29 @@ import re
 from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from hf_digest import request
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
 from hf_digest.markdown import md_text, plain_math
-from hf_digest.model import Digest, Organization, Paper, Span, clean_text, day_span, papers_from_items
+from hf_digest.model import Digest, Organization, Paper, Span, day_span, papers_from_items
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render, render_data, render_post
-from tests.conftest import load_sample
+from tests.helpers import (
+    HOSTILE,
+    LONG_TITLE,
+    MISSING,
+    day_digest,
+    hostile_digest,
+    load_sample,
+    post_text,
+    split_post,
+    without_folds,
+)
 
 DAY = date(2026, 2, 10)
-# Jekyll's own front matter pattern (jekyll/lib/jekyll/document.rb YAML_FRONT_MATTER_REGEXP).
-JEKYLL_FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
-
-HOSTILE = (
-    "{{ site.title }}",
-    "{% endraw %}",
-    "{% raw %}",
-    "key: value",
-    "'single' and \"double\" quotes",
-    "# not a heading",
-    "<script>alert(1)</script>",
-    "a | b | c",
-    "1. not a list",
-    "$\\times$ faster",
-    "$a_b_c$",
-    "_a_b_",
-    "**bold**",
-    "[x](javascript:alert(1))",
-    "right\u200fto\u200fleft",
-    "emoji 🤗",
-    "한국어 제목",
-    "$$x^2$$",
-    "`code`",
-    "~~strike~~",
-    "- dash",
-    "> quote",
-    "& &amp;",
-)
-# A missing value printed: "기관: None", "(null)", "None명", "⭐ None" (abstracts may say "Nonetheless").
-MISSING = re.compile(r"(?:: |\(|\[|👍 |⭐ )(?:None|null)\b|None명|\b(?:None|null)$", re.MULTILINE)
-LONG_TITLE = "A very long title " * 560  # about 10 kB
-# The only HTML a post holds: the folded abstract (ko 초록, en Abstract); everything else is Markdown.
-FOLD = re.compile(r'<details markdown="1">\n *<summary>(?:초록|Abstract)</summary>|</details>')
-
-
-def split_post(text: str) -> tuple[dict[str, Any], str]:
-    """(front matter values, body) the way Jekyll splits a post."""
-    match = JEKYLL_FRONT_MATTER.match(text)
-    assert match, "no front matter Jekyll would read"
-    values = yaml.safe_load(match[1])
-    assert isinstance(values, dict)
-    return values, text[match.end() :]
-
-
-def day_digest(samples: Path, top_n: int, name: str = "daily_papers_date_2026-02-10.json") -> Digest:
-    papers, _ = papers_from_items(load_sample(samples, name))
-    return rank_digest(day_span(DAY), papers, top_n)
-
-
-def hostile_paper(index: int, title: str) -> Paper:
-    text = clean_text(title)
-    return Paper(
-        arxiv_id=f"2602.{index:05d}",
-        title=text,
-        abstract=f"{text} Code: this https URL . " + " ".join(HOSTILE),
-        upvotes=100 - index,
-        authors=("A", "B"),
-        organization=Organization(name="evil-org", fullname=text),
-        github_repo="https://github.com/evil/repo(1) x<y>{{z}}",
-        github_stars=index,
-        project_page="https://evil.example/p?a=1&b={%2}",
-        ai_summary=" ".join(HOSTILE),
-    )
-
-
-def hostile_digest(day: date = DAY) -> Digest:
-    papers = tuple(hostile_paper(i, t) for i, t in enumerate((*HOSTILE, LONG_TITLE), start=1))
-    return Digest(span=day_span(day), papers=papers, total=len(papers) + 5)
-
-
-def post_text(digest: Digest, settings: Settings | None = None, lang: str | None = None) -> str:
-    return render_post(digest, settings or Settings(), lang).content.decode("utf-8")
-
-
-def without_folds(body: str) -> str:
-    """body without the folded abstracts' own tags: what is left must hold no HTML at all."""
-    return FOLD.sub("", body)
 
 
 def entry(body: str, arxiv_id: str) -> list[str]:

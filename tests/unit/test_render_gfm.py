@@ -17,8 +17,16 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from hf_digest.config import Settings
 from hf_digest.model import Digest
 from hf_digest.render import render_post
-from tests.helpers import TYPOGRAPHY, assert_folded, children
-from tests.unit.test_render import HOSTILE, LONG_TITLE, day_digest, hostile_digest, split_post
+from tests.helpers import (
+    HOSTILE,
+    LONG_TITLE,
+    TYPOGRAPHY,
+    assert_folded,
+    children,
+    day_digest,
+    hostile_digest,
+    split_post,
+)
 
 
 def github_html(digest: Digest, settings: Settings) -> LexborNode:

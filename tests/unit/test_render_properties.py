@@ -11,13 +11,8 @@ from hypothesis import strategies as st
 from hf_digest.config import Settings
 from hf_digest.model import Digest, Organization, Paper, day_span
 from hf_digest.render import front_matter_values, render_post
-from tests.unit.test_render import split_post, without_folds
+from tests.helpers import SPECIALS, split_post, without_folds
 
-# Pieces that mean something to Liquid, YAML, HTML or kramdown, mixed into arbitrary text.
-SPECIALS = [
-    "{{", "}}", "{%", "%}", "{% endraw %}", ": ", "- ", "#", "'", '"', "[", "]", "|", "*", "_", "`", "$$",
-    "$", "\\", "<", ">", "&", "1. ", "---", "\n", "\u200f", "🤗", "한국어", "this https URL", "https://x.io/a_(b)",
-]  # fmt: skip
 text = st.lists(st.text(max_size=8) | st.sampled_from(SPECIALS), max_size=10).map("".join)
 urls = st.none() | st.builds(lambda tail: "https://example.org/" + tail, text)
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import BadInput, DeadlineExceeded, DigestError
-from hf_digest.request import QueueBatch, day_event
+from hf_digest.publish import FAILED
+from hf_digest.request import DigestRequest, QueueBatch, day_event
 from hf_digest.runs.backfill import Pacer
 from hf_digest.runs.days import MIN_DAY_S
 from hf_digest.runs.digest import DigestResult, Metrics, run_digest
@@ -85,37 +86,34 @@ def _record_handler(
     pacer: Pacer,
     done: Callable[[DigestResult], None],
 ) -> Callable[[SQSRecord], dict[str, Any]]:
-    def run_message(record: SQSRecord) -> dict[str, Any]:
+    def record_handler(record: SQSRecord) -> dict[str, Any]:
+        """One message's day; a failure is logged once, with its reason, and raised for SQS to retry."""
+        extra: dict[str, Any] = {"message_id": record.message_id}
         try:
-            body = json.loads(record.body)
-        except ValueError:
-            raise BadInput("body", f"message {record.message_id} is not JSON") from None
-        if not isinstance(body, dict):
-            raise BadInput("body", f"message {record.message_id} is not a JSON object")
-        request = day_event(body, settings, now)
-        if not deadline.allows(MIN_DAY_S, 0.0):
-            raise DeadlineExceeded(f"{request.span.key}: not started, {deadline.remaining():.0f} s left")
-        publishers = adapters.publishers(request.options)
-        result = run_digest(request, settings, adapters.source, publishers, deadline, now)
-        done(result)
-        extra = {"date": result.span.key, "status": result.status, "message_id": record.message_id}
-        log.log(logging.INFO if result.ok else logging.ERROR, "queued day finished", extra=extra)
-        pacer.spent(result.hf_requests)
-        if not result.ok:
-            raise result.failure()
+            request = _day_request(record, settings, now)
+            extra["date"] = request.span.key
+            if not deadline.allows(MIN_DAY_S, 0.0):
+                raise DeadlineExceeded(f"{request.span.key}: not started, {deadline.remaining():.0f} s left")
+            publishers = adapters.publishers(request.options)
+            result = run_digest(request, settings, adapters.source, publishers, deadline, now)
+            done(result)
+            pacer.spent(result.hf_requests)
+            if not result.ok:
+                raise result.failure()
+        except DigestError as exc:
+            log.error("queued day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
+            raise
+        log.info("queued day finished", extra={**extra, "status": result.status})
         return result.to_json()
 
-    def record_handler(record: SQSRecord) -> dict[str, Any]:
-        """One message; why it failed is logged once, SQS retries it and, in the end, dead-letters it."""
-        try:
-            return run_message(record)
-        except DigestError as exc:
-            extra = {"message_id": record.message_id, "status": "failed", "error_kind": exc.kind}
-            log.error("queued day failed: %s", exc, extra=extra)
-            raise
-        except Exception:
-            extra = {"message_id": record.message_id, "status": "failed", "error_kind": "bug"}
-            log.exception("queued day failed unexpectedly", extra=extra)
-            raise
-
     return record_handler
+
+
+def _day_request(record: SQSRecord, settings: Settings, now: datetime) -> DigestRequest:
+    try:
+        body = json.loads(record.body)
+    except ValueError:
+        raise BadInput("body", f"message {record.message_id} is not JSON") from None
+    if not isinstance(body, dict):
+        raise BadInput("body", f"message {record.message_id} is not a JSON object")
+    return day_event(body, settings, now)
