@@ -35,7 +35,9 @@ def plain_text(value: object, *, name: str | None = None) -> str:
     if value is None:
         return ""
     text = str(value)
-    for _ in range(_MAX_PASSES):
+    # Each pass may undo one layer (a stacked accent such as \'\'\'x takes one per backslash): bounded
+    # by the backslashes there are, so the result is a fixed point and cleaning it again changes nothing.
+    for _ in range(_MAX_PASSES + text.count("\\")):
         cleaned = _clean_once(text, name)
         if cleaned == text:
             break
