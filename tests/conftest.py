@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from hf_digest.cli import load_app
+from tests.bedrock_server import BedrockServer
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer, load_sample_days
 
@@ -68,7 +69,7 @@ def load_sample(samples: Path, name: str) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """A real moto_server on loopback for S3 and Secrets Manager, with fake credentials in the environment."""
+    """A real moto_server on loopback (S3, Secrets Manager, DynamoDB), with fake credentials set."""
     exe = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
     if not Path(exe).exists():
         pytest.fail("moto_server is not installed: run `make test` (it installs moto[server])")
@@ -109,6 +110,17 @@ _AWS_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
+
+
+@pytest.fixture
+def bedrock(monkeypatch: pytest.MonkeyPatch) -> Iterator[BedrockServer]:
+    """A local Bedrock Runtime, reached through AWS_ENDPOINT_URL_BEDROCK_RUNTIME, with fake credentials."""
+    server = BedrockServer().start()
+    for name, value in _AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", server.url)
+    yield server
+    server.stop()
 
 
 MakeHFServer = Callable[..., HFServer]
