@@ -128,6 +128,7 @@ class SummaryReport:
             "SummariesFailed": float(self.count(FAILED)),
             "SummaryInputTokens": float(self.input_tokens),
             "SummaryOutputTokens": float(self.output_tokens),
+            "SummariesRunFailed": 1.0 if self.status == RUN_FAILED else 0.0,  # template.yaml alarms on it
         }
         if self.cost_usd is not None:
             values["SummaryCostMicroUSD"] = round(self.cost_usd * 1_000_000, 3)

@@ -57,7 +57,9 @@ def test_counts_tokens_cost_and_metrics() -> None:
         "SummaryInputTokens": 6000,
         "SummaryOutputTokens": 1200,
         "SummaryCostMicroUSD": pytest.approx(12_000),
+        "SummariesRunFailed": 0,
     }
+    assert report("failed").metrics()["SummariesRunFailed"] == 1
     assert data["papers"][3] == {
         "arxiv_id": "2602.00003",
         "status": "rejected",
