@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 RESERVE_S = 30.0  # left for rendering and publishing after the last call
 SUMMARY_TTL_S = 400 * 86400.0  # a year's backfill, weekly and monthly digests all find it
+NOT_CALLED = "not called: the run stopped at its error"
 REJECTED_TTL_S = 3 * 86400.0  # a refused answer is not paid for again by reruns and refreshes soon after
 
 
@@ -165,7 +166,7 @@ class _Run:
                     self.reserved += estimate
                     running[pool.submit(self.caller.call, request)] = (paper, estimate)
                 if self.error is not None:
-                    self._give_up(pending, FAILED, self.error)
+                    self._give_up(pending, FAILED, NOT_CALLED)
                 if not running:
                     continue
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -219,7 +220,7 @@ def _log(report: SummaryReport) -> None:
     counts = {k: summary[k] for k in ("status", "generated", "cached", "fallback", "failed", "input_tokens")}
     counts |= {"output_tokens": summary["output_tokens"], "model": report.model}
     for paper in report.papers:
-        if paper.reason and paper.status != SKIPPED:
+        if paper.reason and paper.status != SKIPPED and paper.reason not in (report.error, NOT_CALLED):
             log.warning("summary fell back", extra={"arxiv_id": paper.arxiv_id, **paper.to_json()})
     if report.status == RUN_FAILED:
         # Alarm-worthy: the post is published with Hugging Face's summaries only.

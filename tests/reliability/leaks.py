@@ -12,7 +12,8 @@ TOKEN = "github_pat_RELIABILITY_write_token_7d1e5a"
 READ_ONLY_TOKEN = "github_pat_RELIABILITY_read_only_3b8a90"
 WRONG_TOKEN = "github_pat_RELIABILITY_wrong_token_91c4ff"
 HF_TOKEN = "hf_RELIABILITY_hub_token_5e2f0a77"
-TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN)
+AWS_SESSION_TOKEN = "IQoJb3JpZ2luX2VjRELIABILITYsessiontoken0c4e"  # an STS session token's shape
+TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN, AWS_SESSION_TOKEN)
 
 # Authorization header values in any shape a log line or a repr could give them.
 _AUTH_VALUES = (
