@@ -16,11 +16,14 @@ import botocore.session
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from botocore.model import Shape
+from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 from botocore.validate import ParamValidator
 
 SERVICE_MODEL = botocore.session.get_session().get_service_model("bedrock-runtime")
 CONVERSE = SERVICE_MODEL.operation_model("Converse")
+_input = CONVERSE.input_shape
+assert _input is not None
+INPUT: StructureShape = _input
 _AUTH = re.compile(
     r"AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[a-z0-9-]+)"
     r"/(?P<service>[a-z0-9-]+)/aws4_request, ?SignedHeaders=(?P<signed>[a-z0-9;-]+),"
@@ -31,13 +34,13 @@ _AUTH = re.compile(
 def converse_params(model_id: str, body: bytes) -> tuple[dict[str, Any], str | None]:
     """The Converse parameters in a request body (with modelId from the path), and why they are invalid."""
     try:
-        params = {"modelId": model_id, **from_wire(CONVERSE.input_shape, json.loads(body or b"{}"))}
+        params = {"modelId": model_id, **from_wire(INPUT, json.loads(body or b"{}"))}
     except ValueError as exc:
         return {}, f"body is not JSON: {exc}"
-    report = ParamValidator().validate(params, CONVERSE.input_shape)
+    report = ParamValidator().validate(params, INPUT)
     if report.has_errors():
         return params, str(report.generate_report())
-    return params, "; ".join(limits_broken(CONVERSE.input_shape, params, "")) or None
+    return params, "; ".join(limits_broken(INPUT, params, "")) or None
 
 
 def signature_problem(
@@ -67,16 +70,16 @@ def signature_problem(
 
 def from_wire(shape: Shape, value: Any) -> Any:
     """A rest-json body value as botocore's parameters: blobs decoded, names as in the model."""
-    if shape.type_name == "structure" and isinstance(value, dict):
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
         by_wire = {m.serialization.get("name", name): name for name, m in shape.members.items()}
         return {
             by_wire.get(key, key): from_wire(shape.members[by_wire[key]], item) if key in by_wire else item
             for key, item in value.items()
         }
-    if shape.type_name == "list" and isinstance(value, list):
-        return [from_wire(shape.member, item) for item in value]  # type: ignore[attr-defined]
-    if shape.type_name == "map" and isinstance(value, dict):
-        return {key: from_wire(shape.value, item) for key, item in value.items()}  # type: ignore[attr-defined]
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [from_wire(shape.member, item) for item in value]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {key: from_wire(shape.value, item) for key, item in value.items()}
     if shape.type_name == "blob" and isinstance(value, str):
         return base64.b64decode(value)
     if shape.type_name == "timestamp" and isinstance(value, int | float):
@@ -88,22 +91,22 @@ def limits_broken(shape: Shape, value: Any, name: str) -> list[str]:
     """What ParamValidator leaves unchecked: enum values, maximum lengths and values, string patterns."""
     found: list[str] = []
     limits = shape.metadata
-    if shape.type_name == "structure" and isinstance(value, dict):
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
         for key, item in value.items():
             if key in shape.members:
                 found += limits_broken(shape.members[key], item, f"{name}.{key}".lstrip("."))
-    elif shape.type_name == "list" and isinstance(value, list):
+    elif isinstance(shape, ListShape) and isinstance(value, list):
         found += (
             [f"{name}: more than {limits['max']} items"] if len(value) > limits.get("max", len(value)) else []
         )
         for index, item in enumerate(value):
-            found += limits_broken(shape.member, item, f"{name}[{index}]")  # type: ignore[attr-defined]
-    elif shape.type_name == "map" and isinstance(value, dict):
+            found += limits_broken(shape.member, item, f"{name}[{index}]")
+    elif isinstance(shape, MapShape) and isinstance(value, dict):
         for key, item in value.items():
-            found += limits_broken(shape.value, item, f"{name}.{key}")  # type: ignore[attr-defined]
-    elif shape.type_name == "string" and isinstance(value, str):
-        if shape.enum and value not in shape.enum:  # type: ignore[attr-defined]
-            found.append(f"{name}: {value!r} is not one of {', '.join(shape.enum)}")  # type: ignore[attr-defined]
+            found += limits_broken(shape.value, item, f"{name}.{key}")
+    elif isinstance(shape, StringShape) and isinstance(value, str):
+        if shape.enum and value not in shape.enum:
+            found.append(f"{name}: {value!r} is not one of {', '.join(shape.enum)}")
         if len(value) > limits.get("max", len(value)):
             found.append(f"{name}: longer than {limits['max']}")
         if "pattern" in limits and not _pattern(limits["pattern"]).search(value):
