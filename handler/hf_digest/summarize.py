@@ -11,13 +11,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hf_digest import summary_checks
 from hf_digest.config import Settings
-from hf_digest.converse import ATTEMPT_S, Called, Caller, ConverseClient
+from hf_digest.converse import ATTEMPT_S, Called, Caller, ConverseClient, converse_client
 from hf_digest.deadline import Deadline
+from hf_digest.errors import ConfigError
 from hf_digest.model import Paper, Summary, clean_text
 from hf_digest.state import StateError, StateStore
 from hf_digest.summary_prompt import Prompt, converse_request, estimated_input_tokens, load_prompt
@@ -38,8 +39,8 @@ log = logging.getLogger(__name__)
 
 RESERVE_S = 30.0  # left for rendering and publishing after the last call
 SUMMARY_TTL_S = 400 * 86400.0  # a year's backfill, weekly and monthly digests all find it
-NOT_CALLED = "not called: the run stopped at its error"
 REJECTED_TTL_S = 3 * 86400.0  # a refused answer is not paid for again by reruns and refreshes soon after
+NOT_CALLED = "not called: the run stopped at its error"
 
 
 def cache_key(arxiv_id: str, lang: str, model: str, prompt_version: str) -> str:
@@ -49,6 +50,27 @@ def cache_key(arxiv_id: str, lang: str, model: str, prompt_version: str) -> str:
 def with_summaries(papers: Sequence[Paper], summaries: Mapping[str, Summary]) -> list[Paper]:
     """papers with their summaries attached (the others unchanged)."""
     return [replace(p, summary=summaries[p.arxiv_id]) if p.arxiv_id in summaries else p for p in papers]
+
+
+@dataclass(frozen=True)
+class Summarizer:
+    """The summaries' adapter, built once per invocation: the settings, the state store, the client."""
+
+    settings: Settings
+    store: StateStore
+    client: ConverseClient
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: StateStore) -> Summarizer | None:
+        """None when DIGEST_SUMMARY_MODEL is not set (summaries off)."""
+        return cls(settings, store, converse_client(settings)) if settings.summary_model else None
+
+    def __call__(
+        self, papers: Sequence[Paper], lang: str, deadline: Deadline
+    ) -> tuple[list[Paper], SummaryReport]:
+        """papers with the summaries that passed their checks, and the report for the result."""
+        summaries, report = summarize(papers, lang, self.settings, self.store, self.client, deadline)
+        return with_summaries(papers, summaries), report
 
 
 def summarize(
@@ -66,7 +88,13 @@ def summarize(
     model = settings.summary_model
     if not model:
         return {}, SummaryReport.off()
-    prompt = load_prompt(settings.template_dir, lang)
+    try:
+        prompt = load_prompt(settings.template_dir, lang)
+    except ConfigError as exc:  # a broken prompt template costs the summaries, never the post
+        statuses = tuple(PaperStatus(p.arxiv_id, FAILED, NOT_CALLED) for p in papers)
+        report = SummaryReport(model=model, papers=statuses, error=str(exc))
+        _log(report)
+        return {}, report
     caller = Caller(client, model, deadline, reserve_s, sleep)
     run = _Run(papers, lang, settings, model, prompt, store, caller)
     report = run.execute()

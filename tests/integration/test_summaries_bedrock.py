@@ -17,7 +17,7 @@ from hf_digest.deadline import Deadline
 from hf_digest.model import Paper, papers_from_items
 from hf_digest.rank import rank
 from hf_digest.state import DynamoStore, SQLiteStore, StateStore
-from hf_digest.summarize import summarize, with_summaries
+from hf_digest.summarize import Summarizer, summarize, with_summaries
 from hf_digest.summary_prompt import converse_request, estimated_input_tokens, load_prompt
 from hf_digest.summary_report import SummaryReport
 from tests.bedrock_server import DROP, Answer, BedrockServer, Delay, Error, paper_data, system_text
@@ -329,3 +329,26 @@ def test_the_scripted_delay_step_is_honoured(
     run(papers[:1], store)
     (call,) = bedrock.calls
     assert call.finished - call.started >= 0.3
+
+
+def test_a_broken_prompt_template_costs_the_summaries_not_the_run(
+    bedrock: BedrockServer, store: SQLiteStore, papers: list[Paper], tmp_path: Path
+) -> None:
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "ko" / "summary.system.j2").write_text("{% if %}")
+    summaries, report = run(papers[:2], store, template_dir=tmp_path)
+    assert summaries == {} and bedrock.calls == [] and report.status == "failed"
+    assert report.error is not None and report.error.startswith("DIGEST_TEMPLATE_DIR: ko/summary.system.j2")
+
+
+def test_the_summarizer_adapter_is_built_once_and_returns_the_papers_with_summaries(
+    bedrock: BedrockServer, store: SQLiteStore, papers: list[Paper]
+) -> None:
+    assert Summarizer.from_settings(Settings(), store) is None  # off
+    summarizer = Summarizer.from_settings(settings(), store)
+    assert summarizer is not None
+    shown, report = summarizer(papers[:3], "ko", Deadline.after(300))
+    assert [p.arxiv_id for p in shown] == [p.arxiv_id for p in papers[:3]]
+    assert all(p.summary is not None for p in shown) and report.count("generated") == 3
+    again, cached = summarizer(papers[:3], "ko", Deadline.after(300))
+    assert again == shown and cached.count("cached") == 3 and len(bedrock.calls) == 3
