@@ -18,6 +18,19 @@ def resolve(template: str, day: date, *, variable: str) -> str:
         )
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(f"{variable}: {template!r} uses an unknown placeholder ({PLACEHOLDERS})") from exc
+    return _checked(text, template, variable)
+
+
+def resolve_lang(template: str, lang: str, *, variable: str) -> str:
+    """The relative POSIX path a feed template names for lang (its one placeholder is {lang})."""
+    try:
+        text = template.format(lang=lang)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"{variable}: {template!r} may use only the placeholder {{lang}}") from exc
+    return _checked(text, template, variable)
+
+
+def _checked(text: str, template: str, variable: str) -> str:
     path = PurePosixPath(text)
     if not text or text.endswith("/") or "\\" in text or "\x00" in text:
         raise ConfigError(f"{variable}: {template!r} does not name a file")
