@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -108,9 +108,17 @@ class DayDigest:
     skipped: tuple[str, ...] = field(default=())  # warnings about items left out
 
 
+# A derived file's bytes from what the destination holds (None: nothing yet); pure, so a retry re-merges.
+Merge = Callable[[bytes | None], bytes]
+
+
 @dataclass(frozen=True)
 class OutputFile:
-    """One file a run writes: a path relative to the destination's root, and its exact bytes."""
+    """One file a run writes: a path relative to the destination's root, and its exact bytes.
+
+    A derived file (a feed, the site's index) has no bytes of its own: they are `merge(held)`, computed
+    at write time from what the destination holds at `merge_from` (its own path unless named).
+    """
 
     path: str
     content: bytes
@@ -118,15 +126,60 @@ class OutputFile:
     # The same post as written on other days: only its "counts read on" date differs. A destination
     # holding one of these already has this content, so a refresh leaves it alone.
     same_as: tuple[bytes, ...] = field(default=(), repr=False)
+    cache_control: str | None = None  # None: the destination's default
+    merge: Merge | None = field(default=None, compare=False, repr=False)
+    merge_from: str | None = None
+    only: tuple[str, ...] = ()  # the destinations that take this file; empty: every one
+
+    @classmethod
+    def derived(
+        cls,
+        path: str,
+        content_type: str,
+        merge: Merge,
+        *,
+        merge_from: str | None = None,
+        cache_control: str | None = None,
+        only: tuple[str, ...] = (),
+    ) -> OutputFile:
+        return cls(
+            path,
+            b"",
+            content_type,
+            cache_control=cache_control,
+            merge=merge,
+            merge_from=merge_from,
+            only=only,
+        )
+
+    @property
+    def is_derived(self) -> bool:
+        return self.merge is not None
+
+    @property
+    def source(self) -> str:
+        """The path whose held bytes a derived file is merged from."""
+        return self.merge_from or self.path
+
+    def content_for(self, held: bytes | None) -> bytes:
+        """The bytes to write where the destination holds `held` at `source` (None: nothing)."""
+        return self.merge(held) if self.merge is not None else self.content
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything one run writes for one day; publishers write it whole or not at all."""
+    """Everything one run writes for one day; publishers write it whole or not at all.
+
+    The post comes first; derived files come after the plain files they describe.
+    """
 
     day: date
     files: tuple[OutputFile, ...]
     kind: str = "daily"
+
+    def files_for(self, destination: str) -> tuple[OutputFile, ...]:
+        """The files this destination takes (a file's `only` may leave some out)."""
+        return tuple(f for f in self.files if not f.only or destination in f.only)
 
 
 def clean_text(value: object) -> str:
