@@ -30,7 +30,7 @@ SAMPLES = REPO.parent / "shared" / "hf-samples"
 
 
 # The digest's settings; a test starts from none of them, whatever the developer's shell holds.
-SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_")
+SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_", "SLACK_", "DISCORD_", "TELEGRAM_")
 
 
 def without_settings(environ: Mapping[str, str]) -> dict[str, str]:
