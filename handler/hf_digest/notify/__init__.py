@@ -9,6 +9,7 @@ emit_metrics(report)                                   # NotificationsSent / Not
 
 from hf_digest.notify.build import build_notifiers, check_templates, emit_metrics
 from hf_digest.notify.channel import ChannelFailed, Notifier
+from hf_digest.notify.command import NotifyCommandResult, notify_command
 from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
 from hf_digest.notify.message import (
     DAY,
@@ -47,6 +48,7 @@ __all__ = [
     "DigestMessage",
     "MessagePaper",
     "Notifier",
+    "NotifyCommandResult",
     "NotifyReport",
     "backfill_message",
     "build_notifiers",
@@ -55,6 +57,7 @@ __all__ = [
     "digest_message",
     "emit_metrics",
     "notify_backfill",
+    "notify_command",
     "notify_digest",
     "post_url",
 ]
