@@ -12,7 +12,21 @@ TOKEN = "github_pat_RELIABILITY_write_token_7d1e5a"
 READ_ONLY_TOKEN = "github_pat_RELIABILITY_read_only_3b8a90"
 WRONG_TOKEN = "github_pat_RELIABILITY_wrong_token_91c4ff"
 HF_TOKEN = "hf_RELIABILITY_hub_token_5e2f0a77"
-TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN)
+# The notification channels' secrets: a webhook URL's path is its secret, and the bot token and chat id.
+SLACK_HOOK = "/services/T0RELIAB/B0RELIAB/slackReliabilityHook7c1e"
+DISCORD_HOOK_TOKEN = "discordReliabilityWebhookToken_4f2b"
+TELEGRAM_TOKEN = "987654321:TelegramReliabilityBotToken_9a3d"
+TELEGRAM_CHAT = "-1009876543210"
+TOKENS = (
+    TOKEN,
+    READ_ONLY_TOKEN,
+    WRONG_TOKEN,
+    HF_TOKEN,
+    SLACK_HOOK,
+    DISCORD_HOOK_TOKEN,
+    TELEGRAM_TOKEN,
+    TELEGRAM_CHAT,
+)
 
 # Authorization header values in any shape a log line or a repr could give them.
 _AUTH_VALUES = (
