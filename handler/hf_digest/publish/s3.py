@@ -11,11 +11,13 @@ import hashlib
 import logging
 import os
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from hf_digest import budget
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
@@ -83,7 +85,7 @@ class S3Publisher:
             read_timeout=READ_TIMEOUT_S,
             retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
         )
-        client = session.client("s3", region_name=region, config=config)
+        client = budget.guard(session.client("s3", region_name=region, config=config))
         return cls(client, settings.s3_bucket, settings.s3_prefix)
 
     @property
@@ -132,7 +134,8 @@ class S3Publisher:
             self._check_time(deadline)
             key = self.key(path)
             try:
-                self.client.head_object(Bucket=self.bucket, Key=key)
+                with self._watch(deadline, "HeadObject", key):
+                    self.client.head_object(Bucket=self.bucket, Key=key)
             except ClientError as exc:
                 if _code(exc) in ("404", "NoSuchKey", "NotFound"):
                     continue
@@ -146,7 +149,8 @@ class S3Publisher:
         """The object under key now, or None when there is none."""
         self._check_time(deadline)
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=key)
+            with self._watch(deadline, "HeadObject", key):
+                head = self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             # A missing bucket also answers 404 to HEAD; the create-only PUT that follows names it.
             if _code(exc) in ("404", "NoSuchKey", "NotFound"):
@@ -163,7 +167,8 @@ class S3Publisher:
     def _body_sha256(self, key: str, etag: str, deadline: Deadline) -> str | None:
         self._check_time(deadline)
         try:
-            body = self.client.get_object(Bucket=self.bucket, Key=key, IfMatch=etag)["Body"].read()
+            with self._watch(deadline, "GetObject", key):
+                body = self.client.get_object(Bucket=self.bucket, Key=key, IfMatch=etag)["Body"].read()
         except ClientError as exc:
             if _code(exc) in _CONFLICT_CODES:
                 return None  # replaced since the HEAD; the conditional write will find out
@@ -188,13 +193,17 @@ class S3Publisher:
         else:
             request["IfMatch"] = current.etag
         try:
-            self.client.put_object(**request)
+            with self._watch(dl, "PutObject", key):
+                self.client.put_object(**request)
         except ClientError as exc:
             if _code(exc) in _CONFLICT_CODES:
                 raise _Conflict from exc
             raise self._error(exc, "PutObject", key) from exc
         except BotoCoreError as exc:
             raise self._failed(exc, key) from exc
+
+    def _watch(self, deadline: Deadline, operation: str, key: str) -> AbstractContextManager[float]:
+        return budget.watch(deadline, f"s3: {operation} s3://{self.bucket}/{key}")
 
     def _check_time(self, deadline: Deadline) -> None:
         if not deadline.allows(CONNECT_TIMEOUT_S + READ_TIMEOUT_S):
