@@ -90,13 +90,13 @@ def watch(deadline: Deadline, what: str) -> Iterator[float]:
     answer is never used); DeadlineExceeded comes at once when less than MIN_REQUEST_S is left.
     """
     budget = left(deadline)
-    if budget < MIN_REQUEST_S:
+    if not budget >= MIN_REQUEST_S:  # NaN included
         raise DeadlineExceeded(
             f"{what}: too little time is left for a request ({deadline.remaining():.1f} s left, "
             f"{SAFETY_MARGIN_S:g} s of them kept to publish or report)"
         )
     current = _Watch()
-    timer = threading.Timer(budget, current.fire)
+    timer = threading.Timer(min(budget, threading.TIMEOUT_MAX), current.fire)
     timer.daemon = True
     active = _watches()
     active.append(current)

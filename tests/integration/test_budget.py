@@ -169,3 +169,16 @@ def test_an_answer_inside_the_budget_is_untouched(hf_server: HFServer, drips: li
     listing = source.fetch_day(DAY, Deadline.after(60))
     assert len(listing.items) == 33
     assert [d.cut for d in proxy.wait_for_drips()] == [False]
+
+
+@pytest.mark.parametrize("seconds", [float("inf"), 10.0**12])
+def test_a_deadline_beyond_any_timer_still_lets_requests_run(hf_server: HFServer, seconds: float) -> None:
+    source = HuggingFaceSource(Settings(hf_base_url=hf_server.url), sleep=lambda _: None)
+    assert len(source.fetch_day(DAY, Deadline.after(seconds)).items) == 33
+
+
+def test_a_deadline_that_is_not_a_number_starts_no_request(hf_server: HFServer) -> None:
+    source = HuggingFaceSource(Settings(hf_base_url=hf_server.url), sleep=lambda _: None)
+    with pytest.raises(DeadlineExceeded, match="too little time is left for a request"):
+        source.fetch_day(DAY, Deadline.after(float("nan")))
+    assert hf_server.requests == []
