@@ -98,14 +98,14 @@ def watch(deadline: Deadline, what: str) -> Iterator[float]:
     current = _Watch()
     timer = threading.Timer(min(budget, threading.TIMEOUT_MAX), current.fire)
     timer.daemon = True
-    active = _watches()
-    active.append(current)
-    timer.start()
     cut = DeadlineExceeded(
         f"{what}: no whole answer within the run's time budget ({budget:.1f} s, keeping "
         f"{SAFETY_MARGIN_S:g} s before the deadline to publish or report); the connection was cut"
     )
+    active = _watches()
+    active.append(current)
     try:
+        timer.start()
         yield budget
     except Exception:
         if current.fired:
