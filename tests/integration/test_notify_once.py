@@ -141,13 +141,15 @@ def test_two_concurrent_runs_notify_once(
     slack_server.answer_next(SlackServer.rate_limited(1))  # the winner holds its claim while it waits
     reports: list[Any] = []
     start = threading.Barrier(2)
+    # Each run has its own view of the store, opened before they race (two SQLiteStores opening a new file
+    # at the same instant can meet "database is locked" in the store's setup, not in a claim).
+    stores = [make_store(), make_store()]
 
-    def run() -> None:
-        store = make_store()
+    def run(store: StateStore) -> None:
         start.wait()
         reports.append(notify_digest(day, notifiers, store, Deadline.after(60), time.time()))
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    threads = [threading.Thread(target=run, args=(store,)) for store in stores]
     for thread in threads:
         thread.start()
     for thread in threads:
