@@ -140,8 +140,8 @@ def _too_long(limit: int, value: object, *, required: bool = False) -> list[dict
 def form_errors(payload: dict[str, Any]) -> dict[str, Any]:
     """Discord's nested `errors` object for a payload; empty when it is valid."""
     errors: dict[str, Any] = {}
-    if "content" in payload and (found := _too_long(CONTENT, payload["content"])):
-        errors["content"] = {"_errors": found}
+    if "content" in payload and (too_long := _too_long(CONTENT, payload["content"])):
+        errors["content"] = {"_errors": too_long}
     embeds = payload.get("embeds", [])
     if not isinstance(embeds, list) or len(embeds) > EMBEDS:
         errors["embeds"] = {
@@ -173,7 +173,7 @@ def form_errors(payload: dict[str, Any]) -> dict[str, Any]:
             fields = []
         field_errors: dict[str, Any] = {}
         for n, item in enumerate(fields):
-            problems = {}
+            problems: dict[str, Any] = {}
             for key, limit in (("name", FIELD_NAME), ("value", FIELD_VALUE)):
                 if problem := _too_long(limit, item.get(key), required=True):
                     problems[key] = {"_errors": problem}

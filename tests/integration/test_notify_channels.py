@@ -199,7 +199,7 @@ def test_wrong_credentials_are_refused_as_each_platform_refuses_them(
     servers: dict[str, Any], ranked: list[Paper]
 ) -> None:
     message = day_message(ranked, 58)
-    wrong = [
+    wrong: list[Notifier] = [
         SlackNotifier(Secret(servers["slack"].base_url + "/services/T0/B0/wrong"), None),
         DiscordNotifier(Secret(f"{servers['discord'].base_url}/api/webhooks/1/wrong"), None),
         TelegramNotifier(Secret("1:wrong"), Secret("-100"), None, servers["telegram"].api_url),

@@ -12,6 +12,7 @@ from hf_digest.notify.message import (
     BUDGETS,
     DAY,
     WEEK,
+    DigestMessage,
     backfill_message,
     cut_summary,
     cut_text,
@@ -90,9 +91,11 @@ def test_shortening_keeps_short_texts_and_cuts_long_ones(ranked: list[Paper]) ->
     long_title = replace(ranked[0], title="긴 제목 " * 100)
     message = digest_message(DAY, "2026-02-10", [long_title, ranked[1]], 2, lang="ko", top=2)
     roomy = shortened(message, BUDGETS[0])
+    assert isinstance(roomy, DigestMessage)
     assert len(roomy.papers[0].title) <= BUDGETS[0].title and roomy.papers[0].title.endswith("…")
     assert roomy.papers[1] == message.papers[1]
     smallest = shortened(message, BUDGETS[-1])
+    assert isinstance(smallest, DigestMessage)
     assert all(len(p.title) <= BUDGETS[-1].title for p in smallest.papers)
     assert all(p.summary is None for p in smallest.papers)  # the last budgets drop summaries
 
