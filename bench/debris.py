@@ -11,16 +11,27 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from hf_digest.latex import DEBRIS, find_debris
+from hf_digest.latex import DEBRIS, find_debris, short_name
 from hf_digest.model import SchemaError, clean_text, paper_from_item
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "hf-samples"
 
 
-def texts(samples: Path) -> Iterator[tuple[str, str, str]]:
-    """(where, as sent, as shown) for each recorded title, abstract and AI summary, each paper once."""
+@dataclass(frozen=True)
+class Shown:
+    """One recorded text as Hugging Face served it (spaces normalised) and as the paper now holds it."""
+
+    where: str  # "2509.22824 abstract"
+    raw: str
+    shown: str
+    name: str | None  # the title's name for the method
+
+
+def texts(samples: Path) -> Iterator[Shown]:
+    """Each recorded title, abstract and AI summary, each paper once (the tests walk the same list)."""
     seen: set[str] = set()
     for path in sorted(samples.glob("*.json")):
         for item in json.loads(path.read_text(encoding="utf-8")):
@@ -32,13 +43,14 @@ def texts(samples: Path) -> Iterator[tuple[str, str, str]]:
                 continue
             seen.add(paper.arxiv_id)
             sent = item["paper"]
+            name = short_name(paper.title)
             for field, raw, shown in (
                 ("title", sent.get("title") or item.get("title"), paper.title),
                 ("abstract", sent.get("summary") or item.get("summary"), paper.abstract),
                 ("ai_summary", sent.get("ai_summary"), paper.ai_summary),
             ):
                 if clean_text(raw):
-                    yield f"{paper.arxiv_id} {field}", clean_text(raw), shown or ""
+                    yield Shown(f"{paper.arxiv_id} {field}", clean_text(raw), shown or "", name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,13 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     after: Counter[str] = Counter()
     left: dict[str, list[str]] = {kind: [] for kind in DEBRIS}
     count = 0
-    for where, raw, shown in texts(args.samples):
+    for text in texts(args.samples):
         count += 1
-        for kind, found in find_debris(raw).items():
+        for kind, found in find_debris(text.raw).items():
             before[kind] += len(found)
-        for kind, found in find_debris(shown).items():
+        for kind, found in find_debris(text.shown).items():
             after[kind] += len(found)
-            left[kind] += [f"{where}: {piece!r}" for piece in found]
+            left[kind] += [f"{text.where}: {piece!r}" for piece in found]
     print(f"LaTeX debris in {count} recorded titles, abstracts and AI summaries ({args.samples})\n")
     print(f"| {'class':<20} | before | after |\n|{'-' * 22}|-------:|------:|")
     for kind in DEBRIS:

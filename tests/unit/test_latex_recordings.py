@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bench.debris import Shown
+from bench.debris import texts as recorded_texts
 
-from hf_digest.latex import find_debris, plain_text, short_name
+from hf_digest.latex import find_debris, plain_text
 from hf_digest.latex.clean import LITERAL_BRACES
 from hf_digest.latex.links import URL_PATTERN
 from hf_digest.latex.tables import GREEK, SYMBOLS, TEXT_MACROS
 from hf_digest.markdown import is_http_url
-from hf_digest.model import SchemaError, clean_text, paper_from_item
 
 # Braces a reader would not call debris, each checked by hand in the recordings:
 ALLOWED_BRACES = {
@@ -24,42 +22,9 @@ ALLOWED_BRACES = {
 }
 
 
-@dataclass(frozen=True)
-class Shown:
-    """One recorded text as Hugging Face served it (spaces normalised) and as the paper now holds it."""
-
-    where: str  # "2509.22824 abstract"
-    raw: str
-    shown: str
-    name: str | None  # the title's name for the method
-
-
-def _recorded(samples: Path) -> Iterator[Shown]:
-    seen: set[str] = set()
-    for path in sorted(samples.glob("*.json")):
-        for item in json.loads(path.read_text(encoding="utf-8")):
-            try:
-                paper = paper_from_item(item)
-            except SchemaError:
-                continue
-            if paper.arxiv_id in seen:
-                continue
-            seen.add(paper.arxiv_id)
-            raw = item["paper"]
-            name = short_name(paper.title)
-            fields = [
-                ("title", raw.get("title") or item.get("title"), paper.title),
-                ("abstract", raw.get("summary") or item.get("summary"), paper.abstract),
-                ("ai_summary", raw.get("ai_summary"), paper.ai_summary),
-            ]
-            for field, text, shown in fields:
-                if clean_text(text):
-                    yield Shown(f"{paper.arxiv_id} {field}", clean_text(text), shown or "", name)
-
-
 @pytest.fixture(scope="module")
 def recorded(samples_dir: Path) -> list[Shown]:
-    texts = list(_recorded(samples_dir))
+    texts = list(recorded_texts(samples_dir))
     assert len(texts) > 3000, "the recordings hold about 1,200 papers"
     return texts
 
