@@ -34,7 +34,7 @@ def region() -> str | None:
     return os.environ.get("AWS_REGION", "").strip() or boto3.session.Session().region_name
 
 
-def client(service: str, *, setting: str, read_timeout_s: float = READ_TIMEOUT_S) -> Any:
+def client(service: str, *, setting: str, read_timeout_s: float | None = None) -> Any:
     """A client for service; ConfigError names setting (what the user configured) when no region is known.
 
     Endpoints come from boto3's own settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
@@ -48,7 +48,7 @@ def client(service: str, *, setting: str, read_timeout_s: float = READ_TIMEOUT_S
         raise ConfigError(f"{setting}: no AWS region found; set AWS_REGION")
     config = Config(
         connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=read_timeout_s,
+        read_timeout=READ_TIMEOUT_S if read_timeout_s is None else read_timeout_s,
         retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
     )
     return boto3.session.Session().client(service, region_name=where, config=config)  # type: ignore[call-overload]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-# Time kept back for writing the result and logs after the last network call.
+# Time kept back for writing the result and logs after the last network call (hf_digest.budget holds
+# every request to it).
 SAFETY_MARGIN_S = 5.0
 
 
@@ -29,7 +30,3 @@ class Deadline:
     def allows(self, wait_s: float, then_s: float = SAFETY_MARGIN_S) -> bool:
         """True when waiting wait_s still leaves then_s for the work after it."""
         return self.remaining() - wait_s >= then_s
-
-    def timeout(self, wanted_s: float) -> float:
-        """A request timeout no longer than the time left (never below one second)."""
-        return max(1.0, min(wanted_s, self.remaining() - 1.0))

@@ -32,6 +32,7 @@ _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})
 _BIDI_CONTROLS: dict[int, str | None] = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 # A lone surrogate (half an emoji, cut by a backend) is not text: nothing can encode it as UTF-8.
 _SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
+_NO_SURROGATES: dict[int, None] = dict.fromkeys(range(0xD800, 0xE000))
 
 
 class SchemaError(ValueError):
@@ -266,7 +267,9 @@ def _count(value: object) -> int | None:
 def _organization(*candidates: object) -> Organization | None:
     for org in candidates:
         if isinstance(org, Mapping):
-            name = clean_text(org.get("name"))
+            slug = org.get("name")
+            # A slug holds no emoji, so half of one is noise: dropped, not replaced.
+            name = clean_text(slug.translate(_NO_SURROGATES) if isinstance(slug, str) else slug)
             fullname = clean_text(org.get("fullname")) or name
             if name and re.fullmatch(r"[\w.\-]+", name):
                 return Organization(name=name, fullname=fullname)

@@ -5,12 +5,14 @@ Powertools' SecretsProvider (so boto3) is built only when a secret is read: a lo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from typing import TYPE_CHECKING
 
-from hf_digest import aws
+from hf_digest import aws, budget
 from hf_digest.config import Secret, Settings
+from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError
 from hf_digest.redact import check_token
 
@@ -19,13 +21,24 @@ if TYPE_CHECKING:
 
 # Powertools keeps a secret for this long, so a warm Lambda does not ask Secrets Manager on every run.
 SECRET_MAX_AGE_S = 300
-_PROVIDERS: dict[tuple[str | None, str | None], SecretsProvider] = {}
+# What decides which Secrets Manager a client talks to (tests point AWS_ENDPOINT_URL at local servers).
+_ENDPOINT_VARIABLES = (
+    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_PROFILE",
+)
+_PROVIDERS: dict[tuple[str, ...], SecretsProvider] = {}
 
 
-def github_token(settings: Settings) -> Secret:
-    """The token to write with; ConfigError names the variable or the secret (never a value) when missing."""
+def github_token(settings: Settings, deadline: Deadline | None = None) -> Secret:
+    """The token to write with; ConfigError names the variable or the secret (never a value) when missing.
+
+    With deadline, reading Secrets Manager keeps to the run's time budget (hf_digest.budget).
+    """
     if settings.github_token_secret:
-        return _from_secrets_manager(settings.github_token_secret)
+        return _from_secrets_manager(settings.github_token_secret, deadline)
     if settings.github_token is not None and settings.github_token.reveal():
         return settings.github_token
     raise ConfigError(
@@ -34,34 +47,35 @@ def github_token(settings: Settings) -> Secret:
     )
 
 
-def secret_value(name: str, setting: str) -> object:
-    """The value of Secrets Manager secret name (cached for SECRET_MAX_AGE_S); ConfigError names setting."""
+def secret_value(name: str, setting: str, deadline: Deadline | None = None) -> object:
+    """The value of Secrets Manager secret name (cached for SECRET_MAX_AGE_S), within deadline's budget when
+    given; ConfigError names setting, never the value."""
     from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
     aws.quiet_wire_logs()  # on every read: a test or a caller may have lowered the level since
-    try:
-        value = _provider(setting).get(name, max_age=SECRET_MAX_AGE_S)
-    except GetParameterError as exc:
-        # The message is botocore's (error code and operation), never the secret's value.
-        raise ConfigError(f"{setting}: cannot read secret {name!r}: {_reason(exc)}") from None
-    return value
+    provider = _provider(setting)
+    watching = budget.watch(deadline, f"Secrets Manager {name!r}") if deadline else contextlib.nullcontext()
+    with watching:
+        try:
+            return provider.get(name, max_age=SECRET_MAX_AGE_S)
+        except GetParameterError as exc:
+            # The message is botocore's (error code and operation), never the secret's value.
+            raise ConfigError(f"{setting}: cannot read secret {name!r}: {_reason(exc)}") from None
 
 
 def _provider(setting: str) -> SecretsProvider:
-    """One provider (and its cache) per endpoint, its client built by hf_digest.aws."""
+    """One Powertools provider (and its 300 s cache) per endpoint and region, on a watchable client."""
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-    where = (
-        aws.region(),
-        os.environ.get("AWS_ENDPOINT_URL_SECRETS_MANAGER") or os.environ.get("AWS_ENDPOINT_URL"),
-    )
+    where = tuple(os.environ.get(name, "") for name in _ENDPOINT_VARIABLES)
     if where not in _PROVIDERS:
-        _PROVIDERS[where] = SecretsProvider(boto3_client=aws.client("secretsmanager", setting=setting))
+        client = budget.guard(aws.client("secretsmanager", setting=setting))
+        _PROVIDERS[where] = SecretsProvider(boto3_client=client)
     return _PROVIDERS[where]
 
 
-def _from_secrets_manager(name: str) -> Secret:
-    return Secret(_token_in(secret_value(name, "GITHUB_TOKEN_SECRET"), name))
+def _from_secrets_manager(name: str, deadline: Deadline | None) -> Secret:
+    return Secret(_token_in(secret_value(name, "GITHUB_TOKEN_SECRET", deadline), name))
 
 
 def _reason(exc: Exception) -> str:

@@ -6,40 +6,43 @@ when the API cannot serve the day, and is trusted only when it shows the day tha
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from selectolax.lexbor import LexborHTMLParser
 
-from hf_digest import USER_AGENT, served
+from hf_digest import USER_AGENT, budget, served
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
-from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError, WrongDay
+from hf_digest.errors import DayNotAvailable, DeadlineExceeded, UpstreamError, WrongDay
 from hf_digest.model import DAILY, Span
+from hf_digest.source_answers import (
+    MAX_RATE_LIMIT_WAITS,
+    BadBody,
+    OtherList,
+    Unserved,
+    items_from_json,
+    items_from_page,
+    rate_limit_wait,
+    rate_limited,
+)
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100  # the API's maximum `limit`; a page shorter than the server's page size is the last one
 MAX_ITEMS = 5_000  # far beyond any day or month: stops a server that ignores `p`
 MAX_RETRIES = 3  # per request, for 5xx, timeouts, dropped connections and unreadable JSON
-MAX_RATE_LIMIT_WAITS = 3  # per request, for 429
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 8.0
 TIMEOUT_S = (5.0, 20.0)  # (connect, read)
 
-# Hugging Face's 429 carries `RateLimit: "api";r=0;t=37` (seconds until the window resets), not Retry-After.
-_RATELIMIT_RESET = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+(?:\.\d+)?)")
 
 T = TypeVar("T")
 
@@ -54,22 +57,6 @@ class DayListing:
     requests: int  # HTTP requests made, retries and fallback included
 
 
-class _Unserved(UpstreamError):
-    """The API or the page could not serve the list; the message completes "the API ..." / "the page ..."."""
-
-    def __init__(self, message: str, *, unreachable: bool = False) -> None:
-        super().__init__(message)
-        self.unreachable = unreachable  # no connection was ever made: DNS, refused, connect timeout
-
-
-class _OtherList(_Unserved):
-    """The answer is another day's (or period's) list."""
-
-    def __init__(self, refused: served.Refusal) -> None:
-        super().__init__(str(refused))
-        self.served = refused.served
-
-
 class _Tally:
     """Counts HTTP requests across pages, retries and the fallback."""
 
@@ -79,6 +66,8 @@ class _Tally:
 
 class HuggingFaceSource:
     """Reads a day's Daily Papers list, one request per 100 papers."""
+
+    name = "huggingface"
 
     def __init__(
         self,
@@ -91,14 +80,14 @@ class HuggingFaceSource:
     ) -> None:
         self._base = settings.hf_base_url.rstrip("/")
         self._offline_hint = f" (no access to {urlsplit(self._base).hostname}? try it offline: `make demo`)"
-        self._session = session or requests.Session()
+        self._session = session or budget.session()
         self._sleep = sleep
         self._jitter = jitter
         self._timeout = timeout
         self._has_token = settings.hf_token is not None
-        self.requests = 0  # every HTTP request this source made, failed days included
         # Learned from a short first page that turned out not to be the last: the server's own page size.
         self._server_page: int | None = None
+        self.requests = 0  # every HTTP request this source made, failed days included
         self._headers = {"User-Agent": USER_AGENT}
         if settings.hf_token is not None:
             self._headers["Authorization"] = f"Bearer {settings.hf_token.reveal()}"
@@ -110,20 +99,20 @@ class HuggingFaceSource:
         try:
             items = self._fetch_pages({"date": day.isoformat()}, window, deadline, tally)
             return DayListing(day, tuple(items), "api", tally.requests)
-        except _Unserved as api_failure:
+        except Unserved as api_failure:
             logger.warning(
                 "Hugging Face API failed; reading the day's page instead",
                 extra={"date": day.isoformat(), "problem": str(api_failure)},
             )
             try:
                 items = self._fetch_html(day, window, deadline, tally)
-            except _Unserved as page_failure:
+            except Unserved as page_failure:
                 hint = self._offline_hint if api_failure.unreachable and page_failure.unreachable else ""
                 message = (
                     f"Hugging Face could not serve {day}: the API {api_failure}; "
                     f"the page /papers/date/{day} {page_failure}{hint}"
                 )
-                if isinstance(api_failure, _OtherList):
+                if isinstance(api_failure, OtherList):
                     raise WrongDay(message, asked=window.label, served=api_failure.served) from page_failure
                 raise UpstreamError(message) from page_failure
             return DayListing(day, tuple(items), "html", tally.requests)
@@ -143,10 +132,10 @@ class HuggingFaceSource:
         window = period_window(query)
         try:
             return self._fetch_pages(query, window, deadline, tally or _Tally())
-        except _OtherList as exc:
+        except OtherList as exc:
             message = f"Hugging Face could not serve {window.label}: the API {exc}"
             raise WrongDay(message, asked=window.label, served=exc.served) from exc
-        except _Unserved as exc:
+        except Unserved as exc:
             hint = self._offline_hint if exc.unreachable else ""
             message = f"Hugging Face could not serve {_describe(query)}: the API {exc}{hint}"
             raise UpstreamError(message) from exc
@@ -170,12 +159,12 @@ class HuggingFaceSource:
                 tally,
                 subject=query.get("date") or _describe(query),
                 accept="application/json",
-                parse=_items_from_json,
+                parse=items_from_json,
                 refuse=self._api_refusal(query),
             )
             refused = served.refusal(batch, window)
             if refused is not None:
-                raise _OtherList(refused)
+                raise OtherList(refused)
             fresh = 0
             for item in batch:
                 # Upvotes change between page requests, so a paper can slide across a page boundary.
@@ -195,9 +184,9 @@ class HuggingFaceSource:
             if len(batch) < limit or (probing and not fresh):
                 return items
             if fresh == 0:
-                raise _Unserved(f"repeated page {page - 1} as page {page} (it ignores paging)")
+                raise Unserved(f"repeated page {page - 1} as page {page} (it ignores paging)")
             page += 1
-        raise _Unserved(f"kept answering full pages past {MAX_ITEMS} papers")
+        raise Unserved(f"kept answering full pages past {MAX_ITEMS} papers")
 
     def _fetch_html(
         self, day: date, window: served.Window, deadline: Deadline, tally: _Tally
@@ -205,12 +194,12 @@ class HuggingFaceSource:
         items = self._fetch_page(day, deadline, tally)
         refused = served.refusal(items, window)
         if refused is not None:
-            raise _Unserved(f"shows {day} but {refused}")
+            raise Unserved(f"shows {day} but {refused}")
         return items
 
     def _fetch_page(self, day: date, deadline: Deadline, tally: _Tally) -> list[dict[str, Any]]:
         def refuse(status: int) -> UpstreamError:
-            return _Unserved(f"answered HTTP {status}")
+            return Unserved(f"answered HTTP {status}")
 
         return self._get(
             f"/papers/date/{day.isoformat()}",
@@ -219,7 +208,7 @@ class HuggingFaceSource:
             tally,
             subject=day.isoformat(),
             accept="text/html",
-            parse=lambda response: _items_from_page(response, day),
+            parse=lambda response: items_from_page(response, day),
             refuse=refuse,
         )
 
@@ -243,7 +232,7 @@ class HuggingFaceSource:
                 return UpstreamError("Hugging Face refused access to /api/daily_papers (HTTP 403)")
             if status == 404:
                 # The endpoint itself is gone or moved: the day's page may still serve it.
-                return _Unserved("answered HTTP 404 (no /api/daily_papers at this address)")
+                return Unserved("answered HTTP 404 (no /api/daily_papers at this address)")
             return UpstreamError(f"Hugging Face answered HTTP {status} to /api/daily_papers")
 
         return refuse
@@ -260,7 +249,7 @@ class HuggingFaceSource:
         parse: Callable[[requests.Response], T],
         refuse: Callable[[int], UpstreamError],
     ) -> T:
-        """One GET with bounded retries; parse() reads a 200 and raises _BadBody to ask for a retry."""
+        """One GET with bounded retries; parse() reads a 200 and raises BadBody to ask for a retry."""
         headers = {**self._headers, "Accept": accept}
         retries = rate_waits = 0
         while True:
@@ -269,9 +258,13 @@ class HuggingFaceSource:
             tally.requests += 1
             self.requests += 1
             try:
-                response = self._session.get(
-                    self._base + path, params=dict(params), headers=headers, timeout=self._timeouts(deadline)
-                )
+                with budget.watch(deadline, f"Hugging Face {path} for {subject}"):
+                    response = self._session.get(
+                        self._base + path,
+                        params=dict(params),
+                        headers=headers,
+                        timeout=self._timeouts(deadline),
+                    )
             except requests.Timeout as exc:  # before ConnectionError: ConnectTimeout is both
                 problem = "gave no answer within the timeout"
                 unreachable = isinstance(exc, requests.ConnectTimeout)
@@ -283,14 +276,14 @@ class HuggingFaceSource:
                 if status == 200:
                     try:
                         return parse(response)
-                    except _BadBody as exc:
+                    except BadBody as exc:
                         problem = str(exc)
                 elif status == 429:
-                    wait = _rate_limit_wait(response)
+                    wait = rate_limit_wait(response)
                     if wait is None:
                         wait = self._backoff(rate_waits)
                     if rate_waits >= MAX_RATE_LIMIT_WAITS or not deadline.allows(wait):
-                        raise _rate_limited(path, subject, wait, rate_waits)
+                        raise rate_limited(path, subject, wait, rate_waits)
                     rate_waits += 1
                     self._wait(wait, subject, rate_waits, status)
                     continue
@@ -299,7 +292,7 @@ class HuggingFaceSource:
                 else:
                     raise refuse(status)
             if retries >= MAX_RETRIES:
-                raise _Unserved(f"{problem} ({retries + 1} attempts)", unreachable=unreachable)
+                raise Unserved(f"{problem} ({retries + 1} attempts)", unreachable=unreachable)
             wait = self._backoff(retries)
             if not deadline.allows(wait):
                 raise DeadlineExceeded(
@@ -321,8 +314,13 @@ class HuggingFaceSource:
         self._sleep(wait)
 
     def _timeouts(self, deadline: Deadline) -> tuple[float, float]:
-        connect, read = self._timeout
-        return min(connect, deadline.timeout(connect)), min(read, deadline.timeout(read))
+        return budget.timeouts(deadline, *self._timeout)
+
+
+def _round_page_size(count: int) -> bool:
+    """Whether a short page could be a server's page size: servers choose round sizes (Hugging Face's
+    default is 50); a day of 50 papers costs one more request, an empty page."""
+    return count > 0 and count % 10 == 0
 
 
 def _never_connected(exc: requests.RequestException) -> bool:
@@ -330,84 +328,6 @@ def _never_connected(exc: requests.RequestException) -> bool:
     # requests wraps urllib3's MaxRetryError, whose reason is NewConnectionError (NameResolutionError too).
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     return isinstance(reason, urllib3.exceptions.NewConnectionError)
-
-
-class _BadBody(Exception):
-    """A 200 whose body could not be read (likely cut short): worth another try."""
-
-
-def _items_from_json(response: requests.Response) -> list[dict[str, Any]]:
-    try:
-        data = response.json()
-    except ValueError as exc:
-        raise _BadBody(f"answered a body that is not JSON ({len(response.content)} bytes)") from exc
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise _Unserved(f"answered JSON that is not a list of papers ({type(data).__name__})")
-    return data
-
-
-def _items_from_page(response: requests.Response, day: date) -> list[dict[str, Any]]:
-    """The items embedded in the page's DailyPapers props, only if the page shows `day` itself."""
-    html = response.content.decode("utf-8", errors="replace")
-    node = LexborHTMLParser(html).css_first('div[data-target="DailyPapers"]')
-    if node is None:
-        raise _Unserved('has no div[data-target="DailyPapers"]')
-    raw = node.attributes.get("data-props")
-    if not raw:
-        raise _Unserved("has a DailyPapers div without data-props")
-    try:
-        props = json.loads(raw)  # the parser has already unescaped the HTML entities
-    except ValueError as exc:
-        raise _Unserved(f"holds data-props that are not JSON ({exc})") from exc
-    if not isinstance(props, dict):
-        raise _Unserved("holds data-props that are not a JSON object")
-    # A day with no list shows another day's papers: trust the page only for the day asked for.
-    shown = props.get("dateString")
-    if not isinstance(shown, str) or shown[:10] != day.isoformat():
-        raise _Unserved(f"shows the list of {shown!r}, not of {day}")
-    papers = props.get("dailyPapers")
-    if not isinstance(papers, list) or not all(isinstance(item, dict) for item in papers):
-        raise _Unserved("holds no list of papers in dailyPapers")
-    return papers
-
-
-def _rate_limit_wait(response: requests.Response) -> float | None:
-    """Seconds until the rate-limit window resets: `RateLimit: ...;t=S`, else `Retry-After`."""
-    match = _RATELIMIT_RESET.search(response.headers.get("RateLimit", ""))
-    if match:
-        return float(match[1])
-    retry_after = response.headers.get("Retry-After", "").strip()
-    if retry_after.isdigit():
-        return float(retry_after)
-    if retry_after:
-        try:
-            when = parsedate_to_datetime(retry_after)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, float((when - datetime.now(UTC)).total_seconds()))
-    return None
-
-
-def _rate_limited(path: str, subject: str, wait: float, waits_done: int) -> RateLimited:
-    retry_at = datetime.now(UTC) + timedelta(seconds=wait)
-    why = (
-        f"still rate-limited after {waits_done} waits"
-        if waits_done >= MAX_RATE_LIMIT_WAITS
-        else f"the limit resets in {wait:.0f} s, longer than this run can wait"
-    )
-    return RateLimited(
-        f"Hugging Face rate limit (HTTP 429) on {path} for {subject}: {why}; retry after "
-        f"{retry_at:%Y-%m-%d %H:%M:%S} UTC (set HF_TOKEN for a larger quota)",
-        retry_after=wait,
-    )
-
-
-def _round_page_size(count: int) -> bool:
-    """Whether a short page could be a server's page size: servers choose round sizes (Hugging Face's
-    default is 50); a day of 50 papers costs one more request, an empty page."""
-    return count > 0 and count % 10 == 0
 
 
 def period_window(query: Mapping[str, str]) -> served.Window:

@@ -75,7 +75,14 @@ def test_a_day_with_half_emoji_everywhere_renders_a_post_and_a_data_file(
         assert record["published_at"] is None
         assert all("\ufffd" in name for name in record["authors"])
         assert all(keyword.endswith("\ufffd") for keyword in record["ai_keywords"])
-        assert record["organization"] is None  # no slug holds a replacement character
+    # A slug holds no emoji: the half character is dropped, and the organization stays.
+    organizations = [r["organization"] for r in records if r["organization"] is not None]
+    assert organizations and all(o["url"] == f"https://huggingface.co/{o['name']}" for o in organizations)
+    assert all("\ufffd" not in o["name"] and "\ufffd" in o["fullname"] for o in organizations)
+    slugs = {
+        item["paper"]["organization"]["name"] for item in sample_days[DAY] if "organization" in item["paper"]
+    }
+    assert {o["name"] for o in organizations} <= slugs
     assert json.dumps(clean_raw(listing.items), ensure_ascii=False).encode("utf-8")  # raw items, written out
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from hf_digest.errors import DeadlineExceeded, PublishError
+from tests.drip_server import HEADERS, DripProxy
 from tests.github_server import fault
 from tests.reliability.stack import Stack
 
@@ -10,21 +15,31 @@ DAY = "2026-02-10"
 EVENT = {"date": DAY}
 
 
-def test_hugging_face_errors_with_little_time_left_stop_at_once(stack: Stack) -> None:
+def test_with_only_the_margin_left_no_request_is_started(stack: Stack) -> None:
+    # The margin (SAFETY_MARGIN_S, 5 s) is kept to publish or report: no request may eat into it.
     stack.hf.inject("/api/daily_papers", 503, 503, 503)
     run = stack.invoke(EVENT, remaining_ms=5_000)
     assert isinstance(run.error, DeadlineExceeded)
-    assert "too little time is left to retry" in str(run.error)
-    assert len(stack.hf.requests) == 1 and run.wall_s < 4.0  # inside the 5 s it had
+    # Publishers are built first, so the first request refused is the token's read from Secrets Manager.
+    assert re.fullmatch(
+        r"Secrets Manager '[^']+': too little time is left for a request "
+        r"\([0-5]\.\d s left, 5 s of them kept to publish or report\)",
+        str(run.error),
+    ), run.error
+    assert stack.hf.requests == []
     stack.assert_nothing_written()
 
 
-def test_a_github_error_with_little_time_left_stops_before_any_half_write(stack: Stack) -> None:
+def test_a_github_error_with_little_time_left_stops_before_any_half_write(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 7.5 s: enough for the reads (a budget of 2.5 s each), not for waiting 2.5 s or more to retry.
+    monkeypatch.setattr("hf_digest.publish.github_api.BACKOFF_S", 5.0)
     stack.github.inject(
         "PATCH", f"/repos/{stack.github.full_name}/git/refs/", *[fault(500, "Server Error")] * 4
     )
-    run = stack.invoke(EVENT, remaining_ms=5_300)
-    assert isinstance(run.error, PublishError) and run.wall_s < 5.3
+    run = stack.invoke(EVENT, remaining_ms=7_500)
+    assert isinstance(run.error, PublishError)
     assert "answered 500 Server Error; no time left to retry" in str(run.error)
     assert "s3: " in str(run.error) and "too little for another request" in str(run.error)
     assert [r.method for r in stack.github.requests].count("PATCH") == 1  # no second try
@@ -48,8 +63,38 @@ def test_hf_digest_invoke_with_a_short_timeout_fails_cleanly(stack: Stack) -> No
     done = stack.cli(EVENT, "--timeout", "5")
     assert done.returncode == 1 and done.stdout == ""
     last = done.stderr.splitlines()[-1]
-    assert last.startswith(
-        "hf-digest: error: Hugging Face /api/daily_papers for 2026-02-10 answered HTTP 503"
-    )
-    assert "too little time is left to retry" in last
+    # The token's read from Secrets Manager comes first (publishers are built before Hugging Face is read).
+    assert last.startswith("hf-digest: error: Secrets Manager '") and "too little time is left for a " in last
+    assert stack.hf.requests == []
+    stack.assert_nothing_written()
+
+
+@pytest.mark.parametrize(
+    ("timeout", "what", "says", "requests"),
+    [
+        # Less than the 5 s margin: no request starts, not even the token's read (the first).
+        ("3", "Secrets Manager '", "too little time is left for a request (", 0),
+        # Cut after its budget (under 3 s).
+        (
+            "8",
+            "Hugging Face /api/daily_papers for 2026-02-10: ",
+            "no whole answer within the run's time budget (",
+            1,
+        ),
+    ],
+)
+def test_hf_digest_invoke_against_a_dripping_hugging_face_ends_on_its_deadline(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, timeout: str, what: str, says: str, requests: int
+) -> None:
+    # Hugging Face's answer comes one byte every 50 ms: no read timeout fires, only the budget can end it.
+    with DripProxy(stack.hf.url, drip=HEADERS) as slow:
+        monkeypatch.setenv("HF_BASE_URL", slow.url)
+        done = stack.cli(EVENT, "--timeout", timeout)
+        drips = slow.wait_for_drips(requests)
+    assert done.returncode == 1 and done.stdout == ""
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith(f"hf-digest: error: {what}")
+    assert says in last
+    assert len(slow.forwarded) == requests
+    assert all(d.cut and d.sent < d.total for d in drips) and len(drips) == requests
     stack.assert_nothing_written()

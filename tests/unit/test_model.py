@@ -193,7 +193,7 @@ def test_lone_surrogates_never_reach_a_paper() -> None:
     }
     paper = paper_from_item(item)
     assert (paper.title, paper.authors, paper.ai_keywords) == ("T\ufffd", ("A\ufffd",), ("k\ufffd",))
-    assert paper.organization == Organization("org", "Org\ufffd")  # the item's own, intact slug
+    assert paper.organization == Organization("org", "Org\ufffd")  # half an emoji is no part of a slug
     assert (paper.github_repo, paper.published_at) == (None, None)
     json.dumps(paper.to_json(), ensure_ascii=False).encode("utf-8")
     assert clean_raw({f"k{half}": [f"v{half}", 1, None]}) == {"k\ufffd": ["v\ufffd", 1, None]}

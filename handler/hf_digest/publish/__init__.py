@@ -58,8 +58,11 @@ class Publisher(Protocol):
         ...
 
 
-def build(destinations: Sequence[str], settings: Settings) -> list[Publisher]:
-    """The publishers for the named destinations, each configured from settings."""
+def build(
+    destinations: Sequence[str], settings: Settings, deadline: Deadline | None = None
+) -> list[Publisher]:
+    """The publishers for the named destinations, each configured from settings (a GitHub token read from
+    Secrets Manager within deadline's budget, when given)."""
     publishers: list[Publisher] = []
     for name in destinations:
         if name == "local":
@@ -69,7 +72,7 @@ def build(destinations: Sequence[str], settings: Settings) -> list[Publisher]:
         elif name == "github":
             from hf_digest.publish.github import GitHubPublisher
 
-            publishers.append(GitHubPublisher.from_settings(settings))
+            publishers.append(GitHubPublisher.from_settings(settings, deadline))
         elif name == "s3":
             from hf_digest.publish.s3 import S3Publisher
 

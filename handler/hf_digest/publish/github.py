@@ -68,8 +68,11 @@ class GitHubPublisher:
         self.web_url = f"{web_root(api.api_url)}/{self.repository}"
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> GitHubPublisher:
-        """A publisher for settings' repository; ConfigError names the setting that is missing or wrong."""
+    def from_settings(cls, settings: Settings, deadline: Deadline | None = None) -> GitHubPublisher:
+        """A publisher for settings' repository; ConfigError names the setting that is missing or wrong.
+
+        With deadline, reading the token from Secrets Manager keeps to the run's time budget.
+        """
         from hf_digest.secrets import github_token
 
         repository = (settings.github_repository or "").strip().strip("/")
@@ -84,7 +87,7 @@ class GitHubPublisher:
             ("GITHUB_COMMIT_MESSAGE_UPDATE", settings.github_message_update),
         ):
             paths.fill(template, {"date": "2026-02-10"}, variable=variable)
-        api = GitHubApi(settings.github_api_url, repository, github_token(settings))
+        api = GitHubApi(settings.github_api_url, repository, github_token(settings, deadline))
         return cls(
             api,
             branch=settings.github_branch,

@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from hf_digest import USER_AGENT
+from hf_digest import USER_AGENT, budget
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded, PublishError
@@ -60,7 +60,7 @@ class GitHubApi:
         self.api_url = api_url.rstrip("/")
         self.repository = repository
         self._token = token
-        self._session = session or requests.Session()
+        self._session = session or budget.session()
         self._sleep = sleep
         self.backoff_s = BACKOFF_S
 
@@ -98,16 +98,16 @@ class GitHubApi:
         what = f"{method} {path}"
         server_tries = rate_waits = 0
         while True:
-            timeout = (deadline.timeout(CONNECT_TIMEOUT_S), deadline.timeout(READ_TIMEOUT_S))
             try:
-                resp = self._session.request(
-                    method,
-                    self.api_url + path,
-                    json=body,
-                    params=params,
-                    headers=self._headers(),
-                    timeout=timeout,
-                )
+                with budget.watch(deadline, f"github: {self.repository}: {what}"):
+                    resp = self._session.request(
+                        method,
+                        self.api_url + path,
+                        json=body,
+                        params=params,
+                        headers=self._headers(),
+                        timeout=budget.timeouts(deadline, CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+                    )
             except UnicodeError:  # http.client encodes headers as Latin-1; the error's args hold the value
                 raise self._fail(f"{what} failed: a header (the token?) cannot be sent as Latin-1") from None
             except requests.RequestException as exc:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from hf_digest import aws
+from hf_digest import aws, budget
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
@@ -63,7 +64,7 @@ class S3Publisher:
         """A publisher for S3_BUCKET; region, credentials and AWS_ENDPOINT_URL come from the environment."""
         if not settings.s3_bucket:
             raise ConfigError("S3_BUCKET: not set; name the bucket to publish to, or leave out s3")
-        client = aws.client("s3", setting=f"S3_BUCKET {settings.s3_bucket}")
+        client = budget.guard(aws.client("s3", setting=f"S3_BUCKET {settings.s3_bucket}"))
         return cls(client, settings.s3_bucket, settings.s3_prefix)
 
     @property
@@ -113,7 +114,8 @@ class S3Publisher:
             self._check_time(deadline)
             key = self.key(path)
             try:
-                self.client.head_object(Bucket=self.bucket, Key=key)
+                with self._watch(deadline, "HeadObject", key):
+                    self.client.head_object(Bucket=self.bucket, Key=key)
             except ClientError as exc:
                 if _code(exc) in ("404", "NoSuchKey", "NotFound"):
                     continue
@@ -127,7 +129,8 @@ class S3Publisher:
         """The object under key now, or None when there is none."""
         self._check_time(deadline)
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=key)
+            with self._watch(deadline, "HeadObject", key):
+                head = self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             # A missing bucket also answers 404 to HEAD; the create-only PUT that follows names it.
             if _code(exc) in ("404", "NoSuchKey", "NotFound"):
@@ -156,7 +159,8 @@ class S3Publisher:
         """The object's bytes while it is still etag; None when it was replaced since."""
         self._check_time(deadline)
         try:
-            body: bytes = self.client.get_object(Bucket=self.bucket, Key=key, IfMatch=etag)["Body"].read()
+            with self._watch(deadline, "GetObject", key):
+                body: bytes = self.client.get_object(Bucket=self.bucket, Key=key, IfMatch=etag)["Body"].read()
         except ClientError as exc:
             if _code(exc) in _CONFLICT_CODES:
                 return None  # replaced since the HEAD; the conditional write will find out
@@ -181,13 +185,17 @@ class S3Publisher:
         else:
             request["IfMatch"] = current.etag
         try:
-            self.client.put_object(**request)
+            with self._watch(dl, "PutObject", key):
+                self.client.put_object(**request)
         except ClientError as exc:
             if _code(exc) in _CONFLICT_CODES:
                 raise _Conflict from exc
             raise self._error(exc, "PutObject", key) from exc
         except BotoCoreError as exc:
             raise self._failed(exc, key) from exc
+
+    def _watch(self, deadline: Deadline, operation: str, key: str) -> AbstractContextManager[float]:
+        return budget.watch(deadline, f"s3: {operation} s3://{self.bucket}/{key}")
 
     def _check_time(self, deadline: Deadline) -> None:
         if not deadline.allows(aws.CONNECT_TIMEOUT_S + aws.READ_TIMEOUT_S):

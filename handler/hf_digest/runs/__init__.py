@@ -90,12 +90,13 @@ class Adapters:
 
         return cls(settings, HuggingFaceSource(settings))
 
-    def publishers(self, options: Options) -> list[Publisher]:
-        """The publishers of options' destinations (none on a dry run), each built once."""
+    def publishers(self, options: Options, deadline: Deadline) -> list[Publisher]:
+        """The publishers of options' destinations (none on a dry run), each built once; a token read from
+        Secrets Manager keeps to deadline's budget."""
         if options.dry_run:
             return []
         missing = [name for name in options.destinations if name not in self.built]
-        for name, publisher in zip(missing, publish.build(missing, self.settings), strict=True):
+        for name, publisher in zip(missing, publish.build(missing, self.settings, deadline), strict=True):
             self.built[name] = publisher
         return [self.built[name] for name in options.destinations]
 
@@ -134,16 +135,16 @@ def execute(
     log.info("run requested", extra=describe(request))
     match request:
         case DigestRequest():
-            publishers = adapters.publishers(request.options)
+            publishers = adapters.publishers(request.options, deadline)
             result = run_digest(request, settings, adapters.source, publishers, deadline, now)
             return DigestOutcome(result)
         case ScheduleRequest():
-            publishers = adapters.publishers(request.options)
+            publishers = adapters.publishers(request.options, deadline)
             return run_scheduled(request, settings, adapters.source, publishers, deadline, now)
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
-                return backfill.enqueue(request, settings)
-            publishers = adapters.publishers(request.options)
+                return backfill.enqueue(request, settings, deadline)
+            publishers = adapters.publishers(request.options, deadline)
             return backfill.run_range(
                 request, settings, adapters.source, publishers, deadline, now, progress=progress
             )

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hf_digest import aws
+from hf_digest import aws, budget
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
@@ -151,11 +151,11 @@ class QueuedOutcome:
         return f"{QUEUED} {first}..{last}: {len(self.request.days())} days, one queue message each"
 
 
-def enqueue(request: RangeRequest, settings: Settings) -> QueuedOutcome:
+def enqueue(request: RangeRequest, settings: Settings, deadline: Deadline) -> QueuedOutcome:
     """One message per day on the backfill queue, each a manual day event."""
     if not settings.backfill_queue_url:
         raise ConfigError("DIGEST_BACKFILL_QUEUE_URL: not set; name the queue that takes one message per day")
-    client = aws.client("sqs", setting="DIGEST_BACKFILL_QUEUE_URL")
+    client = budget.guard(aws.client("sqs", setting="DIGEST_BACKFILL_QUEUE_URL"))
     days = request.days()
     for start in range(0, len(days), SQS_BATCH):
         chunk = days[start : start + SQS_BATCH]
@@ -163,7 +163,8 @@ def enqueue(request: RangeRequest, settings: Settings) -> QueuedOutcome:
             {"Id": day.isoformat(), "MessageBody": json.dumps(request.day_event(day), separators=(",", ":"))}
             for day in chunk
         ]
-        answer = client.send_message_batch(QueueUrl=settings.backfill_queue_url, Entries=entries)
+        with budget.watch(deadline, "SQS backfill queue"):
+            answer = client.send_message_batch(QueueUrl=settings.backfill_queue_url, Entries=entries)
         failed = answer.get("Failed", [])
         if failed:
             names = ", ".join(f"{f['Id']} ({f.get('Code', '?')})" for f in failed)

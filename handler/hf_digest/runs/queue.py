@@ -94,7 +94,7 @@ def _record_handler(
             extra["date"] = request.span.key
             if not deadline.allows(MIN_DAY_S, 0.0):
                 raise DeadlineExceeded(f"{request.span.key}: not started, {deadline.remaining():.0f} s left")
-            publishers = adapters.publishers(request.options)
+            publishers = adapters.publishers(request.options, deadline)
             result = run_digest(request, settings, adapters.source, publishers, deadline, now)
             done(result)
             pacer.spent(result.hf_requests)

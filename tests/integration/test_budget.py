@@ -1,0 +1,184 @@
+"""A deadline that holds: each adapter against its real local server behind a proxy that drips the answer
+one byte every 50 ms (its headers, or its body). A read timeout never fires on such a server; the run's
+time budget (the deadline less SAFETY_MARGIN_S) must cut the connection: the call ends with
+DeadlineExceeded and the server sees the connection closed long before its drip is over."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from hf_digest import aws, budget, secrets
+from hf_digest.config import Secret, Settings
+from hf_digest.deadline import SAFETY_MARGIN_S, Deadline
+from hf_digest.errors import DeadlineExceeded
+from hf_digest.model import Bundle, OutputFile, day_span
+from hf_digest.publish import s3
+from hf_digest.publish.github import GitHubPublisher
+from hf_digest.source import HuggingFaceSource
+from tests.drip_server import BODY, HEADERS, DripProxy, Forwarded
+from tests.helpers import MakeGitHubServer
+from tests.hf_server import HFServer
+
+BUDGET_S = 1.5  # what each call may take: far less than any drip here
+DAY = date(2026, 2, 10)
+POST = OutputFile("_posts/2026-02-10-hf-daily-papers.md", b"# post\n" * 40, "text/markdown; charset=utf-8")
+TOKEN = "github_pat_budget_test_token_5e1f"
+
+
+def deadline(extra_s: float = 0.0) -> Deadline:
+    return Deadline.after(SAFETY_MARGIN_S + BUDGET_S + extra_s)
+
+
+@pytest.fixture
+def drips() -> Iterator[list[DripProxy]]:
+    started: list[DripProxy] = []
+    yield started
+    for proxy in started:
+        proxy.stop()
+
+
+def dripping(drips: list[DripProxy], upstream: str, mode: str, **options: Any) -> DripProxy:
+    proxy = DripProxy(upstream, drip=mode, **options).start()
+    drips.append(proxy)
+    return proxy
+
+
+def assert_cut_early(proxy: DripProxy) -> None:
+    """The server saw the client hang up well before the end of its (single) dripped answer."""
+    [drip] = proxy.wait_for_drips()
+    assert drip.cut and drip.sent <= drip.total / 2, drip
+
+
+MODES = pytest.mark.parametrize("mode", [HEADERS, BODY])
+
+
+@MODES
+def test_hugging_face_is_cut_at_the_budget(hf_server: HFServer, drips: list[DripProxy], mode: str) -> None:
+    proxy = dripping(drips, hf_server.url, mode)
+    source = HuggingFaceSource(Settings(hf_base_url=proxy.url), sleep=lambda _: None)
+    with pytest.raises(DeadlineExceeded) as caught:
+        source.fetch_day(DAY, deadline())
+    assert str(caught.value).startswith(
+        "Hugging Face /api/daily_papers for 2026-02-10: no whole answer within the run's time budget"
+    )
+    assert_cut_early(proxy)
+    assert [r.path.split("?")[0] for r in proxy.forwarded] == ["/api/daily_papers"]  # no retry, no page
+
+
+@MODES
+def test_github_is_cut_at_the_budget(
+    make_github_server: MakeGitHubServer, drips: list[DripProxy], mode: str
+) -> None:
+    server = make_github_server(token=TOKEN)
+    proxy = dripping(drips, server.api_url, mode, when=lambda r: r.method == "GET")
+    settings = Settings(
+        github_repository=server.full_name,
+        github_api_url=proxy.url,
+        github_token=Secret(TOKEN),
+        github_branch="main",
+    )
+    with pytest.raises(DeadlineExceeded) as caught:
+        GitHubPublisher.from_settings(settings).publish(Bundle(day_span(DAY), (POST,)), deadline())
+    assert str(caught.value).startswith(f"github: {server.full_name}: GET /repos/{server.full_name}/git/ref")
+    assert "no whole answer within the run's time budget" in str(caught.value)
+    assert TOKEN not in repr(caught.value.__context__) + repr(caught.value.__cause__)
+    assert_cut_early(proxy)
+    assert len(proxy.forwarded) == 1 and server.git_log("main") == ["Init"]
+
+
+def s3_client(endpoint: str) -> Any:
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint)
+
+
+@pytest.mark.parametrize(
+    ("mode", "operation", "slow"),
+    [(HEADERS, "HeadObject", "HEAD"), (BODY, "GetObject", "GET")],
+)
+def test_s3_is_cut_at_the_budget(
+    moto_endpoint: str,
+    drips: list[DripProxy],
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    operation: str,
+    slow: str,
+) -> None:
+    bucket = f"budget-{uuid.uuid4().hex[:10]}"
+    direct = s3_client(moto_endpoint)
+    direct.create_bucket(Bucket=bucket)
+    # Written by something else (no sha256 metadata) with the post's length: the publisher reads its bytes.
+    direct.put_object(Bucket=bucket, Key=POST.path, Body=b"x" * len(POST.content))
+    proxy = dripping(drips, moto_endpoint, mode, when=lambda r: r.method == slow)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    # The publisher wants its connect and read timeouts before each request; keep them short here, far
+    # above the 50 ms between dripped bytes.
+    monkeypatch.setattr(aws, "CONNECT_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(aws, "READ_TIMEOUT_S", 1.0)
+    publisher = s3.S3Publisher.from_settings(Settings(s3_bucket=bucket))
+    with pytest.raises(DeadlineExceeded) as caught:
+        publisher.publish(Bundle(day_span(DAY), (POST,)), deadline(extra_s=1.5))
+    assert str(caught.value).startswith(f"s3: {operation} s3://{bucket}/{POST.path}: no whole answer")
+    assert_cut_early(proxy)
+    assert [r.method for r in proxy.forwarded].count(slow) == 1  # botocore did not retry after the cut
+    held = direct.get_object(Bucket=bucket, Key=POST.path)["Body"].read()
+    assert hashlib.sha256(held).digest() == hashlib.sha256(b"x" * len(POST.content)).digest()  # untouched
+
+
+def is_get_secret(request: Forwarded) -> bool:
+    return request.headers.get("x-amz-target") == "secretsmanager.GetSecretValue"
+
+
+@MODES
+def test_secrets_manager_is_cut_at_the_budget(
+    moto_endpoint: str, drips: list[DripProxy], monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    import boto3
+
+    name = f"budget/github-token-{uuid.uuid4().hex[:8]}"
+    boto3.client("secretsmanager", endpoint_url=moto_endpoint).create_secret(
+        Name=name, SecretString=json.dumps({"token": TOKEN})
+    )
+    proxy = dripping(drips, moto_endpoint, mode, when=is_get_secret)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    with pytest.raises(DeadlineExceeded) as caught:
+        secrets.github_token(Settings(github_token_secret=name), deadline())
+    assert str(caught.value).startswith(f"Secrets Manager {name!r}: no whole answer within the run's")
+    assert_cut_early(proxy)
+    assert len(proxy.forwarded) == 1 and TOKEN not in str(caught.value)
+
+
+def test_a_request_is_not_started_without_budget_for_it(hf_server: HFServer) -> None:
+    source = HuggingFaceSource(Settings(hf_base_url=hf_server.url), sleep=lambda _: None)
+    with pytest.raises(DeadlineExceeded, match=r"too little time is left for a request \(5\.\d s left, 5 s"):
+        source.fetch_day(DAY, Deadline.after(SAFETY_MARGIN_S + budget.MIN_REQUEST_S - 0.1))
+    assert hf_server.requests == []
+
+
+def test_an_answer_inside_the_budget_is_untouched(hf_server: HFServer, drips: list[DripProxy]) -> None:
+    # The same proxy, dripping the headers fast enough to end well within the budget.
+    proxy = dripping(drips, hf_server.url, HEADERS, interval_s=0.001)
+    source = HuggingFaceSource(Settings(hf_base_url=proxy.url), sleep=lambda _: None)
+    listing = source.fetch_day(DAY, Deadline.after(60))
+    assert len(listing.items) == 33
+    assert [d.cut for d in proxy.wait_for_drips()] == [False]
+
+
+@pytest.mark.parametrize("seconds", [float("inf"), 10.0**12])
+def test_a_deadline_beyond_any_timer_still_lets_requests_run(hf_server: HFServer, seconds: float) -> None:
+    source = HuggingFaceSource(Settings(hf_base_url=hf_server.url), sleep=lambda _: None)
+    assert len(source.fetch_day(DAY, Deadline.after(seconds)).items) == 33
+
+
+def test_a_deadline_that_is_not_a_number_starts_no_request(hf_server: HFServer) -> None:
+    source = HuggingFaceSource(Settings(hf_base_url=hf_server.url), sleep=lambda _: None)
+    with pytest.raises(DeadlineExceeded, match="too little time is left for a request"):
+        source.fetch_day(DAY, Deadline.after(float("nan")))
+    assert hf_server.requests == []
