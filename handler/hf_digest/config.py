@@ -62,7 +62,7 @@ class Settings:
     tags: tuple[str, ...] = ("huggingface", "papers", "daily", "ai")
     destinations: tuple[str, ...] = ("local",)
     output_dir: Path = Path("out")
-    path_template: str = "_posts/{date}-hf-daily-papers.md"
+    path_template: str = "_posts/{date}-hf-daily-papers{lang_suffix}.md"
     data_path_template: str | None = None
     github_repository: str | None = None
     github_branch: str | None = None
@@ -75,8 +75,9 @@ class Settings:
     github_message_update: str = "Update Hugging Face Daily Papers for {date}"
     s3_bucket: str | None = None
     s3_prefix: str = ""
-    weekly_path_template: str = "_posts/{date}-hf-weekly-papers.md"  # {date}: the week's Sunday
-    monthly_path_template: str = "_posts/{date}-hf-monthly-papers.md"  # {date}: the month's last day
+    weekly_path_template: str = "_posts/{date}-hf-weekly-papers{lang_suffix}.md"
+    # {date}: the week's Sunday, the month's last day
+    monthly_path_template: str = "_posts/{date}-hf-monthly-papers{lang_suffix}.md"
     catchup_days: int = 7  # a scheduled run publishes days missing among the 7 before its own
     refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
     backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
@@ -93,6 +94,18 @@ class Settings:
         if kind == "monthly":
             return "DIGEST_MONTHLY_PATH_TEMPLATE", self.monthly_path_template
         return "DIGEST_PATH_TEMPLATE", self.path_template
+
+    def post_path(self, kind: str, day: date, lang: str) -> str:
+        """Where a daily, weekly or monthly post in lang goes. A template that does not say the language
+        serves DIGEST_LANG only: a post in the other language would overwrite that day's post."""
+        variable, template = self.post_path_template(kind)
+        if lang != self.lang and not paths.names_language(template):
+            raise ConfigError(
+                f"{variable}: {template!r} has no {{lang}} or {{lang_suffix}}, so a {lang} post would "
+                f"overwrite the {self.lang} post of the same day; add one, "
+                "e.g. _posts/{date}-hf-daily-papers{lang_suffix}.md"
+            )
+        return paths.resolve(template, day, variable=variable, lang=lang, default_lang=self.lang)
 
     def validate(self) -> Settings:
         """Check values whose mistakes would otherwise surface mid-run; returns self."""
@@ -111,15 +124,19 @@ class Settings:
         if self.template_dir is not None and not self.template_dir.is_dir():
             raise ConfigError(f"DIGEST_TEMPLATE_DIR: {self.template_dir} is not a folder")
         sample = date(2026, 2, 10)
-        paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE")
+        for lang in LANGUAGES:  # a template's own mistakes surface now, for either language
+            paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE", lang=lang)
+        daily = paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE", lang=self.lang)
         if self.data_path_template:
-            paths.resolve(self.data_path_template, sample, variable="DIGEST_DATA_PATH_TEMPLATE")
+            paths.resolve(
+                self.data_path_template, sample, variable="DIGEST_DATA_PATH_TEMPLATE", lang=self.lang
+            )
         for variable, template in (
             ("DIGEST_WEEKLY_PATH_TEMPLATE", self.weekly_path_template),
             ("DIGEST_MONTHLY_PATH_TEMPLATE", self.monthly_path_template),
         ):
-            paths.resolve(template, sample, variable=variable)
-            if template == self.path_template:
+            # The week's or month's post is dated a day too: on that day it must not take the day's path.
+            if paths.resolve(template, sample, variable=variable, lang=self.lang) == daily:
                 raise ConfigError(
                     f"{variable}: {template!r} is the daily post's path; give it a name of its own"
                 )

@@ -16,6 +16,9 @@ from hf_digest.errors import ConfigError
 
 DAY_PLACEHOLDERS = ("date", "year", "month", "day")
 LANG_PLACEHOLDER = "lang"
+# "" for the digest's own language (DIGEST_LANG), "-en" or "-ko" for the other: posts in the language a blog
+# was set up with stay where they always were, the other language's land beside them.
+LANG_SUFFIX_PLACEHOLDER = "lang_suffix"
 
 
 def fill(template: str, values: Mapping[str, str], *, variable: str) -> str:
@@ -39,18 +42,27 @@ def fill(template: str, values: Mapping[str, str], *, variable: str) -> str:
     return "".join(text)
 
 
-def day_values(day: date, lang: str | None = None) -> dict[str, str]:
-    """The placeholders a day's path may use; `{lang}` only when the caller names a language."""
+def day_values(day: date, lang: str | None = None, default_lang: str | None = None) -> dict[str, str]:
+    """The placeholders a day's path may use; `{lang}` and `{lang_suffix}` only when the caller names a
+    language (the suffix is empty for default_lang)."""
     values = {"date": day.isoformat(), "year": f"{day.year:04d}", "month": f"{day.month:02d}"}
     values["day"] = f"{day.day:02d}"
     if lang is not None:
         values[LANG_PLACEHOLDER] = lang
+        values[LANG_SUFFIX_PLACEHOLDER] = "" if lang == (default_lang or lang) else f"-{lang}"
     return values
 
 
-def resolve(template: str, day: date, *, variable: str, lang: str | None = None) -> str:
+def names_language(template: str) -> bool:
+    """True when template says the language ({lang} or {lang_suffix}), so two languages never share a path."""
+    return any(f"{{{name}}}" in template for name in (LANG_PLACEHOLDER, LANG_SUFFIX_PLACEHOLDER))
+
+
+def resolve(
+    template: str, day: date, *, variable: str, lang: str | None = None, default_lang: str | None = None
+) -> str:
     """The relative POSIX path template names for day; ConfigError names variable when unsafe."""
-    text = fill(template, day_values(day, lang), variable=variable)
+    text = fill(template, day_values(day, lang, default_lang), variable=variable)
     path = PurePosixPath(text)
     if not text or text.endswith("/") or "\\" in text or "\x00" in text:
         raise ConfigError(f"{variable}: {template!r} does not name a file")

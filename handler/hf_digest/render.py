@@ -231,12 +231,11 @@ def render_post(
         "skipped": len(digest.skipped),
     }
     content, alike = _dated(lambda read: _render(template, {**context, "counts_read": read}), counts_read)
-    variable, path_template = settings.post_path_template(span.kind)
-    path = paths.resolve(path_template, span.last, variable=variable)
+    path = settings.post_path(span.kind, span.last, lang)
     return OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, alike=alike)
 
 
-def render_data(digest: Digest, settings: Settings) -> OutputFile | None:
+def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> OutputFile | None:
     """A day's papers as JSON at settings.data_path_template; None when that is not set, or for a period."""
     if not settings.data_path_template or digest.span.kind != DAILY:
         return None
@@ -249,7 +248,13 @@ def render_data(digest: Digest, settings: Settings) -> OutputFile | None:
         payload["skipped"] = len(digest.skipped)
     payload["papers"] = [paper.to_json() for paper in digest.papers]
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    path = paths.resolve(settings.data_path_template, digest.day, variable="DIGEST_DATA_PATH_TEMPLATE")
+    path = paths.resolve(
+        settings.data_path_template,
+        digest.day,
+        variable="DIGEST_DATA_PATH_TEMPLATE",
+        lang=lang or settings.lang,
+        default_lang=settings.lang,
+    )
     return OutputFile(path=path, content=text.encode("utf-8"), content_type=DATA_CONTENT_TYPE)
 
 
@@ -262,5 +267,10 @@ def render(
 ) -> Bundle:
     """Everything a run writes for the digest: the post first, then the data file if configured."""
     post = render_post(digest, settings, lang, counts_read=counts_read)
-    data = render_data(digest, settings)
+    data = render_data(digest, settings, lang)
+    if data is not None and data.path == post.path:
+        raise ConfigError(
+            f"DIGEST_DATA_PATH_TEMPLATE: {settings.data_path_template!r} names the post's own path "
+            f"{post.path}; the data file would overwrite it"
+        )
     return Bundle(span=digest.span, files=(post,) if data is None else (post, data))

@@ -49,7 +49,7 @@ def test_the_82_paper_day_comes_out_whole_in_english(hf_server: HFServer, tmp_pa
         hf_server, "run", "--date", "2025-09-30", "--out", str(tmp_path), "--top", "0", "--lang", "en"
     )
     assert proc.exit_code == 0, proc.stderr
-    text = (tmp_path / "_posts/2025-09-30-hf-daily-papers.md").read_text(encoding="utf-8")
+    text = (tmp_path / "_posts/2025-09-30-hf-daily-papers-en.md").read_text(encoding="utf-8")
     assert text.count("👍") == 82
     assert "**82**" in text
     assert len(hf_server.requests) == 1
@@ -128,3 +128,44 @@ def test_verbose_before_run_shows_the_traceback_of_a_failure(
     assert proc.exit_code == 1
     assert "Traceback (most recent call last)" in proc.stderr
     assert proc.stderr.splitlines()[-1].startswith("hf-digest: error: ")
+
+
+def test_an_english_run_after_a_korean_one_lands_beside_it(hf_server: HFServer, tmp_path: Path) -> None:
+    korean = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path))
+    assert korean.exit_code == 0, korean.stderr
+    before = (tmp_path / POST).read_bytes()
+    english = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path), "--lang", "en")
+    assert english.exit_code == 0, english.stderr
+    assert (tmp_path / POST).read_bytes() == before  # the Korean post is where it was, untouched
+    beside = (tmp_path / "_posts/2026-02-10-hf-daily-papers-en.md").read_text(encoding="utf-8")
+    assert "**33** papers were listed" in beside
+    assert sorted(p.name for p in (tmp_path / "_posts").iterdir()) == [
+        "2026-02-10-hf-daily-papers-en.md",
+        "2026-02-10-hf-daily-papers.md",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "words"),
+    [
+        # A template of the user's that does not say the language: English would overwrite the Korean post.
+        (
+            {"DIGEST_PATH_TEMPLATE": "_posts/{date}-papers.md"},
+            ("--lang", "en"),
+            "DIGEST_PATH_TEMPLATE: '_posts/{date}-papers.md' has no {lang} or {lang_suffix}, so a en post",
+        ),
+        # The data file on the post's own path.
+        (
+            {"DIGEST_DATA_PATH_TEMPLATE": "_posts/{date}-hf-daily-papers.md"},
+            (),
+            "DIGEST_DATA_PATH_TEMPLATE: '_posts/{date}-hf-daily-papers.md' names the post's own path",
+        ),
+    ],
+)
+def test_two_outputs_on_one_path_are_refused_before_anything_is_written(
+    hf_server: HFServer, tmp_path: Path, env: dict[str, str], args: tuple[str, ...], words: str
+) -> None:
+    proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path), *args, env=env)
+    assert proc.exit_code == 2, proc.stderr
+    assert proc.stderr.startswith(f"hf-digest: error: {words}"), proc.stderr
+    assert not tmp_path.exists() or list(tmp_path.rglob("*")) == []

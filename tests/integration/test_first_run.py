@@ -109,7 +109,9 @@ def test_demo_writes_the_post_offline_and_ignores_the_users_settings(tmp_path: P
         requests.get(f"{started[1]}/api/daily_papers", params={"date": DEMO_DAY}, timeout=5)
     english = run(REPO / "demo" / "run.py", "--out", "site", "--lang", "en", cwd=tmp_path, env=env)
     assert english.returncode == 0, english.stderr
-    assert "## 📊 Ranked by upvotes" in post.read_text(encoding="utf-8")
+    beside = post.with_name(f"{DEMO_DAY}-hf-daily-papers-en.md")  # beside the Korean post, not over it
+    assert "## 📊 Ranked by upvotes" in beside.read_text(encoding="utf-8")
+    assert post.read_text(encoding="utf-8") == text
 
 
 def test_the_shipped_demo_day_is_small_and_an_unedited_recording(samples_dir: Path) -> None:

@@ -74,7 +74,7 @@ def test_a_month_ranks_every_page_as_one_list(
     assert [r.query for r in server.requests] == [
         {"month": "2025-11", "limit": "100", "p": str(page)} for page in range(5)
     ]
-    text = (tmp_path / "_posts/2025-11-30-hf-monthly-papers.md").read_text(encoding="utf-8")
+    text = (tmp_path / "_posts/2025-11-30-hf-monthly-papers-en.md").read_text(encoding="utf-8")
     meta = front_matter(text)
     assert meta["title"] == "Hugging Face Monthly Papers - 2025-11"
     assert str(meta["date"]).startswith("2025-11-30 09:15:00")
@@ -142,7 +142,7 @@ MONTH = {"month": "2025-11", "from": "2025-11-01", "to": "2025-11-30"}
             MONTH,
         ),
         ({"week": "2025-W46"}, "_posts/2025-11-16-hf-weekly-papers.md", WEEK),
-        ({"month": "2025-11", "lang": "en"}, "_posts/2025-11-30-hf-monthly-papers.md", MONTH),
+        ({"month": "2025-11", "lang": "en"}, "_posts/2025-11-30-hf-monthly-papers-en.md", MONTH),
     ],
 )
 def test_scheduled_and_manual_period_events_publish_the_period(

@@ -23,10 +23,10 @@ def test_defaults_are_what_a_new_user_gets() -> None:
     )
     assert settings.destinations == ("local",)
     assert settings.output_dir == Path("out")
-    assert (
-        paths.resolve(settings.path_template, date(2026, 2, 10), variable="x")
-        == "_posts/2026-02-10-hf-daily-papers.md"
-    )
+    assert settings.post_path("daily", date(2026, 2, 10), "ko") == "_posts/2026-02-10-hf-daily-papers.md"
+    # The other language lands beside the Korean post, never on it.
+    assert settings.post_path("daily", date(2026, 2, 10), "en") == "_posts/2026-02-10-hf-daily-papers-en.md"
+    assert settings.post_path("weekly", date(2026, 2, 8), "en") == "_posts/2026-02-08-hf-weekly-papers-en.md"
 
 
 def test_environment_overrides_defaults() -> None:

@@ -8,10 +8,10 @@ import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from hf_digest import paths
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
+from hf_digest.model import DAILY
 from hf_digest.publish import Publisher
 from hf_digest.request import ScheduleRequest
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
@@ -31,16 +31,14 @@ def refresh_days(target: date, settings: Settings) -> list[date]:
 
 
 def lacking(
-    days: Sequence[date], settings: Settings, publishers: Sequence[Publisher], deadline: Deadline
+    days: Sequence[date], lang: str, settings: Settings, publishers: Sequence[Publisher], deadline: Deadline
 ) -> dict[date, list[Publisher]]:
     """For each day, the destinations without its post (days every destination holds are left out).
 
     A destination that cannot answer counts as lacking every day: publishing then compares the content
     and writes only what differs, or reports that destination's failure.
     """
-    post_paths = {
-        day: paths.resolve(settings.path_template, day, variable="DIGEST_PATH_TEMPLATE") for day in days
-    }
+    post_paths = {day: settings.post_path(DAILY, day, lang) for day in days}
     held: dict[str, set[str]] = {}
     for publisher in publishers:
         try:
@@ -75,7 +73,9 @@ def run_scheduled(
 
     runs = [day_run(target, TARGET, publishers)]
     again = [day for day in refresh_days(target, settings) if day != target]
-    missing = lacking(recent_days(target, settings.catchup_days), settings, publishers, deadline)
+    missing = lacking(
+        recent_days(target, settings.catchup_days), options.lang, settings, publishers, deadline
+    )
     if missing:
         log.info("catch-up", extra={"date": target.isoformat(), "days": [d.isoformat() for d in missing]})
     # A refresh day is published to every destination below anyway.
