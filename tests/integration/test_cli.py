@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import MakeHFServer, hf_digest, hf_digest_process
+from tests.helpers import MakeHFServer, hf_digest, hf_digest_process, run_cli
 from tests.hf_server import HFServer
 
 POST = Path("_posts/2026-02-10-hf-daily-papers.md")
@@ -169,3 +169,11 @@ def test_two_outputs_on_one_path_are_refused_before_anything_is_written(
     assert proc.exit_code == 2, proc.stderr
     assert proc.stderr.startswith(f"hf-digest: error: {words}"), proc.stderr
     assert not tmp_path.exists() or list(tmp_path.rglob("*")) == []
+
+
+def test_run_help_shows_the_verbose_flag() -> None:
+    proc = run_cli(["run", "--help"])
+    assert proc.exit_code == 0
+    assert re.search(r"^  --verbose, -v +log progress; show tracebacks$", proc.stdout, re.MULTILINE), (
+        proc.stdout
+    )
