@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from hf_digest import lambda_entry
-from hf_digest.errors import PublishError
+from hf_digest.errors import DigestError, PublishError
 from hf_digest.observability import metrics
 from tests.github_server import GitHubServer
 from tests.helpers import MakeHFServer
@@ -218,3 +218,61 @@ def test_a_failing_day_does_not_hide_the_others_and_the_run_still_fails(
     assert (site["out"] / post("2026-02-13")).is_file()
     assert s3_read(site, "2026-02-13") is not None
     assert "2026-02-12" in {r.query["date"] for r in hf.requests}  # refresh ran after the failure
+
+
+def test_a_run_that_only_healed_a_day_says_published_and_counts_the_healed_day(
+    site: dict[str, Any], github: GitHubServer
+) -> None:
+    lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)  # the target is published once
+    metrics.clear_metrics()
+    (site["out"] / post("2026-02-10")).unlink()  # the local site loses a recent day afterwards
+
+    result = lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)
+
+    # The target had nothing new, but the run wrote a post: it says so, and keeps the target's own status.
+    assert (result["status"], result["target_status"]) == ("published", "unchanged")
+    assert by_day(result)["2026-02-10"] == ("catch-up", "published", {"local": "created"})
+    recorded = {name: metric["Value"] for name, metric in metrics.metric_set.items()}
+    assert recorded["RunPublished"] == [1.0] and "RunUnchanged" not in recorded
+    assert recorded["DaysCaughtUp"] == [1.0] and recorded["DaysFailed"] == [0.0]
+
+
+def test_one_days_unexpected_error_fails_that_day_and_the_others_go_on(
+    site: dict[str, Any], github: GitHubServer, hf: HFServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hf_digest import render as rendering
+
+    real = rendering.render
+
+    def render(ranked: Any, *args: Any, **kwargs: Any) -> Any:
+        if ranked.span.key == "2026-02-12":
+            raise TypeError("a bug that only this day's papers reach")
+        return real(ranked, *args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render", render)  # what runs/digest calls for every day
+    (site["out"] / post("2026-02-10")).unlink()
+    with pytest.raises(DigestError) as caught:
+        lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)
+    assert str(caught.value) == "2026-02-12: unexpected TypeError: a bug that only this day's papers reach"
+    # The days before and after it in the run were all done.
+    assert github.read_file("main", post("2026-02-13")) is not None
+    assert (site["out"] / post("2026-02-10")).is_file()
+    assert "2026-02-06" in {r.query["date"] for r in hf.requests}  # refresh, after the failing day
+
+
+def test_a_failed_days_requests_count_in_the_runs_total(
+    site: dict[str, Any], hf: HFServer, clean_settings: None
+) -> None:
+    from hf_digest import config, runs
+    from hf_digest.deadline import Deadline
+    from hf_digest.request import from_event
+
+    hf.inject("/", *[503] * 8)  # the API and the page both keep failing for 02-12: 4 tries each
+    settings = config.from_env()
+    request = from_event({"from": "2026-02-12", "to": "2026-02-13"}, settings, SCHEDULED_RUN)
+    outcome = runs.execute(request, settings, Deadline.after(120), SCHEDULED_RUN)
+    data = outcome.to_json()
+    failed, done = data["days"]
+    assert (failed["status"], done["status"]) == ("failed", "published")
+    assert failed["hf_requests"] == 8
+    assert data["hf_requests"] == failed["hf_requests"] + done["hf_requests"] == len(hf.requests)

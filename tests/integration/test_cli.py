@@ -177,3 +177,12 @@ def test_run_help_shows_the_verbose_flag() -> None:
     assert re.search(r"^  --verbose, -v +log progress; show tracebacks$", proc.stdout, re.MULTILINE), (
         proc.stdout
     )
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "0", "-1", "901", "soon"])
+def test_invoke_refuses_a_timeout_that_is_not_a_time_naming_the_flag(tmp_path: Path, timeout: str) -> None:
+    event = tmp_path / "event.json"
+    event.write_text('{"date": "2026-02-10", "dry_run": true}', encoding="utf-8")
+    proc = run_cli(["invoke", str(event), "--timeout", timeout])
+    assert proc.exit_code == 2 and proc.stdout == ""
+    assert f"argument --timeout: '{timeout}'" in proc.stderr, proc.stderr

@@ -126,6 +126,15 @@ def test_manual_event_carries_its_options() -> None:
         ({"date": "2026-02-10", "destinations": []}, "destinations"),
         ({"source": "aws.scheduler", "detail": "{}", "time": "yesterday"}, "time"),
         ({"source": "aws.scheduler", "detail": "{}"}, "time"),
+        ({"source": "aws.scheduler", "detail": "{}", "time": "0001-01-01T00:00:00Z"}, "time"),
+        ({"source": "aws.scheduler", "detail": "{}", "time": "9999-12-31T23:59:59Z"}, "time"),
+        ({"digest": "weekly", "time": "0001-01-01T00:00:00+14:00"}, "time"),
+        # A scheduler envelope that also carries a manual key would silently ignore it: refused instead.
+        (
+            {"source": "aws.scheduler", "detail": "{}", "time": "2026-02-11T03:00:00Z", "date": "2026-02-01"},
+            "date",
+        ),
+        ({"detail-type": "Scheduled Event", "time": "2026-02-11T03:00:00Z", "dry_run": True}, "dry_run"),
     ],
 )
 def test_malformed_events_name_the_field(event: dict[str, object], field: str) -> None:
@@ -138,3 +147,15 @@ def test_malformed_events_name_the_field(event: dict[str, object], field: str) -
 def test_an_event_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(BadInput, match="event"):
         from_event(["2026-02-10"], SETTINGS, NOW)
+
+
+def test_a_partial_run_behind_utc_never_reads_its_counts_before_its_own_day() -> None:
+    from hf_digest.config import Settings
+    from hf_digest.runs.digest import read_date
+
+    # 2026-02-11 01:00 UTC is still 2026-02-10 17:00 in Los Angeles: today's list, read "yesterday".
+    moment = datetime(2026, 2, 11, 1, 0, tzinfo=UTC)
+    day = parse_day("2026-02-11", now=moment, partial=True)
+    assert read_date(day, moment, Settings(timezone="America/Los_Angeles")) == date(2026, 2, 11)
+    assert read_date(day, moment, Settings(timezone="Asia/Seoul")) == date(2026, 2, 11)
+    assert read_date(date(2026, 2, 9), moment, Settings(timezone="Asia/Seoul")) == date(2026, 2, 11)

@@ -79,6 +79,7 @@ class DayRun:
                 "status": FAILED,
                 "error": str(error),
                 "error_kind": error.kind,
+                "hf_requests": self.requests,
             }
         data = self.result.to_json()
         data.pop("post", None)  # a dry run's markdown belongs to a single-day result only
