@@ -1,5 +1,6 @@
-"""The token scan over the Bedrock path: signed Converse calls (a session token among the credentials),
-retries, access denied and dropped connections leave no signature, session token or prompt in the logs."""
+"""The token scan over the Bedrock path, alone and through the handler with the whole stack: signed
+Converse calls (a session token among the credentials), retries, access denied and dropped connections
+leave no signature, session token or prompt in the logs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hf_digest import aws
 from hf_digest.config import Settings
 from hf_digest.converse import converse_client
 from hf_digest.deadline import Deadline
@@ -17,8 +19,9 @@ from hf_digest.state import SQLiteStore
 from hf_digest.summarize import summarize
 from hf_digest.summary_prompt import load_prompt
 from tests.bedrock_server import DROP, BedrockServer, Error
-from tests.helpers import load_sample
+from tests.helpers import create_state_table, load_sample
 from tests.reliability.leaks import AWS_SESSION_TOKEN, LeakScan
+from tests.reliability.stack import Stack
 
 MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 
@@ -63,4 +66,33 @@ def test_the_bedrock_path_leaks_no_signature_token_or_prompt(
     prompt = load_prompt(None, "ko")
     logged = [r.getMessage() + repr(r.__dict__) for r in caplog.records if r.levelno >= logging.INFO]
     for text in (prompt.system[:60], prompt.instruction[:60], papers[0].abstract[:60]):
+        assert not any(text in line for line in logged)
+
+
+def test_the_handler_with_summaries_leaks_no_signature_token_or_prompt(
+    stack: Stack,
+    bedrock: BedrockServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("AWS_SESSION_TOKEN", AWS_SESSION_TOKEN)
+    monkeypatch.setattr("hf_digest.converse.BACKOFF_S", 0.05)
+    monkeypatch.setenv("DIGEST_SUMMARY_MODEL", MODEL)
+    monkeypatch.setenv("DIGEST_STATE_TABLE", create_state_table(aws.client("dynamodb", setting="test")))
+    first = stack.hf.items_for_day("2026-02-10")[0]["paper"]["id"]
+    bedrock.script(first, Error("ThrottlingException"), DROP)
+
+    published = stack.invoke({"date": "2026-02-10"})
+    bedrock.denied = frozenset({MODEL})
+    denied = stack.invoke({"date": "2026-02-09"})
+
+    assert published.result is not None and published.result["summaries"]["generated"] == 10
+    assert denied.result is not None and denied.result["summaries"]["status"] == "failed"
+    assert denied.result["status"] == "published"  # with Hugging Face's summaries
+    assert {c.headers["x-amz-security-token"] for c in bedrock.calls} == {AWS_SESSION_TOKEN}
+    stack.scan.add("summaries result", published.result["summaries"], denied.result["summaries"])
+    prompt = load_prompt(None, "ko")
+    logged = [r.getMessage() + repr(r.__dict__) for r in caplog.records if r.levelno >= logging.INFO]
+    logged.append(stack.output.text())
+    for text in (prompt.system[:60], prompt.instruction[:60]):
         assert not any(text in line for line in logged)
