@@ -134,6 +134,15 @@ class SummaryReport:
             values["SummaryCostMicroUSD"] = round(self.cost_usd * 1_000_000, 3)
         return values
 
+    def line(self) -> str:
+        """One line for the CLI: what was made, reused and fell back, the calls and the estimated cost."""
+        cost = "" if self.cost_usd is None else f", about ${self.cost_usd:.4f}"
+        said = f": {self.error}" if self.error else ""
+        return (
+            f"summaries: {self.status} ({self.count(GENERATED)} new, {self.count(CACHED)} cached, "
+            f"{self.count(*FALLBACKS)} fell back; {self.calls} calls{cost}){said}"
+        )
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"status": self.status}
         if self.model is None:

@@ -14,7 +14,7 @@ import pytest
 from hf_digest import aws, lambda_entry
 from hf_digest.observability import metrics
 from tests.bedrock_server import BedrockServer
-from tests.helpers import FakeContext, MakeHFServer, Output, create_state_table, load_sample
+from tests.helpers import FakeContext, MakeHFServer, Output, create_state_table, hf_digest, load_sample
 from tests.hf_server import HFServer
 
 MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
@@ -150,3 +150,17 @@ def test_a_weekly_digest_after_its_days_makes_no_new_call(
     assert (week["summaries"]["cached"], week["summaries"]["calls"]) == (10, 0)
     assert len(bedrock.calls) == paid
     assert (env / "_posts/2025-11-16-hf-weekly-papers.md").read_text(encoding="utf-8").count("요약: ") >= 10
+
+
+def test_hf_digest_run_prints_one_summaries_line(
+    day_server: HFServer, env: Path, bedrock: BedrockServer, tmp_path: Path
+) -> None:
+    # As a user runs it: the cache in the CLI's SQLite file.
+    settings = {"DIGEST_SUMMARY_MODEL": MODEL, "DIGEST_STATE_PATH": str(tmp_path / "state.sqlite3")}
+    argv = ("run", "--date", "2026-02-10", "--out", str(tmp_path / "cli"))
+    first = hf_digest(day_server, *argv, env=settings)
+    again = hf_digest(day_server, *argv, env=settings)
+    assert first.exit_code == 0 and again.exit_code == 0, first.stderr + again.stderr
+    assert "  summaries: ok (10 new, 0 cached, 0 fell back; 10 calls, about $0.0" in first.stdout
+    assert "  summaries: ok (0 new, 10 cached, 0 fell back; 0 calls, about $0.0000)" in again.stdout
+    assert (tmp_path / "state.sqlite3").is_file() and len(bedrock.calls) == 10

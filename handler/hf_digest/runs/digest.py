@@ -128,6 +128,8 @@ class DigestResult:
             lines.append(f"  {delivery.destination}: {delivery.status} {where}".rstrip())
             if delivery.error:
                 lines.append(f"    error: {delivery.error}")
+        if self.summaries is not None and self.summaries.model is not None:
+            lines.append(f"  {self.summaries.line()}")
         lines.extend(f"  warning: {warning}" for warning in self.warnings)
         return "\n".join(lines)
 
