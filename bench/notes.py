@@ -177,6 +177,22 @@ def _cost(results: Results) -> list[str]:
     ]
 
 
+def _summaries(results: Results) -> list[str]:
+    if results.summaries is None:
+        return []
+    return [
+        "- **Summaries** are measured in process (the summarizer the run layer calls) against "
+        "tests/bedrock_server.py through boto3, with a real SQLite state store; each answer is a "
+        "300-character Korean summary. Tokens are the local server's count (4 ASCII characters or 1 "
+        "other character a token), not a real tokenizer's, and leave out the tool-use system prompt a "
+        "Claude model adds (a few hundred input tokens): real bills run higher. The issue's wall-time "
+        "target (under 2 x one call) needs every paper's call at once; the default bound of 4 makes 10 "
+        "papers 3 rounds. Monthly cost = (30 daily digests' papers + the weekly and monthly digests' "
+        "new calls, measured as 0 once their days are cached) x tokens per paper x the model's price "
+        "in hf_digest/summary_report.py.",
+    ]
+
+
 def notes(results: Results) -> str:
     lines = [
         "## How the figures are taken",
@@ -186,6 +202,7 @@ def notes(results: Results) -> str:
         *_runs(results),
         *_backfill(results),
         *_cost(results),
+        *_summaries(results),
         "",
     ]
     return "\n".join(lines)

@@ -14,6 +14,8 @@ from bench.fullrun import RenderFigures, RunFigures, Sequence
 from bench.layer import LayerFigures
 from bench.machine import Machine
 from bench.servers import SYNTHETIC_PAPERS
+from bench.summaries import SummaryFigures
+from bench.summaries import rows as summary_rows
 
 MEMORY_BUDGET = 0.75  # peak RSS within 75% of the function's memory leaves room to spare
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
@@ -36,6 +38,7 @@ class Results:
     render_all: RenderFigures
     layer: LayerFigures
     backfill: BackfillFigures | None
+    summaries: SummaryFigures | None = None
 
 
 def _ms(value: float) -> str:
@@ -285,6 +288,7 @@ def rows(results: Results) -> list[Row]:
         *_layer(results.layer),
         *_backfill(results.backfill),
         *_cost(results.scheduled, results.periods),
+        *(summary_rows(results.summaries) if results.summaries else []),
     ]
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import backfill, coldstart, fullrun, layer, machine, notes, report, scenarios
+from bench import backfill, coldstart, fullrun, layer, machine, notes, report, scenarios, summaries
 from bench.runtime import BUILD, built_runtime, snapshot
 from bench.servers import Servers
 
@@ -61,6 +61,8 @@ def collect(runs: int, pace_scale: float, with_backfill: bool) -> report.Results
                 figures = backfill.measure(servers, pace_scale)
         finally:
             servers.stop()
+    _say("summaries against the local Bedrock Runtime (in process)")
+    summary_figures = summaries.measure()
     _say(f"done in {time.perf_counter() - started:.0f} s")
     return report.Results(
         machine=machine.describe(runtime.python),
@@ -74,6 +76,7 @@ def collect(runs: int, pace_scale: float, with_backfill: bool) -> report.Results
         render_all=render_all,
         layer=sizes,
         backfill=figures,
+        summaries=summary_figures,
     )
 
 

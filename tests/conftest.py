@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from hf_digest.cli import load_app
+from tests.bedrock_server import BedrockServer
 from tests.github_server import GitHubServer
 from tests.helpers import (
     SAMPLES,
@@ -49,7 +50,7 @@ def samples_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """A real moto_server on loopback for S3 and Secrets Manager, with fake credentials in the environment."""
+    """A real moto_server on loopback (S3, Secrets Manager, DynamoDB), with fake credentials set."""
     exe = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
     if not Path(exe).exists():
         pytest.fail("moto_server is not installed: run `make test` (it installs moto[server])")
@@ -90,6 +91,17 @@ _AWS_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
+
+
+@pytest.fixture
+def bedrock(monkeypatch: pytest.MonkeyPatch) -> Iterator[BedrockServer]:
+    """A local Bedrock Runtime, reached through AWS_ENDPOINT_URL_BEDROCK_RUNTIME, with fake credentials."""
+    server = BedrockServer().start()
+    for name, value in _AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", server.url)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import pytest
@@ -32,6 +32,9 @@ from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render_post
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "hf-samples"
@@ -483,3 +486,19 @@ def build_site(tmp_path: Path, posts: list[tuple[Digest, Settings]], kramdown_in
     """A real Jekyll build of the posts rendered from these digests."""
     rendered = [render_post(digest, settings) for digest, settings in posts]
     return jekyll_build(tmp_path, {post.path: post.content for post in rendered}, kramdown_input)
+
+
+def create_state_table(client: DynamoDBClient, name: str | None = None) -> str:
+    """A state table shaped as template.yaml makes it (hash key `key`, TTL on `expires_at`); its name."""
+    name = name or f"digest-state-{uuid.uuid4().hex[:12]}"
+    client.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    client.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+    )
+    return name

@@ -1,5 +1,5 @@
-"""AWS clients built one way for S3, Secrets Manager and SQS alike: the region from the environment, bounded
-timeouts and retries, and the SDK's wire logs kept quiet.
+"""AWS clients built one way for S3, Secrets Manager, SQS, DynamoDB and Bedrock alike: the region from the
+environment, bounded timeouts and retries, and the SDK's wire logs kept quiet.
 
 At DEBUG, botocore logs whole response bodies (a secret's value among them) and every request's headers (the
 SigV4 Authorization value and the session token), so its loggers are held at INFO before any client exists.
@@ -34,21 +34,33 @@ def region() -> str | None:
     return os.environ.get("AWS_REGION", "").strip() or boto3.session.Session().region_name
 
 
-def client(service: str, *, setting: str, read_timeout_s: float | None = None) -> Any:
+def client(
+    service: str,
+    *,
+    setting: str,
+    read_timeout_s: float | None = None,
+    connect_timeout_s: float | None = None,
+    region_name: str | None = None,
+    max_attempts: int | None = None,
+) -> Any:
     """A client for service; ConfigError names setting (what the user configured) when no region is known.
 
-    Endpoints come from boto3's own settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
+    Endpoints come from boto3's own settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>). region_name
+    overrides the environment's; max_attempts=1 turns botocore's retries off for a caller that retries itself.
     """
     quiet_wire_logs()
     import boto3
     from botocore.config import Config
 
-    where = region()
+    where = (region_name or "").strip() or region()
     if not where:
         raise ConfigError(f"{setting}: no AWS region found; set AWS_REGION")
     config = Config(
-        connect_timeout=CONNECT_TIMEOUT_S,
+        connect_timeout=CONNECT_TIMEOUT_S if connect_timeout_s is None else connect_timeout_s,
         read_timeout=READ_TIMEOUT_S if read_timeout_s is None else read_timeout_s,
-        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        # botocore's "max_attempts" counts retries only; "total_max_attempts" counts the first attempt too.
+        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS}
+        if max_attempts is None
+        else {"mode": "standard", "total_max_attempts": max_attempts},
     )
     return boto3.session.Session().client(service, region_name=where, config=config)  # type: ignore[call-overload]

@@ -82,6 +82,14 @@ class Settings:
     refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
     backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
     backfill_queue_url: str | None = None  # in AWS, a range becomes one SQS message per day
+    state_path: Path | None = None  # the SQLite state store; None: under the user's cache folder
+    state_table: str | None = None  # a DynamoDB table for the state store instead (in AWS)
+    summary_model: str | None = None  # a Bedrock model or inference profile id; None: no summaries
+    summary_region: str | None = None  # None: the function's own region
+    summary_max_papers: int | None = None  # None: every shown paper (the post's top N)
+    summary_max_tokens: int = 400  # output tokens per Converse call
+    summary_token_budget: int = 60_000  # input + output tokens per run, across all calls
+    summary_concurrency: int = 4  # Converse calls at once
 
     @property
     def zone(self) -> ZoneInfo:
@@ -151,9 +159,43 @@ class Settings:
             )
         if not 0 <= self.backfill_pace_s <= 60:
             raise ConfigError(f"DIGEST_BACKFILL_PACE: {self.backfill_pace_s} must be 0 to 60 seconds")
+        self._validate_state()
+        self._validate_summaries()
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
         return self
+
+    def _validate_state(self) -> None:
+        if self.state_table is not None and not _DYNAMO_TABLE.fullmatch(self.state_table):
+            raise ConfigError(
+                f"DIGEST_STATE_TABLE: {self.state_table!r} is not a DynamoDB table name "
+                "(3-255 of letters, digits, '_', '-', '.')"
+            )
+        if self.state_path is not None and self.state_path.is_dir():
+            raise ConfigError(f"DIGEST_STATE_PATH: {self.state_path} is a folder; name a file in it")
+
+    def _validate_summaries(self) -> None:
+        if self.summary_model is not None and not _BEDROCK_MODEL.fullmatch(self.summary_model):
+            raise ConfigError(
+                f"DIGEST_SUMMARY_MODEL: {self.summary_model!r} is not a Bedrock model id, inference profile "
+                "id or ARN (e.g. global.anthropic.claude-haiku-4-5-20251001-v1:0)"
+            )
+        if self.summary_region is not None and not _AWS_REGION.fullmatch(self.summary_region):
+            raise ConfigError(f"DIGEST_SUMMARY_REGION: {self.summary_region!r} is not an AWS region")
+        if self.summary_max_papers is not None and self.summary_max_papers < 0:
+            raise ConfigError(f"DIGEST_SUMMARY_MAX_PAPERS: {self.summary_max_papers} must be 0 or more")
+        if not 64 <= self.summary_max_tokens <= 4096:
+            raise ConfigError(f"DIGEST_SUMMARY_MAX_TOKENS: {self.summary_max_tokens} must be 64 to 4096")
+        if self.summary_token_budget < 0:
+            raise ConfigError(f"DIGEST_SUMMARY_TOKEN_BUDGET: {self.summary_token_budget} must be 0 or more")
+        if not 1 <= self.summary_concurrency <= 16:
+            raise ConfigError(f"DIGEST_SUMMARY_CONCURRENCY: {self.summary_concurrency} must be 1 to 16")
+
+
+_DYNAMO_TABLE = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
+_AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+# A model id (provider.name[:version]), an inference profile id (geo.provider.name...), or either's ARN.
+_BEDROCK_MODEL = re.compile(r"(arn:aws[\w-]*:bedrock:[\w-]*:\d{0,12}:[\w-]+/)?[\w.\-]+(:[\w.\-]+)*")
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:
@@ -233,6 +275,14 @@ def _destinations(raw: str) -> tuple[str, ...]:
         raise ConfigError(str(exc)) from None
 
 
+def default_state_path(env: Mapping[str, str] | None = None) -> Path:
+    """$XDG_CACHE_HOME/hf-digest/state.sqlite3, else ~/.cache/hf-digest/state.sqlite3."""
+    env = os.environ if env is None else env
+    cache = (env.get("XDG_CACHE_HOME") or "").strip()
+    base = Path(cache) if cache and Path(cache).is_absolute() else Path.home() / ".cache"
+    return base / "hf-digest" / "state.sqlite3"
+
+
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from environment variables (os.environ by default), validated."""
     env = os.environ if env is None else env
@@ -243,6 +293,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     destinations = _text(env, "DIGEST_DESTINATIONS")
     post_time = _text(env, "DIGEST_POST_TIME")
     refresh_days = _text(env, "DIGEST_REFRESH_DAYS")
+    state_path = _text(env, "DIGEST_STATE_PATH")
+    max_papers = _text(env, "DIGEST_SUMMARY_MAX_PAPERS")
     settings = Settings(
         hf_base_url=(_text(env, "HF_BASE_URL") or defaults.hf_base_url).rstrip("/"),
         hf_token=Secret(hf_token) if hf_token else None,
@@ -275,5 +327,13 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         refresh_days=parse_days_back(refresh_days) if refresh_days else defaults.refresh_days,
         backfill_pace_s=_float(env, "DIGEST_BACKFILL_PACE", defaults.backfill_pace_s),
         backfill_queue_url=_text(env, "DIGEST_BACKFILL_QUEUE_URL"),
+        state_path=Path(state_path).expanduser() if state_path else default_state_path(env),
+        state_table=_text(env, "DIGEST_STATE_TABLE"),
+        summary_model=_text(env, "DIGEST_SUMMARY_MODEL"),
+        summary_region=_text(env, "DIGEST_SUMMARY_REGION"),
+        summary_max_papers=_int(env, "DIGEST_SUMMARY_MAX_PAPERS", 0) if max_papers else None,
+        summary_max_tokens=_int(env, "DIGEST_SUMMARY_MAX_TOKENS", defaults.summary_max_tokens),
+        summary_token_budget=_int(env, "DIGEST_SUMMARY_TOKEN_BUDGET", defaults.summary_token_budget),
+        summary_concurrency=_int(env, "DIGEST_SUMMARY_CONCURRENCY", defaults.summary_concurrency),
     )
     return settings.validate()

@@ -50,6 +50,18 @@ class Organization:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """Our summary of a paper in the post's language, with what made it (for the data file and the cache)."""
+
+    text: str
+    model: str
+    prompt_version: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"text": self.text, "model": self.model, "prompt_version": self.prompt_version}
+
+
+@dataclass(frozen=True)
 class Paper:
     arxiv_id: str
     title: str
@@ -66,6 +78,7 @@ class Paper:
     num_comments: int | None = None
     published_at: str | None = None
     listed_on: date | None = None
+    summary: Summary | None = None  # ours (Bedrock), when summaries are on and it passed its checks
 
     @property
     def hf_url(self) -> str:
@@ -120,6 +133,8 @@ class Paper:
             "listed_on": self.listed_on.isoformat() if self.listed_on else None,
             "hf_url": self.hf_url,
             "arxiv_url": self.arxiv_url,
+            # only when on, so the data file of a run without summaries stays as it was
+            **({"summary": self.summary.to_json()} if self.summary else {}),
         }
 
 

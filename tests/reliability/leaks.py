@@ -15,7 +15,8 @@ WRONG_TOKEN = "github_pat_RELIABILITY_wrong_token_91c4ff"
 HF_TOKEN = "hf_RELIABILITY_hub_token_5e2f0a77"
 # Tokens no HTTP header can carry (a user pasted them badly): the code must refuse them unseen.
 UNSENDABLE_TOKENS = ("github_pat_RELIABILITY_line\nbreak_4c1d", "hf_RELIABILITY_quote\u2019mark_8e2a/x")
-TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN, *UNSENDABLE_TOKENS)
+AWS_SESSION_TOKEN = "IQoJb3JpZ2luX2VjRELIABILITYsessiontoken0c4e"  # an STS session token's shape
+TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN, AWS_SESSION_TOKEN, *UNSENDABLE_TOKENS)
 
 # Authorization header values in any shape a log line or a repr could give them.
 _AUTH_VALUES = (

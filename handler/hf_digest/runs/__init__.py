@@ -17,9 +17,10 @@ from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
 from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
 from hf_digest.runs import backfill
-from hf_digest.runs.digest import DigestResult, Metrics, Source, run_digest, span_keys
+from hf_digest.runs.digest import DigestResult, Metrics, Source, Summarize, run_digest, span_keys
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
+from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,8 @@ class DigestOutcome:
 
 @dataclass
 class Adapters:
-    """What a run talks to, built once per invocation: the Hugging Face source and the publishers by name.
+    """What a run talks to, built once per invocation: the Hugging Face source, the publishers by name, the
+    state store (opened when a feature first needs it) and the summarizer (None when summaries are off).
 
     Tests hand in their own; a publisher not handed in is built from the settings when first asked for.
     """
@@ -83,12 +85,26 @@ class Adapters:
     settings: Settings
     source: Source
     built: dict[str, Publisher] = field(default_factory=dict)
+    store: StateStore | None = None
+    summarizer: Summarize | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
         from hf_digest.source import HuggingFaceSource
+        from hf_digest.summarize import Summarizer
 
-        return cls(settings, HuggingFaceSource(settings))
+        adapters = cls(settings, HuggingFaceSource(settings))
+        if settings.summary_model:
+            adapters.summarizer = Summarizer.from_settings(settings, adapters.state())
+        return adapters
+
+    def state(self) -> StateStore:
+        """The state store, opened on first use (DynamoDB with DIGEST_STATE_TABLE, else SQLite)."""
+        if self.store is None:
+            from hf_digest.state import open_store
+
+            self.store = open_store(self.settings)
+        return self.store
 
     def publishers(self, options: Options, deadline: Deadline) -> list[Publisher]:
         """The publishers of options' destinations (none on a dry run), each built once; a token read from
@@ -136,17 +152,28 @@ def execute(
     match request:
         case DigestRequest():
             publishers = adapters.publishers(request.options, deadline)
-            result = run_digest(request, settings, adapters.source, publishers, deadline, now)
+            result = run_digest(
+                request, settings, adapters.source, publishers, deadline, now, summarizer=adapters.summarizer
+            )
             return DigestOutcome(result)
         case ScheduleRequest():
             publishers = adapters.publishers(request.options, deadline)
-            return run_scheduled(request, settings, adapters.source, publishers, deadline, now)
+            return run_scheduled(
+                request, settings, adapters.source, publishers, deadline, now, summarizer=adapters.summarizer
+            )
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
                 return backfill.enqueue(request, settings, deadline)
             publishers = adapters.publishers(request.options, deadline)
             return backfill.run_range(
-                request, settings, adapters.source, publishers, deadline, now, progress=progress
+                request,
+                settings,
+                adapters.source,
+                publishers,
+                deadline,
+                now,
+                progress=progress,
+                summarizer=adapters.summarizer,
             )
         case QueueBatch():
             return consume(request, settings, adapters, deadline, now)

@@ -26,6 +26,7 @@ from hf_digest.runs.digest import (
     DigestResult,
     Metrics,
     Source,
+    Summarize,
     run_digest,
     status_metric,
 )
@@ -160,6 +161,9 @@ class DaysOutcome:
         """The run's status; a scheduled run's target-day counts and how many recent days it healed (posts
         it created for days before the target), refreshed (posts it rewrote) or failed."""
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+        for run in self.runs:
+            if run.result is not None:
+                run.result.record_summaries(metrics)
         if self.kind != "schedule":
             return
         target, recent = self.runs[0], self.runs[1:]
@@ -194,6 +198,8 @@ def run_day(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
+    *,
+    summarizer: Summarize | None = None,
 ) -> DayRun:
     """One day through the digest path; an error fails that day instead of stopping the run."""
     extra = {"date": day.isoformat(), "reason": reason}
@@ -204,7 +210,7 @@ def run_day(
     before = source.requests
     request = DigestRequest(day_span(day), options)
     try:
-        result = run_digest(request, settings, source, publishers, deadline, now)
+        result = run_digest(request, settings, source, publishers, deadline, now, summarizer=summarizer)
     except DigestError as exc:
         log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
         return DayRun(day, reason, error=exc, requests=source.requests - before)

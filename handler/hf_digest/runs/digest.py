@@ -1,4 +1,5 @@
-"""The one digest path, for a day, a week or a month: source -> papers -> rank -> render -> publish."""
+"""The one digest path, for a day, a week or a month: source -> papers -> rank -> summarize -> render ->
+publish."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, PublishError, UpstreamError
-from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Bundle, Span, papers_from_items
+from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Bundle, Paper, Span, papers_from_items
 from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
 from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
 from hf_digest.source import DayListing
+from hf_digest.summary_report import SummaryReport
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,14 @@ class Source(Protocol):
     requests: int  # HTTP requests made so far, whatever their outcome
 
     def fetch(self, span: Span, deadline: Deadline) -> DayListing: ...
+
+
+class Summarize(Protocol):
+    """Our summaries (hf_digest.summarize.Summarizer): the papers with theirs attached, and the report."""
+
+    def __call__(
+        self, papers: Sequence[Paper], lang: str, deadline: Deadline
+    ) -> tuple[list[Paper], SummaryReport]: ...
 
 
 class Metrics(Protocol):
@@ -67,6 +77,7 @@ class DigestResult:
     deliveries: tuple[Delivery, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     post: str | None = None  # the markdown, on a dry run
+    summaries: SummaryReport | None = None  # None when summaries are off
 
     @property
     def ok(self) -> bool:
@@ -89,6 +100,8 @@ class DigestResult:
         }
         if self.warnings:
             data["warnings"] = list(self.warnings)
+        if self.summaries is not None:
+            data["summaries"] = self.summaries.to_json()
         if self.post is not None:
             data["post"] = self.post
         return data
@@ -115,13 +128,21 @@ class DigestResult:
             lines.append(f"  {delivery.destination}: {delivery.status} {where}".rstrip())
             if delivery.error:
                 lines.append(f"    error: {delivery.error}")
+        if self.summaries is not None and self.summaries.model is not None:
+            lines.append(f"  {self.summaries.line()}")
         lines.extend(f"  warning: {warning}" for warning in self.warnings)
         return "\n".join(lines)
 
     def record(self, metrics: Metrics) -> None:
         """One count for the status; a day's papers listed and published."""
         self.record_papers(metrics)
+        self.record_summaries(metrics)
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+
+    def record_summaries(self, metrics: Metrics) -> None:
+        """The summaries' counts, tokens and cost, when they are on."""
+        for name, value in (self.summaries.metrics() if self.summaries else {}).items():
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
     def record_papers(self, metrics: Metrics) -> None:
         """How many papers a day listed and published (a week's or month's repeat its days': not counted)."""
@@ -145,6 +166,8 @@ def run_digest(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
+    *,
+    summarizer: Summarize | None = None,
 ) -> DigestResult:
     """Build the span's post and hand it to every publisher; a failing one does not stop the rest.
 
@@ -166,8 +189,12 @@ def run_digest(
         log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
         return base
     ranked = digest(span, papers, options.top_n, warnings)
+    report = None
+    if summarizer is not None:  # a dry run too: the preview shows the post as it will be (and caches it)
+        summarized, report = summarizer(ranked.papers, options.lang, deadline)
+        ranked = replace(ranked, papers=tuple(summarized))
     bundle = render.render(ranked, settings, options.lang, counts_read=read_date(span.last, now, settings))
-    counted = replace(base, papers_total=ranked.total, papers_shown=len(ranked.papers))
+    counted = replace(base, papers_total=ranked.total, papers_shown=len(ranked.papers), summaries=report)
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in publishers)

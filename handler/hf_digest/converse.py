@@ -1,0 +1,163 @@
+"""One paper's Bedrock Converse call: bounded retries that fit the deadline, errors as one clear line.
+
+botocore's retry modes cannot see the Lambda deadline, so its retries are off and `Caller` retries
+throttling and transient errors itself, starting no attempt that could not finish in time.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from hf_digest import budget
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DeadlineExceeded
+from hf_digest.summary_prompt import AnswerError, summary_from
+
+CONNECT_TIMEOUT_S = 3.0
+READ_TIMEOUT_S = 20.0
+ATTEMPT_S = CONNECT_TIMEOUT_S + READ_TIMEOUT_S  # the longest one attempt can take
+MAX_ATTEMPTS = 4  # per paper, the first included
+BACKOFF_S = 0.5  # doubled after each retry, with jitter
+RETRYABLE = frozenset(
+    {
+        "ThrottlingException",
+        "ModelTimeoutException",
+        "ServiceUnavailableException",
+        "InternalServerException",
+        "ModelNotReadyException",
+    }
+)
+_CREDENTIAL_CODES = {"UnrecognizedClientException", "ExpiredTokenException", "InvalidSignatureException"}
+
+
+class ConverseClient(Protocol):
+    """bedrock-runtime's client, or anything answering converse() the same way."""
+
+    def converse(self, **kwargs: Any) -> Any: ...
+
+
+def converse_client(settings: Settings) -> ConverseClient:
+    """boto3's bedrock-runtime client in DIGEST_SUMMARY_REGION (default: the function's region).
+
+    It honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME and AWS_ENDPOINT_URL like every boto3 client.
+    """
+    from hf_digest import aws
+
+    client: ConverseClient = budget.guard(
+        aws.client(
+            "bedrock-runtime",
+            setting="DIGEST_SUMMARY_REGION"
+            if settings.summary_region
+            else f"DIGEST_SUMMARY_MODEL {settings.summary_model}",
+            region_name=settings.summary_region,
+            connect_timeout_s=CONNECT_TIMEOUT_S,
+            read_timeout_s=READ_TIMEOUT_S,
+            max_attempts=1,
+        )
+    )
+    return client
+
+
+@dataclass(frozen=True)
+class Called:
+    """What the calls for one paper came to."""
+
+    text: str | None = None  # the summary as the model wrote it, when the answer could be read
+    problem: str | None = None
+    answered: bool = False  # the model answered (a refused answer is cached; an error is not)
+    fatal: str | None = None  # an error every other call would meet too: stop calling
+    input_tokens: int = 0
+    output_tokens: int = 0
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Makes one paper's Converse call with client, for model, within deadline (keeping reserve_s)."""
+
+    client: ConverseClient
+    model: str
+    deadline: Deadline
+    reserve_s: float
+    sleep: Callable[[float], None] = time.sleep
+
+    def call(self, request: Mapping[str, Any]) -> Called:
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                with budget.watch(self.deadline, "Bedrock Converse"):
+                    response = self.client.converse(**request)
+            except DeadlineExceeded as exc:
+                return Called(problem=str(exc), attempts=attempts)
+            except ClientError as exc:
+                error = exc.response.get("Error", {})
+                code = str(error.get("Code", "Unknown"))
+                fatal = self.fatal(code, str(error.get("Message", "")))
+                if fatal:
+                    return Called(problem=fatal, fatal=fatal, attempts=attempts)
+                if code in RETRYABLE and self._may_retry(attempts):
+                    continue
+                return Called(problem=f"{code} after {attempts} attempt(s)", attempts=attempts)
+            except NoCredentialsError:
+                fatal = f"DIGEST_SUMMARY_MODEL {self.model}: no AWS credentials to call Bedrock with"
+                return Called(problem=fatal, fatal=fatal, attempts=attempts)
+            except BotoCoreError as exc:  # a dropped connection, a read or connect timeout
+                if self._may_retry(attempts):
+                    continue
+                return Called(problem=f"{type(exc).__name__} after {attempts} attempt(s)", attempts=attempts)
+            return _answer(response, attempts)
+
+    def _may_retry(self, attempts: int) -> bool:
+        if attempts >= MAX_ATTEMPTS:
+            return False
+        step = BACKOFF_S * 2 ** (attempts - 1)
+        wait_s = step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not a secret
+        if not self.deadline.allows(wait_s + ATTEMPT_S, self.reserve_s):
+            return False
+        self.sleep(wait_s)
+        return True
+
+    def fatal(self, code: str, message: str) -> str | None:
+        """One line naming the setting and what to do, for errors no other paper's call can escape."""
+        region = getattr(getattr(self.client, "meta", None), "region_name", None) or "this region"
+        said = " ".join(message.split())[:200]
+        if code == "AccessDeniedException":
+            return (
+                f"DIGEST_SUMMARY_MODEL {self.model}: access denied in {region}: enable access to this model "
+                "in the Bedrock console (Model access) and allow bedrock:InvokeModel on it (for an inference "
+                f"profile, also on the foundation models it routes to). Bedrock said: {said}"
+            )
+        if code in ("ValidationException", "ResourceNotFoundException"):
+            return (
+                f"DIGEST_SUMMARY_MODEL: Bedrock in {region} refused model {self.model!r} ({code}: {said}); "
+                "name a model or inference profile id that is offered there"
+            )
+        if code in _CREDENTIAL_CODES:
+            return f"DIGEST_SUMMARY_MODEL {self.model}: Bedrock in {region} refused the credentials ({code})"
+        return None
+
+
+def _answer(response: Any, attempts: int) -> Called:
+    usage = response.get("usage", {}) if isinstance(response, Mapping) else {}
+    input_tokens, output_tokens = int(usage.get("inputTokens", 0)), int(usage.get("outputTokens", 0))
+    try:
+        text = summary_from(response if isinstance(response, Mapping) else {})
+    except AnswerError as exc:
+        return Called(
+            problem=f"not parsed: {exc}",
+            answered=True,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            attempts=attempts,
+        )
+    return Called(
+        text=text, answered=True, input_tokens=input_tokens, output_tokens=output_tokens, attempts=attempts
+    )

@@ -1,0 +1,88 @@
+"""template.yaml's state table and Bedrock grant: on-demand with TTL, least privilege, settings passed on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hf_digest.state.dynamodb import _NAMES
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+
+
+class _Loader(yaml.SafeLoader):
+    """Keeps CloudFormation's short tags as {"!Tag": value}, so the test can read what they say."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {f"!{suffix}": value}
+
+
+_Loader.add_multi_constructor("!", _tag)
+template: dict[str, Any] = yaml.load(TEMPLATE.read_text(encoding="utf-8"), _Loader)
+function = template["Resources"]["DigestFunction"]["Properties"]
+
+
+def statements() -> list[dict[str, Any]]:
+    found = []
+    for policy in function["Policies"]:
+        if "!If" in policy:
+            condition, policy, _ = policy["!If"]
+            found += [dict(s, OnlyIf=condition) for s in policy["Statement"]]
+        else:
+            found += policy["Statement"]
+    return found
+
+
+def test_the_state_table_is_on_demand_with_ttl_and_the_key_the_code_uses() -> None:
+    table = template["Resources"]["StateTable"]
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["KeySchema"] == [{"AttributeName": _NAMES["#k"], "KeyType": "HASH"}]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": _NAMES["#e"], "Enabled": True}
+    assert function["Environment"]["Variables"]["DIGEST_STATE_TABLE"] == {"!Ref": "StateTable"}
+
+
+def test_the_function_may_use_that_table_only_with_the_calls_the_store_makes() -> None:
+    (grant,) = [s for s in statements() if any(str(a).startswith("dynamodb:") for a in _actions(s))]
+    assert sorted(_actions(grant)) == sorted(
+        f"dynamodb:{name}" for name in ("GetItem", "PutItem", "UpdateItem", "BatchGetItem", "DeleteItem")
+    )
+    assert grant["Resource"] == {"!GetAtt": "StateTable.Arn"}
+
+
+def test_bedrock_is_granted_only_on_the_configured_model_and_only_when_summaries_are_on() -> None:
+    bedrock = [s for s in statements() if any(str(a).startswith("bedrock:") for a in _actions(s))]
+    assert bedrock and all(s["OnlyIf"] == "SummariesOn" for s in bedrock)
+    assert all(_actions(s) == ["bedrock:InvokeModel"] for s in bedrock)
+    direct, routed = bedrock
+    arns = [resource["!Sub"][0] for resource in direct["Resource"]]
+    assert any(arn.endswith("::foundation-model/${SummaryModel}") for arn in arns)
+    assert any(arn.endswith(":inference-profile/${SummaryModel}") for arn in arns)
+    # The foundation models a cross-Region profile routes to: any Region, but only through this profile.
+    profile = routed["Condition"]["StringEquals"]["bedrock:InferenceProfileArn"]["!Sub"][0]
+    assert profile.endswith(":inference-profile/${SummaryModel}")
+    variables = function["Environment"]["Variables"]
+    assert variables["DIGEST_SUMMARY_MODEL"] == {"!Ref": "SummaryModel"}
+    assert variables["DIGEST_SUMMARY_REGION"] == {"!Ref": "SummaryRegion"}
+    assert template["Parameters"]["SummaryModel"]["Default"] == ""  # off until asked
+
+
+def test_an_alarm_watches_runs_whose_summaries_all_failed() -> None:
+    alarm = template["Resources"]["SummariesFailedAlarm"]
+    assert alarm["Condition"] == "SummariesOn"
+    assert alarm["Properties"]["MetricName"] == "SummariesRunFailed"
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    actions = statement["Action"]
+    return [actions] if isinstance(actions, str) else list(actions)
