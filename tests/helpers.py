@@ -15,10 +15,10 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import pytest
@@ -33,11 +33,14 @@ from hf_digest.render import render_post
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "hf-samples"
 EVENTS = REPO / "events"
 # The digest's settings; a test starts from none of them, whatever the developer's shell holds.
-SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_")
+SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_", "SLACK_", "DISCORD_", "TELEGRAM_")
 WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
 
 MakeHFServer = Callable[..., HFServer]
@@ -483,3 +486,36 @@ def build_site(tmp_path: Path, posts: list[tuple[Digest, Settings]], kramdown_in
     """A real Jekyll build of the posts rendered from these digests."""
     rendered = [render_post(digest, settings) for digest, settings in posts]
     return jekyll_build(tmp_path, {post.path: post.content for post in rendered}, kramdown_input)
+
+
+def create_state_table(client: DynamoDBClient, name: str | None = None) -> str:
+    """A state table shaped as template.yaml makes it (hash key `key`, TTL on `expires_at`); its name."""
+    name = name or f"digest-state-{uuid.uuid4().hex[:12]}"
+    client.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 50})
+    client.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+    )
+    return name
+
+
+def hostile_papers(papers: Sequence[Paper], count: int = 10) -> list[Paper]:
+    """papers with long Korean titles, organizations and summaries full of markup and emoji."""
+    title = "<b>굵게</b> & 한국어로 쓴 아주 긴 제목 _밑줄_ *별표* | 파이프 `코드` [링크](x) @everyone 🚀🔥 "
+    summary = "이 논문은 <모델> & 데이터를 제안한다. 결과는 *좋았다* _정말로_ | 그렇다! "
+    return [
+        replace(
+            paper,
+            title=(f"{n}번 " + title * 6).strip(),
+            organization=Organization(
+                paper.organization.name if paper.organization else "org", "<i>Lab</i> & *Co*"
+            ),
+            ai_summary=(summary * 20).strip(),
+        )
+        for n, paper in enumerate(papers[:count], start=1)
+    ]

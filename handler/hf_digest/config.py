@@ -20,6 +20,10 @@ from hf_digest.redact import check_token
 
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")
+NOTIFY_CHANNELS = ("slack", "discord", "telegram", "email")
+NOTIFY_BACKFILL = ("skip", "summary")
+MAX_NOTIFY_TOP = 10
+MAX_EMAIL_RECIPIENTS = 50  # SES SendEmail's limit per message
 MAX_LOOKBACK_DAYS = 60
 
 
@@ -81,6 +85,21 @@ class Settings:
     refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
     backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
     backfill_queue_url: str | None = None  # in AWS, a range becomes one SQS message per day
+    state_path: Path | None = None  # the SQLite state store; None: under the user's cache folder
+    state_table: str | None = None  # a DynamoDB table for the state store instead (in AWS)
+    site_url: str | None = None  # the blog's base URL: a post's link is this + the post's path
+    notify: tuple[str, ...] = ()  # channels told about a new digest; empty: none
+    notify_top: int = 3
+    notify_backfill: str = "skip"  # older days of a backfill or catch-up: skip, or one summary message
+    notify_secret: str | None = None  # a Secrets Manager secret holding the channels' webhooks and tokens
+    slack_webhook_url: Secret | None = field(default=None, repr=False)
+    discord_webhook_url: Secret | None = field(default=None, repr=False)
+    telegram_bot_token: Secret | None = field(default=None, repr=False)
+    telegram_chat_id: Secret | None = field(default=None, repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    email_from: str | None = None
+    email_to: tuple[str, ...] = ()
+    email_unsubscribe: str | None = None  # mailto: or https: target of List-Unsubscribe; default: the sender
 
     @property
     def zone(self) -> ZoneInfo:
@@ -134,9 +153,66 @@ class Settings:
             )
         if not 0 <= self.backfill_pace_s <= 60:
             raise ConfigError(f"DIGEST_BACKFILL_PACE: {self.backfill_pace_s} must be 0 to 60 seconds")
+        self._validate_state()
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
+        self._validate_notify()
         return self
+
+    def _validate_state(self) -> None:
+        if self.state_table is not None and not _DYNAMO_TABLE.fullmatch(self.state_table):
+            raise ConfigError(
+                f"DIGEST_STATE_TABLE: {self.state_table!r} is not a DynamoDB table name "
+                "(3-255 of letters, digits, '_', '-', '.')"
+            )
+        if self.state_path is not None and self.state_path.is_dir():
+            raise ConfigError(f"DIGEST_STATE_PATH: {self.state_path} is a folder; name a file in it")
+
+    def _validate_notify(self) -> None:
+        unknown = [c for c in self.notify if c not in NOTIFY_CHANNELS]
+        if unknown:
+            raise ConfigError(
+                f"DIGEST_NOTIFY: {','.join(unknown)} is not one of {', '.join(NOTIFY_CHANNELS)} (empty: off)"
+            )
+        if len(set(self.notify)) != len(self.notify):
+            raise ConfigError(f"DIGEST_NOTIFY: {','.join(self.notify)} names a channel twice")
+        if not 0 <= self.notify_top <= MAX_NOTIFY_TOP:
+            raise ConfigError(f"DIGEST_NOTIFY_TOP: {self.notify_top} must be 0 to {MAX_NOTIFY_TOP} papers")
+        if self.notify_backfill not in NOTIFY_BACKFILL:
+            raise ConfigError(
+                f"DIGEST_NOTIFY_BACKFILL: {self.notify_backfill!r} is not one of {', '.join(NOTIFY_BACKFILL)}"
+            )
+        urls = (("DIGEST_SITE_URL", self.site_url), ("TELEGRAM_API_URL", self.telegram_api_url))
+        for variable, url in urls:
+            if url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+                raise ConfigError(f"{variable}: {url!r} is not an http(s) URL")
+        if "email" in self.notify:
+            if not self.email_from or not _EMAIL.fullmatch(self.email_from):
+                raise ConfigError("DIGEST_EMAIL_FROM: the e-mail channel needs a verified SES sender address")
+            bad = [a for a in self.email_to if not _EMAIL.fullmatch(a)]
+            if bad or not self.email_to:
+                raise ConfigError(
+                    f"DIGEST_EMAIL_TO: {','.join(bad) or 'empty'}: give addresses, comma separated"
+                )
+            if len(self.email_to) > MAX_EMAIL_RECIPIENTS:
+                raise ConfigError(
+                    f"DIGEST_EMAIL_TO: {len(self.email_to)} addresses; "
+                    f"SES takes {MAX_EMAIL_RECIPIENTS} or fewer a message"
+                )
+            target = self.email_unsubscribe
+            if target is not None and not re.fullmatch(r"mailto:\S+@\S+|https://\S+", target):
+                raise ConfigError(
+                    f"DIGEST_EMAIL_UNSUBSCRIBE: {target!r} is not a mailto: or https:// address"
+                )
+
+
+_DYNAMO_TABLE = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    value = _text(env, name)
+    return Secret(value) if value else None
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:
@@ -216,6 +292,14 @@ def _destinations(raw: str) -> tuple[str, ...]:
         raise ConfigError(str(exc)) from None
 
 
+def default_state_path(env: Mapping[str, str] | None = None) -> Path:
+    """$XDG_CACHE_HOME/hf-digest/state.sqlite3, else ~/.cache/hf-digest/state.sqlite3."""
+    env = os.environ if env is None else env
+    cache = (env.get("XDG_CACHE_HOME") or "").strip()
+    base = Path(cache) if cache and Path(cache).is_absolute() else Path.home() / ".cache"
+    return base / "hf-digest" / "state.sqlite3"
+
+
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from environment variables (os.environ by default), validated."""
     env = os.environ if env is None else env
@@ -226,6 +310,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     destinations = _text(env, "DIGEST_DESTINATIONS")
     post_time = _text(env, "DIGEST_POST_TIME")
     refresh_days = _text(env, "DIGEST_REFRESH_DAYS")
+    state_path = _text(env, "DIGEST_STATE_PATH")
     settings = Settings(
         hf_base_url=(_text(env, "HF_BASE_URL") or defaults.hf_base_url).rstrip("/"),
         hf_token=Secret(hf_token) if hf_token else None,
@@ -258,5 +343,20 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         refresh_days=parse_days_back(refresh_days) if refresh_days else defaults.refresh_days,
         backfill_pace_s=_float(env, "DIGEST_BACKFILL_PACE", defaults.backfill_pace_s),
         backfill_queue_url=_text(env, "DIGEST_BACKFILL_QUEUE_URL"),
+        state_path=Path(state_path).expanduser() if state_path else default_state_path(env),
+        state_table=_text(env, "DIGEST_STATE_TABLE"),
+        site_url=(_text(env, "DIGEST_SITE_URL") or "").rstrip("/") or None,
+        notify=_list((_text(env, "DIGEST_NOTIFY") or "").lower()) or (),
+        notify_top=_int(env, "DIGEST_NOTIFY_TOP", defaults.notify_top),
+        notify_backfill=(_text(env, "DIGEST_NOTIFY_BACKFILL") or defaults.notify_backfill).lower(),
+        notify_secret=_text(env, "DIGEST_NOTIFY_SECRET"),
+        slack_webhook_url=_secret(env, "SLACK_WEBHOOK_URL"),
+        discord_webhook_url=_secret(env, "DISCORD_WEBHOOK_URL"),
+        telegram_bot_token=_secret(env, "TELEGRAM_BOT_TOKEN"),
+        telegram_chat_id=_secret(env, "TELEGRAM_CHAT_ID"),
+        telegram_api_url=(_text(env, "TELEGRAM_API_URL") or defaults.telegram_api_url).rstrip("/"),
+        email_from=_text(env, "DIGEST_EMAIL_FROM"),
+        email_to=_list(_text(env, "DIGEST_EMAIL_TO")) or (),
+        email_unsubscribe=_text(env, "DIGEST_EMAIL_UNSUBSCRIBE"),
     )
     return settings.validate()

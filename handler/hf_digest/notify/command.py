@@ -1,0 +1,115 @@
+"""`hf-digest notify --date D [--channel ...] [--dry-run]`: send (or print) one day's message by hand.
+
+It goes through the same ledger as a run, so a day already told is not told again; a channel that failed
+earlier is retried. The CLI parses, calls `notify_command` and prints `lines()` (or `to_json()`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from hf_digest import paths
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import ConfigError
+from hf_digest.model import papers_from_items
+from hf_digest.notify.build import build_notifiers
+from hf_digest.notify.ledger import notify_digest
+from hf_digest.notify.message import DAY, digest_message, post_url
+from hf_digest.notify.report import NotifyReport
+from hf_digest.rank import rank
+from hf_digest.source import DayListing
+from hf_digest.state.store import StateStore
+
+DRY_RUN = "dry_run"
+EMPTY = "empty"
+DONE = "done"
+FAILED = "failed"
+
+
+class DaySource(Protocol):
+    def fetch_day(self, day: date, deadline: Deadline) -> DayListing: ...
+
+
+@dataclass(frozen=True)
+class NotifyCommandResult:
+    day: date
+    status: str  # DONE (each channel sent or already told), FAILED, DRY_RUN or EMPTY
+    report: NotifyReport | None = None
+    previews: dict[str, dict[str, Any]] = field(default_factory=dict)  # channel -> payload, on a dry run
+    hf_requests: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.status == FAILED else 0
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "date": self.day.isoformat(),
+            "status": self.status,
+            "hf_requests": self.hf_requests,
+        }
+        if self.report is not None:
+            data["notifications"] = self.report.to_json()
+        if self.previews:
+            data["previews"] = self.previews
+        return data
+
+    def lines(self) -> list[str]:
+        """What the command prints: one line per channel, or each channel's payload on a dry run."""
+        if self.status == EMPTY:
+            return [f"{self.day}: Hugging Face lists no papers; nothing to tell"]
+        if self.status == DRY_RUN:
+            return [
+                f"{channel}:\n{json.dumps(p, ensure_ascii=False, indent=2)}"
+                for channel, p in self.previews.items()
+            ]
+        assert self.report is not None
+        return [
+            f"{c.channel}: {c.status}" + (f" ({c.reason})" if c.reason else "") for c in self.report.channels
+        ]
+
+
+def notify_command(
+    settings: Settings,
+    day: date,
+    *,
+    source: DaySource,
+    store: StateStore | None,
+    deadline: Deadline,
+    now: float,
+    channels: Sequence[str] | None = None,
+    dry_run: bool = False,
+    lang: str | None = None,
+) -> NotifyCommandResult:
+    """Tell channels (default DIGEST_NOTIFY) about day's digest, as a run would; a dry run sends nothing."""
+    chosen = tuple(settings.notify if channels is None else channels)
+    if not chosen:
+        raise ConfigError("DIGEST_NOTIFY: no channel to tell; set it or name one with --channel")
+    notifiers = build_notifiers(settings, chosen)
+    listing = source.fetch_day(day, deadline)
+    papers, _ = papers_from_items(listing.items)
+    if not papers:
+        return NotifyCommandResult(day, EMPTY, hf_requests=listing.requests)
+    ranked = rank(papers, settings.top_n)
+    path = paths.resolve(settings.path_template, day, variable="DIGEST_PATH_TEMPLATE")
+    message = digest_message(
+        DAY,
+        day.isoformat(),
+        ranked,
+        len(papers),
+        lang=lang or settings.lang,
+        top=settings.notify_top,
+        post_url=post_url(settings.site_url, path),
+    )
+    if dry_run:
+        previews = {n.channel: n.render(message) for n in notifiers}
+        return NotifyCommandResult(day, DRY_RUN, previews=previews, hf_requests=listing.requests)
+    if store is None:
+        raise ConfigError("DIGEST_STATE_PATH: notifying needs the state store (only --dry-run works without)")
+    report = notify_digest(message, notifiers, store, deadline, now)
+    return NotifyCommandResult(day, FAILED if report.failed else DONE, report, hf_requests=listing.requests)
