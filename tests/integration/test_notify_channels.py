@@ -13,14 +13,14 @@ from hf_digest.deadline import Deadline
 from hf_digest.model import Paper, papers_from_items
 from hf_digest.notify.channel import ChannelFailed, Notifier
 from hf_digest.notify.discord import DiscordNotifier
-from hf_digest.notify.message import DAY, DigestMessage, digest_message, post_url
+from hf_digest.notify.links import post_url
+from hf_digest.notify.message import DAY, DigestMessage, digest_message
 from hf_digest.notify.slack import SlackNotifier
 from hf_digest.notify.telegram import TelegramNotifier
 from hf_digest.rank import rank
 from tests.chat_server import ChatServer
-from tests.conftest import load_sample
 from tests.discord_server import DiscordServer, seen
-from tests.helpers import hostile_papers
+from tests.helpers import hostile_papers, load_sample
 from tests.slack_server import SlackServer
 from tests.telegram_server import TelegramServer, parse_html
 
@@ -229,7 +229,7 @@ def test_discords_rate_limit_headers_are_honoured_before_the_next_message(ranked
 
 
 def test_a_missing_server_is_retried_then_reported_without_its_address(ranked: list[Paper]) -> None:
-    from tests.conftest import free_port
+    from tests.helpers import free_port
 
     url = f"http://127.0.0.1:{free_port()}/services/T0/B0/closedPortSecret"
     with pytest.raises(ChannelFailed) as failed:

@@ -17,8 +17,7 @@ from hf_digest.notify.channel import ChannelFailed
 from hf_digest.notify.email import EmailNotifier
 from hf_digest.notify.message import DAY, digest_message
 from hf_digest.rank import rank
-from tests.conftest import load_sample
-from tests.helpers import hostile_papers
+from tests.helpers import hostile_papers, load_sample
 
 
 @pytest.fixture(scope="module")

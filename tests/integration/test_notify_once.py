@@ -33,9 +33,8 @@ from hf_digest.notify.slack import SlackNotifier
 from hf_digest.notify.telegram import TelegramNotifier
 from hf_digest.rank import rank
 from hf_digest.state import DynamoStore, SQLiteStore, StateStore
-from tests.conftest import load_sample
 from tests.discord_server import DiscordServer
-from tests.helpers import create_state_table
+from tests.helpers import create_state_table, load_sample
 from tests.slack_server import SlackServer
 from tests.telegram_server import TelegramServer
 
@@ -54,8 +53,8 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeS
         yield lambda: SQLiteStore(tmp_path / "state.sqlite3")
         return
     request.getfixturevalue("moto_endpoint")
-    table = create_state_table(aws.client("dynamodb"))
-    yield lambda: DynamoStore(table, aws.client("dynamodb"))
+    table = create_state_table(aws.client("dynamodb", setting="DIGEST_STATE_TABLE"))
+    yield lambda: DynamoStore(table, aws.client("dynamodb", setting="DIGEST_STATE_TABLE"))
 
 
 @pytest.fixture(scope="module")

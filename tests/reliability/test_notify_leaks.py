@@ -20,10 +20,9 @@ from hf_digest.notify import DAY, build_notifiers, digest_message, notify_digest
 from hf_digest.rank import rank
 from hf_digest.state import SQLiteStore
 from tests.chat_server import Answer, ChatServer
-from tests.conftest import free_port, load_sample
 from tests.discord_server import DiscordServer
+from tests.helpers import free_port, load_sample, quiet_botocore
 from tests.reliability.leaks import DISCORD_HOOK_TOKEN, SLACK_HOOK, TELEGRAM_CHAT, TELEGRAM_TOKEN, LeakScan
-from tests.reliability.stack import quiet_botocore
 from tests.slack_server import SlackServer
 from tests.telegram_server import TelegramServer
 

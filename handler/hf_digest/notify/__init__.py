@@ -4,13 +4,13 @@ notifiers = build_notifiers(settings)                  # once per invocation; Co
 message = digest_message("day", "2026-02-10", digest.papers, digest.total, lang=..., top=...,
                          post_url=post_url(settings.site_url, path))
 report = notify_digest(message, notifiers, store, deadline, now)   # never raises for a channel's failure
-emit_metrics(report)                                   # NotificationsSent / NotificationsFailed
 """
 
-from hf_digest.notify.build import build_notifiers, check_templates, emit_metrics
+from hf_digest.notify.build import build_notifiers, check_templates
 from hf_digest.notify.channel import ChannelFailed, Notifier
 from hf_digest.notify.command import NotifyCommandResult, notify_command
 from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
+from hf_digest.notify.links import page_path, post_url
 from hf_digest.notify.message import (
     DAY,
     MONTH,
@@ -20,7 +20,6 @@ from hf_digest.notify.message import (
     MessagePaper,
     backfill_message,
     digest_message,
-    post_url,
 )
 from hf_digest.notify.report import (
     ALREADY_SENT,
@@ -55,9 +54,9 @@ __all__ = [
     "check_templates",
     "claim_key",
     "digest_message",
-    "emit_metrics",
     "notify_backfill",
     "notify_command",
     "notify_digest",
+    "page_path",
     "post_url",
 ]

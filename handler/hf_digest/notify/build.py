@@ -11,7 +11,6 @@ from hf_digest.errors import ConfigError
 from hf_digest.notify import credentials
 from hf_digest.notify.channel import Notifier
 from hf_digest.notify.message import DAY, DigestMessage, MessagePaper, backfill_message
-from hf_digest.notify.report import NotifyReport
 
 # Renders every template of a channel before anything is published, so a broken one fails early.
 _SAMPLE = DigestMessage(
@@ -79,13 +78,3 @@ def check_templates(notifiers: Sequence[Notifier]) -> None:
         for notifier in notifiers:
             notifier.render(day)
             notifier.render(summary)
-
-
-def emit_metrics(report: NotifyReport) -> None:
-    """NotificationsSent and NotificationsFailed (the alarm's metric) for the Lambda's EMF blob."""
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    from hf_digest.observability import metrics
-
-    metrics.add_metric(name="NotificationsSent", unit=MetricUnit.Count, value=len(report.sent))
-    metrics.add_metric(name="NotificationsFailed", unit=MetricUnit.Count, value=len(report.failed))

@@ -7,21 +7,21 @@ earlier is retried. The CLI parses, calls `notify_command` and prints `lines()` 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from hf_digest import paths
+from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError
-from hf_digest.model import papers_from_items
+from hf_digest.model import Span, day_span, papers_from_items
 from hf_digest.notify.build import build_notifiers
+from hf_digest.notify.herald import message_for
 from hf_digest.notify.ledger import notify_digest
-from hf_digest.notify.message import DAY, digest_message, post_url
 from hf_digest.notify.report import NotifyReport
-from hf_digest.rank import rank
+from hf_digest.rank import digest
 from hf_digest.source import DayListing
 from hf_digest.state.store import StateStore
 
@@ -32,7 +32,7 @@ FAILED = "failed"
 
 
 class DaySource(Protocol):
-    def fetch_day(self, day: date, deadline: Deadline) -> DayListing: ...
+    def fetch(self, span: Span, deadline: Deadline) -> DayListing: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def notify_command(
     day: date,
     *,
     source: DaySource,
-    store: StateStore | None,
+    store: Callable[[], StateStore],
     deadline: Deadline,
     now: float,
     channels: Sequence[str] | None = None,
@@ -90,26 +90,17 @@ def notify_command(
     chosen = tuple(settings.notify if channels is None else channels)
     if not chosen:
         raise ConfigError("DIGEST_NOTIFY: no channel to tell; set it or name one with --channel")
-    notifiers = build_notifiers(settings, chosen)
-    listing = source.fetch_day(day, deadline)
-    papers, _ = papers_from_items(listing.items)
+    notifiers = build_notifiers(settings, chosen, deadline)
+    span = day_span(day)
+    listing = source.fetch(span, deadline)
+    papers, skipped = papers_from_items(listing.items, span.window)
     if not papers:
         return NotifyCommandResult(day, EMPTY, hf_requests=listing.requests)
-    ranked = rank(papers, settings.top_n)
-    path = paths.resolve(settings.path_template, day, variable="DIGEST_PATH_TEMPLATE")
-    message = digest_message(
-        DAY,
-        day.isoformat(),
-        ranked,
-        len(papers),
-        lang=lang or settings.lang,
-        top=settings.notify_top,
-        post_url=post_url(settings.site_url, path),
-    )
+    lang = lang or settings.lang
+    ranked = digest(span, papers, settings.top_n, skipped)
+    message = message_for(ranked, render.render(ranked, settings, lang), settings, lang)
     if dry_run:
         previews = {n.channel: n.render(message) for n in notifiers}
         return NotifyCommandResult(day, DRY_RUN, previews=previews, hf_requests=listing.requests)
-    if store is None:
-        raise ConfigError("DIGEST_STATE_PATH: notifying needs the state store (only --dry-run works without)")
-    report = notify_digest(message, notifiers, store, deadline, now)
+    report = notify_digest(message, notifiers, store(), deadline, now)
     return NotifyCommandResult(day, FAILED if report.failed else DONE, report, hf_requests=listing.requests)

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hf_digest.config import Secret, Settings
-from hf_digest.errors import ConfigError
 from hf_digest.deadline import Deadline
+from hf_digest.errors import ConfigError
 from hf_digest.secrets import secret_value
 
 SLACK = "SLACK_WEBHOOK_URL"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import quote
 
 from hf_digest.model import Paper, clean_text
 
@@ -22,8 +21,6 @@ ORGANIZATION_LIMIT = 80
 MAX_LISTED = 15  # digests a backfill summary lists; the rest are counted
 # A sentence ends at . ! ? followed by a space or the end, or at a full-width 。！？ anywhere.
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？]")
-# Kept as they are in a link; everything else (spaces, quotes, brackets, non-ASCII) is percent-encoded.
-_URL_SAFE = "-._~:/?#@!$&'*+,;=%"
 
 
 @dataclass(frozen=True)
@@ -88,13 +85,6 @@ def paper_summary(paper: Paper) -> str | None:
     text = getattr(summary, "text", None)
     ours = clean_text(text) if isinstance(text, str) else ""
     return ours or paper.ai_summary or None
-
-
-def post_url(site_url: str | None, path: str | None) -> str | None:
-    """site_url joined with the post's path on the site, percent-encoded; None without either."""
-    if not site_url or not path:
-        return None
-    return f"{site_url.rstrip('/')}/{quote(path.lstrip('/'), safe=_URL_SAFE)}"
 
 
 def digest_message(

@@ -119,8 +119,7 @@ def post_json(
 
 
 def _attempt(
-    channel: str,
-    session: requests.Session, url: Secret, payload: Mapping[str, Any], deadline: Deadline
+    channel: str, session: requests.Session, url: Secret, payload: Mapping[str, Any], deadline: Deadline
 ) -> tuple[Verdict, Reply | None]:
     try:
         with budget.watch(deadline, channel):

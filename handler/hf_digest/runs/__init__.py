@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from hf_digest import publish
 from hf_digest.config import Settings
@@ -20,6 +20,11 @@ from hf_digest.runs import backfill
 from hf_digest.runs.digest import DigestResult, Metrics, Source, run_digest, span_keys
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
+
+if TYPE_CHECKING:
+    from hf_digest.notify.channel import Notifier
+    from hf_digest.notify.herald import Herald
+    from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +88,8 @@ class Adapters:
     settings: Settings
     source: Source
     built: dict[str, Publisher] = field(default_factory=dict)
+    store: StateStore | None = None  # the state store, opened when first needed (state())
+    notifiers: list[Notifier] | None = None  # the channels (DIGEST_NOTIFY), built when first needed
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
@@ -99,6 +106,26 @@ class Adapters:
         for name, publisher in zip(missing, publish.build(missing, self.settings, deadline), strict=True):
             self.built[name] = publisher
         return [self.built[name] for name in options.destinations]
+
+    def state(self) -> StateStore:
+        """The state store, opened once: DynamoDB with DIGEST_STATE_TABLE, else SQLite."""
+        if self.store is None:
+            from hf_digest import state
+
+            self.store = state.open_store(self.settings)
+        return self.store
+
+    def herald(self, dry_run: bool, deadline: Deadline, now: datetime) -> Herald | None:
+        """What tells the channels about new digests; None on a dry run or with no channel (DIGEST_NOTIFY).
+        The channels are built once, before Hugging Face is called, so a missing secret fails first."""
+        if dry_run or (self.notifiers is None and not self.settings.notify):
+            return None
+        from hf_digest.notify.build import build_notifiers
+        from hf_digest.notify.herald import Herald
+
+        if self.notifiers is None:
+            self.notifiers = build_notifiers(self.settings, deadline=deadline)
+        return Herald(self.settings, self.notifiers, self.state, deadline, now.timestamp())
 
 
 def describe(request: Request) -> dict[str, Any]:
@@ -136,17 +163,29 @@ def execute(
     match request:
         case DigestRequest():
             publishers = adapters.publishers(request.options, deadline)
-            result = run_digest(request, settings, adapters.source, publishers, deadline, now)
+            herald = adapters.herald(request.options.dry_run, deadline, now)
+            result = run_digest(
+                request, settings, adapters.source, publishers, deadline, now, announcer=herald
+            )
             return DigestOutcome(result)
         case ScheduleRequest():
             publishers = adapters.publishers(request.options, deadline)
-            return run_scheduled(request, settings, adapters.source, publishers, deadline, now)
+            herald = adapters.herald(request.options.dry_run, deadline, now)
+            return run_scheduled(request, settings, adapters.source, publishers, deadline, now, herald=herald)
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
                 return backfill.enqueue(request, settings, deadline)
             publishers = adapters.publishers(request.options, deadline)
+            herald = adapters.herald(request.options.dry_run, deadline, now)
             return backfill.run_range(
-                request, settings, adapters.source, publishers, deadline, now, progress=progress
+                request,
+                settings,
+                adapters.source,
+                publishers,
+                deadline,
+                now,
+                progress=progress,
+                herald=herald,
             )
         case QueueBatch():
             return consume(request, settings, adapters, deadline, now)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -19,6 +19,10 @@ from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
 from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
 from hf_digest.source import DayListing
+
+if TYPE_CHECKING:
+    from hf_digest.notify.herald import Announcer
+    from hf_digest.notify.report import NotifyReport
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +71,7 @@ class DigestResult:
     deliveries: tuple[Delivery, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     post: str | None = None  # the markdown, on a dry run
+    notifications: NotifyReport | None = None  # what the channels were told, when notifications are on
 
     @property
     def ok(self) -> bool:
@@ -91,6 +96,8 @@ class DigestResult:
             data["warnings"] = list(self.warnings)
         if self.post is not None:
             data["post"] = self.post
+        if self.notifications is not None:
+            data["notifications"] = self.notifications.to_json()
         return data
 
     def failure(self) -> PublishError:
@@ -122,6 +129,8 @@ class DigestResult:
         """One count for the status; a day's papers listed and published."""
         self.record_papers(metrics)
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+        if self.notifications is not None:
+            record_notifications([self.notifications], metrics)
 
     def record_papers(self, metrics: Metrics) -> None:
         """How many papers a day listed and published (a week's or month's repeat its days': not counted)."""
@@ -131,6 +140,14 @@ class DigestResult:
         metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
         published = self.papers_shown if self.status == PUBLISHED else 0
         metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
+
+
+def record_notifications(reports: Sequence[NotifyReport], metrics: Metrics) -> None:
+    """NotificationsSent and NotificationsFailed (the alarm's metric): channels told, channels that failed."""
+    sent = sum(len(report.sent) for report in reports)
+    metrics.add_metric(name="NotificationsSent", unit=MetricUnit.Count, value=sent)
+    failed = sum(len(report.failed) for report in reports)
+    metrics.add_metric(name="NotificationsFailed", unit=MetricUnit.Count, value=failed)
 
 
 def read_date(listed: date, now: datetime, settings: Settings) -> date:
@@ -145,8 +162,11 @@ def run_digest(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
+    *,
+    announcer: Announcer | None = None,
 ) -> DigestResult:
-    """Build the span's post and hand it to every publisher; a failing one does not stop the rest.
+    """Build the span's post and hand it to every publisher; a failing one does not stop the rest; then
+    announcer tells the channels about a post some destination got for the first time.
 
     The post says the date its counts were read, and a destination holding the same post with another read
     date is left unchanged (upvotes that did not move rewrite nothing).
@@ -171,7 +191,8 @@ def run_digest(
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in publishers)
-    return replace(counted, status=overall_status(deliveries), deliveries=deliveries)
+    told = announcer.published(ranked, bundle, deliveries, options.lang) if announcer else None
+    return replace(counted, status=overall_status(deliveries), deliveries=deliveries, notifications=told)
 
 
 def overall_status(deliveries: Sequence[Delivery]) -> str:
