@@ -4,6 +4,8 @@ output capture, sample and event loading, post splitting, hostile text, the Jeky
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import io
 import json
 import logging
@@ -17,11 +19,13 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import pytest
+import requests
 import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -497,7 +501,7 @@ def create_state_table(client: DynamoDBClient, name: str | None = None) -> str:
         KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 50})
+    client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     client.update_time_to_live(
         TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
     )
@@ -519,3 +523,15 @@ def hostile_papers(papers: Sequence[Paper], count: int = 10) -> list[Paper]:
         )
         for n, paper in enumerate(papers[:count], start=1)
     ]
+
+
+def sent_from(endpoint: str, sender: str) -> list[tuple[list[str], EmailMessage]]:
+    """The raw messages moto's SES holds from sender: (envelope recipients, parsed message)."""
+    data = requests.get(f"{endpoint}/moto-api/data.json", timeout=10).json()
+    found = []
+    for item in data.get("ses", {}).get("RawMessage", []):
+        if item["source"] == sender:
+            message = email.message_from_string(item["raw_data"], policy=email.policy.default)
+            assert isinstance(message, EmailMessage)
+            found.append((item["destinations"], message))
+    return found

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import uuid
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-import requests
 
 from hf_digest.deadline import Deadline
 from hf_digest.model import Paper, papers_from_items
@@ -17,7 +13,7 @@ from hf_digest.notify.channel import ChannelFailed
 from hf_digest.notify.email import EmailNotifier
 from hf_digest.notify.message import DAY, digest_message
 from hf_digest.rank import rank
-from tests.helpers import hostile_papers, load_sample
+from tests.helpers import hostile_papers, load_sample, sent_from
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +30,6 @@ def sender(moto_endpoint: str) -> str:
     address = f"digest-{uuid.uuid4().hex[:8]}@example.org"
     boto3.client("sesv2").create_email_identity(EmailIdentity=address)
     return address
-
-
-def sent_from(endpoint: str, sender: str) -> list[tuple[list[str], EmailMessage]]:
-    """The raw messages moto's SES holds from sender: (envelope recipients, parsed message)."""
-    data = requests.get(f"{endpoint}/moto-api/data.json", timeout=10).json()
-    found = []
-    for item in data.get("ses", {}).get("RawMessage", []):
-        if item["source"] == sender:
-            message = email.message_from_string(item["raw_data"], policy=email.policy.default)
-            assert isinstance(message, EmailMessage)
-            found.append((item["destinations"], message))
-    return found
 
 
 def test_a_day_is_mailed_with_a_text_and_an_html_part(

@@ -93,7 +93,7 @@ class Herald:
         held, self.held = self.held, []
         mode = self.settings.notify_backfill
         return self._guarded(
-            f"backfill#{held[0].key}..{held[-1].key}",
+            f"backfill#{held[0].key}..{held[-1].key}#{held[0].lang}",
             self.notifiers,
             lambda: notify_backfill(held, self.notifiers, self.store(), self.deadline, self.now, mode=mode),
         )

@@ -20,11 +20,11 @@ from hf_digest.runs import backfill
 from hf_digest.runs.digest import DigestResult, Metrics, Source, run_digest, span_keys
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
+from hf_digest.state.store import StateStore
 
 if TYPE_CHECKING:
     from hf_digest.notify.channel import Notifier
     from hf_digest.notify.herald import Herald
-    from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class Adapters:
     settings: Settings
     source: Source
     built: dict[str, Publisher] = field(default_factory=dict)
-    store: StateStore | None = None  # the state store, opened when first needed (state())
+    store: StateStore | None = None
     notifiers: list[Notifier] | None = None  # the channels (DIGEST_NOTIFY), built when first needed
 
     @classmethod
@@ -96,6 +96,14 @@ class Adapters:
         from hf_digest.source import HuggingFaceSource
 
         return cls(settings, HuggingFaceSource(settings))
+
+    def state(self) -> StateStore:
+        """The state store, opened on first use (DynamoDB with DIGEST_STATE_TABLE, else SQLite)."""
+        if self.store is None:
+            from hf_digest.state import open_store
+
+            self.store = open_store(self.settings)
+        return self.store
 
     def publishers(self, options: Options, deadline: Deadline) -> list[Publisher]:
         """The publishers of options' destinations (none on a dry run), each built once; a token read from
@@ -106,14 +114,6 @@ class Adapters:
         for name, publisher in zip(missing, publish.build(missing, self.settings, deadline), strict=True):
             self.built[name] = publisher
         return [self.built[name] for name in options.destinations]
-
-    def state(self) -> StateStore:
-        """The state store, opened once: DynamoDB with DIGEST_STATE_TABLE, else SQLite."""
-        if self.store is None:
-            from hf_digest import state
-
-            self.store = state.open_store(self.settings)
-        return self.store
 
     def herald(self, dry_run: bool, deadline: Deadline, now: datetime) -> Herald | None:
         """What tells the channels about new digests; None on a dry run or with no channel (DIGEST_NOTIFY).

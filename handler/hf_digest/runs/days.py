@@ -147,9 +147,10 @@ class DaysOutcome:
                 "hf_requests": self.hf_requests,
                 "days": days,
             }
-        reports = self.reports()
-        if reports:
-            data["notifications"] = [report.to_json() for report in reports]
+        if self.notifications is not None:
+            # A schedule's top-level notifications are its target day's; a backfill has only the summary.
+            key = "older_notifications" if self.kind == "schedule" else "notifications"
+            data[key] = self.notifications.to_json()
         return data
 
     def failure(self) -> DigestError | None:
