@@ -535,3 +535,22 @@ def sent_from(endpoint: str, sender: str) -> list[tuple[list[str], EmailMessage]
             assert isinstance(message, EmailMessage)
             found.append((item["destinations"], message))
     return found
+
+
+def jekyll_default_build(tmp_path: Path, files: dict[str, bytes]) -> list[str]:
+    """`jekyll build` of files in a site with default settings (permalink `date`); the pages' paths."""
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        pytest.skip("jekyll is not on PATH (Debian: apt-get install -y jekyll)")
+    source, dest = tmp_path / "default-site", tmp_path / "default-public"
+    source.mkdir()
+    (source / "_config.yml").write_text("title: blog\n", encoding="utf-8")
+    for path, content in files.items():
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_bytes(content)
+    done = subprocess.run(
+        [jekyll, "build", "--safe", "-s", str(source), "-d", str(dest)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return sorted("/" + str(page.relative_to(dest)) for page in dest.rglob("*.html"))
