@@ -1,9 +1,11 @@
 """Notifications of a new digest on Slack, Discord, Telegram and e-mail, exactly once per channel.
 
-notifiers = build_notifiers(settings)                  # once per invocation; ConfigError names what is wrong
-message = digest_message("day", "2026-02-10", digest.papers, digest.total, lang=..., top=...,
-                         post_url=post_url(settings.site_url, path))
-report = notify_digest(message, notifiers, store, deadline, now)   # never raises for a channel's failure
+In a run (runs/__init__.py): `Adapters.herald(dry_run, deadline, now)` builds the channels once
+(`build_notifiers`, DIGEST_NOTIFY) and returns a `Herald`; `run_digest(..., announcer=herald)` calls
+`herald.published(...)` after publishing, which tells the channels when a delivery was `created`;
+older days pass `herald.later()` and the run ends with `herald.summary()` (DIGEST_NOTIFY_BACKFILL).
+By hand: `notify_command(...)` (`hf-digest notify`). Underneath: `notify_digest` / `notify_backfill`
+claim each digest and channel in the state store before sending (notify/ledger.py).
 """
 
 from hf_digest.notify.build import build_notifiers, check_templates
