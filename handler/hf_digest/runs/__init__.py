@@ -20,13 +20,11 @@ from hf_digest.runs import backfill
 from hf_digest.runs.digest import DigestResult, Metrics, Source, run_digest, span_keys
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
+from hf_digest.state.store import StateStore
 
 if TYPE_CHECKING:
     from hf_digest.notify.channel import Notifier
     from hf_digest.notify.herald import Herald
-
-    # For its type only: importing hf_digest.state loads botocore, which a cold start must not pay for.
-    from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
