@@ -19,6 +19,7 @@ import pytest
 
 from hf_digest.cli import load_app
 from tests.bedrock_server import BedrockServer
+from tests.discord_server import DiscordServer
 from tests.github_server import GitHubServer
 from tests.helpers import (
     SAMPLES,
@@ -30,6 +31,8 @@ from tests.helpers import (
     free_port,
 )
 from tests.hf_server import HFServer, load_sample_days
+from tests.slack_server import SlackServer
+from tests.telegram_server import TelegramServer
 
 
 @pytest.fixture
@@ -180,3 +183,24 @@ def output(app: ModuleType, capsys: pytest.CaptureFixture[str]) -> Iterator[Outp
         handler.setStream(previous)
         package.handlers, package.propagate = saved[0], saved[1]
         package.setLevel(saved[2])
+
+
+@pytest.fixture
+def slack_server() -> Iterator[SlackServer]:
+    """A local Slack incoming webhook (tests/slack_server.py)."""
+    with SlackServer() as server:
+        yield server
+
+
+@pytest.fixture
+def discord_server() -> Iterator[DiscordServer]:
+    """A local Discord webhook (tests/discord_server.py)."""
+    with DiscordServer() as server:
+        yield server
+
+
+@pytest.fixture
+def telegram_server() -> Iterator[TelegramServer]:
+    """A local Telegram Bot API (tests/telegram_server.py)."""
+    with TelegramServer() as server:
+        yield server

@@ -4,6 +4,8 @@ output capture, sample and event loading, post splitting, hostile text, the Jeky
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import io
 import json
 import logging
@@ -15,13 +17,15 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import pytest
+import requests
 import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -40,7 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "hf-samples"
 EVENTS = REPO / "events"
 # The digest's settings; a test starts from none of them, whatever the developer's shell holds.
-SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_")
+SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_", "SLACK_", "DISCORD_", "TELEGRAM_")
 WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
 
 MakeHFServer = Callable[..., HFServer]
@@ -502,3 +506,51 @@ def create_state_table(client: DynamoDBClient, name: str | None = None) -> str:
         TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
     )
     return name
+
+
+def hostile_papers(papers: Sequence[Paper], count: int = 10) -> list[Paper]:
+    """papers with long Korean titles, organizations and summaries full of markup and emoji."""
+    title = "<b>굵게</b> & 한국어로 쓴 아주 긴 제목 _밑줄_ *별표* | 파이프 `코드` [링크](x) @everyone 🚀🔥 "
+    summary = "이 논문은 <모델> & 데이터를 제안한다. 결과는 *좋았다* _정말로_ | 그렇다! "
+    return [
+        replace(
+            paper,
+            title=(f"{n}번 " + title * 6).strip(),
+            organization=Organization(
+                paper.organization.name if paper.organization else "org", "<i>Lab</i> & *Co*"
+            ),
+            ai_summary=(summary * 20).strip(),
+        )
+        for n, paper in enumerate(papers[:count], start=1)
+    ]
+
+
+def sent_from(endpoint: str, sender: str) -> list[tuple[list[str], EmailMessage]]:
+    """The raw messages moto's SES holds from sender: (envelope recipients, parsed message)."""
+    data = requests.get(f"{endpoint}/moto-api/data.json", timeout=10).json()
+    found = []
+    for item in data.get("ses", {}).get("RawMessage", []):
+        if item["source"] == sender:
+            message = email.message_from_string(item["raw_data"], policy=email.policy.default)
+            assert isinstance(message, EmailMessage)
+            found.append((item["destinations"], message))
+    return found
+
+
+def jekyll_default_build(tmp_path: Path, files: dict[str, bytes]) -> list[str]:
+    """`jekyll build` of files in a site with default settings (permalink `date`); the pages' paths."""
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        pytest.skip("jekyll is not on PATH (Debian: apt-get install -y jekyll)")
+    source, dest = tmp_path / "default-site", tmp_path / "default-public"
+    source.mkdir()
+    (source / "_config.yml").write_text("title: blog\n", encoding="utf-8")
+    for path, content in files.items():
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_bytes(content)
+    done = subprocess.run(
+        [jekyll, "build", "--safe", "-s", str(source), "-d", str(dest)],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return sorted("/" + str(page.relative_to(dest)) for page in dest.rglob("*.html"))

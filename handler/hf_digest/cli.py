@@ -1,4 +1,5 @@
-"""The command line: `hf-digest run` builds a post; `hf-digest invoke` runs the Lambda handler here."""
+"""The command line: `hf-digest run` builds a post; `hf-digest notify` tells the channels about one;
+`hf-digest invoke` runs the Lambda handler here."""
 
 from __future__ import annotations
 
@@ -66,6 +67,19 @@ def _parser() -> argparse.ArgumentParser:
     # SUPPRESS as default: a subcommand's flag left out must not overwrite `hf-digest -v run`.
     run.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
 
+    notify = commands.add_parser("notify", help="tell the channels about one day's digest (once per channel)")
+    notify.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
+    notify.add_argument(
+        "--channel",
+        action="append",
+        choices=config.NOTIFY_CHANNELS,
+        help="a channel to tell (repeatable; default: DIGEST_NOTIFY)",
+    )
+    notify.add_argument("--lang", choices=config.LANGUAGES, help="message language (DIGEST_LANG)")
+    notify.add_argument("--dry-run", action="store_true", help="print each channel's message, send nothing")
+    notify.add_argument("--json", action="store_true", help="print the result as JSON")
+    notify.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
+
     invoke = commands.add_parser("invoke", help="run the Lambda handler with an event file, here")
     invoke.add_argument("event", type=Path, help="a JSON event, e.g. events/manual.json")
     invoke.add_argument(
@@ -107,6 +121,31 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(outcome.summary())
     return 0 if outcome.ok else 1
+
+
+def _notify(args: argparse.Namespace) -> int:
+    from hf_digest.notify import notify_command
+
+    settings = config.from_env()
+    now = datetime.now(UTC)
+    day = request.parse_day(args.date, now=now, partial=False, field="--date")
+    adapters = runs.Adapters.from_settings(settings)
+    result = notify_command(
+        settings,
+        day,
+        source=adapters.source,
+        store=adapters.state,
+        deadline=Deadline.after(DEFAULT_TIMEOUT_S),
+        now=now.timestamp(),
+        channels=args.channel,
+        dry_run=args.dry_run,
+        lang=args.lang,
+    )
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(result.lines()))
+    return result.exit_code
 
 
 class LocalContext:
@@ -166,7 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return _invoke(args) if args.command == "invoke" else _run(args)
+        commands = {"invoke": _invoke, "notify": _notify, "run": _run}
+        return commands[args.command](args)
     except DigestError as exc:
         if args.verbose:
             logging.getLogger(__name__).exception("failed")

@@ -20,6 +20,10 @@ from hf_digest.redact import check_token
 
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")
+NOTIFY_CHANNELS = ("slack", "discord", "telegram", "email")
+NOTIFY_BACKFILL = ("skip", "summary")
+MAX_NOTIFY_TOP = 10
+MAX_EMAIL_RECIPIENTS = 50  # SES SendEmail's limit per message
 MAX_LOOKBACK_DAYS = 60
 
 
@@ -90,6 +94,19 @@ class Settings:
     summary_max_tokens: int = 400  # output tokens per Converse call
     summary_token_budget: int = 60_000  # input + output tokens per run, across all calls
     summary_concurrency: int = 4  # Converse calls at once
+    site_url: str | None = None  # the blog's base URL: a post's link is this + the post's path
+    notify: tuple[str, ...] = ()  # channels told about a new digest; empty: none
+    notify_top: int = 3
+    notify_backfill: str = "skip"  # older days of a backfill or catch-up: skip, or one summary message
+    notify_secret: str | None = None  # a Secrets Manager secret holding the channels' webhooks and tokens
+    slack_webhook_url: Secret | None = field(default=None, repr=False)
+    discord_webhook_url: Secret | None = field(default=None, repr=False)
+    telegram_bot_token: Secret | None = field(default=None, repr=False)
+    telegram_chat_id: Secret | None = field(default=None, repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    email_from: str | None = None
+    email_to: tuple[str, ...] = ()
+    email_unsubscribe: str | None = None  # mailto: or https: target of List-Unsubscribe; default: the sender
 
     @property
     def zone(self) -> ZoneInfo:
@@ -163,6 +180,7 @@ class Settings:
         self._validate_summaries()
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
+        self._validate_notify()
         return self
 
     def _validate_state(self) -> None:
@@ -191,11 +209,54 @@ class Settings:
         if not 1 <= self.summary_concurrency <= 16:
             raise ConfigError(f"DIGEST_SUMMARY_CONCURRENCY: {self.summary_concurrency} must be 1 to 16")
 
+    def _validate_notify(self) -> None:
+        unknown = [c for c in self.notify if c not in NOTIFY_CHANNELS]
+        if unknown:
+            raise ConfigError(
+                f"DIGEST_NOTIFY: {','.join(unknown)} is not one of {', '.join(NOTIFY_CHANNELS)} (empty: off)"
+            )
+        if len(set(self.notify)) != len(self.notify):
+            raise ConfigError(f"DIGEST_NOTIFY: {','.join(self.notify)} names a channel twice")
+        if not 0 <= self.notify_top <= MAX_NOTIFY_TOP:
+            raise ConfigError(f"DIGEST_NOTIFY_TOP: {self.notify_top} must be 0 to {MAX_NOTIFY_TOP} papers")
+        if self.notify_backfill not in NOTIFY_BACKFILL:
+            raise ConfigError(
+                f"DIGEST_NOTIFY_BACKFILL: {self.notify_backfill!r} is not one of {', '.join(NOTIFY_BACKFILL)}"
+            )
+        urls = (("DIGEST_SITE_URL", self.site_url), ("TELEGRAM_API_URL", self.telegram_api_url))
+        for variable, url in urls:
+            if url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+                raise ConfigError(f"{variable}: {url!r} is not an http(s) URL")
+        if "email" in self.notify:
+            if not self.email_from or not _EMAIL.fullmatch(self.email_from):
+                raise ConfigError("DIGEST_EMAIL_FROM: the e-mail channel needs a verified SES sender address")
+            bad = [a for a in self.email_to if not _EMAIL.fullmatch(a)]
+            if bad or not self.email_to:
+                raise ConfigError(
+                    f"DIGEST_EMAIL_TO: {','.join(bad) or 'empty'}: give addresses, comma separated"
+                )
+            if len(self.email_to) > MAX_EMAIL_RECIPIENTS:
+                raise ConfigError(
+                    f"DIGEST_EMAIL_TO: {len(self.email_to)} addresses; "
+                    f"SES takes {MAX_EMAIL_RECIPIENTS} or fewer a message"
+                )
+            target = self.email_unsubscribe
+            if target is not None and not re.fullmatch(r"mailto:\S+@\S+|https://\S+", target):
+                raise ConfigError(
+                    f"DIGEST_EMAIL_UNSUBSCRIBE: {target!r} is not a mailto: or https:// address"
+                )
+
 
 _DYNAMO_TABLE = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
 _AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 # A model id (provider.name[:version]), an inference profile id (geo.provider.name...), or either's ARN.
 _BEDROCK_MODEL = re.compile(r"(arn:aws[\w-]*:bedrock:[\w-]*:\d{0,12}:[\w-]+/)?[\w.\-]+(:[\w.\-]+)*")
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    value = _text(env, name)
+    return Secret(value) if value else None
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:
@@ -335,5 +396,18 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         summary_max_tokens=_int(env, "DIGEST_SUMMARY_MAX_TOKENS", defaults.summary_max_tokens),
         summary_token_budget=_int(env, "DIGEST_SUMMARY_TOKEN_BUDGET", defaults.summary_token_budget),
         summary_concurrency=_int(env, "DIGEST_SUMMARY_CONCURRENCY", defaults.summary_concurrency),
+        site_url=(_text(env, "DIGEST_SITE_URL") or "").rstrip("/") or None,
+        notify=_list((_text(env, "DIGEST_NOTIFY") or "").lower()) or (),
+        notify_top=_int(env, "DIGEST_NOTIFY_TOP", defaults.notify_top),
+        notify_backfill=(_text(env, "DIGEST_NOTIFY_BACKFILL") or defaults.notify_backfill).lower(),
+        notify_secret=_text(env, "DIGEST_NOTIFY_SECRET"),
+        slack_webhook_url=_secret(env, "SLACK_WEBHOOK_URL"),
+        discord_webhook_url=_secret(env, "DISCORD_WEBHOOK_URL"),
+        telegram_bot_token=_secret(env, "TELEGRAM_BOT_TOKEN"),
+        telegram_chat_id=_secret(env, "TELEGRAM_CHAT_ID"),
+        telegram_api_url=(_text(env, "TELEGRAM_API_URL") or defaults.telegram_api_url).rstrip("/"),
+        email_from=_text(env, "DIGEST_EMAIL_FROM"),
+        email_to=_list(_text(env, "DIGEST_EMAIL_TO")) or (),
+        email_unsubscribe=_text(env, "DIGEST_EMAIL_UNSUBSCRIBE"),
     )
     return settings.validate()

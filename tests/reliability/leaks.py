@@ -16,7 +16,21 @@ HF_TOKEN = "hf_RELIABILITY_hub_token_5e2f0a77"
 # Tokens no HTTP header can carry (a user pasted them badly): the code must refuse them unseen.
 UNSENDABLE_TOKENS = ("github_pat_RELIABILITY_line\nbreak_4c1d", "hf_RELIABILITY_quote\u2019mark_8e2a/x")
 AWS_SESSION_TOKEN = "IQoJb3JpZ2luX2VjRELIABILITYsessiontoken0c4e"  # an STS session token's shape
-TOKENS = (TOKEN, READ_ONLY_TOKEN, WRONG_TOKEN, HF_TOKEN, AWS_SESSION_TOKEN, *UNSENDABLE_TOKENS)
+# The notification channels' secrets: a webhook URL's path is its secret, and the bot token and chat id.
+SLACK_HOOK = "/services/T0RELIAB/B0RELIAB/slackReliabilityHook7c1e"
+DISCORD_HOOK_TOKEN = "discordReliabilityWebhookToken_4f2b"
+TELEGRAM_TOKEN = "987654321:TelegramReliabilityBotToken_9a3d"
+TELEGRAM_CHAT = "-1009876543210"
+NOTIFY_TOKENS = (SLACK_HOOK, DISCORD_HOOK_TOKEN, TELEGRAM_TOKEN, TELEGRAM_CHAT)
+TOKENS = (
+    TOKEN,
+    READ_ONLY_TOKEN,
+    WRONG_TOKEN,
+    HF_TOKEN,
+    AWS_SESSION_TOKEN,
+    *UNSENDABLE_TOKENS,
+    *NOTIFY_TOKENS,
+)
 
 # Authorization header values in any shape a log line or a repr could give them.
 _AUTH_VALUES = (

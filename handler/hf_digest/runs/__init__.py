@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from hf_digest import publish
 from hf_digest.config import Settings
@@ -21,6 +21,10 @@ from hf_digest.runs.digest import DigestResult, Metrics, Source, Summarize, run_
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
 from hf_digest.state.store import StateStore
+
+if TYPE_CHECKING:
+    from hf_digest.notify.channel import Notifier
+    from hf_digest.notify.herald import Herald
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +81,8 @@ class DigestOutcome:
 @dataclass
 class Adapters:
     """What a run talks to, built once per invocation: the Hugging Face source, the publishers by name, the
-    state store (opened when a feature first needs it) and the summarizer (None when summaries are off).
+    state store (opened when a feature first needs it), the summarizer (None when summaries are off) and the
+    notification channels.
 
     Tests hand in their own; a publisher not handed in is built from the settings when first asked for.
     """
@@ -87,6 +92,7 @@ class Adapters:
     built: dict[str, Publisher] = field(default_factory=dict)
     store: StateStore | None = None
     summarizer: Summarize | None = None
+    notifiers: list[Notifier] | None = None  # the channels (DIGEST_NOTIFY), built when first needed
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
@@ -115,6 +121,18 @@ class Adapters:
         for name, publisher in zip(missing, publish.build(missing, self.settings, deadline), strict=True):
             self.built[name] = publisher
         return [self.built[name] for name in options.destinations]
+
+    def herald(self, dry_run: bool, deadline: Deadline, now: datetime) -> Herald | None:
+        """What tells the channels about new digests; None on a dry run or with no channel (DIGEST_NOTIFY).
+        The channels are built once, before Hugging Face is called, so a missing secret fails first."""
+        if dry_run or (self.notifiers is None and not self.settings.notify):
+            return None
+        from hf_digest.notify.build import build_notifiers
+        from hf_digest.notify.herald import Herald
+
+        if self.notifiers is None:
+            self.notifiers = build_notifiers(self.settings, deadline=deadline)
+        return Herald(self.settings, self.notifiers, self.state, deadline, now.timestamp())
 
 
 def describe(request: Request) -> dict[str, Any]:
@@ -152,19 +170,36 @@ def execute(
     match request:
         case DigestRequest():
             publishers = adapters.publishers(request.options, deadline)
+            herald = adapters.herald(request.options.dry_run, deadline, now)
             result = run_digest(
-                request, settings, adapters.source, publishers, deadline, now, summarizer=adapters.summarizer
+                request,
+                settings,
+                adapters.source,
+                publishers,
+                deadline,
+                now,
+                announcer=herald,
+                summarizer=adapters.summarizer,
             )
             return DigestOutcome(result)
         case ScheduleRequest():
             publishers = adapters.publishers(request.options, deadline)
+            herald = adapters.herald(request.options.dry_run, deadline, now)
             return run_scheduled(
-                request, settings, adapters.source, publishers, deadline, now, summarizer=adapters.summarizer
+                request,
+                settings,
+                adapters.source,
+                publishers,
+                deadline,
+                now,
+                herald=herald,
+                summarizer=adapters.summarizer,
             )
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
                 return backfill.enqueue(request, settings, deadline)
             publishers = adapters.publishers(request.options, deadline)
+            herald = adapters.herald(request.options.dry_run, deadline, now)
             return backfill.run_range(
                 request,
                 settings,
@@ -173,6 +208,7 @@ def execute(
                 deadline,
                 now,
                 progress=progress,
+                herald=herald,
                 summarizer=adapters.summarizer,
             )
         case QueueBatch():

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -25,6 +25,9 @@ from hf_digest.publish import Publisher
 from hf_digest.request import RangeRequest
 from hf_digest.runs.days import BACKFILL, DayRun, DaysOutcome, run_day
 from hf_digest.runs.digest import Metrics, Source, Summarize
+
+if TYPE_CHECKING:
+    from hf_digest.notify.herald import Herald
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +106,11 @@ def run_range(
     progress: IO[str] | None = None,
     pacer: Pacer | None = None,
     summarizer: Summarize | None = None,
+    herald: Herald | None = None,
 ) -> DaysOutcome:
-    """Every day of the range in order, paced; weekends come out empty, a failed day stops nothing."""
+    """Every day of the range in order, paced; weekends come out empty, a failed day stops nothing. The
+    days created are told in one summary per channel, or not at all (DIGEST_NOTIFY_BACKFILL)."""
+    older = herald.later() if herald else None
     started = time.monotonic()
     days = request.days()
     pacer = pacer or Pacer(settings.backfill_pace_s)
@@ -112,14 +118,26 @@ def run_range(
     runs: list[DayRun] = []
     for day in days:
         run = run_day(
-            day, request.options, BACKFILL, settings, source, publishers, deadline, now, summarizer=summarizer
+            day,
+            request.options,
+            BACKFILL,
+            settings,
+            source,
+            publishers,
+            deadline,
+            now,
+            announcer=older,
+            summarizer=summarizer,
         )
         runs.append(run)
         bar.step(run)
         if day != days[-1]:
             pacer.spent(max(1, run.hf_requests))
     elapsed = time.monotonic() - started
-    return DaysOutcome("backfill", tuple(runs), request.first, request.last, elapsed_s=elapsed)
+    summary = herald.summary() if herald else None
+    return DaysOutcome(
+        "backfill", tuple(runs), request.first, request.last, elapsed_s=elapsed, notifications=summary
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -27,9 +27,14 @@ from hf_digest.runs.digest import (
     Metrics,
     Source,
     Summarize,
+    record_notifications,
     run_digest,
     status_metric,
 )
+
+if TYPE_CHECKING:
+    from hf_digest.notify.herald import Announcer
+    from hf_digest.notify.report import NotifyReport
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +104,7 @@ class DaysOutcome:
     first: date
     last: date
     elapsed_s: float = 0.0
+    notifications: NotifyReport | None = None  # the one summary of the older days created, per channel
 
     @property
     def ok(self) -> bool:
@@ -123,20 +129,31 @@ class DaysOutcome:
     def counts(self) -> dict[str, int]:
         return dict(sorted(Counter(run.status for run in self.runs).items()))
 
+    def reports(self) -> list[NotifyReport]:
+        """What the channels were told: each day told at once, then the older days' summary."""
+        told = [run.result.notifications for run in self.runs if run.result is not None]
+        return [report for report in [*told, self.notifications] if report is not None]
+
     def to_json(self) -> dict[str, Any]:
         days = [run.to_json() for run in self.runs]
         if self.kind == "schedule":
             # The target day's fields, the run's status, and every day's outcome beside them.
             target = {key: value for key, value in days[0].items() if key != "reason"}
-            return {**target, "status": self.status, "target_status": target["status"], "days": days}
-        return {
-            "from": self.first.isoformat(),
-            "to": self.last.isoformat(),
-            "status": self.status,
-            "counts": self.counts(),
-            "hf_requests": self.hf_requests,
-            "days": days,
-        }
+            data = {**target, "status": self.status, "target_status": target["status"], "days": days}
+        else:
+            data = {
+                "from": self.first.isoformat(),
+                "to": self.last.isoformat(),
+                "status": self.status,
+                "counts": self.counts(),
+                "hf_requests": self.hf_requests,
+                "days": days,
+            }
+        if self.notifications is not None:
+            # A schedule's top-level notifications are its target day's; a backfill has only the summary.
+            key = "older_notifications" if self.kind == "schedule" else "notifications"
+            data[key] = self.notifications.to_json()
+        return data
 
     def failure(self) -> DigestError | None:
         """The error a failed run raises: the day's own when only one day failed."""
@@ -164,6 +181,9 @@ class DaysOutcome:
         for run in self.runs:
             if run.result is not None:
                 run.result.record_summaries(metrics)
+        reports = self.reports()
+        if reports:
+            record_notifications(reports, metrics)
         if self.kind != "schedule":
             return
         target, recent = self.runs[0], self.runs[1:]
@@ -200,6 +220,7 @@ def run_day(
     now: datetime,
     *,
     summarizer: Summarize | None = None,
+    announcer: Announcer | None = None,
 ) -> DayRun:
     """One day through the digest path; an error fails that day instead of stopping the run."""
     extra = {"date": day.isoformat(), "reason": reason}
@@ -210,7 +231,9 @@ def run_day(
     before = source.requests
     request = DigestRequest(day_span(day), options)
     try:
-        result = run_digest(request, settings, source, publishers, deadline, now, summarizer=summarizer)
+        result = run_digest(
+            request, settings, source, publishers, deadline, now, announcer=announcer, summarizer=summarizer
+        )
     except DigestError as exc:
         log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
         return DayRun(day, reason, error=exc, requests=source.requests - before)

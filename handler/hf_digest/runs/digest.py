@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -21,6 +21,10 @@ from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
 from hf_digest.source import DayListing
 from hf_digest.summary_report import SummaryReport
+
+if TYPE_CHECKING:
+    from hf_digest.notify.herald import Announcer
+    from hf_digest.notify.report import NotifyReport
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +82,7 @@ class DigestResult:
     warnings: tuple[str, ...] = field(default=())
     post: str | None = None  # the markdown, on a dry run
     summaries: SummaryReport | None = None  # None when summaries are off
+    notifications: NotifyReport | None = None  # what the channels were told, when notifications are on
 
     @property
     def ok(self) -> bool:
@@ -104,6 +109,8 @@ class DigestResult:
             data["summaries"] = self.summaries.to_json()
         if self.post is not None:
             data["post"] = self.post
+        if self.notifications is not None:
+            data["notifications"] = self.notifications.to_json()
         return data
 
     def failure(self) -> PublishError:
@@ -138,6 +145,8 @@ class DigestResult:
         self.record_papers(metrics)
         self.record_summaries(metrics)
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+        if self.notifications is not None:
+            record_notifications([self.notifications], metrics)
 
     def record_summaries(self, metrics: Metrics) -> None:
         """The summaries' counts, tokens and cost, when they are on."""
@@ -154,6 +163,14 @@ class DigestResult:
         metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
 
 
+def record_notifications(reports: Sequence[NotifyReport], metrics: Metrics) -> None:
+    """NotificationsSent and NotificationsFailed (the alarm's metric): channels told, channels that failed."""
+    sent = sum(len(report.sent) for report in reports)
+    metrics.add_metric(name="NotificationsSent", unit=MetricUnit.Count, value=sent)
+    failed = sum(len(report.failed) for report in reports)
+    metrics.add_metric(name="NotificationsFailed", unit=MetricUnit.Count, value=failed)
+
+
 def read_date(listed: date, now: datetime, settings: Settings) -> date:
     """The day the counts are read on, in the blog's time zone; never before the span's own last day."""
     return max(listed, now.astimezone(settings.zone).date())
@@ -168,8 +185,10 @@ def run_digest(
     now: datetime,
     *,
     summarizer: Summarize | None = None,
+    announcer: Announcer | None = None,
 ) -> DigestResult:
-    """Build the span's post and hand it to every publisher; a failing one does not stop the rest.
+    """Build the span's post and hand it to every publisher; a failing one does not stop the rest; then
+    announcer tells the channels about a post some destination got for the first time.
 
     The post says the date its counts were read, and a destination holding the same post with another read
     date is left unchanged (upvotes that did not move rewrite nothing).
@@ -198,7 +217,8 @@ def run_digest(
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in publishers)
-    return replace(counted, status=overall_status(deliveries), deliveries=deliveries)
+    told = announcer.published(ranked, bundle, deliveries, options.lang) if announcer else None
+    return replace(counted, status=overall_status(deliveries), deliveries=deliveries, notifications=told)
 
 
 def overall_status(deliveries: Sequence[Delivery]) -> str:

@@ -20,11 +20,13 @@ from hf_digest.publish import FAILED
 from hf_digest.request import DigestRequest, QueueBatch, day_event
 from hf_digest.runs.backfill import Pacer
 from hf_digest.runs.days import MIN_DAY_S
-from hf_digest.runs.digest import DigestResult, Metrics, run_digest
+from hf_digest.runs.digest import DigestResult, Metrics, record_notifications, run_digest
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+    from hf_digest.notify.herald import Announcer
+    from hf_digest.notify.report import NotifyReport
     from hf_digest.runs import Adapters
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ class BatchOutcome:
 
     answer: dict[str, Any]
     results: tuple[DigestResult, ...]
+    notifications: NotifyReport | None = None  # the batch's new days, in one summary per channel
 
     @property
     def ok(self) -> bool:
@@ -52,12 +55,19 @@ class BatchOutcome:
         log.log(
             logging.INFO if self.ok else logging.ERROR,
             "queue batch finished",
-            extra={"status": "ok" if self.ok else "partial", "days": len(self.results), "failed": failures},
+            extra={
+                "status": "ok" if self.ok else "partial",
+                "days": len(self.results),
+                "failed": failures,
+                **({"notifications": self.notifications.to_json()} if self.notifications else {}),
+            },
         )
 
     def record(self, metrics: Metrics) -> None:
         for result in self.results:
             result.record(metrics)
+        if self.notifications is not None:
+            record_notifications([self.notifications], metrics)
 
     def summary(self) -> str:
         return json.dumps(self.answer)
@@ -73,9 +83,13 @@ def consume(
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     pacer = Pacer(settings.backfill_pace_s)
     results: list[DigestResult] = []
-    handle = _record_handler(settings, adapters, deadline, now, pacer, results.append)
+    # Each message is a day of a backfill: the days it creates are told in one summary per batch.
+    herald = adapters.herald(False, deadline, now)
+    older = herald.later() if herald else None
+    handle = _record_handler(settings, adapters, deadline, now, pacer, results.append, older)
     answer = process_partial_response(event=dict(batch.event), record_handler=handle, processor=processor)
-    return BatchOutcome(dict(answer), tuple(results))
+    summary = herald.summary() if herald else None
+    return BatchOutcome(dict(answer), tuple(results), summary)
 
 
 def _record_handler(
@@ -85,6 +99,7 @@ def _record_handler(
     now: datetime,
     pacer: Pacer,
     done: Callable[[DigestResult], None],
+    announcer: Announcer | None = None,
 ) -> Callable[[SQSRecord], dict[str, Any]]:
     def record_handler(record: SQSRecord) -> dict[str, Any]:
         """One message's day; a failure is logged once, with its reason, and raised for SQS to retry."""
@@ -96,7 +111,14 @@ def _record_handler(
                 raise DeadlineExceeded(f"{request.span.key}: not started, {deadline.remaining():.0f} s left")
             publishers = adapters.publishers(request.options, deadline)
             result = run_digest(
-                request, settings, adapters.source, publishers, deadline, now, summarizer=adapters.summarizer
+                request,
+                settings,
+                adapters.source,
+                publishers,
+                deadline,
+                now,
+                announcer=announcer,
+                summarizer=adapters.summarizer,
             )
             done(result)
             pacer.spent(result.hf_requests)

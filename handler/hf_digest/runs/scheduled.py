@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
@@ -16,6 +17,9 @@ from hf_digest.publish import Publisher
 from hf_digest.request import ScheduleRequest
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
 from hf_digest.runs.digest import Source, Summarize
+
+if TYPE_CHECKING:
+    from hf_digest.notify.herald import Announcer, Herald
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +70,21 @@ def run_scheduled(
     now: datetime,
     *,
     summarizer: Summarize | None = None,
+    herald: Herald | None = None,
 ) -> DaysOutcome:
-    """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all)."""
+    """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all).
+
+    The target day's new post is told at once; older days' new posts in one summary (DIGEST_NOTIFY_BACKFILL).
+    """
     target, options = request.day, request.options
+    older = herald.later() if herald else None
 
-    def day_run(day: date, reason: str, to: Sequence[Publisher]) -> DayRun:
-        return run_day(day, options, reason, settings, source, to, deadline, now, summarizer=summarizer)
+    def day_run(day: date, reason: str, to: Sequence[Publisher], told: Announcer | None = older) -> DayRun:
+        return run_day(
+            day, options, reason, settings, source, to, deadline, now, announcer=told, summarizer=summarizer
+        )
 
-    runs = [day_run(target, TARGET, publishers)]
+    runs = [day_run(target, TARGET, publishers, herald)]
     again = [day for day in refresh_days(target, settings) if day != target]
     missing = lacking(
         recent_days(target, settings.catchup_days), options.lang, settings, publishers, deadline
@@ -84,4 +95,5 @@ def run_scheduled(
     runs += [day_run(day, CATCH_UP, without) for day, without in missing.items() if day not in again]
     runs += [day_run(day, REFRESH, publishers) for day in again]
     first = min(run.day for run in runs)
-    return DaysOutcome("schedule", tuple(runs), first=first, last=target)
+    summary = herald.summary() if herald else None
+    return DaysOutcome("schedule", tuple(runs), first=first, last=target, notifications=summary)

@@ -1,0 +1,64 @@
+"""Notifications of a new digest on Slack, Discord, Telegram and e-mail, exactly once per channel.
+
+In a run (runs/__init__.py): `Adapters.herald(dry_run, deadline, now)` builds the channels once
+(`build_notifiers`, DIGEST_NOTIFY) and returns a `Herald`; `run_digest(..., announcer=herald)` calls
+`herald.published(...)` after publishing, which tells the channels when a delivery was `created`;
+older days pass `herald.later()` and the run ends with `herald.summary()` (DIGEST_NOTIFY_BACKFILL).
+By hand: `notify_command(...)` (`hf-digest notify`). Underneath: `notify_digest` / `notify_backfill`
+claim each digest and channel in the state store before sending (notify/ledger.py).
+"""
+
+from hf_digest.notify.build import build_notifiers, check_templates
+from hf_digest.notify.channel import ChannelFailed, Notifier
+from hf_digest.notify.command import NotifyCommandResult, notify_command
+from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
+from hf_digest.notify.links import page_path, post_url
+from hf_digest.notify.message import (
+    DAY,
+    MONTH,
+    WEEK,
+    BackfillMessage,
+    DigestMessage,
+    MessagePaper,
+    backfill_message,
+    digest_message,
+)
+from hf_digest.notify.report import (
+    ALREADY_SENT,
+    FAILED,
+    IN_PROGRESS,
+    SENT,
+    SKIPPED,
+    ChannelReport,
+    NotifyReport,
+)
+
+__all__ = [
+    "ALREADY_SENT",
+    "DAY",
+    "FAILED",
+    "IN_PROGRESS",
+    "LEASE_S",
+    "MONTH",
+    "SENT",
+    "SKIPPED",
+    "WEEK",
+    "BackfillMessage",
+    "ChannelFailed",
+    "ChannelReport",
+    "DigestMessage",
+    "MessagePaper",
+    "Notifier",
+    "NotifyCommandResult",
+    "NotifyReport",
+    "backfill_message",
+    "build_notifiers",
+    "check_templates",
+    "claim_key",
+    "digest_message",
+    "notify_backfill",
+    "notify_command",
+    "notify_digest",
+    "page_path",
+    "post_url",
+]

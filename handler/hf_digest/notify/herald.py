@@ -1,0 +1,153 @@
+"""Between a run and the channels: the digests a run created are told at once (the day asked for) or held
+for one summary per channel (the older days of a catch-up or a backfill, as DIGEST_NOTIFY_BACKFILL says).
+
+A digest some channel could not take is remembered as owed in the state store; a later run of the same
+digest (a retry, the next refresh) tells those channels, although the post itself no longer changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from hf_digest import render
+from hf_digest.config import Settings
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DigestError
+from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest
+from hf_digest.notify.channel import Notifier
+from hf_digest.notify.ledger import notify_backfill, notify_digest
+from hf_digest.notify.links import page_path, post_url
+from hf_digest.notify.message import DAY, MONTH, WEEK, DigestMessage, digest_message
+from hf_digest.notify.report import FAILED, ChannelReport, NotifyReport
+from hf_digest.publish import CREATED, Delivery
+from hf_digest.state.store import StateStore
+
+log = logging.getLogger(__name__)
+
+KINDS = {DAILY: DAY, WEEKLY: WEEK, MONTHLY: MONTH}
+OWED_KEPT_S = 14 * 86400.0  # a digest owed to a channel is retried by runs of it within this time
+
+
+class Announcer(Protocol):
+    """What run_digest calls after publishing: the report of what it told, or None."""
+
+    def published(
+        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str
+    ) -> NotifyReport | None: ...
+
+
+def message_for(ranked: Digest, bundle: Bundle, settings: Settings, lang: str) -> DigestMessage:
+    """The message for a published digest, linking to the page Jekyll makes of its post."""
+    categories = render.front_matter_values(ranked.span, settings, lang)["categories"]
+    page = page_path(bundle.files[0].path, categories)
+    return digest_message(
+        KINDS[ranked.span.kind],
+        ranked.span.key,
+        ranked.papers,
+        ranked.total,
+        lang=lang,
+        top=settings.notify_top,
+        post_url=post_url(settings.site_url, page),
+    )
+
+
+def owed_key(message: DigestMessage) -> str:
+    return f"notify-owed#{message.kind}#{message.key}#{message.lang}"
+
+
+@dataclass
+class Herald:
+    """One invocation's notifications: the channels, the state store (opened when first needed), the
+    summary's held digests."""
+
+    settings: Settings
+    notifiers: Sequence[Notifier]
+    store: Callable[[], StateStore]
+    deadline: Deadline
+    now: float
+    held: list[DigestMessage] = field(default_factory=list)
+
+    def published(
+        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str
+    ) -> NotifyReport | None:
+        """Tell the channels when some destination got the post for the first time; otherwise tell only
+        the channels an earlier run owes it to."""
+        if not self.notifiers:
+            return None
+        message = message_for(ranked, bundle, self.settings, lang)
+        if any(d.status == CREATED for d in deliveries):
+            return self._tell(message, self.notifiers)
+        return self._settle(message)
+
+    def later(self) -> Announcer:
+        """An announcer for older days: what they create is held for `summary()`."""
+        return _Later(self)
+
+    def summary(self) -> NotifyReport | None:
+        """One message per channel for the held digests (or a report that they were skipped)."""
+        if not self.notifiers or not self.held:
+            return None
+        held, self.held = self.held, []
+        mode = self.settings.notify_backfill
+        return self._guarded(
+            f"backfill#{held[0].key}..{held[-1].key}#{held[0].lang}",
+            self.notifiers,
+            lambda: notify_backfill(held, self.notifiers, self.store(), self.deadline, self.now, mode=mode),
+        )
+
+    def _tell(self, message: DigestMessage, notifiers: Sequence[Notifier]) -> NotifyReport:
+        report = self._guarded(
+            f"{message.kind}#{message.key}#{message.lang}",
+            notifiers,
+            lambda: notify_digest(message, notifiers, self.store(), self.deadline, self.now),
+        )
+        try:
+            if report.failed:
+                self.store().put(owed_key(message), {"channels": report.failed}, ttl_s=OWED_KEPT_S)
+        except DigestError as exc:
+            log.error("owed notification not recorded: %s", exc, extra={"digest": report.digest})
+        return report
+
+    def _settle(self, message: DigestMessage) -> NotifyReport | None:
+        try:
+            owed = self.store().get_many([owed_key(message)]).get(owed_key(message))
+        except DigestError as exc:
+            log.warning("owed notifications not read: %s", exc, extra={"digest": message.key})
+            return None
+        channels = owed.get("channels") if owed else None
+        if not isinstance(channels, list) or not channels:
+            return None
+        report = self._tell(message, [n for n in self.notifiers if n.channel in channels])
+        if not report.failed:
+            self.store().put(owed_key(message), {"channels": []}, ttl_s=OWED_KEPT_S)
+        return report
+
+    def _guarded(
+        self, name: str, notifiers: Sequence[Notifier], tell: Callable[[], NotifyReport]
+    ) -> NotifyReport:
+        """tell's report; when the state store (or a bug) stops it, every channel failed, the post stays."""
+        try:
+            return tell()
+        except DigestError as exc:
+            reason = str(exc)
+            log.error("notifications failed: %s", reason, extra={"digest": name, "error_kind": exc.kind})
+        except Exception as exc:  # a notification's bug must not fail a post already published
+            reason = f"unexpected {type(exc).__name__}"
+            log.exception("notifications failed unexpectedly", extra={"digest": name, "error_kind": "bug"})
+        failed = tuple(ChannelReport(n.channel, FAILED, reason=reason) for n in notifiers)
+        return NotifyReport(digest=name, channels=failed)
+
+
+@dataclass(frozen=True)
+class _Later:
+    herald: Herald
+
+    def published(
+        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str
+    ) -> NotifyReport | None:
+        if self.herald.notifiers and any(d.status == CREATED for d in deliveries):
+            self.herald.held.append(message_for(ranked, bundle, self.herald.settings, lang))
+        return None

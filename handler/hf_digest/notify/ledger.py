@@ -1,0 +1,135 @@
+"""Exactly once per new digest and channel: claim in the state store before sending, mark done after.
+
+A claim is a conditional write on `notify#{kind}#{key}#{lang}#{channel}`: a second delivery of the same
+event, a Lambda retry or a concurrent run finds it taken and sends nothing. A failed send releases the
+claim, so the next run tries again; a run that crashed mid-send leaves a claim that expires after LEASE_S.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+
+from hf_digest.deadline import Deadline
+from hf_digest.errors import DigestError
+from hf_digest.notify.channel import Notifier
+from hf_digest.notify.message import DigestMessage, Message, backfill_message
+from hf_digest.notify.report import (
+    ALREADY_SENT,
+    FAILED,
+    IN_PROGRESS,
+    SENT,
+    SKIPPED,
+    ChannelReport,
+    NotifyReport,
+)
+from hf_digest.state.store import StateStore
+
+log = logging.getLogger(__name__)
+
+LEASE_S = 600.0  # a claim older than this belongs to a run that died; the next run takes it over
+MIN_TIME_S = 15.0  # a channel is not started with less time than this left
+SKIP = "skip"
+SUMMARY = "summary"
+
+
+def claim_key(message: DigestMessage, channel: str) -> str:
+    return f"notify#{message.kind}#{message.key}#{message.lang}#{channel}"
+
+
+def digest_id(message: DigestMessage) -> str:
+    return f"{message.kind}#{message.key}#{message.lang}"
+
+
+def notify_digest(
+    message: DigestMessage,
+    notifiers: Sequence[Notifier],
+    store: StateStore,
+    deadline: Deadline,
+    now: float,
+    *,
+    owner: str | None = None,
+) -> NotifyReport:
+    """Tell every channel about a newly created digest, at most once each; one failing stops no other."""
+    owner = owner or uuid.uuid4().hex
+    reports = tuple(
+        _deliver(notifier, [message], store, deadline, now, owner, digest_id(message))
+        for notifier in notifiers
+    )
+    return NotifyReport(digest=digest_id(message), channels=reports)
+
+
+def notify_backfill(
+    messages: Sequence[DigestMessage],
+    notifiers: Sequence[Notifier],
+    store: StateStore,
+    deadline: Deadline,
+    now: float,
+    *,
+    mode: str,
+    owner: str | None = None,
+) -> NotifyReport:
+    """Older digests created by a backfill or catch-up: skipped, or one summary message per channel.
+
+    Each digest is claimed per channel as if told alone, so a digest is never in two messages.
+    """
+    if not messages:
+        return NotifyReport(digest="backfill#")
+    keys = sorted(m.key for m in messages)
+    name = f"backfill#{keys[0]}..{keys[-1]}#{messages[0].lang}"
+    if mode == SKIP:
+        reason = "DIGEST_NOTIFY_BACKFILL=skip"
+        skipped = tuple(
+            ChannelReport(n.channel, SKIPPED, reason=reason, covers=len(messages)) for n in notifiers
+        )
+        return NotifyReport(digest=name, channels=skipped)
+    if mode != SUMMARY:
+        raise ValueError(f"unknown backfill mode {mode!r}")
+    owner = owner or uuid.uuid4().hex
+    reports = tuple(_deliver(n, messages, store, deadline, now, owner, name) for n in notifiers)
+    return NotifyReport(digest=name, channels=reports)
+
+
+def _deliver(
+    notifier: Notifier,
+    digests: Sequence[DigestMessage],
+    store: StateStore,
+    deadline: Deadline,
+    now: float,
+    owner: str,
+    name: str,
+) -> ChannelReport:
+    channel = notifier.channel
+    extra = {"channel": channel, "digest": name}
+    if not deadline.allows(MIN_TIME_S):
+        log.error("notification not tried: too little time left", extra=extra)
+        return ChannelReport(channel, FAILED, reason="too little time left; the next run tries again")
+    keys = {claim_key(d, channel): d for d in digests}
+    claimed = [key for key in keys if store.claim(key, owner=owner, lease_s=LEASE_S, now=now)]
+    if not claimed:
+        done = store.get_many(list(keys))
+        status = ALREADY_SENT if all("sent_at" in done.get(key, {}) for key in keys) else IN_PROGRESS
+        log.info("notification not repeated", extra={**extra, "status": status})
+        return ChannelReport(channel, status, covers=0)
+    ours = [keys[key] for key in claimed]
+    message: Message = ours[0] if len(ours) == 1 else backfill_message(ours, ours[0].lang)
+    try:
+        made = notifier.send(message, deadline)
+    except DigestError as exc:
+        _release(store, claimed, owner)
+        reason = getattr(exc, "reason", str(exc))
+        log.error("notification failed", extra={**extra, "reason": reason})
+        return ChannelReport(channel, FAILED, requests=getattr(exc, "requests", 0), reason=reason)
+    except BaseException:
+        _release(store, claimed, owner)
+        raise
+    for key in claimed:
+        store.mark_done(key, owner=owner, value={"sent_at": now, "channel": channel, "requests": made})
+    log.info("notification sent", extra={**extra, "requests": made, "covers": len(claimed)})
+    return ChannelReport(channel, SENT, requests=made, covers=len(claimed))
+
+
+def _release(store: StateStore, keys: Sequence[str], owner: str) -> None:
+    for key in keys:
+        store.release(key, owner=owner)

@@ -1,0 +1,57 @@
+"""What notifying did, channel by channel; its JSON is built here and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SENT = "sent"
+ALREADY_SENT = "already_sent"
+IN_PROGRESS = "in_progress"  # another run holds the claim and is sending now
+FAILED = "failed"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class ChannelReport:
+    channel: str
+    status: str
+    requests: int = 0
+    reason: str | None = None  # the platform's words when failed; why, when skipped
+    covers: int = 1  # digests the message stood for (a backfill summary: many)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"channel": self.channel, "status": self.status, "requests": self.requests}
+        if self.reason is not None:
+            data["reason"] = self.reason
+        if self.covers != 1:
+            data["covers"] = self.covers
+        return data
+
+
+@dataclass(frozen=True)
+class NotifyReport:
+    """One digest's (or one backfill's) notifications: a report per channel."""
+
+    digest: str  # "day#2026-02-10#ko", or "backfill#2026-01-01..2026-01-20#ko"
+    channels: tuple[ChannelReport, ...] = ()
+
+    @property
+    def failed(self) -> list[str]:
+        return [c.channel for c in self.channels if c.status == FAILED]
+
+    @property
+    def sent(self) -> list[str]:
+        return [c.channel for c in self.channels if c.status == SENT]
+
+    @property
+    def requests(self) -> int:
+        return sum(c.requests for c in self.channels)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "channels": [c.to_json() for c in self.channels],
+            "requests": self.requests,
+            "failed": self.failed,
+        }
