@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import backfill, coldstart, fullrun, layer, machine, notes, report, scenarios
+from bench import backfill, coldstart, fullrun, layer, machine, notes, report, scenarios, site
 from bench.runtime import BUILD, built_runtime, snapshot
 from bench.servers import Servers
 
@@ -59,6 +59,8 @@ def collect(runs: int, pace_scale: float, with_backfill: bool) -> report.Results
             if with_backfill:
                 _say(f"30-day backfill, pace × {pace_scale:g}")
                 figures = backfill.measure(servers, pace_scale)
+            _say(f"S3 site: a {site.DAYS}-day build, then a daily run and its rerun")
+            site_figures = site.measure(servers.moto)
         finally:
             servers.stop()
     _say(f"done in {time.perf_counter() - started:.0f} s")
@@ -74,6 +76,7 @@ def collect(runs: int, pace_scale: float, with_backfill: bool) -> report.Results
         render_all=render_all,
         layer=sizes,
         backfill=figures,
+        site=site_figures,
     )
 
 

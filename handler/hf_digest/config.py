@@ -21,6 +21,9 @@ from hf_digest.redact import check_token
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")
 MAX_LOOKBACK_DAYS = 60
+MAX_FEED_ENTRIES = 1000
+_ON = ("on", "true", "yes", "1")
+_OFF = ("off", "false", "no", "0")
 
 
 class Secret:
@@ -81,6 +84,15 @@ class Settings:
     refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
     backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
     backfill_queue_url: str | None = None  # in AWS, a range becomes one SQS message per day
+    feeds: bool = True  # Atom and JSON feeds beside the posts, in every destination
+    feed_path_template: str = "feeds/hf-daily-papers.{lang}.atom"
+    json_feed_path_template: str = "feeds/hf-daily-papers.{lang}.json"
+    papers_feed_path_template: str = "feeds/hf-papers.{lang}.atom"
+    papers_json_feed_path_template: str = "feeds/hf-papers.{lang}.json"
+    feed_entries: int = 30  # digests kept in a digest feed
+    papers_feed_entries: int = 100  # papers kept in a papers feed (ten days of ten papers)
+    site_url: str | None = None  # the public address of the site or blog: feed ids and links
+    site: bool = False  # the S3 destination also writes a static HTML site
 
     @property
     def zone(self) -> ZoneInfo:
@@ -136,7 +148,37 @@ class Settings:
             raise ConfigError(f"DIGEST_BACKFILL_PACE: {self.backfill_pace_s} must be 0 to 60 seconds")
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
+        self._validate_feeds()
         return self
+
+    def feed_paths(self, lang: str) -> dict[str, str]:
+        """The four feed paths for lang, by their setting's name."""
+        return {
+            variable: paths.resolve_lang(template, lang, variable=variable)
+            for variable, template in (
+                ("DIGEST_FEED_PATH_TEMPLATE", self.feed_path_template),
+                ("DIGEST_JSON_FEED_PATH_TEMPLATE", self.json_feed_path_template),
+                ("DIGEST_PAPERS_FEED_PATH_TEMPLATE", self.papers_feed_path_template),
+                ("DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE", self.papers_json_feed_path_template),
+            )
+        }
+
+    def _validate_feeds(self) -> None:
+        for variable, count in (
+            ("DIGEST_FEED_ENTRIES", self.feed_entries),
+            ("DIGEST_PAPERS_FEED_ENTRIES", self.papers_feed_entries),
+        ):
+            if not 1 <= count <= MAX_FEED_ENTRIES:
+                raise ConfigError(f"{variable}: {count} must be 1 to {MAX_FEED_ENTRIES}")
+        if self.site_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", self.site_url):
+            raise ConfigError(
+                f"DIGEST_SITE_URL: {self.site_url!r} is not an http(s) address such as https://papers.example.com"
+            )
+        seen: dict[str, str] = {}
+        for variable, path in self.feed_paths(self.lang).items():
+            if path in seen:
+                raise ConfigError(f"{variable}: {path} is also {seen[path]}'s path; give each feed its own")
+            seen[path] = variable
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:
@@ -168,6 +210,17 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = _text(env, name)
+    if raw is None:
+        return default
+    if raw.lower() in _ON:
+        return True
+    if raw.lower() in _OFF:
+        return False
+    raise ConfigError(f"{name}: {raw!r} is not on or off")
 
 
 def parse_days_back(raw: str, name: str = "DIGEST_REFRESH_DAYS") -> tuple[int, ...]:
@@ -258,5 +311,20 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         refresh_days=parse_days_back(refresh_days) if refresh_days else defaults.refresh_days,
         backfill_pace_s=_float(env, "DIGEST_BACKFILL_PACE", defaults.backfill_pace_s),
         backfill_queue_url=_text(env, "DIGEST_BACKFILL_QUEUE_URL"),
+        feeds=_switch(env, "DIGEST_FEEDS", defaults.feeds),
+        feed_path_template=_text(env, "DIGEST_FEED_PATH_TEMPLATE") or defaults.feed_path_template,
+        json_feed_path_template=(
+            _text(env, "DIGEST_JSON_FEED_PATH_TEMPLATE") or defaults.json_feed_path_template
+        ),
+        papers_feed_path_template=(
+            _text(env, "DIGEST_PAPERS_FEED_PATH_TEMPLATE") or defaults.papers_feed_path_template
+        ),
+        papers_json_feed_path_template=(
+            _text(env, "DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE") or defaults.papers_json_feed_path_template
+        ),
+        feed_entries=_int(env, "DIGEST_FEED_ENTRIES", defaults.feed_entries),
+        papers_feed_entries=_int(env, "DIGEST_PAPERS_FEED_ENTRIES", defaults.papers_feed_entries),
+        site_url=(_text(env, "DIGEST_SITE_URL") or "").rstrip("/") or None,
+        site=_switch(env, "DIGEST_SITE", defaults.site),
     )
     return settings.validate()
