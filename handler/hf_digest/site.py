@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.feeds import atom, jsonfeed
 from hf_digest.feeds.digest import Digest
@@ -36,6 +37,7 @@ FOREVER_CACHE = "public, max-age=31536000, immutable"  # the stylesheet's name h
 # Hugging Face's thumbnails are social cards; width and height reserve their space before they load.
 THUMB_SIZE = (1200, 630)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+_PROBE_DATES = ("1999-12-31", "2088-01-02")
 _KIND_ORDER = {"monthly": 0, "weekly": 1, "daily": 2}
 
 WORDS: dict[str, dict[str, str]] = {
@@ -201,9 +203,17 @@ def site_files(d: Digest, settings: Settings) -> list[OutputFile]:
     css_path, css = stylesheet()
     read_on = d.updated.date().isoformat() if d.updated != d.published else None
     only = DESTINATIONS
+    # As for the post: a page that differs only in its read date already shows these numbers.
+    probes = (render_digest(d, settings, probe) for probe in _PROBE_DATES)
+    alike = render.read_date_pattern(*probes) if read_on else None
     return [
         OutputFile(
-            d.page_path, render_digest(d, settings, read_on), HTML, cache_control=PAGE_CACHE, only=only
+            d.page_path,
+            render_digest(d, settings, read_on),
+            HTML,
+            alike=alike,
+            cache_control=PAGE_CACHE,
+            only=only,
         ),
         OutputFile(css_path, css, CSS, cache_control=FOREVER_CACHE, only=only),
         OutputFile(

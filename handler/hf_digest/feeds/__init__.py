@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hf_digest.config import Settings
@@ -18,10 +19,20 @@ from hf_digest.feeds.content import paper_html, post_html
 from hf_digest.feeds.digest import HF_DAY_PAGE, Digest, address, of, page_url, timestamp
 from hf_digest.feeds.entries import Entry, FeedInfo, Link, merge
 from hf_digest.markdown import plain_math
-from hf_digest.model import DAILY, MONTHLY, WEEKLY, OutputFile
+from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, OutputFile
 from hf_digest.model import Digest as Ranked
 
-__all__ = ["Digest", "derived_files", "digest_entry", "feed_files", "merge_feed", "of", "paper_entries"]
+__all__ = [
+    "Digest",
+    "Notice",
+    "derived_files",
+    "digest_entry",
+    "extend",
+    "feed_files",
+    "merge_feed",
+    "of",
+    "paper_entries",
+]
 
 # Feed readers poll often; five minutes keeps a new day visible soon.
 FEED_CACHE_CONTROL = "public, max-age=300"
@@ -41,11 +52,15 @@ _SUBTITLES = {
         "Each paper the digests show",
     ),
 }
-Format = tuple[Callable[[bytes | None], list[Entry]], Callable[[FeedInfo, Sequence[Entry]], bytes], str]
+Format = tuple[
+    Callable[[bytes | None], list[Entry] | None], Callable[[FeedInfo, Sequence[Entry]], bytes], str
+]
 _FORMATS: dict[str, Format] = {
-    "atom": (atom.parse, atom.write, atom.CONTENT_TYPE),
-    "json": (jsonfeed.parse, jsonfeed.write, jsonfeed.CONTENT_TYPE),
+    "atom": (atom.read, atom.write, atom.CONTENT_TYPE),
+    "json": (jsonfeed.read, jsonfeed.write, jsonfeed.CONTENT_TYPE),
 }
+# Told, once per feed, that the destination held something else there: a foreign or corrupt file.
+Notice = Callable[[str], None]
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -129,13 +144,37 @@ def feed_info(path: str, papers: bool, settings: Settings, lang: str) -> FeedInf
     )
 
 
-def merge_feed(fmt: str, info: FeedInfo, new: Sequence[Entry], limit: int, held: bytes | None) -> bytes:
-    """The feed at held (None: none yet) with new entries merged in; same input, same bytes."""
-    parse, write, _ = _FORMATS[fmt]
-    return write(info, merge(parse(held), new, limit))
+def merge_feed(
+    fmt: str,
+    info: FeedInfo,
+    new: Sequence[Entry],
+    limit: int,
+    held: bytes | None,
+    *,
+    path: str = "",
+    notice: Notice | None = None,
+) -> bytes:
+    """The feed at held (None: none yet) with new entries merged in; same input, same bytes.
+
+    What is not a feed this project wrote is rebuilt from new alone (and notice is told): never an error.
+    """
+    read, write, _ = _FORMATS[fmt]
+    kept = read(held)
+    if kept is not None:
+        try:
+            return write(info, merge(kept, new, limit))
+        except ValueError:  # an entry's dates that are not RFC 3339: edited by hand
+            pass
+    if notice is not None:
+        notice(
+            f"feed {path} held a file this digest did not write, or a corrupt one; rebuilt it from this run"
+        )
+    return write(info, merge([], new, limit))
 
 
-def feed_files(d: Digest, post_markdown: str, settings: Settings) -> list[OutputFile]:
+def feed_files(
+    d: Digest, post_markdown: str, settings: Settings, notice: Notice | None = None
+) -> list[OutputFile]:
     """The derived feed files for one digest (the papers feeds only for a day)."""
     paths = settings.feed_paths(d.lang)
     plan = [
@@ -154,7 +193,7 @@ def feed_files(d: Digest, post_markdown: str, settings: Settings) -> list[Output
         path = paths[variable]
         info = feed_info(path, of_papers, settings, d.lang)
         limit = settings.papers_feed_entries if of_papers else settings.feed_entries
-        merge_one = functools.partial(merge_feed, fmt, info, tuple(entries), limit)
+        merge_one = functools.partial(merge_feed, fmt, info, tuple(entries), limit, path=path, notice=notice)
         files.append(OutputFile.derived(path, _FORMATS[fmt][2], merge_one, cache_control=FEED_CACHE_CONTROL))
     return files
 
@@ -166,14 +205,30 @@ def derived_files(
     lang: str | None = None,
     *,
     counts_read: date | None = None,
+    notice: Notice | None = None,
 ) -> list[OutputFile]:
-    """The feed files (DIGEST_FEEDS) and site pages (DIGEST_SITE, S3 only) to add to a digest's bundle."""
+    """The feed files (DIGEST_FEEDS) and site pages (DIGEST_SITE, S3 only) to add to a digest's bundle;
+    notice hears of each feed rebuilt because the destination held something else there."""
     lang = lang or settings.lang
     d = of(digest, post, settings, lang, counts_read)
     markdown = post.content.decode("utf-8")
-    files = feed_files(d, markdown, settings) if settings.feeds else []
+    files = feed_files(d, markdown, settings, notice) if settings.feeds else []
     if settings.site:
         from hf_digest.site import site_files  # jinja2 and the templates load only when the site is on
 
         files += site_files(d, settings)
     return files
+
+
+def extend(
+    bundle: Bundle,
+    digest: Ranked,
+    settings: Settings,
+    lang: str | None = None,
+    *,
+    counts_read: date | None = None,
+    notice: Notice | None = None,
+) -> Bundle:
+    """bundle with the digest's feed and site files after its own (the post is its first file)."""
+    derived = derived_files(digest, bundle.files[0], settings, lang, counts_read=counts_read, notice=notice)
+    return replace(bundle, files=(*bundle.files, *derived)) if derived else bundle

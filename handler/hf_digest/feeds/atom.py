@@ -11,6 +11,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 # Our one extension element: the fingerprint of what an entry was made from (RFC 4287 section 6.4).
 EXT = "tag:hf-daily-digest,2026:atom"
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+GENERATOR = "hf-daily-digest"
 _A = f"{{{ATOM}}}"
 # CR would come back as LF (XML end-of-line handling); tab and LF in an attribute would come back as spaces.
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
@@ -56,7 +57,7 @@ def write(info: FeedInfo, entries: Sequence[Entry]) -> bytes:
         lines.append(_link(Link(info.home_url, "alternate", "text/html"), "  "))
     lines += [
         f"  <author>{_element('name', info.author, '')}</author>",
-        "  <generator>hf-daily-digest</generator>",
+        _element("generator", GENERATOR, "  "),
     ]
     for entry in entries:
         lines.append("  <entry>")
@@ -79,15 +80,20 @@ def write(info: FeedInfo, entries: Sequence[Entry]) -> bytes:
 
 def parse(data: bytes | None) -> list[Entry]:
     """The entries of an Atom feed this module wrote; [] for nothing, or for what is not such a feed."""
+    return read(data) or []
+
+
+def read(data: bytes | None) -> list[Entry] | None:
+    """The entries of an Atom feed this module wrote ([] for nothing); None when data is not such a feed."""
     if not data:
         return []
     try:
         # Only feeds this project wrote; expat refuses entity expansion bombs by itself since 2.4.
         root = ET.fromstring(data)  # noqa: S314
     except ET.ParseError:
-        return []
-    if root.tag != f"{_A}feed":
-        return []
+        return None
+    if root.tag != f"{_A}feed" or root.findtext(f"{_A}generator") != GENERATOR:
+        return None
     entries = []
     for node in root.findall(f"{_A}entry"):
         category = node.find(f"{_A}category")
@@ -112,7 +118,7 @@ def parse(data: bytes | None) -> list[Entry]:
                 )
             )
         except KeyError:
-            continue  # an entry without id, title or dates is not one of ours
+            return None  # an entry without id, title or dates is not one of ours
     return entries
 
 

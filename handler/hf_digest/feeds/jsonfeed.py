@@ -47,18 +47,26 @@ def _item(entry: Entry) -> dict[str, Any]:
 
 def parse(data: bytes | None) -> list[Entry]:
     """The entries of a JSON Feed this module wrote; [] for nothing, or for what is not such a feed."""
+    return read(data) or []
+
+
+def read(data: bytes | None) -> list[Entry] | None:
+    """The entries of a JSON Feed this module wrote ([] for nothing); None when data is not such a feed."""
     if not data:
         return []
     try:
         feed = json.loads(data)
     except ValueError:
-        return []
+        return None
     items = feed.get("items") if isinstance(feed, dict) else None
+    if not isinstance(items, list) or not str(feed.get("version", "")).startswith("https://jsonfeed.org/"):
+        return None
     entries = []
-    for item in items if isinstance(items, list) else []:
-        entry = _entry(item) if isinstance(item, dict) else None
-        if entry is not None:
-            entries.append(entry)
+    for item in items:
+        entry = _entry(item) if isinstance(item, dict) and isinstance(item.get(EXTENSION), dict) else None
+        if entry is None:
+            return None  # an item without our extension, or without its texts, is not one of ours
+        entries.append(entry)
     return entries
 
 

@@ -2,13 +2,14 @@
 
 A bundle lands whole or not at all: every changed file is first written in full to a temporary name
 beside its target, and only then are they all renamed into place; a rename that fails puts back the
-files already replaced. Runs on one machine take turns (a lock file), so a feed merged from the
-folder never loses another run's entry.
+files already replaced. Runs on one machine take turns (a lock file in the temporary folder), so a
+feed merged from the folder never loses another run's entry.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -19,8 +20,6 @@ from hf_digest.deadline import Deadline
 from hf_digest.errors import PublishError
 from hf_digest.model import Bundle, OutputFile
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
-
-LOCK_NAME = ".hf-digest.lock"
 
 
 class LocalPublisher:
@@ -66,14 +65,16 @@ class LocalPublisher:
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        """Hold the folder's lock file for the read-merge-write (no-op where fcntl does not exist)."""
+        """Hold the folder's lock for the read-merge-write (no-op where fcntl does not exist); the lock file
+        lives in the temporary folder, so the output folder (often a git work tree) holds only posts."""
         try:
             import fcntl
         except ImportError:  # Windows: runs there are by hand, one at a time
             yield
             return
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / LOCK_NAME, "a") as handle:
+        name = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:24]
+        with open(Path(tempfile.gettempdir()) / f"hf-digest-{name}.lock", "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
