@@ -14,6 +14,7 @@ from bench.fullrun import RenderFigures, RunFigures, Sequence
 from bench.layer import LayerFigures
 from bench.machine import Machine
 from bench.servers import SYNTHETIC_PAPERS
+from bench.site import SiteFigures
 from bench.summaries import SummaryFigures
 from bench.summaries import rows as summary_rows
 
@@ -39,6 +40,7 @@ class Results:
     layer: LayerFigures
     backfill: BackfillFigures | None
     summaries: SummaryFigures | None = None
+    site: SiteFigures | None = None
 
 
 def _ms(value: float) -> str:
@@ -245,6 +247,33 @@ def _backfill(figures: BackfillFigures | None) -> list[Row]:
     ]
 
 
+def _site(figures: SiteFigures | None) -> list[Row]:
+    if figures is None:
+        return [("S3 site (DIGEST_SITE=on)", "not run", NONE, NONE)]
+    daily, rerun = figures.daily, figures.rerun
+    return [
+        (
+            f"S3 site, {figures.days}-day build ({figures.digests} days with papers), in process",
+            f"{figures.build_s:.1f} s; {figures.build_puts} objects written in {figures.build_requests} S3 "
+            f"requests; {figures.objects} objects, {_size(figures.bytes)} in the bucket",
+            NONE,
+            NONE,
+        ),
+        (
+            "S3 site, a daily run into it (post, page, 4 feeds, manifest, index)",
+            f"{daily.wall_ms:.0f} ms; {daily.puts} objects written in {daily.requests} S3 requests",
+            "≤ 8 objects written",
+            _status(daily.puts <= 8),
+        ),
+        (
+            "S3 site, the same day again",
+            f"{rerun.wall_ms:.0f} ms; {rerun.puts} objects written in {rerun.requests} S3 requests",
+            "0 objects written",
+            _status(rerun.puts == 0),
+        ),
+    ]
+
+
 def _cost(scheduled: Sequence, periods: Sequence) -> list[Row]:
     bill = pricing.monthly(
         scheduled["daily"].figures.wall_ms,
@@ -287,6 +316,7 @@ def rows(results: Results) -> list[Row]:
         *_full(results.manual, results.scheduled, results.render_top, results.render_all),
         *_layer(results.layer),
         *_backfill(results.backfill),
+        *_site(results.site),
         *_cost(results.scheduled, results.periods),
         *(summary_rows(results.summaries) if results.summaries else []),
     ]

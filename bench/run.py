@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import backfill, coldstart, fullrun, layer, machine, notes, report, scenarios, summaries
+from bench import backfill, coldstart, fullrun, layer, machine, notes, report, scenarios, site, summaries
 from bench.runtime import BUILD, built_runtime, snapshot
 from bench.servers import Servers
 
@@ -59,6 +59,8 @@ def collect(runs: int, pace_scale: float, with_backfill: bool) -> report.Results
             if with_backfill:
                 _say(f"30-day backfill, pace × {pace_scale:g}")
                 figures = backfill.measure(servers, pace_scale)
+            _say(f"S3 site: a {site.DAYS}-day build, then a daily run and its rerun")
+            site_figures = site.measure(servers.moto)
         finally:
             servers.stop()
     _say("summaries against the local Bedrock Runtime (in process)")
@@ -77,6 +79,7 @@ def collect(runs: int, pace_scale: float, with_backfill: bool) -> report.Results
         layer=sizes,
         backfill=figures,
         summaries=summary_figures,
+        site=site_figures,
     )
 
 

@@ -68,6 +68,15 @@ class GitRepo:
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
     ) -> str:
+        return self.git_bytes(*args, data=data, env=env, cwd=cwd).decode()
+
+    def git_bytes(
+        self,
+        *args: str,
+        data: bytes | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> bytes:
         result = subprocess.run(
             ["git", *args],
             input=data,
@@ -78,13 +87,10 @@ class GitRepo:
         )
         if result.returncode != 0:
             raise GitFailed(result.stderr.decode(errors="replace").strip())
-        return result.stdout.decode()
+        return result.stdout
 
     def read_blob(self, sha: str) -> bytes:
-        result = subprocess.run(
-            ["git", "cat-file", "blob", sha], capture_output=True, check=True, cwd=self.path, env=os.environ
-        )
-        return result.stdout
+        return self.git_bytes("cat-file", "blob", sha)
 
     def rev(self, name: str) -> str | None:
         try:
@@ -312,9 +318,7 @@ class GitHubServer:
             )
             return 200, self._tree(tree, entries[: self.tree_limit] if truncated else entries, truncated), {}
         if method == "GET" and (m := re.fullmatch(r"/git/blobs/([0-9a-f]{40})", rest)):
-            if self.git.object_type(m[1]) != "blob":
-                return _error(404, "Not Found")
-            return 200, self._blob(m[1]), {}
+            return self._get_blob(m[1])
         if method == "POST" and rest == "/git/blobs":
             return self._create_blob(body)
         if method == "POST" and rest == "/git/trees":
@@ -323,16 +327,19 @@ class GitHubServer:
             return self._create_commit(body)
         return _error(404, "Not Found")
 
-    def _blob(self, sha: str) -> dict[str, Any]:
-        data = self.git.read_blob(sha)
-        return {
+    def _get_blob(self, sha: str) -> tuple[int, Any, dict[str, str]]:
+        if self.git.object_type(sha) != "blob":
+            return _error(404, "Not Found")
+        data = self.git.git_bytes("cat-file", "blob", sha)
+        # GitHub sends the content base64-encoded with line breaks in it.
+        content = base64.encodebytes(data).decode("ascii")
+        body = {
             "sha": sha,
-            "node_id": f"B_{sha}",
+            "node_id": "B_" + sha[:12],
             "size": len(data),
             "url": self._api(f"/git/blobs/{sha}"),
-            "content": base64.b64encode(data).decode("ascii"),
-            "encoding": "base64",
         }
+        return 200, {**body, "content": content, "encoding": "base64"}, {}
 
     def _create_blob(self, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
         content = body.get("content")

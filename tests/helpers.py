@@ -29,10 +29,21 @@ import requests
 import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from hf_digest import feeds
 from hf_digest.config import Settings
 from hf_digest.markdown import plain_math
-from hf_digest.model import Digest, Organization, Paper, clean_text, day_span, papers_from_items
+from hf_digest.model import (
+    Bundle,
+    Digest,
+    Organization,
+    Paper,
+    clean_text,
+    day_span,
+    papers_from_items,
+    week_of,
+)
 from hf_digest.rank import digest as rank_digest
+from hf_digest.render import render as render_bundle
 from hf_digest.render import render_post
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
@@ -443,6 +454,13 @@ TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "…
 _PLACEHOLDER = re.compile(r"\bthis https? URL\b")
 
 
+def first(node: LexborNode | LexborHTMLParser, selector: str) -> LexborNode:
+    """The first node under node that selector matches; the test fails when there is none."""
+    found = node.css_first(selector)
+    assert found is not None, f"nothing matches {selector!r}"
+    return found
+
+
 def children(node: LexborNode) -> list[LexborNode]:
     """node's child elements (text left out)."""
     return list(node.iter(include_text=False))
@@ -554,3 +572,66 @@ def jekyll_default_build(tmp_path: Path, files: dict[str, bytes]) -> list[str]:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     return sorted("/" + str(page.relative_to(dest)) for page in dest.rglob("*.html"))
+
+
+# --- feeds and the S3 site ---------------------------------------------------------------------------------
+
+SAMPLE_DAYS = ("2026-02-06", "2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13")
+# Titles a feed or page must show as typed: Liquid, markup, CDATA ends, entities, bidi controls, emoji,
+# a C0 control (XML 1.0 cannot hold it: it is dropped) and Korean.
+FEED_HOSTILE_TITLES = (
+    "{{ site.title }} and {% raw %}",
+    "<script>alert('x')</script> & <b>bold</b>",
+    "]]> closes CDATA ]]&gt;",
+    "&amp; &lt; &#x3c; entities",
+    "right\u202eto\u202cleft and \u2066isolate\u2069",
+    "emoji 🤗🚀 and 한국어 제목",
+    "bell\x07 and form\x0cfeed",
+)
+
+
+def sample_digest(samples: Path, day: str = "2026-02-10", top_n: int = 10) -> Digest:
+    """The sample day's papers, ranked."""
+    papers, _ = papers_from_items(load_sample(samples, f"daily_papers_date_{day}.json"))
+    return rank_digest(day_span(date.fromisoformat(day)), papers, top_n)
+
+
+def with_upvotes(digest: Digest, extra: int) -> Digest:
+    """The same span with every paper's upvotes raised by extra (a refresh that moved the numbers)."""
+    papers = tuple(replace(p, upvotes=p.upvotes + extra) for p in digest.papers)
+    return replace(digest, papers=papers)
+
+
+def feed_hostile_digest(day: date = date(2026, 2, 11)) -> Digest:
+    """A day whose every text field is hostile; the texts are raw, not cleaned by the model."""
+    papers = tuple(
+        Paper(
+            arxiv_id=f"2602.{index:05d}",
+            title=title,
+            abstract=f"Abstract of {title} <img src=x onerror=alert(1)> [link](javascript:alert(1))",
+            upvotes=100 - index,
+            authors=("A", "B"),
+            organization=Organization(name="evil-org", fullname=title),
+            github_repo="https://github.com/evil/repo?a=1&b=<x>",
+            github_stars=index,
+            ai_summary=f"Summary {title}",
+            thumbnail="https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2602.00001.png",
+        )
+        for index, title in enumerate(FEED_HOSTILE_TITLES, start=1)
+    )
+    return Digest(span=day_span(day), papers=papers, total=len(papers) + 3)
+
+
+def week_digest(samples: Path, top_n: int = 10) -> Digest:
+    """The week of 2026-02-09 from the sample days in it."""
+    papers: list[Paper] = []
+    for day in ("2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13"):
+        papers += sample_digest(samples, day, 0).papers
+    return rank_digest(week_of(date(2026, 2, 9)), papers, top_n)
+
+
+def digest_bundle(digest: Digest, settings: Settings, counts_read: date | None = None) -> Bundle:
+    """What the digest run hands the publishers: the post, then its feed (and site) files."""
+    post = render_bundle(digest, settings, counts_read=counts_read).files[0]
+    derived = feeds.derived_files(digest, post, settings, counts_read=counts_read)
+    return Bundle(digest.span, (post, *derived))

@@ -25,6 +25,9 @@ NOTIFY_BACKFILL = ("skip", "summary")
 MAX_NOTIFY_TOP = 10
 MAX_EMAIL_RECIPIENTS = 50  # SES SendEmail's limit per message
 MAX_LOOKBACK_DAYS = 60
+MAX_FEED_ENTRIES = 1000
+_ON = ("on", "true", "yes", "1")
+_OFF = ("off", "false", "no", "0")
 
 
 class Secret:
@@ -107,6 +110,14 @@ class Settings:
     email_from: str | None = None
     email_to: tuple[str, ...] = ()
     email_unsubscribe: str | None = None  # mailto: or https: target of List-Unsubscribe; default: the sender
+    feeds: bool = True  # Atom and JSON feeds beside the posts, in every destination
+    feed_path_template: str = "feeds/hf-daily-papers.{lang}.atom"
+    json_feed_path_template: str = "feeds/hf-daily-papers.{lang}.json"
+    papers_feed_path_template: str = "feeds/hf-papers.{lang}.atom"
+    papers_json_feed_path_template: str = "feeds/hf-papers.{lang}.json"
+    feed_entries: int = 30  # digests kept in a digest feed
+    papers_feed_entries: int = 100  # papers kept in a papers feed (ten days of ten papers)
+    site: bool = False  # the S3 destination also writes a static HTML site
 
     @property
     def zone(self) -> ZoneInfo:
@@ -181,6 +192,7 @@ class Settings:
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
         self._validate_notify()
+        self._validate_feeds()
         return self
 
     def _validate_state(self) -> None:
@@ -246,6 +258,35 @@ class Settings:
                     f"DIGEST_EMAIL_UNSUBSCRIBE: {target!r} is not a mailto: or https:// address"
                 )
 
+    def feed_paths(self, lang: str) -> dict[str, str]:
+        """The four feed paths for lang, by their setting's name."""
+        return {
+            variable: paths.resolve_lang(template, lang, variable=variable)
+            for variable, template in (
+                ("DIGEST_FEED_PATH_TEMPLATE", self.feed_path_template),
+                ("DIGEST_JSON_FEED_PATH_TEMPLATE", self.json_feed_path_template),
+                ("DIGEST_PAPERS_FEED_PATH_TEMPLATE", self.papers_feed_path_template),
+                ("DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE", self.papers_json_feed_path_template),
+            )
+        }
+
+    def _validate_feeds(self) -> None:
+        for variable, count in (
+            ("DIGEST_FEED_ENTRIES", self.feed_entries),
+            ("DIGEST_PAPERS_FEED_ENTRIES", self.papers_feed_entries),
+        ):
+            if not 1 <= count <= MAX_FEED_ENTRIES:
+                raise ConfigError(f"{variable}: {count} must be 1 to {MAX_FEED_ENTRIES}")
+        if self.site_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", self.site_url):
+            raise ConfigError(
+                f"DIGEST_SITE_URL: {self.site_url!r} is not an http(s) address such as https://papers.example.com"
+            )
+        seen: dict[str, str] = {}
+        for variable, path in self.feed_paths(self.lang).items():
+            if path in seen:
+                raise ConfigError(f"{variable}: {path} is also {seen[path]}'s path; give each feed its own")
+            seen[path] = variable
+
 
 _DYNAMO_TABLE = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
 _AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
@@ -288,6 +329,17 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = _text(env, name)
+    if raw is None:
+        return default
+    if raw.lower() in _ON:
+        return True
+    if raw.lower() in _OFF:
+        return False
+    raise ConfigError(f"{name}: {raw!r} is not on or off")
 
 
 def parse_days_back(raw: str, name: str = "DIGEST_REFRESH_DAYS") -> tuple[int, ...]:
@@ -409,5 +461,19 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         email_from=_text(env, "DIGEST_EMAIL_FROM"),
         email_to=_list(_text(env, "DIGEST_EMAIL_TO")) or (),
         email_unsubscribe=_text(env, "DIGEST_EMAIL_UNSUBSCRIBE"),
+        feeds=_switch(env, "DIGEST_FEEDS", defaults.feeds),
+        feed_path_template=_text(env, "DIGEST_FEED_PATH_TEMPLATE") or defaults.feed_path_template,
+        json_feed_path_template=(
+            _text(env, "DIGEST_JSON_FEED_PATH_TEMPLATE") or defaults.json_feed_path_template
+        ),
+        papers_feed_path_template=(
+            _text(env, "DIGEST_PAPERS_FEED_PATH_TEMPLATE") or defaults.papers_feed_path_template
+        ),
+        papers_json_feed_path_template=(
+            _text(env, "DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE") or defaults.papers_json_feed_path_template
+        ),
+        feed_entries=_int(env, "DIGEST_FEED_ENTRIES", defaults.feed_entries),
+        papers_feed_entries=_int(env, "DIGEST_PAPERS_FEED_ENTRIES", defaults.papers_feed_entries),
+        site=_switch(env, "DIGEST_SITE", defaults.site),
     )
     return settings.validate()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -206,9 +206,17 @@ class Digest:
         return self.span.last
 
 
+# A derived file's bytes from what the destination holds (None: nothing yet); pure, so a retry re-merges.
+Merge = Callable[[bytes | None], bytes]
+
+
 @dataclass(frozen=True)
 class OutputFile:
-    """One file a run writes: a path relative to the destination's root, and its exact bytes."""
+    """One file a run writes: a path relative to the destination's root, and its exact bytes.
+
+    A derived file (a feed, the site's index) has no bytes of its own: they are `merge(held)`, computed
+    at write time from what the destination holds at `merge_from` (its own path unless named).
+    """
 
     path: str
     content: bytes
@@ -216,6 +224,44 @@ class OutputFile:
     # The same post as written on any other day: everything but its "counts read on" text is fixed. A
     # destination holding bytes it matches already shows these papers and counts, so a refresh leaves it.
     alike: re.Pattern[bytes] | None = field(default=None, repr=False, compare=False)
+    cache_control: str | None = None  # None: the destination's default
+    merge: Merge | None = field(default=None, compare=False, repr=False)
+    merge_from: str | None = None
+    only: tuple[str, ...] = ()  # the destinations that take this file; empty: every one
+
+    @classmethod
+    def derived(
+        cls,
+        path: str,
+        content_type: str,
+        merge: Merge,
+        *,
+        merge_from: str | None = None,
+        cache_control: str | None = None,
+        only: tuple[str, ...] = (),
+    ) -> OutputFile:
+        return cls(
+            path,
+            b"",
+            content_type,
+            cache_control=cache_control,
+            merge=merge,
+            merge_from=merge_from,
+            only=only,
+        )
+
+    @property
+    def is_derived(self) -> bool:
+        return self.merge is not None
+
+    @property
+    def source(self) -> str:
+        """The path whose held bytes a derived file is merged from."""
+        return self.merge_from or self.path
+
+    def content_for(self, held: bytes | None) -> bytes:
+        """The bytes to write where the destination holds `held` at `source` (None: nothing)."""
+        return self.merge(held) if self.merge is not None else self.content
 
     def holds(self, existing: bytes) -> bool:
         """True when existing shows what content shows: the same bytes, or the same but for the read date."""
@@ -226,7 +272,10 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything one run writes for one digest; publishers write it whole or not at all."""
+    """Everything one run writes for one digest; publishers write it whole or not at all.
+
+    The post comes first; derived files come after the plain files they describe.
+    """
 
     span: Span
     files: tuple[OutputFile, ...]
@@ -238,6 +287,10 @@ class Bundle:
     @property
     def kind(self) -> str:
         return self.span.kind
+
+    def files_for(self, destination: str) -> tuple[OutputFile, ...]:
+        """The files this destination takes (a file's `only` may leave some out)."""
+        return tuple(f for f in self.files if not f.only or destination in f.only)
 
 
 def clean_text(value: object) -> str:

@@ -63,6 +63,15 @@ def resolve(
 ) -> str:
     """The relative POSIX path template names for day; ConfigError names variable when unsafe."""
     text = fill(template, day_values(day, lang, default_lang), variable=variable)
+    return _checked(text, template, variable)
+
+
+def resolve_lang(template: str, lang: str, *, variable: str) -> str:
+    """The relative POSIX path a feed template names for lang (its one placeholder is {lang})."""
+    return _checked(fill(template, {LANG_PLACEHOLDER: lang}, variable=variable), template, variable)
+
+
+def _checked(text: str, template: str, variable: str) -> str:
     path = PurePosixPath(text)
     if not text or text.endswith("/") or "\\" in text or "\x00" in text:
         raise ConfigError(f"{variable}: {template!r} does not name a file")

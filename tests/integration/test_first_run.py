@@ -104,7 +104,11 @@ def test_demo_writes_the_post_offline_and_ignores_the_users_settings(tmp_path: P
     assert text.startswith(f"---\ntitle: Hugging Face Daily Papers - {DEMO_DAY}\n")
     assert "총 **33개** 논문 중 좋아요 상위 **10개**를 소개합니다." in text
     assert text.count("<summary>초록</summary>") == 10
-    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [post]  # nothing else, nowhere else
+    feeds = tmp_path / "site" / "feeds"
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    expected = [feeds / name for name in ("hf-daily-papers.ko.atom", "hf-daily-papers.ko.json")]
+    expected += [feeds / name for name in ("hf-papers.ko.atom", "hf-papers.ko.json")]
+    assert written == sorted([post, *expected])  # the post and its feeds: nothing else, nowhere else
     with pytest.raises(requests.ConnectionError):  # the look-alike is stopped
         requests.get(f"{started[1]}/api/daily_papers", params={"date": DEMO_DAY}, timeout=5)
     english = run(REPO / "demo" / "run.py", "--out", "site", "--lang", "en", cwd=tmp_path, env=env)

@@ -28,6 +28,7 @@ USED = {
     "repos/get",
     "git/get-ref",
     "git/get-tree",
+    "git/get-blob",
     "git/create-blob",
     "git/create-tree",
     "git/create-commit",
@@ -60,7 +61,15 @@ def make_server(make_github_server: MakeGitHubServer) -> Callable[..., GitHubSer
 def files(upvotes: int) -> Bundle:
     post = OutputFile("_posts/2026-02-10-hf.md", f"upvotes {upvotes}\n".encode(), "text/markdown")
     data = OutputFile("_data/hf/2026-02-10.json", b'{"upvotes": %d}' % upvotes, "application/json")
-    return Bundle(day_span(date(2026, 2, 10)), files=(post, data))
+    # A derived file (a feed): merged from the blob the branch holds, so its content is read.
+    feed = OutputFile.derived(
+        "feeds/upvotes.txt", "text/plain", functools.partial(_add_line, b"%d" % upvotes)
+    )
+    return Bundle(day_span(date(2026, 2, 10)), files=(post, data, feed))
+
+
+def _add_line(line: bytes, held: bytes | None) -> bytes:
+    return b"\n".join(sorted({*(held or b"").split(), line})) + b"\n"
 
 
 def every_path(server: GitHubServer) -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 HF_DIGEST = Path(sys.executable).with_name("hf-digest")
+FEEDS = 4  # a day's Atom and JSON feeds of the digests and of the papers, under feeds/
 
 
 @dataclass
@@ -107,6 +108,10 @@ class Stack:
         """Commit subjects on main, newest first, without the initial commit."""
         return self.github.git_log("main")[:-1]
 
+    def posts(self) -> list[str]:
+        """The post keys in the bucket (the feeds beside them left out)."""
+        return sorted(key for key in self.versions() if not key.startswith("feeds/"))
+
     def in_git(self, day: str) -> bytes | None:
         return self.github.read_file("main", post_path(day))
 
@@ -139,5 +144,11 @@ class Stack:
         assert self.commits() == [f"Add Hugging Face Daily Papers for {day}"]
         post = self.in_git(day)
         assert post is not None
-        assert self.versions() == {post_path(day): [post]}
+        versions = self.versions()
+        assert versions.pop(post_path(day)) == [post]
+        # The feeds went in the same commit, and to S3 once each with the same bytes.
+        assert len(versions) == FEEDS and all(path.startswith("feeds/") for path in versions), sorted(
+            versions
+        )
+        assert versions == {path: [self.github.read_file("main", path)] for path in versions}
         return post

@@ -101,5 +101,5 @@ def test_a_backfill_through_the_queue_at_debug_logs_no_signature_or_session_toke
     assert batch.result == {"batchItemFailures": []}
     days = ("2026-02-09", "2026-02-10")
     assert sorted(stack.commits()) == [f"Add Hugging Face Daily Papers for {day}" for day in days]
-    assert sorted(stack.versions()) == [post_path(day) for day in days]
+    assert stack.posts() == [post_path(day) for day in days]
     assert any(r.name.startswith("botocore") for r in caplog.records)  # botocore did log, above DEBUG

@@ -90,3 +90,53 @@ def test_tokens_never_show_in_a_repr() -> None:
 )
 def test_path_templates_resolve_inside_the_root(template: str, expected: str) -> None:
     assert paths.resolve(template, date(2026, 2, 10), variable="V") == expected
+
+
+def test_feeds_are_on_and_the_site_off_by_default() -> None:
+    settings = from_env({})
+    assert (settings.feeds, settings.site, settings.site_url) == (True, False, None)
+    assert (settings.feed_entries, settings.papers_feed_entries) == (30, 100)
+    assert settings.feed_paths("ko") == {
+        "DIGEST_FEED_PATH_TEMPLATE": "feeds/hf-daily-papers.ko.atom",
+        "DIGEST_JSON_FEED_PATH_TEMPLATE": "feeds/hf-daily-papers.ko.json",
+        "DIGEST_PAPERS_FEED_PATH_TEMPLATE": "feeds/hf-papers.ko.atom",
+        "DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE": "feeds/hf-papers.ko.json",
+    }
+
+
+def test_feed_and_site_settings_are_read_from_the_environment() -> None:
+    settings = from_env(
+        {
+            "DIGEST_FEEDS": "off",
+            "DIGEST_SITE": "ON",
+            "DIGEST_SITE_URL": "https://papers.example.com/",
+            "DIGEST_FEED_ENTRIES": "7",
+            "DIGEST_FEED_PATH_TEMPLATE": "atom/{lang}.xml",
+        }
+    )
+    assert (settings.feeds, settings.site, settings.feed_entries) == (False, True, 7)
+    assert settings.site_url == "https://papers.example.com"
+    assert settings.feed_paths("en")["DIGEST_FEED_PATH_TEMPLATE"] == "atom/en.xml"
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DIGEST_FEEDS": "maybe"}, "DIGEST_FEEDS"),
+        ({"DIGEST_SITE": "2"}, "DIGEST_SITE"),
+        ({"DIGEST_FEED_ENTRIES": "0"}, "DIGEST_FEED_ENTRIES"),
+        ({"DIGEST_PAPERS_FEED_ENTRIES": "many"}, "DIGEST_PAPERS_FEED_ENTRIES"),
+        ({"DIGEST_SITE_URL": "papers.example.com"}, "DIGEST_SITE_URL"),
+        ({"DIGEST_SITE_URL": "https://example.com/?q=1"}, "DIGEST_SITE_URL"),
+        ({"DIGEST_FEED_PATH_TEMPLATE": "../feeds/{lang}.atom"}, "DIGEST_FEED_PATH_TEMPLATE"),
+        ({"DIGEST_JSON_FEED_PATH_TEMPLATE": "feeds/{date}.json"}, "DIGEST_JSON_FEED_PATH_TEMPLATE"),
+        (
+            {"DIGEST_PAPERS_FEED_PATH_TEMPLATE": "feeds/hf-daily-papers.{lang}.atom"},
+            "DIGEST_PAPERS_FEED_PATH_TEMPLATE",
+        ),
+    ],
+)
+def test_bad_feed_settings_name_the_variable(env: dict[str, str], variable: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        from_env(env)
+    assert str(err.value).startswith(f"{variable}: ")

@@ -6,13 +6,13 @@ GitHub and S3 modules are imported only when chosen, so a local run never loads 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
-from hf_digest.model import Bundle
+from hf_digest.model import Bundle, OutputFile
 
 # What a destination did: wrote new content, replaced content, found it already there, or failed.
 CREATED = "created"
@@ -56,6 +56,26 @@ class Publisher(Protocol):
     def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
         """Which of paths the destination holds now; read only and cheap (catch-up asks for many days)."""
         ...
+
+    def read(self, path: str, deadline: Deadline) -> bytes | None:
+        """The bytes the destination holds at path now, or None when it holds nothing there."""
+        ...
+
+
+def contents(files: Sequence[OutputFile], held: Callable[[str], bytes | None]) -> list[bytes]:
+    """Each file's bytes: a derived file is merged from its source as this bundle leaves it (an earlier
+    file of the bundle), else as held(path) says the destination holds it; held is asked once per path."""
+    cache: dict[str, bytes | None] = {}
+    written: dict[str, bytes] = {}
+    result = []
+    for file in files:
+        if file.is_derived and file.source not in written and file.source not in cache:
+            cache[file.source] = held(file.source)
+        source = written.get(file.source, cache.get(file.source))
+        content = file.content_for(source) if file.is_derived else file.content
+        written[file.path] = content
+        result.append(content)
+    return result
 
 
 def build(

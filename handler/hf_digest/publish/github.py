@@ -4,10 +4,12 @@ A rerun reads the branch (2 requests: the ref, then the head's tree with `recurs
 SHAs and writes nothing when all are equal. A write is blobs, one tree on the head's tree, one commit
 and a ref update with `force: false`; when another writer moved the branch meanwhile, GitHub refuses
 the update and the run starts over from the new head (a run that finds its content already there stops).
+Derived files (feeds) are merged from the blobs of the head each round reads, so a retry merges again.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -21,7 +23,7 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
 from hf_digest.model import Bundle, OutputFile
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
+from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
 log = logging.getLogger(__name__)
@@ -113,11 +115,12 @@ class GitHubPublisher:
         if not bundle.files:
             raise PublishError(f"github: {self.repository}: the bundle for {bundle.day} has no files")
         branch = self._branch(deadline)
-        wanted = {f.path: f.content for f in bundle.files}
-        shas = {path: blob_sha(content) for path, content in wanted.items()}
-        files = {f.path: f for f in bundle.files}
+        files = bundle.files_for(self.name)
+        post = files[0].path
+        sources = [f.source for f in files if f.is_derived]
         uploaded: set[str] = set()  # blobs already on GitHub from an earlier round
-        location = f"{self.web_url}/blob/{quote(branch)}/{quote(bundle.files[0].path)}"
+        blobs: dict[str, bytes] = {}  # blob contents read, by SHA
+        location = f"{self.web_url}/blob/{quote(branch)}/{quote(post)}"
         for round_ in range(1, MAX_ROUNDS + 1):
             extra = {
                 "destination": self.name,
@@ -126,14 +129,21 @@ class GitHubPublisher:
                 "round": round_,
             }
             head = self._head(branch, deadline)
-            base_tree, existing = self._existing(head, list(wanted), deadline)
-            changed = [path for path in wanted if not self._holds(files[path], existing.get(path), deadline)]
+            base_tree, existing = self._existing(head, [*(f.path for f in files), *sources], deadline)
+            held_now = functools.partial(self._held, existing, blobs, deadline)
+            wanted = dict(zip((f.path for f in files), contents(files, held_now), strict=True))
+            shas = {path: blob_sha(content) for path, content in wanted.items()}
+            changed = [
+                f.path
+                for f in files
+                if not self._holds(f, shas[f.path], existing.get(f.path), blobs, deadline)
+            ]
             if not changed:
                 log.info("github: content already on the branch", extra={**extra, "status": UNCHANGED})
                 return Delivery(
                     self.name, UNCHANGED, location, commit=head, url=f"{self.web_url}/commit/{head}"
                 )
-            existed = any(path in existing for path in wanted)
+            existed = post in existing
             template = self.message_update if existed else self.message_add
             try:
                 for path in changed:
@@ -159,6 +169,32 @@ class GitHubPublisher:
             f"github: {self.repository}: branch {branch} kept moving under other writers; "
             f"gave up after {MAX_ROUNDS} rounds"
         )
+
+    def read(self, path: str, deadline: Deadline) -> bytes | None:
+        """The file's bytes at the head of the branch, or None: the ref, the tree and one blob."""
+        branch = self._branch(deadline)
+        _, found = self._existing(self._head(branch, deadline), [path], deadline)
+        return self._blob(found.get(path), {}, deadline)
+
+    def _held(
+        self, tree: dict[str, str], cache: dict[str, bytes], deadline: Deadline, path: str
+    ) -> bytes | None:
+        return self._blob(tree.get(path), cache, deadline)
+
+    def _blob(self, sha: str | None, cache: dict[str, bytes], deadline: Deadline) -> bytes | None:
+        """The bytes of blob sha (None for None), read once per SHA."""
+        if sha is None:
+            return None
+        if sha not in cache:
+            blob = self.api.call("GET", self._path(f"/git/blobs/{sha}"), deadline)
+            content = blob.get("content")
+            if blob.get("encoding") != "base64" or not isinstance(content, str):
+                raise PublishError(f"github: {self.repository}: blob {sha} came back without base64 content")
+            data = b64decode(content)
+            if blob_sha(data) != sha:
+                raise PublishError(f"github: {self.repository}: blob {sha} came back with other bytes")
+            cache[sha] = data
+        return cache[sha]
 
     def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
         """The paths on the branch: the ref and one recursive tree read, however many paths."""
@@ -236,18 +272,21 @@ class GitHubPublisher:
                     found[path] = sha
         return root, found
 
-    def _holds(self, file: OutputFile, sha: str | None, deadline: Deadline) -> bool:
-        """True when blob sha shows what file shows: its bytes, or (one GET) all but its read date."""
-        if sha is None:
+    def _holds(
+        self, file: OutputFile, sha: str, held: str | None, cache: dict[str, bytes], deadline: Deadline
+    ) -> bool:
+        """True when blob held shows what file shows: the bytes (sha), or (one GET) all but its read date."""
+        if held is None:
             return False
-        if sha == blob_sha(file.content):
+        if held == sha:
             return True
-        if file.alike is None:
+        if file.alike is None or file.is_derived:
             return False
-        blob = self.api.call("GET", self._path(f"/git/blobs/{sha}"), deadline)
-        if blob.get("encoding") != "base64" or not isinstance(blob.get("content"), str):
+        try:
+            existing = self._blob(held, cache, deadline)
+        except PublishError:
             return False
-        return file.holds(b64decode(str(blob["content"])))
+        return existing is not None and file.holds(existing)
 
     def _upload(self, path: str, content: bytes, sha: str, deadline: Deadline) -> None:
         blob = self.api.call(

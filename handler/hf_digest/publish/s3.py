@@ -1,8 +1,10 @@
 """An S3 bucket: each file written once per change with conditional writes, safe when two runs race.
 
-Order: data files first, the post last, so a post never points at data that is not there yet. S3 has no
-transaction: a crash between files leaves the new data beside the old (or no) post; a rerun finds the data
-unchanged by its sha256 metadata, skips it and writes the post.
+Order: data files (and site pages) first, then the post, then derived files (feeds, the site's index),
+so nothing points at a file that is not there yet. S3 has no transaction: a crash between files leaves
+the new data beside the old (or no) post; a rerun finds the data unchanged by its sha256 metadata, skips
+it and writes the rest. A derived file is read, merged and written with If-Match (or If-None-Match), and
+merged again from the new state when another run wrote it in between.
 """
 
 from __future__ import annotations
@@ -76,28 +78,33 @@ class S3Publisher:
         return f"{self.prefix}/{path}" if self.prefix else path
 
     def publish(self, bundle: Bundle, deadline: Deadline) -> Delivery:
-        """Write each changed file (data first, post last); equal files are left alone."""
+        """Write each changed file (data first, the post, derived files last); equal files are left alone."""
         if not bundle.files:
             raise PublishError("s3: the bundle has no files to write")
-        post, data = bundle.files[0], bundle.files[1:]
-        statuses = [self._publish_file(f, deadline) for f in (*data, post)]
-        written = [s for s in statuses if s != UNCHANGED]
-        status = UNCHANGED if not written else (UPDATED if UPDATED in written else CREATED)
+        post, rest = bundle.files[0], bundle.files_for(self.name)[1:]
+        plain = [f for f in rest if not f.is_derived]
+        statuses = [self._publish_file(f, deadline) for f in plain]
+        post_status = self._publish_file(post, deadline)
+        statuses += [post_status, *(self._publish_file(f, deadline) for f in rest if f.is_derived)]
+        if all(s == UNCHANGED for s in statuses):
+            status = UNCHANGED
+        else:
+            status = CREATED if post_status == CREATED else UPDATED
         location = f"s3://{self.bucket}/{self.key(post.path)}"
         log.info("s3 publish", extra={"destination": self.name, "status": status, "location": location})
         return Delivery(destination=self.name, status=status, location=location)
 
     def _publish_file(self, file: OutputFile, deadline: Deadline) -> str:
         key = self.key(file.path)
-        digest = hashlib.sha256(file.content).hexdigest()
         for _ in range(CONFLICT_ROUNDS):
-            current = self._read(key, file, deadline)
+            current, content = self._current(key, file, deadline)
+            digest = hashlib.sha256(content).hexdigest()
             if current is not None and (
                 current.sha256 == digest or self._alike(key, file, current, deadline)
             ):
                 return UNCHANGED
             try:
-                self._write(key, file, digest, current, deadline)
+                self._write(key, file, content, digest, current, deadline)
             except _Conflict:
                 log.info("s3 conflict, reading again", extra={"destination": self.name, "key": key})
                 continue
@@ -106,6 +113,41 @@ class S3Publisher:
             f"s3: s3://{self.bucket}/{key} changed under every one of {CONFLICT_ROUNDS} writes; "
             "another run keeps writing it"
         )
+
+    def _current(self, key: str, file: OutputFile, deadline: Deadline) -> tuple[_Current | None, bytes]:
+        """What the bucket holds under key, and the bytes file should have there now."""
+        if not file.is_derived:
+            return self._read(key, len(file.content), deadline), file.content
+        if file.source == file.path:
+            found = self._get(key, deadline)
+            if found is None:
+                return None, file.content_for(None)
+            etag, body = found
+            return _Current(etag, hashlib.sha256(body).hexdigest()), file.content_for(body)
+        # The target's version is read before its source, so a newer source written by another run
+        # after this read makes the conditional write below fail and the merge run again.
+        current = self._read(key, None, deadline)
+        source = self._get(self.key(file.source), deadline)
+        return current, file.content_for(source[1] if source else None)
+
+    def read(self, path: str, deadline: Deadline) -> bytes | None:
+        """The object's bytes under the prefix, or None when there is none."""
+        found = self._get(self.key(path), deadline)
+        return found[1] if found else None
+
+    def _get(self, key: str, deadline: Deadline) -> tuple[str, bytes] | None:
+        """(ETag, bytes) of the object under key, or None when there is none."""
+        self._check_time(deadline)
+        try:
+            with self._watch(deadline, "GetObject", key):
+                answer = self.client.get_object(Bucket=self.bucket, Key=key)
+                return answer["ETag"], answer["Body"].read()
+        except ClientError as exc:
+            if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise self._error(exc, "GetObject", key) from exc
+        except BotoCoreError as exc:
+            raise self._failed(exc, key) from exc
 
     def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
         """The paths with an object under the prefix: one HEAD each."""
@@ -125,8 +167,9 @@ class S3Publisher:
             found.add(path)
         return found
 
-    def _read(self, key: str, file: OutputFile, deadline: Deadline) -> _Current | None:
-        """The object under key now, or None when there is none."""
+    def _read(self, key: str, length: int | None, deadline: Deadline) -> _Current | None:
+        """The object under key now, or None; its bytes are hashed only when it lacks our sha256 metadata
+        and has length bytes (a derived file's length is not known before the merge: always hashed)."""
         self._check_time(deadline)
         try:
             with self._watch(deadline, "HeadObject", key):
@@ -140,7 +183,7 @@ class S3Publisher:
             raise self._failed(exc, key) from exc
         etag = head["ETag"]
         sha256 = head.get("Metadata", {}).get("sha256")
-        if sha256 is None and head.get("ContentLength") == len(file.content):
+        if sha256 is None and length in (None, head.get("ContentLength")):
             sha256 = self._body_sha256(key, etag, deadline)  # written by something else: hash its bytes
         return _Current(etag=etag, sha256=sha256)
 
@@ -150,7 +193,7 @@ class S3Publisher:
 
     def _alike(self, key: str, file: OutputFile, current: _Current, deadline: Deadline) -> bool:
         """True when the object shows what file shows but for its read date (one GET, only for such files)."""
-        if file.alike is None:
+        if file.alike is None or file.is_derived:
             return False
         body = self._body(key, current.etag, deadline)
         return body is not None and file.holds(body)
@@ -169,15 +212,17 @@ class S3Publisher:
             raise self._failed(exc, key) from exc
         return body
 
-    def _write(self, key: str, file: OutputFile, digest: str, current: _Current | None, dl: Deadline) -> None:
+    def _write(
+        self, key: str, file: OutputFile, content: bytes, digest: str, current: _Current | None, dl: Deadline
+    ) -> None:
         """Create only if absent, or replace only the version we read; a lost race raises _Conflict."""
         self._check_time(dl)
         request: PutObjectRequestTypeDef = {
             "Bucket": self.bucket,
             "Key": key,
-            "Body": file.content,
+            "Body": content,
             "ContentType": file.content_type,
-            "CacheControl": CACHE_CONTROL,
+            "CacheControl": file.cache_control or CACHE_CONTROL,
             "Metadata": {"sha256": digest},
         }
         if current is None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hf_digest import render
+from hf_digest import feeds, render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, PublishError, UpstreamError
@@ -212,13 +212,27 @@ def run_digest(
     if summarizer is not None:  # a dry run too: the preview shows the post as it will be (and caches it)
         summarized, report = summarizer(ranked.papers, options.lang, deadline)
         ranked = replace(ranked, papers=tuple(summarized))
-    bundle = render.render(ranked, settings, options.lang, counts_read=read_date(span.last, now, settings))
+    counts_read = read_date(span.last, now, settings)
+    bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
     counted = replace(base, papers_total=ranked.total, papers_shown=len(ranked.papers), summaries=report)
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
+    rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
+    bundle = feeds.extend(
+        bundle, ranked, settings, options.lang, counts_read=counts_read, notice=rebuilt.append
+    )
     deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in publishers)
+    notes = tuple(dict.fromkeys(rebuilt))
+    for note in notes:
+        log.warning("%s", note, extra=span_keys(span))
     told = announcer.published(ranked, bundle, deliveries, options.lang) if announcer else None
-    return replace(counted, status=overall_status(deliveries), deliveries=deliveries, notifications=told)
+    return replace(
+        counted,
+        status=overall_status(deliveries),
+        deliveries=deliveries,
+        warnings=counted.warnings + notes,
+        notifications=told,
+    )
 
 
 def overall_status(deliveries: Sequence[Delivery]) -> str:
