@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hf_digest import paths
 from hf_digest.errors import BadInput, ConfigError
+from hf_digest.profiles import Profile, check_paths, parse_profiles
 from hf_digest.redact import check_token
+from hf_digest.topics import parse_terms
 
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")
@@ -81,6 +83,14 @@ class Settings:
     refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
     backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
     backfill_queue_url: str | None = None  # in AWS, a range becomes one SQS message per day
+    include: tuple[str, ...] = ()  # topic filter: keep a paper when any term matches
+    exclude: tuple[str, ...] = ()  # ... drop it when any matches (exclude wins)
+    skip_empty_filtered: bool = False  # a filter that removes every paper writes no post
+    topic_tags: int = 0  # front matter tags from the shown papers' keywords
+    profiles: tuple[Profile, ...] = ()  # named digests, each from the same Hugging Face read
+    linked: bool = False  # models, datasets and Spaces citing each shown paper
+    hide_returning: bool = False  # leave out papers already in one of the last 7 daily posts
+    bibtex: bool = False  # each paper's BibTeX behind a <details> in the post
 
     @property
     def zone(self) -> ZoneInfo:
@@ -136,6 +146,10 @@ class Settings:
             raise ConfigError(f"DIGEST_BACKFILL_PACE: {self.backfill_pace_s} must be 0 to 60 seconds")
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
+        if not 0 <= self.topic_tags <= 20:
+            raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
+        if self.profiles:
+            check_paths(self)
         return self
 
 
@@ -183,6 +197,13 @@ def _list(raw: str | None) -> tuple[str, ...] | None:
     if raw is None:
         return None
     return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    raw = (_text(env, name) or "off").lower()
+    if raw not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"{name}: {raw!r} must be on or off")
+    return raw in ("on", "true", "1", "yes")
 
 
 def parse_time(raw: str, name: str) -> time:
@@ -258,5 +279,13 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         refresh_days=parse_days_back(refresh_days) if refresh_days else defaults.refresh_days,
         backfill_pace_s=_float(env, "DIGEST_BACKFILL_PACE", defaults.backfill_pace_s),
         backfill_queue_url=_text(env, "DIGEST_BACKFILL_QUEUE_URL"),
+        include=parse_terms(_text(env, "DIGEST_INCLUDE"), "DIGEST_INCLUDE"),
+        exclude=parse_terms(_text(env, "DIGEST_EXCLUDE"), "DIGEST_EXCLUDE"),
+        skip_empty_filtered=_switch(env, "DIGEST_SKIP_EMPTY_FILTERED"),
+        topic_tags=_int(env, "DIGEST_TOPIC_TAGS", defaults.topic_tags),
+        profiles=parse_profiles(_text(env, "DIGEST_PROFILES")),
+        linked=_switch(env, "DIGEST_LINKED"),
+        hide_returning=_switch(env, "DIGEST_HIDE_RETURNING"),
+        bibtex=_switch(env, "DIGEST_BIBTEX"),
     )
     return settings.validate()
