@@ -89,6 +89,7 @@ class Settings:
     topic_tags: int = 0  # front matter tags from the shown papers' keywords
     profiles: tuple[Profile, ...] = ()  # named digests, each from the same Hugging Face read
     linked: bool = False  # models, datasets and Spaces citing each shown paper
+    returning: bool = False  # mark papers already in one of the last 7 daily posts
     hide_returning: bool = False  # leave out papers already in one of the last 7 daily posts
     bibtex: bool = False  # each paper's BibTeX behind a <details> in the post
 
@@ -285,6 +286,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         topic_tags=_int(env, "DIGEST_TOPIC_TAGS", defaults.topic_tags),
         profiles=parse_profiles(_text(env, "DIGEST_PROFILES")),
         linked=_switch(env, "DIGEST_LINKED"),
+        returning=_switch(env, "DIGEST_RETURNING"),
         hide_returning=_switch(env, "DIGEST_HIDE_RETURNING"),
         bibtex=_switch(env, "DIGEST_BIBTEX"),
     )

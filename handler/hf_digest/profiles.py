@@ -64,7 +64,7 @@ def _profile(raw: object, index: int) -> Profile:
 
     where = f"DIGEST_PROFILES[{index}]"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be an object such as {{\"name\": \"robotics\", \"include\": \"robot\"}}")
+        raise ConfigError(f'{where}: must be an object such as {{"name": "robotics"}}')
     unknown = sorted(set(raw) - set(_KEYS))
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known keys: {', '.join(_KEYS)}")
@@ -77,7 +77,7 @@ def _profile(raw: object, index: int) -> Profile:
             values[key] = _terms(raw[key], f"{where}.{key}")
     if "lang" in raw:
         if not isinstance(raw["lang"], str):
-            raise ConfigError(f"{where}.lang: must be a string such as \"en\"")
+            raise ConfigError(f'{where}.lang: must be a string such as "en"')
         values["lang"] = raw["lang"].lower()
     if "top_n" in raw:
         if isinstance(raw["top_n"], bool) or not isinstance(raw["top_n"], int):
@@ -86,7 +86,7 @@ def _profile(raw: object, index: int) -> Profile:
     for key in ("path_template", "weekly_path_template", "monthly_path_template", "data_path_template"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].strip():
-                raise ConfigError(f"{where}.{key}: must be a path template such as \"_posts/{{date}}-x.md\"")
+                raise ConfigError(f'{where}.{key}: must be a path template such as "_posts/{{date}}-x.md"')
             values[key] = raw[key].strip()
     if "destinations" in raw:
         try:

@@ -95,10 +95,13 @@ class Adapters:
         Secrets Manager keeps to deadline's budget."""
         if options.dry_run:
             return []
-        missing = [name for name in options.destinations if name not in self.built]
+        # With DIGEST_PROFILES the digest path picks each profile's own among these by name.
+        wanted = [*options.destinations, *(d for p in self.settings.profiles for d in p.destinations or ())]
+        names = list(dict.fromkeys(wanted))
+        missing = [name for name in names if name not in self.built]
         for name, publisher in zip(missing, publish.build(missing, self.settings, deadline), strict=True):
             self.built[name] = publisher
-        return [self.built[name] for name in options.destinations]
+        return [self.built[name] for name in names]
 
 
 def describe(request: Request) -> dict[str, Any]:

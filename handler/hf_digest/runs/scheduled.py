@@ -38,6 +38,17 @@ def lacking(
     A destination that cannot answer counts as lacking every day: publishing then compares the content
     and writes only what differs, or reports that destination's failure.
     """
+    missing: dict[date, list[Publisher]] = {}
+    for own in [profile.settings(settings) for profile in settings.profiles] or [settings]:
+        chosen = [p for p in publishers if p.name in own.destinations] if settings.profiles else publishers
+        for day, without in _lacking(days, own, chosen, deadline).items():
+            missing[day] = [*missing.get(day, []), *(p for p in without if p not in missing.get(day, []))]
+    return missing
+
+
+def _lacking(
+    days: Sequence[date], settings: Settings, publishers: Sequence[Publisher], deadline: Deadline
+) -> dict[date, list[Publisher]]:
     post_paths = {
         day: paths.resolve(settings.path_template, day, variable="DIGEST_PATH_TEMPLATE") for day in days
     }
