@@ -64,6 +64,7 @@ class HFServer:
         # Faults of the whole server rather than of one request:
         self.page_cap: int | None = None  # the most items a page holds, below `limit` (offsets follow it)
         self.serve_as: dict[str, str] | None = None  # date/week/month every API request is answered for
+        self.refuse: dict[str, int] = {}  # query key (date/week/month) -> status every such request gets
         self._lock = threading.Lock()
         self._log: list[RecordedRequest] = []
         self._faults: list[tuple[str, FaultSpec]] = []
@@ -181,6 +182,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(404, {"error": "Sorry, we can't find the page you are looking for."})
 
     def _api(self, query: dict[str, str]) -> None:
+        refused = [status for key, status in self.hf.refuse.items() if key in query]
+        if refused:
+            self._send_json(refused[0], {"error": f"HTTP {refused[0]} for this listing, set by the test"})
+            return
         if self.hf.serve_as is not None:  # a cache keyed on the path and page, not on the day asked
             kept = {k: v for k, v in query.items() if k not in ("date", "week", "month")}
             query = {**kept, **self.hf.serve_as}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -44,11 +45,21 @@ class Profile:
     destinations: tuple[str, ...] | None = None
 
     def settings(self, base: Settings) -> Settings:
-        """base with this profile's values in place of its own, and no profiles of its own."""
-        changes: dict[str, Any] = {
-            key: getattr(self, key) for key in _KEYS[1:] if getattr(self, key) is not None
-        }
+        """base with this profile's values in place of its own, and no profiles of its own. A profile with
+        its own path_template writes its weekly, monthly and data files under names of its own too."""
+        changes: dict[str, Any] = {}
+        if self.path_template is not None:
+            for key in ("weekly_path_template", "monthly_path_template", "data_path_template"):
+                inherited = getattr(base, key)
+                if inherited:
+                    stem, dot, ext = inherited.rpartition(".")
+                    changes[key] = f"{stem}-{self.slug}.{ext}" if dot else f"{inherited}-{self.slug}"
+        changes.update({key: getattr(self, key) for key in _KEYS[1:] if getattr(self, key) is not None})
         return replace(base, **changes, profiles=())
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "profile"
 
 
 def _terms(value: object, where: str) -> tuple[str, ...]:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Protocol
 
-from hf_digest import served
 from hf_digest.bibtex import base_id
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
-from hf_digest.model import Paper, Span, papers_from_items, week_of
+from hf_digest.model import Paper, SchemaError, Span, paper_from_item, week_of
 from hf_digest.rank import rank
 from hf_digest.source import DayListing
 from hf_digest.topics import TopicFilter
@@ -38,9 +37,22 @@ def _week_papers(source: Source, span: Span, deadline: Deadline) -> tuple[Paper,
         held = {}
     if span.key not in held:
         listing = source.fetch(span, deadline)
-        window = served.Window(span.first, span.last, f"week {span.key}")
-        held[span.key] = tuple(papers_from_items(listing.items, window)[0])
+        held[span.key] = tuple(_every_listing(listing.items))
     return held[span.key]
+
+
+def _every_listing(items: Sequence[object]) -> list[Paper]:
+    """Each item as a paper, a paper listed on two days once per day (a week's answer is not in day
+    order, so keeping the first would lose the earlier day)."""
+    papers = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        try:
+            papers.append(paper_from_item(item))
+        except SchemaError:
+            continue
+    return papers
 
 
 def recent_days(day: date) -> list[date]:
