@@ -1,4 +1,4 @@
-"""DIGEST_BIBTEX=on: each paper's entry behind a <details>, shown by a real `jekyll build` exactly as built."""
+"""DIGEST_BIBTEX=on: each entry behind a <details>, shown by a real `jekyll build` exactly as built."""
 
 from __future__ import annotations
 
