@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests import hf_repos
+
 HTML_FAULTS = ("html-no-div", "html-bad-json", "html-other-day")
 
 
@@ -64,6 +66,8 @@ class HFServer:
         # Faults of the whole server rather than of one request:
         self.page_cap: int | None = None  # the most items a page holds, below `limit` (offsets follow it)
         self.serve_as: dict[str, str] | None = None  # date/week/month every API request is answered for
+        self.repos: dict[str, list[dict[str, Any]]] = {kind: [] for kind in hf_repos.KINDS}  # hf_repos.repo
+        self.broken_listings: set[str] = set()  # "spaces?filter=arxiv:ID": that listing answers 500
         self.refuse: dict[str, int] = {}  # query key (date/week/month) -> status every such request gets
         self._lock = threading.Lock()
         self._log: list[RecordedRequest] = []
@@ -176,6 +180,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if parts.path == "/api/daily_papers":
             self._api(request.query)
+        elif parts.path.removeprefix("/api/") in hf_repos.KINDS:
+            kind = parts.path.removeprefix("/api/")
+            repos, broken = self.hf.repos[kind], frozenset(self.hf.broken_listings)
+            status, body, headers = hf_repos.answer(self.hf.url, kind, request.query, repos, broken)
+            self._send(status, body, "application/json; charset=utf-8", headers)
         elif parts.path.startswith("/papers/date/"):
             self._page(parts.path.removeprefix("/papers/date/"), fault)
         else:

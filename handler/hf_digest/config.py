@@ -83,6 +83,8 @@ class Settings:
     refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
     backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
     backfill_queue_url: str | None = None  # in AWS, a range becomes one SQS message per day
+    state_path: Path | None = None  # the SQLite state store; None: under the user's cache folder
+    state_table: str | None = None  # a DynamoDB table for the state store instead (in AWS)
     include: tuple[str, ...] = ()  # topic filter: keep a paper when any term matches
     exclude: tuple[str, ...] = ()  # ... drop it when any matches (exclude wins)
     skip_empty_filtered: bool = False  # a filter that removes every paper writes no post
@@ -147,11 +149,24 @@ class Settings:
             raise ConfigError(f"DIGEST_BACKFILL_PACE: {self.backfill_pace_s} must be 0 to 60 seconds")
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", self.hf_base_url):
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
+        self._validate_state()
         if not 0 <= self.topic_tags <= 20:
             raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
         if self.profiles:
             check_paths(self)
         return self
+
+    def _validate_state(self) -> None:
+        if self.state_table is not None and not _DYNAMO_TABLE.fullmatch(self.state_table):
+            raise ConfigError(
+                f"DIGEST_STATE_TABLE: {self.state_table!r} is not a DynamoDB table name "
+                "(3-255 of letters, digits, '_', '-', '.')"
+            )
+        if self.state_path is not None and self.state_path.is_dir():
+            raise ConfigError(f"DIGEST_STATE_PATH: {self.state_path} is a folder; name a file in it")
+
+
+_DYNAMO_TABLE = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:
@@ -238,6 +253,14 @@ def _destinations(raw: str) -> tuple[str, ...]:
         raise ConfigError(str(exc)) from None
 
 
+def default_state_path(env: Mapping[str, str] | None = None) -> Path:
+    """$XDG_CACHE_HOME/hf-digest/state.sqlite3, else ~/.cache/hf-digest/state.sqlite3."""
+    env = os.environ if env is None else env
+    cache = (env.get("XDG_CACHE_HOME") or "").strip()
+    base = Path(cache) if cache and Path(cache).is_absolute() else Path.home() / ".cache"
+    return base / "hf-digest" / "state.sqlite3"
+
+
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from environment variables (os.environ by default), validated."""
     env = os.environ if env is None else env
@@ -248,6 +271,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     destinations = _text(env, "DIGEST_DESTINATIONS")
     post_time = _text(env, "DIGEST_POST_TIME")
     refresh_days = _text(env, "DIGEST_REFRESH_DAYS")
+    state_path = _text(env, "DIGEST_STATE_PATH")
     settings = Settings(
         hf_base_url=(_text(env, "HF_BASE_URL") or defaults.hf_base_url).rstrip("/"),
         hf_token=Secret(hf_token) if hf_token else None,
@@ -280,6 +304,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         refresh_days=parse_days_back(refresh_days) if refresh_days else defaults.refresh_days,
         backfill_pace_s=_float(env, "DIGEST_BACKFILL_PACE", defaults.backfill_pace_s),
         backfill_queue_url=_text(env, "DIGEST_BACKFILL_QUEUE_URL"),
+        state_path=Path(state_path).expanduser() if state_path else default_state_path(env),
+        state_table=_text(env, "DIGEST_STATE_TABLE"),
         include=parse_terms(_text(env, "DIGEST_INCLUDE"), "DIGEST_INCLUDE"),
         exclude=parse_terms(_text(env, "DIGEST_EXCLUDE"), "DIGEST_EXCLUDE"),
         skip_empty_filtered=_switch(env, "DIGEST_SKIP_EMPTY_FILTERED"),

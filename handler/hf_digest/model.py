@@ -183,6 +183,7 @@ class Artifact:
     kind: str  # models | datasets | spaces
     count: int
     top: str | None  # its repo id, such as "org/name"
+    more: bool = False  # Hugging Face lists more than count
 
     @property
     def url(self) -> str | None:
@@ -203,7 +204,9 @@ class Released:
         return any(artifact.count for artifact in self.artifacts)
 
     def to_json(self) -> dict[str, Any]:
-        return {a.kind: {"count": a.count, "top": a.top, "url": a.url} for a in self.artifacts}
+        return {
+            a.kind: {"count": a.count, "more": a.more, "top": a.top, "url": a.url} for a in self.artifacts
+        }
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
 from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
 from hf_digest.runs import backfill
-from hf_digest.runs.digest import DigestResult, Metrics, Source, run_digest, span_keys
+from hf_digest.runs.digest import DigestResult, Link, Metrics, Source, run_digest, span_keys
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
+from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +84,27 @@ class Adapters:
     settings: Settings
     source: Source
     built: dict[str, Publisher] = field(default_factory=dict)
+    store: StateStore | None = None
+    linker: Link | None = None  # with DIGEST_LINKED: what each shown paper released
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
+        from hf_digest.linked import Linker
         from hf_digest.source import HuggingFaceSource
 
-        return cls(settings, HuggingFaceSource(settings))
+        source = HuggingFaceSource(settings)
+        adapters = cls(settings, source)
+        if settings.linked:
+            adapters.linker = Linker(source, adapters.state)
+        return adapters
+
+    def state(self) -> StateStore:
+        """The state store, opened on first use (DynamoDB with DIGEST_STATE_TABLE, else SQLite)."""
+        if self.store is None:
+            from hf_digest.state import open_store
+
+            self.store = open_store(self.settings)
+        return self.store
 
     def publishers(self, options: Options, deadline: Deadline) -> list[Publisher]:
         """The publishers of options' destinations (none on a dry run), each built once; a token read from
@@ -139,17 +155,28 @@ def execute(
     match request:
         case DigestRequest():
             publishers = adapters.publishers(request.options, deadline)
-            result = run_digest(request, settings, adapters.source, publishers, deadline, now)
+            result = run_digest(
+                request, settings, adapters.source, publishers, deadline, now, linker=adapters.linker
+            )
             return DigestOutcome(result)
         case ScheduleRequest():
             publishers = adapters.publishers(request.options, deadline)
-            return run_scheduled(request, settings, adapters.source, publishers, deadline, now)
+            return run_scheduled(
+                request, settings, adapters.source, publishers, deadline, now, linker=adapters.linker
+            )
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
                 return backfill.enqueue(request, settings, deadline)
             publishers = adapters.publishers(request.options, deadline)
             return backfill.run_range(
-                request, settings, adapters.source, publishers, deadline, now, progress=progress
+                request,
+                settings,
+                adapters.source,
+                publishers,
+                deadline,
+                now,
+                progress=progress,
+                linker=adapters.linker,
             )
         case QueueBatch():
             return consume(request, settings, adapters, deadline, now)

@@ -24,7 +24,7 @@ from hf_digest.errors import ConfigError, PublishError
 from hf_digest.publish import Publisher
 from hf_digest.request import RangeRequest
 from hf_digest.runs.days import BACKFILL, DayRun, DaysOutcome, run_day
-from hf_digest.runs.digest import Metrics, Source
+from hf_digest.runs.digest import Link, Metrics, Source
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,7 @@ def run_range(
     *,
     progress: IO[str] | None = None,
     pacer: Pacer | None = None,
+    linker: Link | None = None,
 ) -> DaysOutcome:
     """Every day of the range in order, paced; weekends come out empty, a failed day stops nothing."""
     started = time.monotonic()
@@ -110,7 +111,9 @@ def run_range(
     bar = Progress(len(days), progress)
     runs: list[DayRun] = []
     for day in days:
-        run = run_day(day, request.options, BACKFILL, settings, source, publishers, deadline, now)
+        run = run_day(
+            day, request.options, BACKFILL, settings, source, publishers, deadline, now, linker=linker
+        )
         runs.append(run)
         bar.step(run)
         if day != days[-1]:

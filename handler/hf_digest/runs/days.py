@@ -24,6 +24,7 @@ from hf_digest.runs.digest import (
     EMPTY,
     PUBLISHED,
     DigestResult,
+    Link,
     Metrics,
     Source,
     run_digest,
@@ -193,6 +194,8 @@ def run_day(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
+    *,
+    linker: Link | None = None,
 ) -> DayRun:
     """One day through the digest path; an error fails that day instead of stopping the run."""
     extra = {"date": day.isoformat(), "reason": reason}
@@ -203,7 +206,7 @@ def run_day(
     before = source.requests
     request = DigestRequest(day_span(day), options)
     try:
-        result = run_digest(request, settings, source, publishers, deadline, now)
+        result = run_digest(request, settings, source, publishers, deadline, now, linker=linker)
     except DigestError as exc:
         log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
         return DayRun(day, reason, error=exc, requests=source.requests - before)

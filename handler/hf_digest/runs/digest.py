@@ -15,7 +15,17 @@ from hf_digest.bibtex import base_id
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, PublishError, UpstreamError
-from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Bundle, Paper, Span, papers_from_items
+from hf_digest.model import (
+    DAILY,
+    MONTHLY,
+    QUERY_NAMES,
+    WEEKLY,
+    Bundle,
+    Paper,
+    Released,
+    Span,
+    papers_from_items,
+)
 from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
 from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
@@ -36,6 +46,14 @@ class Source(Protocol):
     requests: int  # HTTP requests made so far, whatever their outcome
 
     def fetch(self, span: Span, deadline: Deadline) -> DayListing: ...
+
+
+class Link(Protocol):
+    """What the shown papers released on Hugging Face (hf_digest.linked.Linker), and warnings."""
+
+    def released(
+        self, papers: Sequence[Paper], deadline: Deadline
+    ) -> tuple[dict[str, Released], list[str]]: ...
 
 
 class Metrics(Protocol):
@@ -156,6 +174,8 @@ def run_digest(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
+    *,
+    linker: Link | None = None,
 ) -> DigestResult:
     """Build the span's post and hand it to every publisher; a failing one does not stop the rest.
 
@@ -164,7 +184,7 @@ def run_digest(
     """
     listing = source.fetch(request.span, deadline)
     if not settings.profiles:
-        return digest_listing(listing, request, settings, source, publishers, deadline, now)
+        return digest_listing(listing, request, settings, source, publishers, deadline, now, linker)
     parts = []
     for profile in settings.profiles:
         own = profile.settings(settings)
@@ -175,7 +195,8 @@ def run_digest(
             destinations=profile.destinations or request.options.destinations,
         )
         chosen = [p for p in publishers if p.name in options.destinations]
-        part = digest_listing(listing, replace(request, options=options), own, source, chosen, deadline, now)
+        own_request = replace(request, options=options)
+        part = digest_listing(listing, own_request, own, source, chosen, deadline, now, linker)
         parts.append(replace(part, profile=profile.name))
     return combined(parts)
 
@@ -224,6 +245,7 @@ def digest_listing(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
+    linker: Link | None = None,
 ) -> DigestResult:
     """The digest path after the fetch: one listing can serve several profiles."""
     span, options = request.span, request.options
@@ -244,6 +266,10 @@ def digest_listing(
     if filtered is not None or settings.hide_returning:
         ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(kept))
     ranked = replace(ranked, returning=seen.intersection(p.arxiv_id for p in ranked.papers))
+    if linker is not None and ranked.papers:
+        released, left_out = linker.released(ranked.papers, deadline)
+        ranked = replace(ranked, released=released)
+        base = replace(base, warnings=(*base.warnings, *left_out))
     base = replace(base, filters=filtered, papers_total=ranked.total)
     if not kept and settings.skip_empty_filtered:
         log.info("no papers left by the topic filter", extra={**span_keys(span), "status": EMPTY})

@@ -95,7 +95,9 @@ def _record_handler(
             if not deadline.allows(MIN_DAY_S, 0.0):
                 raise DeadlineExceeded(f"{request.span.key}: not started, {deadline.remaining():.0f} s left")
             publishers = adapters.publishers(request.options, deadline)
-            result = run_digest(request, settings, adapters.source, publishers, deadline, now)
+            result = run_digest(
+                request, settings, adapters.source, publishers, deadline, now, linker=adapters.linker
+            )
             done(result)
             pacer.spent(result.hf_requests)
             if not result.ok:

@@ -15,7 +15,7 @@ from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
 from hf_digest.request import ScheduleRequest
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
-from hf_digest.runs.digest import Source
+from hf_digest.runs.digest import Link, Source
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +77,14 @@ def run_scheduled(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
+    *,
+    linker: Link | None = None,
 ) -> DaysOutcome:
     """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all)."""
     target, options = request.day, request.options
 
     def day_run(day: date, reason: str, to: Sequence[Publisher]) -> DayRun:
-        return run_day(day, options, reason, settings, source, to, deadline, now)
+        return run_day(day, options, reason, settings, source, to, deadline, now, linker=linker)
 
     runs = [day_run(target, TARGET, publishers)]
     again = [day for day in refresh_days(target, settings) if day != target]

@@ -1,0 +1,35 @@
+"""The project's one state store: what must outlive a run (summaries, the notifications' ledger).
+
+A small protocol with two adapters: SQLite on disk (the CLI's default) and a DynamoDB table (in AWS).
+Values are JSON objects. A key is either *claimed* (someone is working on it, under a lease) or *done*
+(it holds a value); `get_many` returns only done values that have not expired.
+"""
+
+from __future__ import annotations
+
+from hf_digest.config import Settings, default_state_path
+from hf_digest.state.dynamodb import DynamoStore
+from hf_digest.state.sqlite import SQLiteStore
+from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError, StateStore
+
+__all__ = [
+    "CLAIMED",
+    "CLAIM_KEPT_S",
+    "DONE",
+    "DynamoStore",
+    "SQLiteStore",
+    "StateError",
+    "StateStore",
+    "default_state_path",
+    "open_store",
+]
+
+
+def open_store(settings: Settings) -> StateStore:
+    """DynamoDB when DIGEST_STATE_TABLE is set, else SQLite at DIGEST_STATE_PATH (or the default path)."""
+    if settings.state_table:
+        from hf_digest import aws, budget
+
+        client = budget.guard(aws.client("dynamodb", setting=f"DIGEST_STATE_TABLE {settings.state_table}"))
+        return DynamoStore(settings.state_table, client)
+    return SQLiteStore(settings.state_path or default_state_path())
