@@ -134,3 +134,15 @@ def test_hostile_keywords_become_plain_yaml_safe_tags() -> None:
     header = text.split("---\n")[1]
     assert "{" not in header and "🚀" not in header
     assert yaml.safe_load(header)["tags"] == front["tags"]
+
+
+def test_a_week_says_its_topics_with_their_counts(samples_dir: Path) -> None:
+    from hf_digest.model import week_of
+
+    papers = day_papers(samples_dir)
+    ranked = digest(week_of(SAMPLE_DAY), papers, 0)
+    ko = render_post(ranked, Settings(topic_tags=3), "ko").content.decode()
+    en = render_post(ranked, Settings(topic_tags=3), "en").content.decode()
+    line = "large-language-models (6), multimodal-large-language-models (5), reinforcement-learning (5)"
+    assert f"\n이번 주의 주제: {line}\n" in ko and f"\nTopics of the week: {line}\n" in en
+    assert "주제" not in render_post(ranked, Settings(), "ko").content.decode().split("## ")[0]
