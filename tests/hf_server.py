@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests import hf_repos
+try:
+    from tests import hf_repos
+except ModuleNotFoundError:  # run as a script (`python tests/hf_server.py`): tests/ is on the path
+    import hf_repos  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 HTML_FAULTS = ("html-no-div", "html-bad-json", "html-other-day")
 
