@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from hf_digest import publish
 from hf_digest.config import Settings
@@ -20,7 +20,9 @@ from hf_digest.runs import backfill
 from hf_digest.runs.digest import DigestResult, Link, Metrics, Source, run_digest, span_keys
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
-from hf_digest.state.store import StateStore
+
+if TYPE_CHECKING:  # importing hf_digest.state loads botocore (its DynamoDB adapter): not at cold start
+    from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
