@@ -7,8 +7,9 @@ Values are JSON objects. A key is either *claimed* (someone is working on it, un
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from hf_digest.config import Settings, default_state_path
-from hf_digest.state.dynamodb import DynamoStore
 from hf_digest.state.sqlite import SQLiteStore
 from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError, StateStore
 
@@ -24,11 +25,24 @@ __all__ = [
     "open_store",
 ]
 
+if TYPE_CHECKING:
+    from hf_digest.state.dynamodb import DynamoStore
+
+
+def __getattr__(name: str) -> Any:
+    # DynamoStore imports botocore: only a run that uses it pays for that (app.py's import stays light).
+    if name == "DynamoStore":
+        from hf_digest.state.dynamodb import DynamoStore
+
+        return DynamoStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 def open_store(settings: Settings) -> StateStore:
     """DynamoDB when DIGEST_STATE_TABLE is set, else SQLite at DIGEST_STATE_PATH (or the default path)."""
     if settings.state_table:
         from hf_digest import aws, budget
+        from hf_digest.state.dynamodb import DynamoStore
 
         client = budget.guard(aws.client("dynamodb", setting=f"DIGEST_STATE_TABLE {settings.state_table}"))
         return DynamoStore(settings.state_table, client)
