@@ -23,6 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+try:
+    from tests import hf_repos
+except ModuleNotFoundError:  # run as a script (`python tests/hf_server.py`): tests/ is on the path
+    import hf_repos  # type: ignore[no-redef,import-not-found,unused-ignore]
+
 HTML_FAULTS = ("html-no-div", "html-bad-json", "html-other-day")
 
 
@@ -64,6 +69,9 @@ class HFServer:
         # Faults of the whole server rather than of one request:
         self.page_cap: int | None = None  # the most items a page holds, below `limit` (offsets follow it)
         self.serve_as: dict[str, str] | None = None  # date/week/month every API request is answered for
+        self.repos: dict[str, list[dict[str, Any]]] = {kind: [] for kind in hf_repos.KINDS}  # hf_repos.repo
+        self.broken_listings: set[str] = set()  # "spaces?filter=arxiv:ID": that listing answers 500
+        self.refuse: dict[str, int] = {}  # query key (date/week/month) -> status every such request gets
         self._lock = threading.Lock()
         self._log: list[RecordedRequest] = []
         self._faults: list[tuple[str, FaultSpec]] = []
@@ -175,12 +183,21 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if parts.path == "/api/daily_papers":
             self._api(request.query)
+        elif parts.path.removeprefix("/api/") in hf_repos.KINDS:
+            kind = parts.path.removeprefix("/api/")
+            repos, broken = self.hf.repos[kind], frozenset(self.hf.broken_listings)
+            status, body, headers = hf_repos.answer(self.hf.url, kind, request.query, repos, broken)
+            self._send(status, body, "application/json; charset=utf-8", headers)
         elif parts.path.startswith("/papers/date/"):
             self._page(parts.path.removeprefix("/papers/date/"), fault)
         else:
             self._send_json(404, {"error": "Sorry, we can't find the page you are looking for."})
 
     def _api(self, query: dict[str, str]) -> None:
+        refused = [status for key, status in self.hf.refuse.items() if key in query]
+        if refused:
+            self._send_json(refused[0], {"error": f"HTTP {refused[0]} for this listing, set by the test"})
+            return
         if self.hf.serve_as is not None:  # a cache keyed on the path and page, not on the day asked
             kept = {k: v for k, v in query.items() if k not in ("date", "week", "month")}
             query = {**kept, **self.hf.serve_as}

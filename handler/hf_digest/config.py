@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hf_digest import paths
 from hf_digest.errors import BadInput, ConfigError
+from hf_digest.profiles import Profile, check_paths, parse_profiles
 from hf_digest.redact import check_token
+from hf_digest.topics import parse_terms
 
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")
@@ -118,6 +120,15 @@ class Settings:
     feed_entries: int = 30  # digests kept in a digest feed
     papers_feed_entries: int = 100  # papers kept in a papers feed (ten days of ten papers)
     site: bool = False  # the S3 destination also writes a static HTML site
+    include: tuple[str, ...] = ()  # topic filter: keep a paper when any term matches
+    exclude: tuple[str, ...] = ()  # ... drop it when any matches (exclude wins)
+    skip_empty_filtered: bool = False  # a filter that removes every paper writes no post
+    topic_tags: int = 0  # front matter tags from the shown papers' keywords
+    profiles: tuple[Profile, ...] = ()  # named digests, each from the same Hugging Face read
+    linked: bool = False  # models, datasets and Spaces citing each shown paper
+    returning: bool = False  # mark papers already in one of the last 7 daily posts
+    hide_returning: bool = False  # leave out papers already in one of the last 7 daily posts
+    bibtex: bool = False  # each paper's BibTeX behind a <details> in the post
 
     @property
     def zone(self) -> ZoneInfo:
@@ -193,6 +204,10 @@ class Settings:
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
         self._validate_notify()
         self._validate_feeds()
+        if not 0 <= self.topic_tags <= 20:
+            raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
+        if self.profiles:
+            check_paths(self)
         return self
 
     def _validate_state(self) -> None:
@@ -331,7 +346,7 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
 
 
-def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+def _switch(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     raw = _text(env, name)
     if raw is None:
         return default
@@ -475,5 +490,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         feed_entries=_int(env, "DIGEST_FEED_ENTRIES", defaults.feed_entries),
         papers_feed_entries=_int(env, "DIGEST_PAPERS_FEED_ENTRIES", defaults.papers_feed_entries),
         site=_switch(env, "DIGEST_SITE", defaults.site),
+        include=parse_terms(_text(env, "DIGEST_INCLUDE"), "DIGEST_INCLUDE"),
+        exclude=parse_terms(_text(env, "DIGEST_EXCLUDE"), "DIGEST_EXCLUDE"),
+        skip_empty_filtered=_switch(env, "DIGEST_SKIP_EMPTY_FILTERED"),
+        topic_tags=_int(env, "DIGEST_TOPIC_TAGS", defaults.topic_tags),
+        profiles=parse_profiles(_text(env, "DIGEST_PROFILES")),
+        linked=_switch(env, "DIGEST_LINKED"),
+        returning=_switch(env, "DIGEST_RETURNING"),
+        hide_returning=_switch(env, "DIGEST_HIDE_RETURNING"),
+        bibtex=_switch(env, "DIGEST_BIBTEX"),
     )
     return settings.validate()

@@ -100,6 +100,16 @@ def md_url(value: object) -> str:
     return quote(str(value), safe=_URL_SAFE)
 
 
+_HTML_CODE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;"})
+
+
+def html_code(value: object, pad: str = "") -> str:
+    """Text for a `<pre><code>` block: HTML specials and Liquid's braces as entities, lines after the first
+    indented by pad (a list item's), no blank line that would end the HTML block."""
+    lines = [line for line in str(value).translate(_HTML_CODE).splitlines() if line.strip()]
+    return ("\n" + pad).join(lines)
+
+
 def plain_math(value: object) -> str:
     """LaTeX residue (`$\\times$`, `2.2times`, `\\textbf{x}`) as the plain text meant (hf_digest.latex)."""
     return plain_text(value)

@@ -192,6 +192,39 @@ def month_of(day: date) -> Span:
 
 
 @dataclass(frozen=True)
+class Artifact:
+    """The most used model, dataset or Space that cites a paper, and how many cite it in all."""
+
+    kind: str  # models | datasets | spaces
+    count: int
+    top: str | None  # its repo id, such as "org/name"
+    more: bool = False  # Hugging Face lists more than count
+
+    @property
+    def url(self) -> str | None:
+        if self.top is None:
+            return None
+        prefix = {"models": "", "datasets": "datasets/", "spaces": "spaces/"}[self.kind]
+        return f"{HF_SITE}/{prefix}{self.top}"
+
+
+@dataclass(frozen=True)
+class Released:
+    """What Hugging Face holds that cites a paper: its models, datasets and Spaces, in that order."""
+
+    artifacts: tuple[Artifact, ...]
+
+    @property
+    def any(self) -> bool:
+        return any(artifact.count for artifact in self.artifacts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            a.kind: {"count": a.count, "more": a.more, "top": a.top, "url": a.url} for a in self.artifacts
+        }
+
+
+@dataclass(frozen=True)
 class Digest:
     """A span's papers after ranking: what the post shows, and how many Hugging Face listed."""
 
@@ -199,6 +232,9 @@ class Digest:
     papers: tuple[Paper, ...]
     total: int  # what Hugging Face listed, skipped items included
     skipped: tuple[str, ...] = field(default=())  # one warning per listed item left out
+    matched: int | None = None  # what a topic filter kept of the papers read; None without a filter
+    returning: frozenset[str] = frozenset()  # shown papers' ids already in one of the last 7 daily posts
+    released: Mapping[str, Released] = field(default_factory=dict)  # by arXiv id, with DIGEST_LINKED
 
     @property
     def day(self) -> date:

@@ -18,11 +18,11 @@ from typing import Any
 import jinja2
 import yaml
 
-from hf_digest import paths
+from hf_digest import bibtex, paths, topics
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
-from hf_digest.markdown import is_http_url, md_text, md_url, plain_math
-from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest, OutputFile, Span
+from hf_digest.markdown import html_code, is_http_url, md_text, md_url, plain_math
+from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest, OutputFile, Paper, Span
 
 POST_CONTENT_TYPE = "text/markdown; charset=utf-8"
 DATA_CONTENT_TYPE = "application/json"
@@ -53,10 +53,13 @@ def post_date(day: date, settings: Settings) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
-def front_matter_values(span: Span, settings: Settings, lang: str) -> dict[str, Any]:
+def front_matter_values(
+    span: Span, settings: Settings, lang: str, topic_tags: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The post's front matter as plain values, keys in the order they are written.
 
-    A weekly or monthly post takes its own categories, and "weekly"/"monthly" in place of a "daily" tag.
+    A weekly or monthly post takes its own categories, and "weekly"/"monthly" in place of a "daily" tag;
+    topic_tags follow the configured tags.
     """
     kind = span.kind
     categories = settings.categories
@@ -71,7 +74,7 @@ def front_matter_values(span: Span, settings: Settings, lang: str) -> dict[str, 
         "title": post_title(span),
         "date": post_date(span.last, settings),
         "categories": list(categories),
-        "tags": tags,
+        "tags": [*tags, *(tag for tag in topic_tags if tag not in tags)],
     }
     if settings.author is not None:
         values["author"] = settings.author
@@ -118,7 +121,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         finalize=_finalize,
     )
-    env.filters.update(md_text=md_text, md_url=md_url, plain_math=plain_math)
+    env.filters.update(md_text=md_text, md_url=md_url, plain_math=plain_math, html_code=html_code)
     env.tests["http_url"] = is_http_url
     return env
 
@@ -218,8 +221,9 @@ def render_post(
     lang = lang or settings.lang
     span = digest.span
     template = _template(settings.template_dir, lang, span.kind)
+    tags = topics.topic_tags(digest.papers, settings.topic_tags, settings.tags)
     context = {
-        "front_matter": front_matter(front_matter_values(span, settings, lang)),
+        "front_matter": front_matter(front_matter_values(span, settings, lang, tags)),
         "title": post_title(span),
         "day": span.last.isoformat(),
         "period": span.key,
@@ -229,10 +233,34 @@ def render_post(
         "total": digest.total,
         "shown": len(digest.papers),
         "skipped": len(digest.skipped),
+        "matched": digest.matched,
+        "returning": digest.returning,
+        "released": digest.released,
+        "bibtex": bibtex.entry if settings.bibtex else None,
+        "week_topics": _week_topics(digest, settings),
     }
     content, alike = _dated(lambda read: _render(template, {**context, "counts_read": read}), counts_read)
     path = settings.post_path(span.kind, span.last, lang)
     return OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, alike=alike)
+
+
+def _week_topics(digest: Digest, settings: Settings) -> list[tuple[str, int]]:
+    """A week's or month's most frequent keywords with their counts, when topic tags are on."""
+    if digest.span.kind == DAILY or settings.topic_tags <= 0:
+        return []
+    return topics.keyword_counts(digest.papers)[: settings.topic_tags]
+
+
+def paper_json(paper: Paper, digest: Digest, settings: Settings) -> dict[str, Any]:
+    """A paper's record in the data file, with what the optional features found about it."""
+    data = paper.to_json()
+    if digest.returning:
+        data["returning"] = paper.arxiv_id in digest.returning
+    if paper.arxiv_id in digest.released:
+        data["released"] = digest.released[paper.arxiv_id].to_json()
+    if settings.bibtex:
+        data["bibtex"] = bibtex.entry(paper)
+    return data
 
 
 def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> OutputFile | None:
@@ -246,7 +274,9 @@ def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> 
     }
     if digest.skipped:  # only then, so files written before this key existed stay byte for byte the same
         payload["skipped"] = len(digest.skipped)
-    payload["papers"] = [paper.to_json() for paper in digest.papers]
+    if digest.matched is not None:
+        payload["matched"] = digest.matched
+    payload["papers"] = [paper_json(paper, digest, settings) for paper in digest.papers]
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     path = paths.resolve(
         settings.data_path_template,

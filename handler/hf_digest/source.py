@@ -302,6 +302,38 @@ class HuggingFaceSource:
             retries += 1
             self._wait(wait, subject, retries, status)
 
+    def repo_listing(
+        self, kind: str, params: Mapping[str, str], deadline: Deadline
+    ) -> tuple[list[Any], bool]:
+        """One page of /api/models, /api/datasets or /api/spaces, and whether Hugging Face has a next page
+        (a `Link: <...>; rel="next"` header, as huggingface_hub's paginate reads it)."""
+
+        def parse(response: requests.Response) -> tuple[list[Any], bool]:
+            try:
+                data = response.json()
+            except ValueError as exc:
+                raise BadBody(f"answered /api/{kind} with a body that is not JSON ({exc})") from None
+            if not isinstance(data, list):
+                raise UpstreamError(
+                    f"Hugging Face answered /api/{kind} with {type(data).__name__}, not a list"
+                )
+            return data, "next" in response.links
+
+        def refuse(status: int) -> UpstreamError:
+            return UpstreamError(f"Hugging Face answered HTTP {status} to /api/{kind}")
+
+        subject = params.get("filter", kind)
+        return self._get(
+            f"/api/{kind}",
+            params,
+            deadline,
+            _Tally(),
+            subject=subject,
+            accept="application/json",
+            parse=parse,
+            refuse=refuse,
+        )
+
     def _backoff(self, retries: int) -> float:
         """Exponential backoff with full jitter: anywhere from 0 to base * 2^retries, capped."""
         return self._jitter() * min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0**retries)

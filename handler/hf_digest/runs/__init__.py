@@ -17,7 +17,7 @@ from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
 from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
 from hf_digest.runs import backfill
-from hf_digest.runs.digest import DigestResult, Metrics, Source, Summarize, run_digest, span_keys
+from hf_digest.runs.digest import DigestResult, Link, Metrics, Source, Summarize, run_digest, span_keys
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
 from hf_digest.state.store import StateStore
@@ -25,6 +25,9 @@ from hf_digest.state.store import StateStore
 if TYPE_CHECKING:
     from hf_digest.notify.channel import Notifier
     from hf_digest.notify.herald import Herald
+
+if TYPE_CHECKING:  # importing hf_digest.state loads botocore (its DynamoDB adapter): not at cold start
+    from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -93,15 +96,20 @@ class Adapters:
     store: StateStore | None = None
     summarizer: Summarize | None = None
     notifiers: list[Notifier] | None = None  # the channels (DIGEST_NOTIFY), built when first needed
+    linker: Link | None = None  # with DIGEST_LINKED: what each shown paper released
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
+        from hf_digest.linked import Linker
         from hf_digest.source import HuggingFaceSource
         from hf_digest.summarize import Summarizer
 
-        adapters = cls(settings, HuggingFaceSource(settings))
+        source = HuggingFaceSource(settings)
+        adapters = cls(settings, source)
         if settings.summary_model:
             adapters.summarizer = Summarizer.from_settings(settings, adapters.state())
+        if settings.linked:
+            adapters.linker = Linker(source, adapters.state)
         return adapters
 
     def state(self) -> StateStore:
@@ -117,10 +125,13 @@ class Adapters:
         Secrets Manager keeps to deadline's budget."""
         if options.dry_run:
             return []
-        missing = [name for name in options.destinations if name not in self.built]
+        # With DIGEST_PROFILES the digest path picks each profile's own among these by name.
+        wanted = [*options.destinations, *(d for p in self.settings.profiles for d in p.destinations or ())]
+        names = list(dict.fromkeys(wanted))
+        missing = [name for name in names if name not in self.built]
         for name, publisher in zip(missing, publish.build(missing, self.settings, deadline), strict=True):
             self.built[name] = publisher
-        return [self.built[name] for name in options.destinations]
+        return [self.built[name] for name in names]
 
     def herald(self, dry_run: bool, deadline: Deadline, now: datetime) -> Herald | None:
         """What tells the channels about new digests; None on a dry run or with no channel (DIGEST_NOTIFY).
@@ -180,6 +191,7 @@ def execute(
                 now,
                 announcer=herald,
                 summarizer=adapters.summarizer,
+                linker=adapters.linker,
             )
             return DigestOutcome(result)
         case ScheduleRequest():
@@ -194,6 +206,7 @@ def execute(
                 now,
                 herald=herald,
                 summarizer=adapters.summarizer,
+                linker=adapters.linker,
             )
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
@@ -210,6 +223,7 @@ def execute(
                 progress=progress,
                 herald=herald,
                 summarizer=adapters.summarizer,
+                linker=adapters.linker,
             )
         case QueueBatch():
             return consume(request, settings, adapters, deadline, now)

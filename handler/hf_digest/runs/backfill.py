@@ -24,7 +24,7 @@ from hf_digest.errors import ConfigError, PublishError
 from hf_digest.publish import Publisher
 from hf_digest.request import RangeRequest
 from hf_digest.runs.days import BACKFILL, DayRun, DaysOutcome, run_day
-from hf_digest.runs.digest import Metrics, Source, Summarize
+from hf_digest.runs.digest import Link, Metrics, Source, Summarize
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Herald
@@ -107,6 +107,7 @@ def run_range(
     pacer: Pacer | None = None,
     summarizer: Summarize | None = None,
     herald: Herald | None = None,
+    linker: Link | None = None,
 ) -> DaysOutcome:
     """Every day of the range in order, paced; weekends come out empty, a failed day stops nothing. The
     days created are told in one summary per channel, or not at all (DIGEST_NOTIFY_BACKFILL)."""
@@ -128,6 +129,7 @@ def run_range(
             now,
             announcer=older,
             summarizer=summarizer,
+            linker=linker,
         )
         runs.append(run)
         bar.step(run)

@@ -24,6 +24,7 @@ from hf_digest.runs.digest import (
     EMPTY,
     PUBLISHED,
     DigestResult,
+    Link,
     Metrics,
     Source,
     Summarize,
@@ -221,6 +222,7 @@ def run_day(
     *,
     summarizer: Summarize | None = None,
     announcer: Announcer | None = None,
+    linker: Link | None = None,
 ) -> DayRun:
     """One day through the digest path; an error fails that day instead of stopping the run."""
     extra = {"date": day.isoformat(), "reason": reason}
@@ -232,7 +234,15 @@ def run_day(
     request = DigestRequest(day_span(day), options)
     try:
         result = run_digest(
-            request, settings, source, publishers, deadline, now, announcer=announcer, summarizer=summarizer
+            request,
+            settings,
+            source,
+            publishers,
+            deadline,
+            now,
+            announcer=announcer,
+            summarizer=summarizer,
+            linker=linker,
         )
     except DigestError as exc:
         log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})

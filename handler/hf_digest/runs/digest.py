@@ -11,16 +11,28 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hf_digest import feeds, render
+from hf_digest import feeds, render, returning
+from hf_digest.bibtex import base_id
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, PublishError, UpstreamError
-from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Bundle, Paper, Span, papers_from_items
+from hf_digest.model import (
+    DAILY,
+    MONTHLY,
+    QUERY_NAMES,
+    WEEKLY,
+    Bundle,
+    Paper,
+    Released,
+    Span,
+    papers_from_items,
+)
 from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
 from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
 from hf_digest.source import DayListing
 from hf_digest.summary_report import SummaryReport
+from hf_digest.topics import Filtered, TopicFilter
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer
@@ -48,6 +60,14 @@ class Summarize(Protocol):
     def __call__(
         self, papers: Sequence[Paper], lang: str, deadline: Deadline
     ) -> tuple[list[Paper], SummaryReport]: ...
+
+
+class Link(Protocol):
+    """What the shown papers released on Hugging Face (hf_digest.linked.Linker), and warnings."""
+
+    def released(
+        self, papers: Sequence[Paper], deadline: Deadline
+    ) -> tuple[dict[str, Released], list[str]]: ...
 
 
 class Metrics(Protocol):
@@ -83,6 +103,9 @@ class DigestResult:
     post: str | None = None  # the markdown, on a dry run
     summaries: SummaryReport | None = None  # None when summaries are off
     notifications: NotifyReport | None = None  # what the channels were told, when notifications are on
+    filters: Filtered | None = None  # what a topic filter kept and removed
+    profile: str | None = None  # the named digest (DIGEST_PROFILES) this result is one of
+    profiles: tuple[DigestResult, ...] = ()  # with DIGEST_PROFILES: each profile's own result
 
     @property
     def ok(self) -> bool:
@@ -111,6 +134,12 @@ class DigestResult:
             data["post"] = self.post
         if self.notifications is not None:
             data["notifications"] = self.notifications.to_json()
+        if self.filters is not None:
+            data["filters"] = self.filters.to_json()
+        if self.profile is not None:
+            data["profile"] = self.profile
+        if self.profiles:
+            data["profiles"] = [part.to_json() for part in self.profiles]
         return data
 
     def failure(self) -> PublishError:
@@ -186,6 +215,7 @@ def run_digest(
     *,
     summarizer: Summarize | None = None,
     announcer: Announcer | None = None,
+    linker: Link | None = None,
 ) -> DigestResult:
     """Build the span's post and hand it to every publisher; a failing one does not stop the rest; then
     announcer tells the channels about a post some destination got for the first time.
@@ -193,8 +223,91 @@ def run_digest(
     The post says the date its counts were read, and a destination holding the same post with another read
     date is left unchanged (upvotes that did not move rewrite nothing).
     """
+    listing = source.fetch(request.span, deadline)
+
+    def one(request: DigestRequest, settings: Settings, publishers: Sequence[Publisher]) -> DigestResult:
+        return digest_listing(
+            listing,
+            request,
+            settings,
+            source,
+            publishers,
+            deadline,
+            now,
+            summarizer=summarizer,
+            announcer=announcer,
+            linker=linker,
+        )
+
+    if not settings.profiles:
+        return one(request, settings, publishers)
+    parts = []
+    for profile in settings.profiles:
+        own = profile.settings(settings)
+        options = replace(
+            request.options,
+            lang=profile.lang or request.options.lang,
+            top_n=request.options.top_n if profile.top_n is None else profile.top_n,
+            destinations=profile.destinations or request.options.destinations,
+        )
+        chosen = [p for p in publishers if p.name in options.destinations]
+        own_request = replace(request, options=options)
+        part = one(own_request, own, chosen)
+        parts.append(replace(part, profile=profile.name))
+    return combined(parts)
+
+
+def combined(parts: Sequence[DigestResult]) -> DigestResult:
+    """One result for every profile's: each delivery, the worst status, and each part as it was."""
+    first = parts[0]
+    deliveries = tuple(d for part in parts for d in part.deliveries)
+    statuses = {part.status for part in parts}
+    status = next((s for s in (FAILED, PUBLISHED, DRY_RUN, UNCHANGED) if s in statuses), EMPTY)
+    return replace(
+        first,
+        status=status,
+        papers_shown=max(part.papers_shown for part in parts),
+        deliveries=deliveries,
+        post=None,
+        filters=None,
+        profile=None,
+        profiles=tuple(parts),
+    )
+
+
+def enrich(
+    papers: list[Paper], request: DigestRequest, settings: Settings, source: Source, deadline: Deadline
+) -> tuple[list[Paper], Filtered | None, frozenset[str]]:
+    """The papers to rank (filtered, returning ones hidden if asked) and the ids of returning papers."""
+    span = request.span
+    papers = returning.distinct(papers)
+    topic_filter = TopicFilter(settings.include, settings.exclude)
+    filtered = topic_filter.apply(papers) if topic_filter.active else None
+    kept = list(filtered.papers) if filtered is not None else papers
+    seen: frozenset[str] = frozenset()
+    if span.kind == DAILY and (settings.returning or settings.hide_returning):
+        top_n = request.options.top_n
+        seen = returning.shown_before(source, span.last, topic_filter, top_n, deadline) or frozenset()
+        if settings.hide_returning:
+            kept = [p for p in kept if base_id(p.arxiv_id) not in seen]
+    return kept, filtered, frozenset(p.arxiv_id for p in kept if base_id(p.arxiv_id) in seen)
+
+
+def digest_listing(
+    listing: DayListing,
+    request: DigestRequest,
+    settings: Settings,
+    source: Source,
+    publishers: Sequence[Publisher],
+    deadline: Deadline,
+    now: datetime,
+    *,
+    summarizer: Summarize | None = None,
+    announcer: Announcer | None = None,
+    linker: Link | None = None,
+) -> DigestResult:
+    """The digest path after the fetch: one listing can serve several profiles."""
     span, options = request.span, request.options
-    listing = source.fetch(span, deadline)
     papers, warnings = papers_from_items(listing.items, span.window)
     for warning in warnings:
         log.warning("paper left out: %s", warning, extra=span_keys(span))
@@ -207,14 +320,26 @@ def run_digest(
     if not papers:
         log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
         return base
-    ranked = digest(span, papers, options.top_n, warnings)
+    kept, filtered, seen = enrich(papers, request, settings, source, deadline)
+    ranked = digest(span, kept, options.top_n, warnings)
+    if filtered is not None or settings.hide_returning:
+        ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(kept))
+    ranked = replace(ranked, returning=seen.intersection(p.arxiv_id for p in ranked.papers))
+    if linker is not None and ranked.papers:
+        released, left_out = linker.released(ranked.papers, deadline)
+        ranked = replace(ranked, released=released)
+        base = replace(base, warnings=(*base.warnings, *left_out))
+    base = replace(base, filters=filtered, papers_total=ranked.total)
+    if not kept and settings.skip_empty_filtered:
+        log.info("no papers left by the topic filter", extra={**span_keys(span), "status": EMPTY})
+        return base
     report = None
-    if summarizer is not None:  # a dry run too: the preview shows the post as it will be (and caches it)
+    if summarizer is not None and ranked.papers:  # a dry run too: the preview shows the post as it will be
         summarized, report = summarizer(ranked.papers, options.lang, deadline)
         ranked = replace(ranked, papers=tuple(summarized))
     counts_read = read_date(span.last, now, settings)
     bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
-    counted = replace(base, papers_total=ranked.total, papers_shown=len(ranked.papers), summaries=report)
+    counted = replace(base, papers_shown=len(ranked.papers), summaries=report)
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so

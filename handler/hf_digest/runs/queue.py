@@ -119,6 +119,7 @@ def _record_handler(
                 now,
                 announcer=announcer,
                 summarizer=adapters.summarizer,
+                linker=adapters.linker,
             )
             done(result)
             pacer.spent(result.hf_requests)

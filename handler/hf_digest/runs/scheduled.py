@@ -16,7 +16,7 @@ from hf_digest.model import DAILY
 from hf_digest.publish import Publisher
 from hf_digest.request import ScheduleRequest
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
-from hf_digest.runs.digest import Source, Summarize
+from hf_digest.runs.digest import Link, Source, Summarize
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer, Herald
@@ -42,6 +42,17 @@ def lacking(
     A destination that cannot answer counts as lacking every day: publishing then compares the content
     and writes only what differs, or reports that destination's failure.
     """
+    missing: dict[date, list[Publisher]] = {}
+    for own in [profile.settings(settings) for profile in settings.profiles] or [settings]:
+        chosen = [p for p in publishers if p.name in own.destinations] if settings.profiles else publishers
+        for day, without in _lacking(days, lang, own, chosen, deadline).items():
+            missing[day] = [*missing.get(day, []), *(p for p in without if p not in missing.get(day, []))]
+    return missing
+
+
+def _lacking(
+    days: Sequence[date], lang: str, settings: Settings, publishers: Sequence[Publisher], deadline: Deadline
+) -> dict[date, list[Publisher]]:
     post_paths = {day: settings.post_path(DAILY, day, lang) for day in days}
     held: dict[str, set[str]] = {}
     for publisher in publishers:
@@ -71,6 +82,7 @@ def run_scheduled(
     *,
     summarizer: Summarize | None = None,
     herald: Herald | None = None,
+    linker: Link | None = None,
 ) -> DaysOutcome:
     """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all).
 
@@ -81,7 +93,17 @@ def run_scheduled(
 
     def day_run(day: date, reason: str, to: Sequence[Publisher], told: Announcer | None = older) -> DayRun:
         return run_day(
-            day, options, reason, settings, source, to, deadline, now, announcer=told, summarizer=summarizer
+            day,
+            options,
+            reason,
+            settings,
+            source,
+            to,
+            deadline,
+            now,
+            announcer=told,
+            summarizer=summarizer,
+            linker=linker,
         )
 
     runs = [day_run(target, TARGET, publishers, herald)]

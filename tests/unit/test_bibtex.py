@@ -1,0 +1,46 @@
+"""BibTeX entries from our own data: arXiv's @misc shape, no brace that could end an entry early."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hf_digest.bibtex import base_id, cite_key, entry
+from hf_digest.config import Settings
+from hf_digest.model import Paper
+from hf_digest.render import render_data
+from tests.helpers import day_digest
+
+
+def test_an_entry_is_arxivs_misc_shape() -> None:
+    paper = Paper("2602.07026v2", "Attention {Is} All % You\\Need", "", 3, authors=("Ana Müller", "Bo Li"))
+    assert entry(paper) == (
+        "@misc{muller2026attention,\n"
+        "  title = {Attention Is All YouNeed},\n"
+        "  author = {Ana Müller and Bo Li},\n"
+        "  year = {2026},\n"
+        "  eprint = {2602.07026},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  url = {https://arxiv.org/abs/2602.07026},\n"
+        "}"
+    )
+    assert base_id("2602.07026v12") == "2602.07026"
+
+
+def test_a_paper_without_authors_keys_on_its_id() -> None:
+    paper = Paper("hep-th/9901001", "A", "", 0, published_at="1999-01-04T00:00:00.000Z")
+    assert cite_key(paper) == "arxivhep_th_9901001"
+    assert "  year = {1999},\n" in entry(paper)
+
+
+def test_the_data_file_carries_bibtex_only_when_asked(samples_dir: Path) -> None:
+    digest = day_digest(samples_dir, 3)
+    plain = Settings(data_path_template="_data/{date}.json")
+    data = render_data(digest, plain)
+    assert data is not None and "bibtex" not in data.content.decode()
+    asked = render_data(digest, Settings(data_path_template="_data/{date}.json", bibtex=True))
+    assert asked is not None
+    papers = json.loads(asked.content)["papers"]
+    assert [p["bibtex"] for p in papers] == [entry(paper) for paper in digest.papers]
+    for text in (p["bibtex"] for p in papers):
+        assert text.count("{") == text.count("}")
