@@ -25,13 +25,13 @@ from tests.hf_server import load_sample_days
 from bench import cost as lambda_cost
 from bench.servers import SAMPLES
 from hf_digest.config import Settings
-from hf_digest.converse import converse_client
 from hf_digest.deadline import Deadline
 from hf_digest.model import Paper, papers_from_items
 from hf_digest.rank import rank
 from hf_digest.state import SQLiteStore
-from hf_digest.summarize import summarize
-from hf_digest.summary_report import PRICES_AS_OF, SummaryReport, cost_usd
+from hf_digest.summaries.converse import converse_client
+from hf_digest.summaries.report import PRICES_AS_OF, SummaryReport, cost_usd
+from hf_digest.summaries.summarize import summarize
 
 LATENCY_S = 1.5
 CONCURRENCY = (4, 10)  # the default bound, and one call per paper of the digest

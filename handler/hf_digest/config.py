@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hf_digest import paths
 from hf_digest.errors import BadInput, ConfigError
-from hf_digest.profiles import Profile, check_paths, parse_profiles
 from hf_digest.redact import check_token
 from hf_digest.topics import parse_terms
+from hf_digest.topics.profiles import Profile, check_paths, parse_profiles
 
 LANGUAGES = ("ko", "en")
 DESTINATIONS = ("local", "github", "s3")

@@ -18,11 +18,12 @@ from typing import Any
 import jinja2
 import yaml
 
-from hf_digest import bibtex, paths, topics
+from hf_digest import paths, topics
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
 from hf_digest.markdown import html_code, is_http_url, md_text, md_url, plain_math
 from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest, OutputFile, Paper, Span
+from hf_digest.topics import bibtex
 
 POST_CONTENT_TYPE = "text/markdown; charset=utf-8"
 DATA_CONTENT_TYPE = "application/json"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest.bibtex import entry
 from hf_digest.config import Settings
+from hf_digest.topics.bibtex import entry
 from tests.helpers import SITE_TITLE, article, build_site, children, day_digest, hostile_digest
 
 pytestmark = pytest.mark.jekyll

@@ -20,7 +20,7 @@ from hf_digest.model import Digest, day_span, papers_from_items
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render_data, render_post
 from hf_digest.state import SQLiteStore
-from hf_digest.summarize import Summarizer
+from hf_digest.summaries.summarize import Summarizer
 from tests.bedrock_server import Answer, BedrockServer
 from tests.helpers import article, jekyll_build, load_sample, visible
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hf_digest.bibtex import base_id, cite_key, entry
 from hf_digest.config import Settings
 from hf_digest.model import Paper
 from hf_digest.render import render_data
+from hf_digest.topics.bibtex import base_id, cite_key, entry
 from tests.helpers import day_digest
 
 

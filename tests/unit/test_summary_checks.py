@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hf_digest.summary_checks import hangul_share, number_problem, problem
+from hf_digest.summaries.checks import hangul_share, number_problem, problem
 
 TITLE = "SkillRL: Evolving Agents via Recursive Skill-Augmented Reinforcement Learning"
 ABSTRACT = (

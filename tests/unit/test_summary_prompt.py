@@ -11,7 +11,7 @@ from botocore.validate import ParamValidator
 
 from hf_digest.errors import ConfigError
 from hf_digest.model import Paper
-from hf_digest.summary_prompt import (
+from hf_digest.summaries.prompt import (
     TOOL,
     AnswerError,
     converse_request,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from hf_digest.model import Paper, Summary
-from hf_digest.summary_report import PRICES_AS_OF, PaperStatus, SummaryReport, cost_usd, price
+from hf_digest.summaries.report import PRICES_AS_OF, PaperStatus, SummaryReport, cost_usd, price
 
 HAIKU = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 

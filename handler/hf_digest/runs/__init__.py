@@ -100,9 +100,9 @@ class Adapters:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
-        from hf_digest.linked import Linker
         from hf_digest.source import HuggingFaceSource
-        from hf_digest.summarize import Summarizer
+        from hf_digest.summaries.summarize import Summarizer
+        from hf_digest.topics.linked import Linker
 
         source = HuggingFaceSource(settings)
         adapters = cls(settings, source)

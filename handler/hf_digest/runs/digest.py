@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hf_digest import feeds, render, returning
-from hf_digest.bibtex import base_id
+from hf_digest import feeds, render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, PublishError, UpstreamError
@@ -31,8 +30,9 @@ from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
 from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
 from hf_digest.source import DayListing
-from hf_digest.summary_report import SummaryReport
-from hf_digest.topics import Filtered, TopicFilter
+from hf_digest.summaries.report import SummaryReport
+from hf_digest.topics import Filtered, TopicFilter, returning
+from hf_digest.topics.bibtex import base_id
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer
@@ -55,7 +55,7 @@ class Source(Protocol):
 
 
 class Summarize(Protocol):
-    """Our summaries (hf_digest.summarize.Summarizer): the papers with theirs attached, and the report."""
+    """Our summaries (summaries.summarize.Summarizer): the papers with theirs attached, and the report."""
 
     def __call__(
         self, papers: Sequence[Paper], lang: str, deadline: Deadline
@@ -63,7 +63,7 @@ class Summarize(Protocol):
 
 
 class Link(Protocol):
-    """What the shown papers released on Hugging Face (hf_digest.linked.Linker), and warnings."""
+    """What the shown papers released on Hugging Face (hf_digest.topics.linked.Linker), and warnings."""
 
     def released(
         self, papers: Sequence[Paper], deadline: Deadline

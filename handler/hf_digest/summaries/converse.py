@@ -16,7 +16,7 @@ from hf_digest import budget
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded
-from hf_digest.summary_prompt import AnswerError, summary_from
+from hf_digest.summaries.prompt import AnswerError, summary_from
 
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 20.0

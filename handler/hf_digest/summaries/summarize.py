@@ -14,15 +14,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hf_digest import summary_checks
 from hf_digest.config import Settings
-from hf_digest.converse import ATTEMPT_S, Called, Caller, ConverseClient, converse_client
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError
 from hf_digest.model import Paper, Summary, clean_text
 from hf_digest.state import StateError, StateStore
-from hf_digest.summary_prompt import Prompt, converse_request, estimated_input_tokens, load_prompt
-from hf_digest.summary_report import (
+from hf_digest.summaries import checks as summary_checks
+from hf_digest.summaries.converse import ATTEMPT_S, Called, Caller, ConverseClient, converse_client
+from hf_digest.summaries.prompt import Prompt, converse_request, estimated_input_tokens, load_prompt
+from hf_digest.summaries.report import (
     BUDGET,
     CACHED,
     DEADLINE,

@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Protocol
 
-from hf_digest.bibtex import base_id
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.model import Paper, SchemaError, Span, paper_from_item, week_of
 from hf_digest.rank import rank
 from hf_digest.source import DayListing
 from hf_digest.topics import TopicFilter
+from hf_digest.topics.bibtex import base_id
 
 log = logging.getLogger(__name__)
 LOOKBACK_DAYS = 7

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from hf_digest.summary_prompt import model_family
+from hf_digest.summaries.prompt import model_family
 
 # Per-paper statuses. The entry shows our summary for the first two; the others fall back to Hugging
 # Face's AI summary (or nothing), except "skipped", which DIGEST_SUMMARY_MAX_PAPERS left out on purpose.

@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
-from hf_digest.bibtex import base_id
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.model import Artifact, Paper, Released
+from hf_digest.topics.bibtex import base_id
 
 log = logging.getLogger(__name__)
 
