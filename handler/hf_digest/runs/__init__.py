@@ -17,14 +17,23 @@ from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
 from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
 from hf_digest.runs import backfill
-from hf_digest.runs.digest import DigestResult, Link, Metrics, Source, Summarize, run_digest, span_keys
+from hf_digest.runs.digest import (
+    DigestResult,
+    Features,
+    Link,
+    Metrics,
+    Source,
+    Summarize,
+    run_digest,
+    span_keys,
+)
 from hf_digest.runs.queue import consume
 from hf_digest.runs.scheduled import run_scheduled
 from hf_digest.state.store import StateStore
 
 if TYPE_CHECKING:
     from hf_digest.notify.channel import Notifier
-    from hf_digest.notify.herald import Herald
+    from hf_digest.notify.herald import Announcer, Herald
 
 if TYPE_CHECKING:  # importing hf_digest.state loads botocore (its DynamoDB adapter): not at cold start
     from hf_digest.state.store import StateStore
@@ -133,6 +142,10 @@ class Adapters:
             self.built[name] = publisher
         return [self.built[name] for name in names]
 
+    def features(self, announcer: Announcer | None = None) -> Features:
+        """The optional rooms of the digest path, built once, with who is told about a new post."""
+        return Features(summarizer=self.summarizer, linker=self.linker, announcer=announcer)
+
     def herald(self, dry_run: bool, deadline: Deadline, now: datetime) -> Herald | None:
         """What tells the channels about new digests; None on a dry run or with no channel (DIGEST_NOTIFY).
         The channels are built once, before Hugging Face is called, so a missing secret fails first."""
@@ -182,31 +195,15 @@ def execute(
         case DigestRequest():
             publishers = adapters.publishers(request.options, deadline)
             herald = adapters.herald(request.options.dry_run, deadline, now)
-            result = run_digest(
-                request,
-                settings,
-                adapters.source,
-                publishers,
-                deadline,
-                now,
-                announcer=herald,
-                summarizer=adapters.summarizer,
-                linker=adapters.linker,
-            )
+            features = adapters.features(herald)
+            result = run_digest(request, settings, adapters.source, publishers, deadline, now, features)
             return DigestOutcome(result)
         case ScheduleRequest():
             publishers = adapters.publishers(request.options, deadline)
             herald = adapters.herald(request.options.dry_run, deadline, now)
+            features = adapters.features()
             return run_scheduled(
-                request,
-                settings,
-                adapters.source,
-                publishers,
-                deadline,
-                now,
-                herald=herald,
-                summarizer=adapters.summarizer,
-                linker=adapters.linker,
+                request, settings, adapters.source, publishers, deadline, now, features, herald=herald
             )
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
@@ -221,9 +218,8 @@ def execute(
                 deadline,
                 now,
                 progress=progress,
+                features=adapters.features(),
                 herald=herald,
-                summarizer=adapters.summarizer,
-                linker=adapters.linker,
             )
         case QueueBatch():
             return consume(request, settings, adapters, deadline, now)

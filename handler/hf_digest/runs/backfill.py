@@ -24,7 +24,7 @@ from hf_digest.errors import ConfigError, PublishError
 from hf_digest.publish import Publisher
 from hf_digest.request import RangeRequest
 from hf_digest.runs.days import BACKFILL, DayRun, DaysOutcome, run_day
-from hf_digest.runs.digest import Link, Metrics, Source, Summarize
+from hf_digest.runs.digest import NO_FEATURES, Features, Metrics, Source
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Herald
@@ -105,32 +105,19 @@ def run_range(
     *,
     progress: IO[str] | None = None,
     pacer: Pacer | None = None,
-    summarizer: Summarize | None = None,
+    features: Features = NO_FEATURES,
     herald: Herald | None = None,
-    linker: Link | None = None,
 ) -> DaysOutcome:
     """Every day of the range in order, paced; weekends come out empty, a failed day stops nothing. The
     days created are told in one summary per channel, or not at all (DIGEST_NOTIFY_BACKFILL)."""
-    older = herald.later() if herald else None
+    features = features.announcing(herald.later() if herald else None)
     started = time.monotonic()
     days = request.days()
     pacer = pacer or Pacer(settings.backfill_pace_s)
     bar = Progress(len(days), progress)
     runs: list[DayRun] = []
     for day in days:
-        run = run_day(
-            day,
-            request.options,
-            BACKFILL,
-            settings,
-            source,
-            publishers,
-            deadline,
-            now,
-            announcer=older,
-            summarizer=summarizer,
-            linker=linker,
-        )
+        run = run_day(day, request.options, BACKFILL, settings, source, publishers, deadline, now, features)
         runs.append(run)
         bar.step(run)
         if day != days[-1]:

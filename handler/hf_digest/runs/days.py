@@ -22,19 +22,18 @@ from hf_digest.request import DigestRequest, Options
 from hf_digest.runs.digest import (
     DRY_RUN,
     EMPTY,
+    NO_FEATURES,
     PUBLISHED,
     DigestResult,
-    Link,
+    Features,
     Metrics,
     Source,
-    Summarize,
     record_notifications,
     run_digest,
     status_metric,
 )
 
 if TYPE_CHECKING:
-    from hf_digest.notify.herald import Announcer
     from hf_digest.notify.report import NotifyReport
 
 log = logging.getLogger(__name__)
@@ -219,10 +218,7 @@ def run_day(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
-    *,
-    summarizer: Summarize | None = None,
-    announcer: Announcer | None = None,
-    linker: Link | None = None,
+    features: Features = NO_FEATURES,
 ) -> DayRun:
     """One day through the digest path; an error fails that day instead of stopping the run."""
     extra = {"date": day.isoformat(), "reason": reason}
@@ -233,17 +229,7 @@ def run_day(
     before = source.requests
     request = DigestRequest(day_span(day), options)
     try:
-        result = run_digest(
-            request,
-            settings,
-            source,
-            publishers,
-            deadline,
-            now,
-            announcer=announcer,
-            summarizer=summarizer,
-            linker=linker,
-        )
+        result = run_digest(request, settings, source, publishers, deadline, now, features)
     except DigestError as exc:
         log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
         return DayRun(day, reason, error=exc, requests=source.requests - before)

@@ -76,6 +76,22 @@ class Metrics(Protocol):
     def add_metadata(self, key: str, value: Any) -> None: ...
 
 
+@dataclass(frozen=True)
+class Features:
+    """The optional rooms of the digest path, built once per invocation: our summaries, what each paper
+    released, and who is told about a new post. A new one is a field here, not a parameter of every run."""
+
+    summarizer: Summarize | None = None
+    linker: Link | None = None
+    announcer: Announcer | None = None
+
+    def announcing(self, announcer: Announcer | None) -> Features:
+        return replace(self, announcer=announcer)
+
+
+NO_FEATURES = Features()
+
+
 def status_metric(status: str) -> str:
     """The count metric for a run's status: published -> RunPublished, dry_run -> RunDryRun."""
     return "Run" + "".join(part.capitalize() for part in status.split("_"))
@@ -212,10 +228,7 @@ def run_digest(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
-    *,
-    summarizer: Summarize | None = None,
-    announcer: Announcer | None = None,
-    linker: Link | None = None,
+    features: Features = NO_FEATURES,
 ) -> DigestResult:
     """Build the span's post and hand it to every publisher; a failing one does not stop the rest; then
     announcer tells the channels about a post some destination got for the first time.
@@ -224,23 +237,8 @@ def run_digest(
     date is left unchanged (upvotes that did not move rewrite nothing).
     """
     listing = source.fetch(request.span, deadline)
-
-    def one(request: DigestRequest, settings: Settings, publishers: Sequence[Publisher]) -> DigestResult:
-        return digest_listing(
-            listing,
-            request,
-            settings,
-            source,
-            publishers,
-            deadline,
-            now,
-            summarizer=summarizer,
-            announcer=announcer,
-            linker=linker,
-        )
-
     if not settings.profiles:
-        return one(request, settings, publishers)
+        return digest_listing(listing, request, settings, source, publishers, deadline, now, features)
     parts = []
     for profile in settings.profiles:
         own = profile.settings(settings)
@@ -252,7 +250,7 @@ def run_digest(
         )
         chosen = [p for p in publishers if p.name in options.destinations]
         own_request = replace(request, options=options)
-        part = one(own_request, own, chosen)
+        part = digest_listing(listing, own_request, own, source, chosen, deadline, now, features)
         parts.append(replace(part, profile=profile.name))
     return combined(parts)
 
@@ -301,10 +299,7 @@ def digest_listing(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
-    *,
-    summarizer: Summarize | None = None,
-    announcer: Announcer | None = None,
-    linker: Link | None = None,
+    features: Features = NO_FEATURES,
 ) -> DigestResult:
     """The digest path after the fetch: one listing can serve several profiles."""
     span, options = request.span, request.options
@@ -325,8 +320,8 @@ def digest_listing(
     if filtered is not None or settings.hide_returning:
         ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(kept))
     ranked = replace(ranked, returning=seen.intersection(p.arxiv_id for p in ranked.papers))
-    if linker is not None and ranked.papers:
-        released, left_out = linker.released(ranked.papers, deadline)
+    if features.linker is not None and ranked.papers:
+        released, left_out = features.linker.released(ranked.papers, deadline)
         ranked = replace(ranked, released=released)
         base = replace(base, warnings=(*base.warnings, *left_out))
     base = replace(base, filters=filtered, papers_total=ranked.total)
@@ -334,8 +329,10 @@ def digest_listing(
         log.info("no papers left by the topic filter", extra={**span_keys(span), "status": EMPTY})
         return base
     report = None
-    if summarizer is not None and ranked.papers:  # a dry run too: the preview shows the post as it will be
-        summarized, report = summarizer(ranked.papers, options.lang, deadline)
+    if (
+        features.summarizer is not None and ranked.papers
+    ):  # a dry run too: the preview shows the post as it will be
+        summarized, report = features.summarizer(ranked.papers, options.lang, deadline)
         ranked = replace(ranked, papers=tuple(summarized))
     counts_read = read_date(span.last, now, settings)
     bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
@@ -350,6 +347,7 @@ def digest_listing(
     notes = tuple(dict.fromkeys(rebuilt))
     for note in notes:
         log.warning("%s", note, extra=span_keys(span))
+    announcer = features.announcer
     told = announcer.published(ranked, bundle, deliveries, options.lang) if announcer else None
     return replace(
         counted,

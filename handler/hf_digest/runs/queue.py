@@ -20,12 +20,11 @@ from hf_digest.publish import FAILED
 from hf_digest.request import DigestRequest, QueueBatch, day_event
 from hf_digest.runs.backfill import Pacer
 from hf_digest.runs.days import MIN_DAY_S
-from hf_digest.runs.digest import DigestResult, Metrics, record_notifications, run_digest
+from hf_digest.runs.digest import DigestResult, Features, Metrics, record_notifications, run_digest
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from hf_digest.notify.herald import Announcer
     from hf_digest.notify.report import NotifyReport
     from hf_digest.runs import Adapters
 
@@ -86,7 +85,8 @@ def consume(
     # Each message is a day of a backfill: the days it creates are told in one summary per batch.
     herald = adapters.herald(False, deadline, now)
     older = herald.later() if herald else None
-    handle = _record_handler(settings, adapters, deadline, now, pacer, results.append, older)
+    features = adapters.features(older)
+    handle = _record_handler(settings, adapters, deadline, now, pacer, results.append, features)
     answer = process_partial_response(event=dict(batch.event), record_handler=handle, processor=processor)
     summary = herald.summary() if herald else None
     return BatchOutcome(dict(answer), tuple(results), summary)
@@ -99,7 +99,7 @@ def _record_handler(
     now: datetime,
     pacer: Pacer,
     done: Callable[[DigestResult], None],
-    announcer: Announcer | None = None,
+    features: Features,
 ) -> Callable[[SQSRecord], dict[str, Any]]:
     def record_handler(record: SQSRecord) -> dict[str, Any]:
         """One message's day; a failure is logged once, with its reason, and raised for SQS to retry."""
@@ -110,17 +110,7 @@ def _record_handler(
             if not deadline.allows(MIN_DAY_S, 0.0):
                 raise DeadlineExceeded(f"{request.span.key}: not started, {deadline.remaining():.0f} s left")
             publishers = adapters.publishers(request.options, deadline)
-            result = run_digest(
-                request,
-                settings,
-                adapters.source,
-                publishers,
-                deadline,
-                now,
-                announcer=announcer,
-                summarizer=adapters.summarizer,
-                linker=adapters.linker,
-            )
+            result = run_digest(request, settings, adapters.source, publishers, deadline, now, features)
             done(result)
             pacer.spent(result.hf_requests)
             if not result.ok:

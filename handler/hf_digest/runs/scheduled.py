@@ -16,7 +16,7 @@ from hf_digest.model import DAILY
 from hf_digest.publish import Publisher
 from hf_digest.request import ScheduleRequest
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
-from hf_digest.runs.digest import Link, Source, Summarize
+from hf_digest.runs.digest import NO_FEATURES, Features, Source
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer, Herald
@@ -79,10 +79,8 @@ def run_scheduled(
     publishers: Sequence[Publisher],
     deadline: Deadline,
     now: datetime,
-    *,
-    summarizer: Summarize | None = None,
+    features: Features = NO_FEATURES,
     herald: Herald | None = None,
-    linker: Link | None = None,
 ) -> DaysOutcome:
     """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all).
 
@@ -92,19 +90,7 @@ def run_scheduled(
     older = herald.later() if herald else None
 
     def day_run(day: date, reason: str, to: Sequence[Publisher], told: Announcer | None = older) -> DayRun:
-        return run_day(
-            day,
-            options,
-            reason,
-            settings,
-            source,
-            to,
-            deadline,
-            now,
-            announcer=told,
-            summarizer=summarizer,
-            linker=linker,
-        )
+        return run_day(day, options, reason, settings, source, to, deadline, now, features.announcing(told))
 
     runs = [day_run(target, TARGET, publishers, herald)]
     again = [day for day in refresh_days(target, settings) if day != target]
