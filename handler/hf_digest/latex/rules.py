@@ -169,7 +169,7 @@ COMMAND_RULES = (
     _rule(
         "superscript letter: UI2Code^N",
         "^",
-        rf"{_BASE}\^(?P<content>[A-Za-z])(?!\w)",
+        rf"{_BASE}\^(?P<content>[A-Za-z])(?![\w\u0300-\u036f])",
         lambda m: SUPERSCRIPTS.get(m["content"], m[0]),
     ),
     _rule(
