@@ -92,6 +92,15 @@ class HFServer:
         with self._lock:
             return list(self._log)
 
+    @property
+    def day_requests(self) -> list[RecordedRequest]:
+        """The requests for a day's list: not the week listings behind returning papers, nor any other."""
+        return [r for r in self.requests if "date" in r.query]
+
+    def asked(self, key: str) -> list[str]:
+        """The dates, weeks or months (key) the API was asked for, in order, a page per entry."""
+        return [r.query[key] for r in self.requests if key in r.query]
+
     def reset_log(self) -> None:
         with self._lock:
             self._log.clear()

@@ -123,12 +123,12 @@ class Settings:
     include: tuple[str, ...] = ()  # topic filter: keep a paper when any term matches
     exclude: tuple[str, ...] = ()  # ... drop it when any matches (exclude wins)
     skip_empty_filtered: bool = False  # a filter that removes every paper writes no post
-    topic_tags: int = 0  # front matter tags from the shown papers' keywords
+    topic_tags: int = 5  # front matter tags from the shown papers' keywords; 0: none
     profiles: tuple[Profile, ...] = ()  # named digests, each from the same Hugging Face read
     linked: bool = False  # models, datasets and Spaces citing each shown paper
-    returning: bool = False  # mark papers already in one of the last 7 daily posts
+    returning: bool = True  # mark papers already in one of the last 7 daily posts
     hide_returning: bool = False  # leave out papers already in one of the last 7 daily posts
-    bibtex: bool = False  # each paper's BibTeX behind a <details> in the post
+    bibtex: bool = False  # each paper's BibTeX behind a <details> in the post (the data file: always)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -496,7 +496,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         topic_tags=_int(env, "DIGEST_TOPIC_TAGS", defaults.topic_tags),
         profiles=parse_profiles(_text(env, "DIGEST_PROFILES")),
         linked=_switch(env, "DIGEST_LINKED"),
-        returning=_switch(env, "DIGEST_RETURNING"),
+        returning=_switch(env, "DIGEST_RETURNING", defaults.returning),
         hide_returning=_switch(env, "DIGEST_HIDE_RETURNING"),
         bibtex=_switch(env, "DIGEST_BIBTEX"),
     )

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 # Time kept back for writing the result and logs after the last network call (hf_digest.budget holds
 # every request to it).
 SAFETY_MARGIN_S = 5.0
+# What an optional feature (summaries, returning papers, released artifacts) leaves for rendering and
+# publishing the post after its last request, so it can never take the post's time.
+PUBLISH_RESERVE_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,10 @@ class Deadline:
 
     def remaining(self) -> float:
         return self.at - time.monotonic()
+
+    def keeping(self, seconds: float = PUBLISH_RESERVE_S) -> Deadline:
+        """An optional feature's deadline: this one less seconds kept for the post."""
+        return Deadline(self.at - seconds)
 
     def allows(self, wait_s: float, then_s: float = SAFETY_MARGIN_S) -> bool:
         """True when waiting wait_s still leaves then_s for the work after it."""

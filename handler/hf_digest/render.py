@@ -235,7 +235,8 @@ def render_post(
         "shown": len(digest.papers),
         "skipped": len(digest.skipped),
         "matched": digest.matched,
-        "returning": digest.returning,
+        "hidden": digest.hidden,
+        "returning": digest.returning or frozenset(),
         "released": digest.released,
         "bibtex": bibtex.entry if settings.bibtex else None,
         "week_topics": _week_topics(digest, settings),
@@ -252,15 +253,14 @@ def _week_topics(digest: Digest, settings: Settings) -> list[tuple[str, int]]:
     return topics.keyword_counts(digest.papers)[: settings.topic_tags]
 
 
-def paper_json(paper: Paper, digest: Digest, settings: Settings) -> dict[str, Any]:
+def paper_json(paper: Paper, digest: Digest) -> dict[str, Any]:
     """A paper's record in the data file, with what the optional features found about it."""
     data = paper.to_json()
-    if digest.returning:
+    if digest.returning is not None:
         data["returning"] = paper.arxiv_id in digest.returning
     if paper.arxiv_id in digest.released:
         data["released"] = digest.released[paper.arxiv_id].to_json()
-    if settings.bibtex:
-        data["bibtex"] = bibtex.entry(paper)
+    data["bibtex"] = bibtex.entry(paper)
     return data
 
 
@@ -277,7 +277,9 @@ def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> 
         payload["skipped"] = len(digest.skipped)
     if digest.matched is not None:
         payload["matched"] = digest.matched
-    payload["papers"] = [paper_json(paper, digest, settings) for paper in digest.papers]
+    if digest.hidden:
+        payload["hidden_returning"] = digest.hidden
+    payload["papers"] = [paper_json(paper, digest) for paper in digest.papers]
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     path = paths.resolve(
         settings.data_path_template,

@@ -48,15 +48,19 @@ def test_a_40_day_backfill_publishes_weekdays_and_reports_weekends_empty(
     assert len(lines) == 41  # one line per day, then the total
     assert lines[0].startswith("published 2026-01-05: 10 of ")
     assert lines[5] == "2026-01-10: no papers that day (weekend or holiday); nothing written"  # a Saturday
+    # A request per day, and each ISO week holding the 7 days before a weekday once for the whole backfill
+    # (the returning papers), its pages counted too.
+    weeks = server.asked("week")
+    first_pages = [r.query["week"] for r in server.requests if "week" in r.query and r.query["p"] == "0"]
+    assert sorted(first_pages) == [f"2026-W{n:02}" for n in range(1, 8)]  # each week asked once
     assert lines[-1].startswith(
-        "backfill 2026-01-05..2026-02-13: 10 empty, 30 published (40 days, 40 Hugging Face requests, "
+        "backfill 2026-01-05..2026-02-13: 10 empty, 30 published "
+        f"(40 days, {40 + len(weeks)} Hugging Face requests, "
     )
     posts = sorted(p.name for p in (tmp_path / "_posts").iterdir())
     assert len(posts) == 30 and posts[0] == "2026-01-05-hf-daily-papers.md"
     assert not any(date.fromisoformat(name[:10]).isoweekday() > 5 for name in posts)
-    assert [r.query["date"] for r in server.requests] == [
-        (FIRST + timedelta(days=n)).isoformat() for n in range(40)
-    ]
+    assert server.asked("date") == [(FIRST + timedelta(days=n)).isoformat() for n in range(40)]
     # Progress on stderr (not a terminal here: one line per day), with the time left.
     progress = [line for line in proc.stderr.splitlines() if line.startswith("[")]
     assert len(progress) == 40 and progress[-1].startswith("[########################] 40/40 2026-02-13")
@@ -83,8 +87,8 @@ def test_the_backfill_keeps_to_its_pace(
     )  # fmt: skip
     elapsed = time.monotonic() - started
     assert proc.exit_code == 0, proc.stderr
-    assert len(server.requests) == 10
-    assert elapsed >= 9 * 0.2  # 10 requests at 0.2 s each: the last may follow 1.8 s after the first
+    assert len(server.day_requests) == 10
+    assert elapsed >= 9 * 0.2  # 10 days at 0.2 s each at least (the week listings are paced too)
 
 
 def test_the_default_pace_stays_under_the_anonymous_limit() -> None:

@@ -145,7 +145,7 @@ def test_catch_up_publishes_only_the_missing_days_where_they_are_missing(
         {"local": "unchanged", "github": "unchanged", "s3": "unchanged"},
     )
     # Each day once; 2026-02-06 (30 papers, a round number) twice: 30 may be the server's page size.
-    assert sorted(r.query["date"] for r in hf.requests if r.query["p"] == "0") == [
+    assert sorted(r.query["date"] for r in hf.day_requests if r.query["p"] == "0") == [
         "2026-02-06", "2026-02-07", "2026-02-08", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13",
     ]  # fmt: skip
     assert github.git_log("main") == ["Add Hugging Face Daily Papers for 2026-02-13", *commits_before]
@@ -217,7 +217,7 @@ def test_a_failing_day_does_not_hide_the_others_and_the_run_still_fails(
     assert github.read_file("main", post("2026-02-13")) is not None
     assert (site["out"] / post("2026-02-13")).is_file()
     assert s3_read(site, "2026-02-13") is not None
-    assert "2026-02-12" in {r.query["date"] for r in hf.requests}  # refresh ran after the failure
+    assert "2026-02-12" in set(hf.asked("date"))  # refresh ran after the failure
 
 
 def test_a_run_that_only_healed_a_day_says_published_and_counts_the_healed_day(
@@ -257,7 +257,7 @@ def test_one_days_unexpected_error_fails_that_day_and_the_others_go_on(
     # The days before and after it in the run were all done.
     assert github.read_file("main", post("2026-02-13")) is not None
     assert (site["out"] / post("2026-02-10")).is_file()
-    assert "2026-02-06" in {r.query["date"] for r in hf.requests}  # refresh, after the failing day
+    assert "2026-02-06" in set(hf.asked("date"))  # refresh, after the failing day
 
 
 def test_a_failed_days_requests_count_in_the_runs_total(

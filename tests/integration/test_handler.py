@@ -44,7 +44,7 @@ def test_a_scheduled_event_publishes_the_day_closed_at_its_time(
     assert (env / POST).is_file()
     # The target day first, then the 7 days before it that no destination holds yet (catch-up, refresh).
     # (A day of a round number of papers, 2026-02-06's 30, is asked twice: 30 may be the server's page size.)
-    asked = list(dict.fromkeys(r.query["date"] for r in hf_server.requests))
+    asked = list(dict.fromkeys(hf_server.asked("date")))
     assert asked[0] == "2026-02-10"
     assert sorted(asked[1:]) == [f"2026-02-{n:02d}" for n in range(3, 10)]
     assert result["days"][0]["date"] == "2026-02-10"

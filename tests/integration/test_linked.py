@@ -40,7 +40,8 @@ def test_each_shown_paper_says_what_it_released_and_a_rerun_asks_nothing_again(
     proc = hf_digest(hf_server, *args(tmp_path), env=env(tmp_path))
     assert proc.exit_code == 0, proc.stderr
     listings = [r for r in hf_server.requests if r.path != "/api/daily_papers"]
-    assert len(listings) == 3 * 3 and len(hf_server.requests) == 1 + 9
+    assert len(listings) == 3 * 3 and len(hf_server.day_requests) == 1
+    assert json.loads(proc.stdout)["hf_requests"] == len(hf_server.requests)  # the listings counted too
     assert {r.query["filter"] for r in listings} == {
         f"arxiv:{p.arxiv_id}" for p in day_digest(samples_dir, 3).papers
     }
@@ -61,7 +62,8 @@ def test_each_shown_paper_says_what_it_released_and_a_rerun_asks_nothing_again(
     hf_server.reset_log()
     again = hf_digest(hf_server, *args(tmp_path), env=env(tmp_path))
     assert again.exit_code == 0, again.stderr
-    assert [r.path for r in hf_server.requests] == ["/api/daily_papers"]  # cached for a day
+    assert {r.path for r in hf_server.requests} == {"/api/daily_papers"}  # cached for a day
+    assert len(hf_server.day_requests) == 1
     assert json.loads(again.stdout)["destinations"][0]["status"] == "unchanged"
 
 
@@ -87,7 +89,8 @@ def test_a_rate_limit_is_waited_out_and_a_failing_listing_leaves_only_its_line_o
     hf_server.reset_log()
     again = hf_digest(hf_server, *args(tmp_path), env=env(tmp_path))
     assert again.exit_code == 0, again.stderr
-    assert {r.query.get("filter") for r in hf_server.requests[1:]} == {f"arxiv:{second}"}  # only it, again
+    asked = {r.query["filter"] for r in hf_server.requests if r.path != "/api/daily_papers"}
+    assert asked == {f"arxiv:{second}"}  # only it, again
     assert (tmp_path / "out" / POST).read_text().count("공개된 자료") == 2
 
 
@@ -95,5 +98,5 @@ def test_without_the_setting_nothing_is_asked(hf_server: HFServer, samples_dir: 
     cited(hf_server, samples_dir)
     proc = hf_digest(hf_server, *args(tmp_path))
     assert proc.exit_code == 0, proc.stderr
-    assert [r.path for r in hf_server.requests] == ["/api/daily_papers"]
+    assert {r.path for r in hf_server.requests} == {"/api/daily_papers"}
     assert "공개된 자료" not in (tmp_path / "out" / POST).read_text()

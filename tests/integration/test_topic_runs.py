@@ -40,9 +40,12 @@ def test_two_profiles_make_one_read_and_two_posts_each_to_its_destinations(
     }
     proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path), "--json", env=env)
     assert proc.exit_code == 0, proc.stderr
-    assert len(hf_server.requests) == 1
+    # One read of the day, and of each week behind the returning papers, for both profiles.
+    assert hf_server.asked("date") == ["2026-02-10"]
+    first_pages = [r.query["week"] for r in hf_server.requests if "week" in r.query and r.query["p"] == "0"]
+    assert first_pages == ["2026-W06", "2026-W07"]
     result = json.loads(proc.stdout)
-    assert result["status"] == "published"
+    assert result["status"] == "published" and result["hf_requests"] == len(hf_server.requests)
     parts = {part["profile"]: part for part in result["profiles"]}
     assert [d["destination"] for d in parts["everything"]["destinations"]] == ["local"]
     assert [d["destination"] for d in parts["agents"]["destinations"]] == ["local", "github"]
@@ -111,7 +114,7 @@ def test_returning_papers_across_a_ten_day_backfill(
     server = make_hf_server(days)
     last = FIRST + timedelta(days=9)
     args = ["run", "--from", FIRST.isoformat(), "--to", last.isoformat(), "--out", str(tmp_path)]
-    env = {"DIGEST_BACKFILL_PACE": "0", "DIGEST_RETURNING": "on", "DIGEST_TOP_N": "0"}
+    env = {"DIGEST_BACKFILL_PACE": "0", "DIGEST_TOP_N": "0"}  # returning papers are marked by default
     proc = hf_digest(server, *args, env=env)
     assert proc.exit_code == 0, proc.stderr
     weeks = [r.query["week"] for r in server.requests if "week" in r.query]
@@ -132,7 +135,16 @@ def test_returning_papers_across_a_ten_day_backfill(
     assert proc.exit_code == 0, proc.stderr
     text = (hidden / post_path("2026-02-05")).read_text()
     assert "재등장" not in text and text.count("👍 10000") == 3  # its own three, listed again the next day
-    assert "총 **14개** 중 관심 주제 **11개**, 좋아요 상위 **11개**" in text
+    assert "총 **14개** 중 최근 7일에 소개한 **3개**를 빼고 좋아요 상위 **11개**를 소개합니다." in text
+
+    # DIGEST_RETURNING=off: a request a day, nothing marked.
+    server.reset_log()
+    args[-1] = str(tmp_path / "off")
+    proc = hf_digest(server, *args, env={**env, "DIGEST_RETURNING": "off"})
+    assert proc.exit_code == 0, proc.stderr
+    assert server.asked("week") == [] and len(server.requests) == 10
+    posts = [(tmp_path / "off" / post_path((FIRST + timedelta(days=n)).isoformat())) for n in range(10)]
+    assert not any("재등장" in post.read_text() for post in posts)
 
 
 def test_a_week_lists_each_paper_once_and_a_failing_history_still_posts(
@@ -148,7 +160,10 @@ def test_a_week_lists_each_paper_once_and_a_failing_history_still_posts(
 
     server.refuse = {"week": 500}
     server.reset_log()
-    env = {"DIGEST_RETURNING": "on"}
-    proc = hf_digest(server, "run", "--date", "2026-02-10", "--out", str(tmp_path / "d"), env=env)
+    proc = hf_digest(server, "run", "--date", "2026-02-10", "--out", str(tmp_path / "d"), "--json")
     assert proc.exit_code == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["status"] == "published"
+    [warning] = [w for w in result["warnings"] if w.startswith("returning papers not marked: ")]
+    assert "Hugging Face could not serve week=2026-W06: the API answered HTTP 500" in warning, warning
     assert "재등장" not in (tmp_path / "d" / post_path("2026-02-10")).read_text()

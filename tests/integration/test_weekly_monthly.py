@@ -21,6 +21,7 @@ import yaml
 from hf_digest import lambda_entry
 from hf_digest.errors import PublishError
 from hf_digest.observability import metrics
+from hf_digest.topics import normalise_tag
 from tests.helpers import FakeContext, Output, hf_digest, load_sample
 from tests.hf_server import HFServer
 
@@ -79,7 +80,16 @@ def test_a_month_ranks_every_page_as_one_list(
     assert meta["title"] == "Hugging Face Monthly Papers - 2025-11"
     assert str(meta["date"]).startswith("2025-11-30 09:15:00")
     assert meta["categories"] == ["Monthly Papers", "Monthly"]
-    assert meta["tags"] == ["huggingface", "papers", "monthly", "ai"]
+    # The month's five most frequent keywords join the tags, and the line that counts them.
+    base, topics = meta["tags"][:4], meta["tags"][4:]
+    assert base == ["huggingface", "papers", "monthly", "ai"] and len(topics) == 5
+    [line] = [line for line in text.splitlines() if line.startswith("Topics of the month: ")]
+    counted = re.findall(r"([\w-]+) \((\d+)\)", line.removeprefix("Topics of the month: "))
+    assert [tag for tag, _ in counted] == topics
+    counts = [int(n) for _, n in counted]
+    assert counts == sorted(counts, reverse=True) and counts[-1] >= 2
+    carrying = [{normalise_tag(k) for k in item["paper"].get("ai_keywords", [])} for item in month_items]
+    assert counts == [sum(tag in tags for tags in carrying) for tag in topics]  # the true counts
     assert "In the month 2025-11-01 to 2025-11-30, **412** papers were listed; all are shown." in text
     assert re.search(r"^Upvote counts as of \d{4}-\d{2}-\d{2}\.$", text, re.MULTILINE)
     shown = upvotes(text)

@@ -98,3 +98,15 @@ def test_hf_digest_invoke_against_a_dripping_hugging_face_ends_on_its_deadline(
     assert len(slow.forwarded) == requests
     assert all(d.cut and d.sent < d.total for d in drips) and len(drips) == requests
     stack.assert_nothing_written()
+
+
+def test_optional_features_leave_the_post_its_time(stack: Stack) -> None:
+    # 25 s: enough for the day and both destinations, not for the returning papers' week listings, which
+    # must leave 30 s (PUBLISH_RESERVE_S) for the post: they are not asked, and the result says so.
+    run = stack.invoke(EVENT, remaining_ms=25_000)
+    assert (run.status, run.outcomes()) == ("published", {"github": "created", "s3": "created"})
+    assert run.result is not None
+    [warning] = [w for w in run.result["warnings"] if w.startswith("returning papers not marked: ")]
+    assert "too little time is left" in warning, warning
+    assert stack.hf.asked("week") == [] and len(stack.hf.requests) == 1
+    stack.assert_published_once(DAY)

@@ -89,7 +89,9 @@ def test_the_same_event_delivered_twice_at_the_same_time_makes_one_commit_and_on
     # The loser of the branch race re-reads and finds the content there; when both built the very same
     # commit (same tree, parent and second) the second ref update is a no-op. Either way: one commit.
     assert github[0]["commit"] == github[1]["commit"] == stack.head()
-    assert s3 == ["created", "unchanged"]  # S3's create-only write let one run in
+    # S3's create-only write let one run's post in; the other may still be first with a feed file
+    # ("updated"). Either way each key holds one version (below).
+    assert s3[0] == "created" and s3[1] in ("unchanged", "updated"), s3
     stack.assert_published_once("2026-02-10")
 
 
@@ -121,6 +123,6 @@ def test_a_scheduled_time_targets_the_latest_closed_day_on_every_delivery(
     assert first.result is not None and (first.result["date"], first.status) == (day, "published")
     retry = stack.invoke(event)  # Lambda's retry: the same event, later (here months later)
     assert retry.result is not None and (retry.result["date"], retry.status) == (day, "unchanged")
-    assert [r.query["date"] for r in stack.hf.requests] == [day, day]
+    assert stack.hf.asked("date") == [day, day]
     post = stack.assert_published_once(day).decode("utf-8")
     assert f"\ndate: {day} 09:15:00 +0900\n" in post  # the post's own date is the target day's

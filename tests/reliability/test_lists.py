@@ -29,7 +29,8 @@ def test_a_server_capping_pages_still_publishes_the_whole_day(stack: Stack) -> N
     stack.hf.page_cap = 20
     run = stack.invoke({"date": DAY, "top": 0})
     assert run.result is not None and run.status == "published"
-    assert (run.result["papers_total"], run.result["papers_shown"], run.result["hf_requests"]) == (33, 33, 2)
+    assert (run.result["papers_total"], run.result["papers_shown"], len(stack.hf.day_requests)) == (33, 33, 2)
+    assert run.result["hf_requests"] == len(stack.hf.requests)
     assert "총 **33개**의 논문이 수집되었습니다." in stack.assert_published_once(DAY).decode()
 
 

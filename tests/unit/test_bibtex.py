@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from hf_digest.config import Settings
 from hf_digest.model import Paper
-from hf_digest.render import render_data
+from hf_digest.render import render_data, render_post
 from hf_digest.topics.bibtex import base_id, cite_key, entry
 from tests.helpers import day_digest
 
@@ -33,14 +34,14 @@ def test_a_paper_without_authors_keys_on_its_id() -> None:
     assert "  year = {1999},\n" in entry(paper)
 
 
-def test_the_data_file_carries_bibtex_only_when_asked(samples_dir: Path) -> None:
+def test_the_data_file_always_carries_bibtex_and_the_post_only_when_asked(samples_dir: Path) -> None:
     digest = day_digest(samples_dir, 3)
     plain = Settings(data_path_template="_data/{date}.json")
     data = render_data(digest, plain)
-    assert data is not None and "bibtex" not in data.content.decode()
-    asked = render_data(digest, Settings(data_path_template="_data/{date}.json", bibtex=True))
-    assert asked is not None
-    papers = json.loads(asked.content)["papers"]
+    assert data is not None
+    papers = json.loads(data.content)["papers"]
     assert [p["bibtex"] for p in papers] == [entry(paper) for paper in digest.papers]
+    assert "archivePrefix" not in render_post(digest, plain).content.decode()
+    assert render_post(digest, replace(plain, bibtex=True)).content.decode().count("archivePrefix") == 3
     for text in (p["bibtex"] for p in papers):
         assert text.count("{") == text.count("}")

@@ -17,6 +17,7 @@ from hf_digest.markdown import md_text, plain_math
 from hf_digest.model import Digest, Organization, Paper, Span, day_span, papers_from_items
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render, render_data, render_post
+from hf_digest.topics import bibtex
 from tests.helpers import (
     HOSTILE,
     LONG_TITLE,
@@ -41,6 +42,11 @@ def entry(body: str, arxiv_id: str) -> list[str]:
     return [head, *(line.removeprefix(pad) for line in rest)]
 
 
+REFERENCE_TAGS = ["huggingface", "papers", "daily", "ai"]
+# the day's topics after them: keywords two or more of the shown papers carry, most frequent first
+DAY_TOPICS = ["large-language-models", "multimodal-large-language-models", "reinforcement-learning"]
+
+
 def test_post_has_the_reference_shape(samples_dir: Path) -> None:
     post = render_post(day_digest(samples_dir, 10), Settings(author="lim4349"))
     assert post.path == "_posts/2026-02-10-hf-daily-papers.md"
@@ -50,12 +56,13 @@ def test_post_has_the_reference_shape(samples_dir: Path) -> None:
         "title": "Hugging Face Daily Papers - 2026-02-10",
         "date": "2026-02-10 09:15:00 +0900",
         "categories": ["Daily Papers", "일간"],
-        "tags": ["huggingface", "papers", "daily", "ai"],
+        "tags": [*REFERENCE_TAGS, *DAY_TOPICS],
         "author": "lim4349",
     }
     assert post.content.startswith(
         b"---\ntitle: Hugging Face Daily Papers - 2026-02-10\ndate: 2026-02-10 09:15:00 +0900\n"
-        b"categories: [Daily Papers, \xec\x9d\xbc\xea\xb0\x84]\ntags: [huggingface, papers, daily, ai]\n"
+        b"categories: [Daily Papers, \xec\x9d\xbc\xea\xb0\x84]\ntags: [huggingface, papers, daily, ai, "
+        b"large-language-models, multimodal-large-language-models, reinforcement-learning]\n"
         b"author: lim4349\n---\n\n# Hugging Face Daily Papers - 2026-02-10\n\n"
     )
     assert "총 **33개** 논문 중 좋아요 상위 **10개**를 소개합니다.\n\n## 📊 좋아요 순위\n\n1. **" in body
@@ -294,7 +301,7 @@ def test_data_file_only_when_configured(samples_dir: Path) -> None:
     payload = json.loads(text)
     assert list(payload) == ["date", "total", "shown", "papers"]
     assert (payload["date"], payload["total"], payload["shown"]) == ("2026-02-10", 33, 3)
-    assert payload["papers"] == [p.to_json() for p in digest.papers]
+    assert payload["papers"] == [{**p.to_json(), "bibtex": bibtex.entry(p)} for p in digest.papers]
     bundle = render(digest, settings)
     assert [f.path for f in bundle.files] == ["_posts/2026-02-10-hf-daily-papers.md", data.path]
     korean = render_data(hostile_digest(), settings)

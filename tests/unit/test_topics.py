@@ -91,6 +91,30 @@ def test_the_count_line_says_how_many_matched(samples_dir: Path, lang: str, line
     assert line in render_post(ranked, Settings(), lang).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("matched", "hidden", "shown", "ko", "en"),
+    [
+        (None, 3, 3, "총 **33개** 중 최근 7일에 소개한 **3개**를 빼고 좋아요 상위 **3개**를 소개합니다.",
+         "**33** papers were listed; **3** shown in the last 7 days are left out, the top **3** of the rest"),
+        (10, 2, 3, "관심 주제 **10개**, 그중 최근 7일에 소개한 **2개**를 빼고 좋아요 상위 **3개**",
+         "**10** match the topics of interest, **2** of them shown in the last 7 days are left out, the top"),
+        (None, 33, 0, "총 **33개** 모두 최근 7일에 소개한 논문입니다.",
+         "**33** papers were listed, all shown in the last 7 days."),
+        (4, 4, 0, "총 **33개** 중 관심 주제 **4개**, 모두 최근 7일에 소개한 논문입니다.",
+         "**4** match the topics of interest, all shown in the last 7 days."),
+    ],
+)  # fmt: skip
+def test_the_count_line_says_how_many_returning_papers_were_left_out(
+    samples_dir: Path, matched: int | None, hidden: int, shown: int, ko: str, en: str
+) -> None:
+    papers = day_papers(samples_dir)[:shown]
+    ranked = replace(digest(day_span(SAMPLE_DAY), papers, 3), total=33, matched=matched, hidden=hidden)
+    ko_post = render_post(ranked, Settings(hide_returning=True), "ko").content.decode()
+    en_post = render_post(ranked, Settings(hide_returning=True), "en").content.decode()
+    assert ko in ko_post and en in en_post
+    assert ("좋아요 순위" in ko_post) == bool(shown)  # no empty ranking under a post without papers
+
+
 def test_a_filter_that_removes_everything_says_so() -> None:
     ranked = replace(digest(day_span(SAMPLE_DAY), [], 10), total=33, matched=0)
     ko = render_post(ranked, Settings(), "ko").content.decode()
@@ -104,10 +128,10 @@ def test_topic_tags_from_a_recorded_day_are_stable_and_normalised(samples_dir: P
     tags = topic_tags(shown.papers, 5, TAGS)
     assert tags == topic_tags(tuple(reversed(shown.papers)), 5, TAGS)
     assert tags[:3] == ("large-language-models", "multimodal-large-language-models", "reinforcement-learning")
-    settings = Settings(topic_tags=5)
-    front, _ = split_post(render_post(shown, settings).content.decode())
+    front, _ = split_post(render_post(shown, Settings()).content.decode())  # 5 by default
     assert front["tags"] == [*TAGS, *tags]
-    assert split_post(render_post(shown, Settings()).content.decode())[0]["tags"] == list(TAGS)
+    off = Settings(topic_tags=0)
+    assert split_post(render_post(shown, off).content.decode())[0]["tags"] == list(TAGS)
 
 
 HOSTILE_KEYWORDS = (
@@ -145,4 +169,5 @@ def test_a_week_says_its_topics_with_their_counts(samples_dir: Path) -> None:
     en = render_post(ranked, Settings(topic_tags=3), "en").content.decode()
     line = "large-language-models (6), multimodal-large-language-models (5), reinforcement-learning (5)"
     assert f"\n이번 주의 주제: {line}\n" in ko and f"\nTopics of the week: {line}\n" in en
-    assert "주제" not in render_post(ranked, Settings(), "ko").content.decode().split("## ")[0]
+    off = render_post(ranked, Settings(topic_tags=0), "ko").content.decode()
+    assert "주제" not in off.split("## ")[0]

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -236,23 +236,27 @@ def run_digest(
     The post says the date its counts were read, and a destination holding the same post with another read
     date is left unchanged (upvotes that did not move rewrite nothing).
     """
+    before = source.requests
     listing = source.fetch(request.span, deadline)
     if not settings.profiles:
-        return digest_listing(listing, request, settings, source, publishers, deadline, now, features)
-    parts = []
-    for profile in settings.profiles:
-        own = profile.settings(settings)
-        options = replace(
-            request.options,
-            lang=profile.lang or request.options.lang,
-            top_n=request.options.top_n if profile.top_n is None else profile.top_n,
-            destinations=profile.destinations or request.options.destinations,
-        )
-        chosen = [p for p in publishers if p.name in options.destinations]
-        own_request = replace(request, options=options)
-        part = digest_listing(listing, own_request, own, source, chosen, deadline, now, features)
-        parts.append(replace(part, profile=profile.name))
-    return combined(parts)
+        result = digest_listing(listing, request, settings, source, publishers, deadline, now, features)
+    else:
+        parts = []
+        for profile in settings.profiles:
+            own = profile.settings(settings)
+            options = replace(
+                request.options,
+                lang=profile.lang or request.options.lang,
+                top_n=request.options.top_n if profile.top_n is None else profile.top_n,
+                destinations=profile.destinations or request.options.destinations,
+            )
+            chosen = [p for p in publishers if p.name in options.destinations]
+            own_request = replace(request, options=options)
+            part = digest_listing(listing, own_request, own, source, chosen, deadline, now, features)
+            parts.append(replace(part, profile=profile.name))
+        result = combined(parts)
+    # The week listings behind returning papers and DIGEST_LINKED's listings count too (the pacer's figure).
+    return replace(result, hf_requests=max(result.hf_requests, source.requests - before))
 
 
 def combined(parts: Sequence[DigestResult]) -> DigestResult:
@@ -273,22 +277,37 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
     )
 
 
+class Enriched(NamedTuple):
+    papers: list[Paper]  # to rank: filtered, returning ones hidden if asked
+    filtered: Filtered | None  # what the topic filter did; None without one
+    returning: frozenset[str] | None  # ids of returning papers; None when not looked up
+    hidden: int = 0  # returning papers left out (DIGEST_HIDE_RETURNING)
+    warnings: tuple[str, ...] = ()  # what could not be done
+
+
 def enrich(
     papers: list[Paper], request: DigestRequest, settings: Settings, source: Source, deadline: Deadline
-) -> tuple[list[Paper], Filtered | None, frozenset[str]]:
-    """The papers to rank (filtered, returning ones hidden if asked) and the ids of returning papers."""
+) -> Enriched:
+    """The papers to rank, after the topic filter and the look at the 7 daily posts before (which fails
+    soft: nothing marked or hidden, and a warning)."""
     span = request.span
     papers = returning.distinct(papers)
     topic_filter = TopicFilter(settings.include, settings.exclude)
     filtered = topic_filter.apply(papers) if topic_filter.active else None
     kept = list(filtered.papers) if filtered is not None else papers
-    seen: frozenset[str] = frozenset()
-    if span.kind == DAILY and (settings.returning or settings.hide_returning):
-        top_n = request.options.top_n
-        seen = returning.shown_before(source, span.last, topic_filter, top_n, deadline) or frozenset()
-        if settings.hide_returning:
-            kept = [p for p in kept if base_id(p.arxiv_id) not in seen]
-    return kept, filtered, frozenset(p.arxiv_id for p in kept if base_id(p.arxiv_id) in seen)
+    if span.kind != DAILY or not (settings.returning or settings.hide_returning):
+        return Enriched(kept, filtered, None)
+    try:
+        seen = returning.shown_before(
+            source, span.last, topic_filter, request.options.top_n, deadline.keeping()
+        )
+    except DigestError as exc:
+        log.warning("returning papers not marked: %s", exc, extra=span_keys(span))
+        return Enriched(kept, filtered, None, warnings=(f"returning papers not marked: {exc}",))
+    shown = frozenset(p.arxiv_id for p in kept if base_id(p.arxiv_id) in seen)
+    if settings.hide_returning:
+        return Enriched([p for p in kept if p.arxiv_id not in shown], filtered, shown, hidden=len(shown))
+    return Enriched(kept, filtered, shown)
 
 
 def digest_listing(
@@ -315,13 +334,16 @@ def digest_listing(
     if not papers:
         log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
         return base
-    kept, filtered, seen = enrich(papers, request, settings, source, deadline)
+    kept, filtered, seen, hidden, missing = enrich(papers, request, settings, source, deadline)
+    base = replace(base, warnings=(*base.warnings, *missing))
     ranked = digest(span, kept, options.top_n, warnings)
-    if filtered is not None or settings.hide_returning:
-        ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(kept))
-    ranked = replace(ranked, returning=seen.intersection(p.arxiv_id for p in ranked.papers))
+    if filtered is not None or hidden:
+        matched = len(filtered.papers) if filtered is not None else None
+        ranked = replace(ranked, total=len(papers) + len(warnings), matched=matched, hidden=hidden)
+    if seen is not None:
+        ranked = replace(ranked, returning=seen.intersection(p.arxiv_id for p in ranked.papers))
     if features.linker is not None and ranked.papers:
-        released, left_out = features.linker.released(ranked.papers, deadline)
+        released, left_out = features.linker.released(ranked.papers, deadline.keeping())
         ranked = replace(ranked, released=released)
         base = replace(base, warnings=(*base.warnings, *left_out))
     base = replace(base, filters=filtered, papers_total=ranked.total)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.deadline import PUBLISH_RESERVE_S, Deadline
 from hf_digest.errors import ConfigError
 from hf_digest.model import Paper, Summary, clean_text
 from hf_digest.state import StateError, StateStore
@@ -37,7 +37,7 @@ from hf_digest.summaries.report import (
 
 log = logging.getLogger(__name__)
 
-RESERVE_S = 30.0  # left for rendering and publishing after the last call
+RESERVE_S = PUBLISH_RESERVE_S  # left for rendering and publishing after the last call
 SUMMARY_TTL_S = 400 * 86400.0  # a year's backfill, weekly and monthly digests all find it
 REJECTED_TTL_S = 3 * 86400.0  # a refused answer is not paid for again by reruns and refreshes soon after
 NOT_CALLED = "not called: the run stopped at its error"

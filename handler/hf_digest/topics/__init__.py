@@ -18,6 +18,7 @@ from hf_digest.model import Paper
 
 MAX_TERMS = 50
 MAX_TERM_CHARS = 100
+TOPIC_PAPERS = 2  # papers that must carry a keyword for it to be a topic (a tag, a "topics of the week")
 _TAG_DROP = re.compile(r"[^\w\-]+")  # what a tag keeps: letters, digits, underscores, hyphens
 
 
@@ -112,11 +113,13 @@ def normalise_tag(keyword: str) -> str | None:
 
 
 def keyword_counts(papers: Iterable[Paper]) -> list[tuple[str, int]]:
-    """Each normalised keyword with the number of papers carrying it, most frequent first, then by name."""
+    """Each topic (a normalised keyword at least TOPIC_PAPERS papers carry: one paper's keyword names that
+    paper, not the day) with its number of papers, most frequent first, then by name."""
     counts: Counter[str] = Counter()
     for paper in papers:
         counts.update({tag for kw in paper.ai_keywords if (tag := normalise_tag(kw))})
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    topics = [(tag, n) for tag, n in counts.items() if n >= TOPIC_PAPERS]
+    return sorted(topics, key=lambda item: (-item[1], item[0]))
 
 
 def topic_tags(papers: Iterable[Paper], limit: int, configured: Sequence[str] = ()) -> tuple[str, ...]:

@@ -1,26 +1,24 @@
 """Returning papers: which of a day's papers one of the last 7 daily posts already showed.
 
-The 7 days come from Hugging Face's week listings (one or two requests a day, kept for the invocation),
-re-ranked with the same filter and top N, so nothing has to be stored and a backfill in any order agrees.
+The 7 days come from Hugging Face's week listings (the one or two ISO weeks holding them, paged: 2-4
+requests a day, kept for the invocation), re-ranked with the same filter and top N, so nothing has to be
+stored and a backfill in any order agrees.
 """
 
 from __future__ import annotations
 
-import logging
 import weakref
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Protocol
 
 from hf_digest.deadline import Deadline
-from hf_digest.errors import DigestError
 from hf_digest.model import Paper, SchemaError, Span, paper_from_item, week_of
 from hf_digest.rank import rank
 from hf_digest.source import DayListing
 from hf_digest.topics import TopicFilter
 from hf_digest.topics.bibtex import base_id
 
-log = logging.getLogger(__name__)
 LOOKBACK_DAYS = 7
 _weeks: weakref.WeakKeyDictionary[object, dict[str, tuple[Paper, ...]]] = weakref.WeakKeyDictionary()
 
@@ -61,15 +59,11 @@ def recent_days(day: date) -> list[date]:
 
 def shown_before(
     source: Source, day: date, topic_filter: TopicFilter, top_n: int, deadline: Deadline
-) -> frozenset[str] | None:
-    """The base arXiv ids the 7 daily posts before day showed; None when Hugging Face could not say."""
+) -> frozenset[str]:
+    """The base arXiv ids the 7 daily posts before day showed; DigestError when Hugging Face cannot say."""
     days = recent_days(day)
     weeks = {week_of(d).key: week_of(d) for d in days}
-    try:
-        papers = [p for span in weeks.values() for p in _week_papers(source, span, deadline)]
-    except DigestError as exc:
-        log.warning("returning papers not marked: %s", exc, extra={"date": day.isoformat()})
-        return None
+    papers = [p for span in weeks.values() for p in _week_papers(source, span, deadline)]
     shown: set[str] = set()
     for listed in days:
         that_day = [p for p in papers if p.listed_on == listed]
