@@ -31,6 +31,7 @@ class BackfillFigures:
     pace_s: float  # seconds per Hugging Face request, as run
     pace_scale: float  # 1.0 is production's pace; --quick scales it down
     hf: int
+    hf_weeks: int  # of them, week pages: the returning papers' look at the 7 days before each day
     github_reads: int
     github_writes: int
     s3: int
@@ -105,6 +106,7 @@ def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
             pace_s=settings.backfill_pace_s,
             pace_scale=pace_scale,
             hf=len(servers.hf.requests),
+            hf_weeks=sum(1 for r in servers.hf.requests if "week" in r.query),
             github_reads=sum(1 for r in github if r.method == "GET"),
             github_writes=sum(1 for r in github if r.method != "GET"),
             s3=aws.s3,

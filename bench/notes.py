@@ -42,7 +42,9 @@ def _where(results: Results) -> list[str]:
         f"content: {manual['first'].status}; {manual['rerun'].status}.",
         "- **Hugging Face calls**: a page holds at most 100 papers and the API gives no total, so a day of "
         f"exactly {SYNTHETIC_PAPERS} papers takes one full page and one empty page to see the end "
-        "(⌊papers/100⌋ + 1 requests); no request is made per paper.",
+        "(⌊papers/100⌋ + 1 requests); no request is made per paper. The target is for the day's list; the "
+        "week pages after it are the returning papers' look at the 7 days before (on by default, "
+        "DIGEST_RETURNING=off saves them).",
         f"- **Requests of the first run, in order.** GitHub: {', '.join(manual['first'].github)}. "
         f"AWS: {', '.join(manual['first'].aws)}. The rerun's AWS: {', '.join(manual['rerun'].aws)}.",
     ]
