@@ -58,7 +58,8 @@ def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
     from hf_digest.deadline import Deadline
     from hf_digest.request import parse_options, parse_range
     from hf_digest.runs.backfill import Pacer, run_range
-    from hf_digest.runs.digest import EMPTY, PUBLISHED
+    from hf_digest.runs.digest import Context
+    from hf_digest.runs.result import EMPTY, PUBLISHED
     from hf_digest.source import HuggingFaceSource
 
     class CountingPacer(Pacer):
@@ -82,15 +83,9 @@ def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
         started = time.perf_counter()
         publishers = publish.build(request.options.destinations, settings)
         pacer = CountingPacer(settings.backfill_pace_s)
-        result = run_range(
-            request,
-            settings,
-            HuggingFaceSource(settings),
-            publishers,
-            Deadline.after(DEADLINE_S),
-            now,
-            pacer=pacer,
-        )
+        source = HuggingFaceSource(settings)
+        ctx = Context(settings, source, publishers, Deadline.after(DEADLINE_S), now)
+        result = run_range(request, ctx, pacer=pacer)
         wall_s = time.perf_counter() - started
         aws = servers.moto.stop_counting()
         if not result.ok:

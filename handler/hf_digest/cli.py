@@ -21,7 +21,7 @@ from typing import Any
 from hf_digest import config, request, runs
 from hf_digest.deadline import Deadline
 from hf_digest.errors import BadInput, ConfigError, DigestError
-from hf_digest.runs.digest import OK_STATUSES
+from hf_digest.runs.result import OK_STATUSES
 
 # Lambda's maximum; a local run has the same ceiling so waits behave as they would in AWS.
 DEFAULT_TIMEOUT_S = 900.0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hf_digest.notify.report import FAILED, SENT, ChannelReport, NotifyReport
-from hf_digest.runs.digest import record_notifications
+from hf_digest.runs.result import record_notifications
 from tests.helpers import hf_digest
 from tests.hf_server import HFServer
 from tests.slack_server import SlackServer

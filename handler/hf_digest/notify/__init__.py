@@ -1,8 +1,8 @@
 """Notifications of a new digest on Slack, Discord, Telegram and e-mail, exactly once per channel.
 
 In a run (runs/__init__.py): `Adapters.herald(dry_run, deadline, now)` builds the channels once
-(`build_notifiers`, DIGEST_NOTIFY) and returns a `Herald`; `run_digest(..., announcer=herald)` calls
-`herald.published(...)` after publishing, which tells the channels when a delivery was `created`;
+(`build_notifiers`, DIGEST_NOTIFY) and returns a `Herald`; `run_digest(request, ctx.announcing(herald))`
+calls `herald.published(...)` after publishing, which tells the channels when a delivery was `created`;
 older days pass `herald.later()` and the run ends with `herald.summary()` (DIGEST_NOTIFY_BACKFILL).
 By hand: `notify_command(...)` (`hf-digest notify`). Underneath: `notify_digest` / `notify_backfill`
 claim each digest and channel in the state store before sending (notify/ledger.py).

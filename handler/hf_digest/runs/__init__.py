@@ -17,17 +17,9 @@ from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
 from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
 from hf_digest.runs import backfill
-from hf_digest.runs.digest import (
-    DigestResult,
-    Features,
-    Link,
-    Metrics,
-    Source,
-    Summarize,
-    run_digest,
-    span_keys,
-)
+from hf_digest.runs.digest import Context, Features, Link, Source, Summarize, run_digest
 from hf_digest.runs.queue import consume
+from hf_digest.runs.result import DigestResult, Metrics, span_keys
 from hf_digest.runs.scheduled import run_scheduled
 from hf_digest.state.store import StateStore
 
@@ -146,6 +138,13 @@ class Adapters:
         """The optional rooms of the digest path, built once, with who is told about a new post."""
         return Features(summarizer=self.summarizer, linker=self.linker, announcer=announcer)
 
+    def context(self, options: Options, deadline: Deadline, now: datetime) -> tuple[Context, Herald | None]:
+        """What a run's digests share, and who tells the channels: the publishers are built first, then the
+        channels, both before Hugging Face is called, so a missing setting or secret fails first."""
+        publishers = self.publishers(options, deadline)
+        herald = self.herald(options.dry_run, deadline, now)
+        return Context(self.settings, self.source, publishers, deadline, now, self.features()), herald
+
     def herald(self, dry_run: bool, deadline: Deadline, now: datetime) -> Herald | None:
         """What tells the channels about new digests; None on a dry run or with no channel (DIGEST_NOTIFY).
         The channels are built once, before Hugging Face is called, so a missing secret fails first."""
@@ -193,33 +192,15 @@ def execute(
     log.info("run requested", extra=describe(request))
     match request:
         case DigestRequest():
-            publishers = adapters.publishers(request.options, deadline)
-            herald = adapters.herald(request.options.dry_run, deadline, now)
-            features = adapters.features(herald)
-            result = run_digest(request, settings, adapters.source, publishers, deadline, now, features)
-            return DigestOutcome(result)
+            ctx, herald = adapters.context(request.options, deadline, now)
+            return DigestOutcome(run_digest(request, ctx.announcing(herald)))
         case ScheduleRequest():
-            publishers = adapters.publishers(request.options, deadline)
-            herald = adapters.herald(request.options.dry_run, deadline, now)
-            features = adapters.features()
-            return run_scheduled(
-                request, settings, adapters.source, publishers, deadline, now, features, herald=herald
-            )
+            ctx, herald = adapters.context(request.options, deadline, now)
+            return run_scheduled(request, ctx, herald=herald)
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
                 return backfill.enqueue(request, settings, deadline)
-            publishers = adapters.publishers(request.options, deadline)
-            herald = adapters.herald(request.options.dry_run, deadline, now)
-            return backfill.run_range(
-                request,
-                settings,
-                adapters.source,
-                publishers,
-                deadline,
-                now,
-                progress=progress,
-                features=adapters.features(),
-                herald=herald,
-            )
+            ctx, herald = adapters.context(request.options, deadline, now)
+            return backfill.run_range(request, ctx, progress=progress, herald=herald)
         case QueueBatch():
             return consume(request, settings, adapters, deadline, now)

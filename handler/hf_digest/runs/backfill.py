@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -21,10 +20,10 @@ from hf_digest import aws, budget
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
-from hf_digest.publish import Publisher
 from hf_digest.request import RangeRequest
 from hf_digest.runs.days import BACKFILL, DayRun, DaysOutcome, run_day
-from hf_digest.runs.digest import NO_FEATURES, Features, Metrics, Source
+from hf_digest.runs.digest import Context
+from hf_digest.runs.result import Metrics
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Herald
@@ -97,27 +96,22 @@ def _clock(seconds: float) -> str:
 
 def run_range(
     request: RangeRequest,
-    settings: Settings,
-    source: Source,
-    publishers: Sequence[Publisher],
-    deadline: Deadline,
-    now: datetime,
+    ctx: Context,
     *,
     progress: IO[str] | None = None,
     pacer: Pacer | None = None,
-    features: Features = NO_FEATURES,
     herald: Herald | None = None,
 ) -> DaysOutcome:
     """Every day of the range in order, paced; weekends come out empty, a failed day stops nothing. The
     days created are told in one summary per channel, or not at all (DIGEST_NOTIFY_BACKFILL)."""
-    features = features.announcing(herald.later() if herald else None)
+    ctx = ctx.announcing(herald.later() if herald else None)
     started = time.monotonic()
     days = request.days()
-    pacer = pacer or Pacer(settings.backfill_pace_s)
+    pacer = pacer or Pacer(ctx.settings.backfill_pace_s)
     bar = Progress(len(days), progress)
     runs: list[DayRun] = []
     for day in days:
-        run = run_day(day, request.options, BACKFILL, settings, source, publishers, deadline, now, features)
+        run = run_day(day, request.options, BACKFILL, ctx)
         runs.append(run)
         bar.step(run)
         if day != days[-1]:

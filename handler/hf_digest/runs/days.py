@@ -6,30 +6,24 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded, DigestError, PublishError
 from hf_digest.model import day_span
-from hf_digest.publish import CREATED, FAILED, UNCHANGED, UPDATED, Publisher
+from hf_digest.publish import CREATED, FAILED, UNCHANGED, UPDATED
 from hf_digest.request import DigestRequest, Options
-from hf_digest.runs.digest import (
+from hf_digest.runs.digest import Context, run_digest
+from hf_digest.runs.result import (
     DRY_RUN,
     EMPTY,
-    NO_FEATURES,
     PUBLISHED,
     DigestResult,
-    Features,
     Metrics,
-    Source,
     record_notifications,
-    run_digest,
     status_metric,
 )
 
@@ -209,18 +203,9 @@ def _wrote(run: DayRun, status: str) -> bool:
     return run.result is not None and any(d.status == status for d in run.result.deliveries)
 
 
-def run_day(
-    day: date,
-    options: Options,
-    reason: str,
-    settings: Settings,
-    source: Source,
-    publishers: Sequence[Publisher],
-    deadline: Deadline,
-    now: datetime,
-    features: Features = NO_FEATURES,
-) -> DayRun:
+def run_day(day: date, options: Options, reason: str, ctx: Context) -> DayRun:
     """One day through the digest path; an error fails that day instead of stopping the run."""
+    source, deadline = ctx.source, ctx.deadline
     extra = {"date": day.isoformat(), "reason": reason}
     if not deadline.allows(MIN_DAY_S, 0.0):
         error = DeadlineExceeded(f"{day}: not started, {deadline.remaining():.0f} s left")
@@ -229,7 +214,7 @@ def run_day(
     before = source.requests
     request = DigestRequest(day_span(day), options)
     try:
-        result = run_digest(request, settings, source, publishers, deadline, now, features)
+        result = run_digest(request, ctx)
     except DigestError as exc:
         log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
         return DayRun(day, reason, error=exc, requests=source.requests - before)

@@ -5,30 +5,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
-
-from aws_lambda_powertools.metrics import MetricUnit
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from hf_digest import feeds, render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
-from hf_digest.errors import DigestError, PublishError, UpstreamError
-from hf_digest.model import (
-    DAILY,
-    MONTHLY,
-    QUERY_NAMES,
-    WEEKLY,
-    Bundle,
-    Paper,
-    Released,
-    Span,
-    papers_from_items,
-)
-from hf_digest.publish import FAILED, UNCHANGED, Delivery, Publisher
+from hf_digest.errors import DigestError, UpstreamError
+from hf_digest.model import DAILY, Bundle, Paper, Released, Span, papers_from_items
+from hf_digest.publish import FAILED, Delivery, Publisher
 from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
+from hf_digest.runs.result import DRY_RUN, EMPTY, DigestResult, combined, overall_status, span_keys
 from hf_digest.source import DayListing
 from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered, TopicFilter, returning
@@ -36,16 +25,8 @@ from hf_digest.topics.bibtex import base_id
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer
-    from hf_digest.notify.report import NotifyReport
 
 log = logging.getLogger(__name__)
-
-PUBLISHED = "published"
-EMPTY = "empty"
-DRY_RUN = "dry_run"
-# What a run as a whole did; FAILED and UNCHANGED are shared with the deliveries to one destination.
-OK_STATUSES = (PUBLISHED, UNCHANGED, EMPTY, DRY_RUN)
-_EMPTY_SPANS = {DAILY: "day (weekend or holiday)", WEEKLY: "week", MONTHLY: "month"}
 
 
 class Source(Protocol):
@@ -70,12 +51,6 @@ class Link(Protocol):
     ) -> tuple[dict[str, Released], list[str]]: ...
 
 
-class Metrics(Protocol):
-    def add_metric(self, name: str, unit: MetricUnit, value: float) -> None: ...
-
-    def add_metadata(self, key: str, value: Any) -> None: ...
-
-
 @dataclass(frozen=True)
 class Features:
     """The optional rooms of the digest path, built once per invocation: our summaries, what each paper
@@ -92,128 +67,24 @@ class Features:
 NO_FEATURES = Features()
 
 
-def status_metric(status: str) -> str:
-    """The count metric for a run's status: published -> RunPublished, dry_run -> RunDryRun."""
-    return "Run" + "".join(part.capitalize() for part in status.split("_"))
-
-
-def span_keys(span: Span) -> dict[str, str]:
-    """How a result and a log line name the span: its date, or its week or month and first and last day."""
-    if span.kind == DAILY:
-        return {"date": span.key}
-    return {QUERY_NAMES[span.kind]: span.key, "from": span.first.isoformat(), "to": span.last.isoformat()}
-
-
 @dataclass(frozen=True)
-class DigestResult:
-    """What one digest did: its counts, where it went, and (on a dry run) its markdown."""
+class Context:
+    """What every digest of one invocation shares: the settings, the source, the destinations, the
+    deadline, the clock and the optional rooms. A run narrows it (a profile's settings and destinations,
+    the days a catch-up lacks, who is told) with replace()."""
 
-    span: Span
-    status: str
-    papers_total: int = 0
-    papers_shown: int = 0
-    via: str | None = None
-    hf_requests: int = 0
-    deliveries: tuple[Delivery, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
-    post: str | None = None  # the markdown, on a dry run
-    summaries: SummaryReport | None = None  # None when summaries are off
-    notifications: NotifyReport | None = None  # what the channels were told, when notifications are on
-    filters: Filtered | None = None  # what a topic filter kept and removed
-    profile: str | None = None  # the named digest (DIGEST_PROFILES) this result is one of
-    profiles: tuple[DigestResult, ...] = ()  # with DIGEST_PROFILES: each profile's own result
+    settings: Settings
+    source: Source
+    publishers: Sequence[Publisher]
+    deadline: Deadline
+    now: datetime
+    features: Features = NO_FEATURES
 
-    @property
-    def ok(self) -> bool:
-        return self.status in OK_STATUSES
+    def to(self, publishers: Sequence[Publisher]) -> Context:
+        return replace(self, publishers=publishers)
 
-    @property
-    def failed_destinations(self) -> list[str]:
-        return [d.destination for d in self.deliveries if d.status == FAILED]
-
-    def to_json(self) -> dict[str, Any]:
-        """The result as JSON: what the CLI prints with --json and the Lambda returns."""
-        data: dict[str, Any] = {
-            **span_keys(self.span),
-            "status": self.status,
-            "papers_total": self.papers_total,
-            "papers_shown": self.papers_shown,
-            "destinations": [d.to_json() for d in self.deliveries],
-            "source": self.via,
-            "hf_requests": self.hf_requests,
-        }
-        if self.warnings:
-            data["warnings"] = list(self.warnings)
-        if self.summaries is not None:
-            data["summaries"] = self.summaries.to_json()
-        if self.post is not None:
-            data["post"] = self.post
-        if self.notifications is not None:
-            data["notifications"] = self.notifications.to_json()
-        if self.filters is not None:
-            data["filters"] = self.filters.to_json()
-        if self.profile is not None:
-            data["profile"] = self.profile
-        if self.profiles:
-            data["profiles"] = [part.to_json() for part in self.profiles]
-        return data
-
-    def failure(self) -> PublishError:
-        """The error that makes Lambda retry: it names each failed destination and why."""
-        failed = [d for d in self.deliveries if d.status == FAILED]
-        names = ", ".join(d.destination for d in failed) or "no destination"
-        details = "; ".join(d.error or f"{d.destination}: failed" for d in failed)
-        return PublishError(
-            f"{self.span.key}: publishing failed at {names}" + (f" ({details})" if details else "")
-        )
-
-    def summary(self) -> str:
-        """The result as the CLI prints it: one line, then a line per destination and warning."""
-        if self.status == EMPTY:
-            lines = [f"{self.span.key}: no papers that {_EMPTY_SPANS[self.span.kind]}; nothing written"]
-        else:
-            lines = [
-                f"{self.status} {self.span.key}: {self.papers_shown} of {self.papers_total} papers shown"
-            ]
-        for delivery in self.deliveries:
-            where = delivery.location + (f" ({delivery.commit[:12]})" if delivery.commit else "")
-            lines.append(f"  {delivery.destination}: {delivery.status} {where}".rstrip())
-            if delivery.error:
-                lines.append(f"    error: {delivery.error}")
-        if self.summaries is not None and self.summaries.model is not None:
-            lines.append(f"  {self.summaries.line()}")
-        lines.extend(f"  warning: {warning}" for warning in self.warnings)
-        return "\n".join(lines)
-
-    def record(self, metrics: Metrics) -> None:
-        """One count for the status; a day's papers listed and published."""
-        self.record_papers(metrics)
-        self.record_summaries(metrics)
-        metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
-        if self.notifications is not None:
-            record_notifications([self.notifications], metrics)
-
-    def record_summaries(self, metrics: Metrics) -> None:
-        """The summaries' counts, tokens and cost, when they are on."""
-        for name, value in (self.summaries.metrics() if self.summaries else {}).items():
-            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
-
-    def record_papers(self, metrics: Metrics) -> None:
-        """How many papers a day listed and published (a week's or month's repeat its days': not counted)."""
-        if self.span.kind != DAILY:
-            return
-        metrics.add_metadata(key="date", value=self.span.key)
-        metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
-        published = self.papers_shown if self.status == PUBLISHED else 0
-        metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
-
-
-def record_notifications(reports: Sequence[NotifyReport], metrics: Metrics) -> None:
-    """NotificationsSent and NotificationsFailed (the alarm's metric): channels told, channels that failed."""
-    sent = sum(len(report.sent) for report in reports)
-    metrics.add_metric(name="NotificationsSent", unit=MetricUnit.Count, value=sent)
-    failed = sum(len(report.failed) for report in reports)
-    metrics.add_metric(name="NotificationsFailed", unit=MetricUnit.Count, value=failed)
+    def announcing(self, announcer: Announcer | None) -> Context:
+        return replace(self, features=self.features.announcing(announcer))
 
 
 def read_date(listed: date, now: datetime, settings: Settings) -> date:
@@ -221,25 +92,18 @@ def read_date(listed: date, now: datetime, settings: Settings) -> date:
     return max(listed, now.astimezone(settings.zone).date())
 
 
-def run_digest(
-    request: DigestRequest,
-    settings: Settings,
-    source: Source,
-    publishers: Sequence[Publisher],
-    deadline: Deadline,
-    now: datetime,
-    features: Features = NO_FEATURES,
-) -> DigestResult:
+def run_digest(request: DigestRequest, ctx: Context) -> DigestResult:
     """Build the span's post and hand it to every publisher; a failing one does not stop the rest; then
     announcer tells the channels about a post some destination got for the first time.
 
     The post says the date its counts were read, and a destination holding the same post with another read
     date is left unchanged (upvotes that did not move rewrite nothing).
     """
+    settings, source = ctx.settings, ctx.source
     before = source.requests
-    listing = source.fetch(request.span, deadline)
+    listing = source.fetch(request.span, ctx.deadline)
     if not settings.profiles:
-        result = digest_listing(listing, request, settings, source, publishers, deadline, now, features)
+        result = digest_listing(listing, request, ctx)
     else:
         parts = []
         for profile in settings.profiles:
@@ -250,31 +114,13 @@ def run_digest(
                 top_n=request.options.top_n if profile.top_n is None else profile.top_n,
                 destinations=profile.destinations or request.options.destinations,
             )
-            chosen = [p for p in publishers if p.name in options.destinations]
+            chosen = [p for p in ctx.publishers if p.name in options.destinations]
             own_request = replace(request, options=options)
-            part = digest_listing(listing, own_request, own, source, chosen, deadline, now, features)
+            part = digest_listing(listing, own_request, replace(ctx, settings=own, publishers=chosen))
             parts.append(replace(part, profile=profile.name))
         result = combined(parts)
     # The week listings behind returning papers and DIGEST_LINKED's listings count too (the pacer's figure).
     return replace(result, hf_requests=max(result.hf_requests, source.requests - before))
-
-
-def combined(parts: Sequence[DigestResult]) -> DigestResult:
-    """One result for every profile's: each delivery, the worst status, and each part as it was."""
-    first = parts[0]
-    deliveries = tuple(d for part in parts for d in part.deliveries)
-    statuses = {part.status for part in parts}
-    status = next((s for s in (FAILED, PUBLISHED, DRY_RUN, UNCHANGED) if s in statuses), EMPTY)
-    return replace(
-        first,
-        status=status,
-        papers_shown=max(part.papers_shown for part in parts),
-        deliveries=deliveries,
-        post=None,
-        filters=None,
-        profile=None,
-        profiles=tuple(parts),
-    )
 
 
 class Enriched(NamedTuple):
@@ -310,18 +156,10 @@ def enrich(
     return Enriched(kept, filtered, shown)
 
 
-def digest_listing(
-    listing: DayListing,
-    request: DigestRequest,
-    settings: Settings,
-    source: Source,
-    publishers: Sequence[Publisher],
-    deadline: Deadline,
-    now: datetime,
-    features: Features = NO_FEATURES,
-) -> DigestResult:
+def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) -> DigestResult:
     """The digest path after the fetch: one listing can serve several profiles."""
     span, options = request.span, request.options
+    settings, deadline, features = ctx.settings, ctx.deadline, ctx.features
     papers, warnings = papers_from_items(listing.items, span.window)
     for warning in warnings:
         log.warning("paper left out: %s", warning, extra=span_keys(span))
@@ -334,7 +172,7 @@ def digest_listing(
     if not papers:
         log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
         return base
-    kept, filtered, seen, hidden, missing = enrich(papers, request, settings, source, deadline)
+    kept, filtered, seen, hidden, missing = enrich(papers, request, settings, ctx.source, deadline)
     base = replace(base, warnings=(*base.warnings, *missing))
     ranked = digest(span, kept, options.top_n, warnings)
     if filtered is not None or hidden:
@@ -356,7 +194,7 @@ def digest_listing(
     ):  # a dry run too: the preview shows the post as it will be
         summarized, report = features.summarizer(ranked.papers, options.lang, deadline)
         ranked = replace(ranked, papers=tuple(summarized))
-    counts_read = read_date(span.last, now, settings)
+    counts_read = read_date(span.last, ctx.now, settings)
     bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
     counted = replace(base, papers_shown=len(ranked.papers), summaries=report)
     if options.dry_run:
@@ -365,7 +203,7 @@ def digest_listing(
     bundle = feeds.extend(
         bundle, ranked, settings, options.lang, counts_read=counts_read, notice=rebuilt.append
     )
-    deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in publishers)
+    deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in ctx.publishers)
     notes = tuple(dict.fromkeys(rebuilt))
     for note in notes:
         log.warning("%s", note, extra=span_keys(span))
@@ -378,14 +216,6 @@ def digest_listing(
         warnings=counted.warnings + notes,
         notifications=told,
     )
-
-
-def overall_status(deliveries: Sequence[Delivery]) -> str:
-    if any(d.status == FAILED for d in deliveries):
-        return FAILED
-    if all(d.status == UNCHANGED for d in deliveries):
-        return UNCHANGED
-    return PUBLISHED
 
 
 def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> Delivery:

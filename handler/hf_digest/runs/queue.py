@@ -20,7 +20,8 @@ from hf_digest.publish import FAILED
 from hf_digest.request import DigestRequest, QueueBatch, day_event
 from hf_digest.runs.backfill import Pacer
 from hf_digest.runs.days import MIN_DAY_S
-from hf_digest.runs.digest import DigestResult, Features, Metrics, record_notifications, run_digest
+from hf_digest.runs.digest import Context, Features, run_digest
+from hf_digest.runs.result import DigestResult, Metrics, record_notifications
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -110,7 +111,9 @@ def _record_handler(
             if not deadline.allows(MIN_DAY_S, 0.0):
                 raise DeadlineExceeded(f"{request.span.key}: not started, {deadline.remaining():.0f} s left")
             publishers = adapters.publishers(request.options, deadline)
-            result = run_digest(request, settings, adapters.source, publishers, deadline, now, features)
+            result = run_digest(
+                request, Context(settings, adapters.source, publishers, deadline, now, features)
+            )
             done(result)
             pacer.spent(result.hf_requests)
             if not result.ok:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from hf_digest.config import Settings
@@ -16,7 +16,7 @@ from hf_digest.model import DAILY
 from hf_digest.publish import Publisher
 from hf_digest.request import ScheduleRequest
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
-from hf_digest.runs.digest import NO_FEATURES, Features, Source
+from hf_digest.runs.digest import Context
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer, Herald
@@ -72,30 +72,22 @@ def _lacking(
     return missing
 
 
-def run_scheduled(
-    request: ScheduleRequest,
-    settings: Settings,
-    source: Source,
-    publishers: Sequence[Publisher],
-    deadline: Deadline,
-    now: datetime,
-    features: Features = NO_FEATURES,
-    herald: Herald | None = None,
-) -> DaysOutcome:
+def run_scheduled(request: ScheduleRequest, ctx: Context, herald: Herald | None = None) -> DaysOutcome:
     """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all).
 
     The target day's new post is told at once; older days' new posts in one summary (DIGEST_NOTIFY_BACKFILL).
     """
     target, options = request.day, request.options
+    settings, publishers = ctx.settings, ctx.publishers
     older = herald.later() if herald else None
 
     def day_run(day: date, reason: str, to: Sequence[Publisher], told: Announcer | None = older) -> DayRun:
-        return run_day(day, options, reason, settings, source, to, deadline, now, features.announcing(told))
+        return run_day(day, options, reason, ctx.to(to).announcing(told))
 
     runs = [day_run(target, TARGET, publishers, herald)]
     again = [day for day in refresh_days(target, settings) if day != target]
     missing = lacking(
-        recent_days(target, settings.catchup_days), options.lang, settings, publishers, deadline
+        recent_days(target, settings.catchup_days), options.lang, settings, publishers, ctx.deadline
     )
     if missing:
         log.info("catch-up", extra={"date": target.isoformat(), "days": [d.isoformat() for d in missing]})
