@@ -32,11 +32,17 @@ class BackfillFigures:
     pace_scale: float  # 1.0 is production's pace; --quick scales it down
     hf: int
     hf_weeks: int  # of them, week pages: the returning papers' look at the 7 days before each day
+    round_days: int  # days of a round number of papers (20, 30, ...): one more request, it may be a page size
     github_reads: int
     github_writes: int
     s3: int
     secrets: int
     commits: int
+
+
+def _round(papers: int) -> bool:
+    """A day the source asks twice: a short page of a round size may be a server's page size."""
+    return papers > 0 and papers % 10 == 0
 
 
 @contextmanager
@@ -102,6 +108,9 @@ def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
             pace_scale=pace_scale,
             hf=len(servers.hf.requests),
             hf_weeks=sum(1 for r in servers.hf.requests if "week" in r.query),
+            round_days=sum(
+                1 for run in result.runs if _round(len(servers.hf.items_for_day(run.day.isoformat())))
+            ),
             github_reads=sum(1 for r in github if r.method == "GET"),
             github_writes=sum(1 for r in github if r.method != "GET"),
             s3=aws.s3,

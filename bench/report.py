@@ -259,8 +259,8 @@ def _backfill(figures: BackfillFigures | None) -> list[Row]:
             f"HF {figures.hf} ({figures.hf - figures.hf_weeks} for the days + {figures.hf_weeks} week pages, "
             f"returning papers), GitHub {github} ({figures.github_reads} + {figures.github_writes}, "
             f"{figures.commits} commits), S3 {figures.s3}, Secrets Manager {figures.secrets}",
-            f"HF ≤ 1 per day of < 100 papers ({figures.days})",
-            _status(figures.hf - figures.hf_weeks <= figures.days),
+            f"HF ≤ 1 per day of < 100 papers, 2 for a round count ({figures.days + figures.round_days})",
+            _status(figures.hf - figures.hf_weeks <= figures.days + figures.round_days),
         ),
     ]
 
