@@ -84,16 +84,16 @@ def digest_entry(d: Digest, post_markdown: str, settings: Settings) -> Entry:
     page = page_url(d.page_path, settings)
     if page:
         links.append(Link(page, "alternate", "text/html"))
-    if d.kind == DAILY:
-        links.append(Link(f"{HF_DAY_PAGE}{d.key}", "related" if page else "alternate", "text/html"))
+    if d.span.kind == DAILY:
+        links.append(Link(f"{HF_DAY_PAGE}{d.span.key}", "related" if page else "alternate", "text/html"))
     return Entry(
         id=address(d.post_path, settings),
         title=d.title,
         published=timestamp(d.published),
         updated=timestamp(d.updated),
         content_html=post_html(post_markdown),
-        category=d.kind,
-        category_label=_words(d.lang)[d.kind],
+        category=d.span.kind,
+        category_label=_words(d.lang)[d.span.kind],
         links=tuple(links),
         summary=_summary(d),
         fingerprint=d.post_sha256,
@@ -102,13 +102,13 @@ def digest_entry(d: Digest, post_markdown: str, settings: Settings) -> Entry:
 
 def paper_entries(d: Digest, settings: Settings) -> list[Entry]:
     """One entry per paper a daily digest shows, updated in place when its numbers change."""
-    if d.kind != DAILY:
+    if d.span.kind != DAILY:
         return []  # weekly and monthly digests show papers that their days already showed
     entries = []
     for rank, paper in enumerate(d.papers, start=1):
         # A second apart by rank: readers sort by time, and so show the day's papers in rank order.
         ahead = timedelta(seconds=rank - 1)
-        content = paper_html(paper, rank, d.key, d.lang)
+        content = paper_html(paper, rank, d.span.key, d.lang)
         title = plain_math(paper.title)
         links = (Link(paper.hf_url, "alternate", "text/html"), Link(paper.arxiv_url, "related", "text/html"))
         made_of = "\n".join([title, content, *(link.href for link in links), paper.thumbnail or ""])

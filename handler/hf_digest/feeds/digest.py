@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from hf_digest import model, render
 from hf_digest.config import Settings
-from hf_digest.model import DAILY, MONTHLY, WEEKLY, OutputFile, Paper
+from hf_digest.model import DAILY, MONTHLY, WEEKLY, OutputFile, Paper, Span
 
 KINDS = (DAILY, WEEKLY, MONTHLY)
 # Ids without DIGEST_SITE_URL: a tag URI (RFC 4151) under the project's name, never changed once published.
@@ -21,10 +21,7 @@ HF_DAY_PAGE = "https://huggingface.co/papers/date/"
 class Digest:
     """A day's, week's or month's digest: the facts every feed entry and page is built from."""
 
-    kind: str  # DAILY | WEEKLY | MONTHLY
-    key: str  # "2026-02-10" | "2026-W06" | "2026-02"
-    first: date
-    last: date
+    span: Span  # the day, week or month it covers
     title: str
     papers: tuple[Paper, ...]
     total: int
@@ -37,7 +34,7 @@ class Digest:
     @property
     def page_path(self) -> str:
         """The site's page for this digest, e.g. daily/2026-02-10.html."""
-        return f"{self.kind}/{self.key}.html"
+        return f"{self.span.kind}/{self.span.key}.html"
 
 
 def of(
@@ -50,10 +47,7 @@ def of(
     if counts_read is not None and counts_read > span.last:
         updated = datetime.combine(counts_read, settings.post_time, tzinfo=settings.zone)
     return Digest(
-        kind=span.kind,
-        key=span.key,
-        first=span.first,
-        last=span.last,
+        span=span,
         title=render.post_title(span),
         papers=digest.papers,
         total=digest.total,
