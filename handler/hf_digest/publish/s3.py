@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -27,8 +27,9 @@ from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-    from mypy_boto3_s3.type_defs import PutObjectRequestTypeDef
+    from mypy_boto3_s3.type_defs import HeadObjectOutputTypeDef, PutObjectRequestTypeDef
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # Five minutes: a static site (or CloudFront before it) shows a same-day update soon, yet caches the page.
@@ -36,7 +37,9 @@ CACHE_CONTROL = "public, max-age=300"
 CONFLICT_ROUNDS = 5  # re-read and decide again at most this often when another writer gets in between
 # A 412 (precondition failed) or 409 (a conflicting write in flight) means someone else wrote meanwhile;
 # a PUT with If-Match on an object deleted meanwhile answers 404 NoSuchKey.
-_CONFLICT_CODES = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409", "NoSuchKey"}
+_CONFLICT_CODES = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict", "409", "NoSuchKey"})
+# No object under the key (a HEAD's error carries only "404").
+_MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 # A HEAD has no body, so its errors carry only the HTTP status as their code.
 _DENIED_CODES = {"AccessDenied", "403", "Forbidden", "AllAccessDisabled"}
 
@@ -135,52 +138,55 @@ class S3Publisher:
         found = self._get(self.key(path), deadline)
         return found[1] if found else None
 
-    def _get(self, key: str, deadline: Deadline) -> tuple[str, bytes] | None:
-        """(ETag, bytes) of the object under key, or None when there is none."""
+    def _ask(
+        self,
+        operation: str,
+        key: str,
+        deadline: Deadline,
+        call: Callable[[], T],
+        none_for: frozenset[str] = _MISSING_CODES,
+    ) -> T | None:
+        """call()'s answer within the time left; None when S3 answers one of none_for (by default: there is
+        no object under key)."""
         self._check_time(deadline)
         try:
-            with self._watch(deadline, "GetObject", key):
-                answer = self.client.get_object(Bucket=self.bucket, Key=key)
-                return answer["ETag"], answer["Body"].read()
+            with self._watch(deadline, operation, key):
+                return call()
         except ClientError as exc:
-            if _code(exc) in ("404", "NoSuchKey", "NotFound"):
+            if _code(exc) in none_for:
                 return None
-            raise self._error(exc, "GetObject", key) from exc
+            raise self._error(exc, operation, key) from exc
         except BotoCoreError as exc:
             raise self._failed(exc, key) from exc
 
+    def _get(self, key: str, deadline: Deadline) -> tuple[str, bytes] | None:
+        """(ETag, bytes) of the object under key, or None when there is none."""
+
+        def get() -> tuple[str, bytes]:
+            answer = self.client.get_object(Bucket=self.bucket, Key=key)
+            return answer["ETag"], answer["Body"].read()
+
+        return self._ask("GetObject", key, deadline, get)
+
+    def _head(self, key: str, deadline: Deadline) -> HeadObjectOutputTypeDef | None:
+        """The object's metadata, or None when there is none (a missing bucket also answers 404 to HEAD;
+        the create-only PUT that follows names it)."""
+
+        def head() -> HeadObjectOutputTypeDef:
+            return self.client.head_object(Bucket=self.bucket, Key=key)
+
+        return self._ask("HeadObject", key, deadline, head)
+
     def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
         """The paths with an object under the prefix: one HEAD each."""
-        found = set()
-        for path in paths:
-            self._check_time(deadline)
-            key = self.key(path)
-            try:
-                with self._watch(deadline, "HeadObject", key):
-                    self.client.head_object(Bucket=self.bucket, Key=key)
-            except ClientError as exc:
-                if _code(exc) in ("404", "NoSuchKey", "NotFound"):
-                    continue
-                raise self._error(exc, "HeadObject", key) from exc
-            except BotoCoreError as exc:
-                raise self._failed(exc, key) from exc
-            found.add(path)
-        return found
+        return {path for path in paths if self._head(self.key(path), deadline) is not None}
 
     def _read(self, key: str, length: int | None, deadline: Deadline) -> _Current | None:
         """The object under key now, or None; its bytes are hashed only when it lacks our sha256 metadata
         and has length bytes (a derived file's length is not known before the merge: always hashed)."""
-        self._check_time(deadline)
-        try:
-            with self._watch(deadline, "HeadObject", key):
-                head = self.client.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            # A missing bucket also answers 404 to HEAD; the create-only PUT that follows names it.
-            if _code(exc) in ("404", "NoSuchKey", "NotFound"):
-                return None
-            raise self._error(exc, "HeadObject", key) from exc
-        except BotoCoreError as exc:
-            raise self._failed(exc, key) from exc
+        head = self._head(key, deadline)
+        if head is None:
+            return None
         etag = head["ETag"]
         sha256 = head.get("Metadata", {}).get("sha256")
         if sha256 is None and length in (None, head.get("ContentLength")):
@@ -199,18 +205,13 @@ class S3Publisher:
         return body is not None and file.holds(body)
 
     def _body(self, key: str, etag: str, deadline: Deadline) -> bytes | None:
-        """The object's bytes while it is still etag; None when it was replaced since."""
-        self._check_time(deadline)
-        try:
-            with self._watch(deadline, "GetObject", key):
-                body: bytes = self.client.get_object(Bucket=self.bucket, Key=key, IfMatch=etag)["Body"].read()
-        except ClientError as exc:
-            if _code(exc) in _CONFLICT_CODES:
-                return None  # replaced since the HEAD; the conditional write will find out
-            raise self._error(exc, "GetObject", key) from exc
-        except BotoCoreError as exc:
-            raise self._failed(exc, key) from exc
-        return body
+        """The object's bytes while it is still etag; None when it was replaced since (the conditional write
+        will find out)."""
+
+        def get() -> bytes:
+            return self.client.get_object(Bucket=self.bucket, Key=key, IfMatch=etag)["Body"].read()
+
+        return self._ask("GetObject", key, deadline, get, none_for=_CONFLICT_CODES)
 
     def _write(
         self, key: str, file: OutputFile, content: bytes, digest: str, current: _Current | None, dl: Deadline
