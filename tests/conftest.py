@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from hf_digest.cli import load_app
+from hf_digest.model import Paper, papers_from_items
+from hf_digest.rank import rank
 from tests.bedrock_server import BedrockServer
 from tests.discord_server import DiscordServer
 from tests.github_server import GitHubServer
@@ -29,6 +31,7 @@ from tests.helpers import (
     Output,
     Stdout,
     free_port,
+    load_sample,
 )
 from tests.hf_server import HFServer, load_sample_days
 from tests.slack_server import SlackServer
@@ -94,6 +97,19 @@ _AWS_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
+
+
+@pytest.fixture
+def quick_notify_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chat and mail retries a hundredth of a second apart: a test sees their order, not their waits."""
+    monkeypatch.setattr("hf_digest.notify.sending.BACKOFF_BASE_S", 0.01)
+
+
+@pytest.fixture(scope="module")
+def ranked(samples_dir: Path) -> list[Paper]:
+    """The recorded 2026-02-10 list, every paper in upvote order."""
+    papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
+    return rank(papers, 0)
 
 
 @pytest.fixture

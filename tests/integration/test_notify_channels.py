@@ -3,39 +3,29 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
-from hf_digest.model import Paper, papers_from_items
+from hf_digest.model import Paper
 from hf_digest.notify.channel import ChannelFailed, Notifier
 from hf_digest.notify.discord import DiscordNotifier
 from hf_digest.notify.links import post_url
 from hf_digest.notify.message import DAY, DigestMessage, digest_message
 from hf_digest.notify.slack import SlackNotifier
 from hf_digest.notify.telegram import TelegramNotifier
-from hf_digest.rank import rank
 from tests.chat_server import ChatServer
 from tests.discord_server import DiscordServer, seen
-from tests.helpers import hostile_papers, load_sample
+from tests.helpers import hostile_papers
 from tests.slack_server import SlackServer
 from tests.telegram_server import TelegramServer, parse_html
 
 CHANNELS = ("slack", "discord", "telegram")
 
 
-@pytest.fixture(autouse=True)
-def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hf_digest.notify.sending.BACKOFF_BASE_S", 0.01)
-
-
-@pytest.fixture(scope="module")
-def ranked(samples_dir: Path) -> list[Paper]:
-    papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
-    return rank(papers, 0)
+pytestmark = pytest.mark.usefixtures("quick_notify_retries")
 
 
 def day_message(papers: list[Paper], total: int, *, lang: str = "ko", top: int = 3) -> DigestMessage:

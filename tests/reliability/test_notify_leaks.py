@@ -15,13 +15,12 @@ import pytest
 from hf_digest.config import from_env
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
-from hf_digest.model import Paper, papers_from_items
+from hf_digest.model import Paper
 from hf_digest.notify import DAY, build_notifiers, digest_message, notify_digest
-from hf_digest.rank import rank
 from hf_digest.state import SQLiteStore
 from tests.chat_server import Answer, ChatServer
 from tests.discord_server import DiscordServer
-from tests.helpers import free_port, load_sample, quiet_botocore
+from tests.helpers import free_port, quiet_botocore
 from tests.reliability.leaks import DISCORD_HOOK_TOKEN, SLACK_HOOK, TELEGRAM_CHAT, TELEGRAM_TOKEN, LeakScan
 from tests.slack_server import SlackServer
 from tests.telegram_server import TelegramServer
@@ -29,15 +28,7 @@ from tests.telegram_server import TelegramServer
 CHANNELS = ("slack", "discord", "telegram", "email")
 
 
-@pytest.fixture(autouse=True)
-def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hf_digest.notify.sending.BACKOFF_BASE_S", 0.01)
-
-
-@pytest.fixture(scope="module")
-def ranked(samples_dir: Path) -> list[Paper]:
-    papers, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
-    return rank(papers, 0)
+pytestmark = pytest.mark.usefixtures("quick_notify_retries")
 
 
 def server_for(channel: str) -> ChatServer | None:

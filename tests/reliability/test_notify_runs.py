@@ -48,11 +48,12 @@ class Channels:
 
 
 @pytest.fixture
-def channels(stack: Stack, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Channels]:
-    """Every channel on, its secrets the reliability suite's (so the scan looks for them)."""
+def channels(
+    stack: Stack, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, quick_notify_retries: None
+) -> Iterator[Channels]:
+    """Every channel on, its secrets the reliability suite's (so the scan looks for them); retries quick."""
     import boto3
 
-    monkeypatch.setattr("hf_digest.notify.sending.BACKOFF_BASE_S", 0.01)
     sender = f"digest-{uuid.uuid4().hex[:8]}@example.org"
     with quiet_botocore():
         boto3.client("sesv2").create_email_identity(EmailIdentity=sender)
