@@ -203,6 +203,27 @@ def test_two_threads_claiming_one_key_exactly_one_wins(make_store: MakeStore) ->
     assert all(len(owners) == 1 for owners in wins.values()), wins
 
 
+def started_together(argvs: list[list[str]]) -> list[subprocess.Popen[str]]:
+    """Processes that each wait for "go" on stdin, all started first and then let go at once, so their
+    work really overlaps."""
+    procs = [
+        subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
+        for argv in argvs
+    ]
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    return procs
+
+
 _CLAIMER = """
 import json, sys
 from pathlib import Path
@@ -218,20 +239,9 @@ def test_sqlite_two_processes_claiming_the_same_keys_never_both_win(tmp_path: Pa
     path = tmp_path / "state.sqlite3"
     SQLiteStore(path).close()  # the file and its WAL exist before the race
     keys = [f"race/{n}" for n in range(200)]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _CLAIMER, str(path), json.dumps(keys), f"proc-{i}"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-        )
-        for i in range(2)
-    ]
-    for proc in procs:
-        assert proc.stdin is not None
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
+    procs = started_together(
+        [[sys.executable, "-c", _CLAIMER, str(path), json.dumps(keys), f"proc-{i}"] for i in range(2)]
+    )
     won = [set(json.loads(proc.communicate(timeout=120)[0])) for proc in procs]
     assert won[0].isdisjoint(won[1])
     assert won[0] | won[1] == set(keys)
@@ -286,21 +296,8 @@ def test_sqlite_many_processes_opening_a_new_file_at_once_all_succeed(tmp_path: 
     for attempt in range(6):
         path = tmp_path / f"new-{attempt}" / "state.sqlite3"
         path.parent.mkdir()
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-c", _OPENER, str(path), f"opener/{i}"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                cwd=REPO,
-            )
-            for i in range(12)
-        ]
-        for proc in procs:
-            assert proc.stdin is not None
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
+        openers = [[sys.executable, "-c", _OPENER, str(path), f"opener/{i}"] for i in range(12)]
+        procs = started_together(openers)
         results = [proc.communicate(timeout=120) for proc in procs]
         assert [err for out, err in results if out.strip() != "ok"] == []
         assert len(SQLiteStore(path).get_many([f"opener/{i}" for i in range(12)])) == 12
