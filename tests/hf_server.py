@@ -97,9 +97,12 @@ class HFServer:
         """The requests for a day's list: not the week listings behind returning papers, nor any other."""
         return [r for r in self.requests if "date" in r.query]
 
-    def asked(self, key: str) -> list[str]:
-        """The dates, weeks or months (key) the API was asked for, in order, a page per entry."""
-        return [r.query[key] for r in self.requests if key in r.query]
+    def asked(self, key: str, *, first_pages: bool = False) -> list[str]:
+        """The dates, weeks or months (key) the API was asked for, in order: a page per entry, or with
+        first_pages, once per list read."""
+        return [
+            r.query[key] for r in self.requests if key in r.query and (not first_pages or r.query["p"] == "0")
+        ]
 
     def reset_log(self) -> None:
         with self._lock:

@@ -51,7 +51,7 @@ def test_a_40_day_backfill_publishes_weekdays_and_reports_weekends_empty(
     # A request per day, and each ISO week holding the 7 days before a weekday once for the whole backfill
     # (the returning papers), its pages counted too.
     weeks = server.asked("week")
-    first_pages = [r.query["week"] for r in server.requests if "week" in r.query and r.query["p"] == "0"]
+    first_pages = server.asked("week", first_pages=True)
     assert sorted(first_pages) == [f"2026-W{n:02}" for n in range(1, 8)]  # each week asked once
     assert lines[-1].startswith(
         "backfill 2026-01-05..2026-02-13: 10 empty, 30 published "

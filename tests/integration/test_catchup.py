@@ -145,7 +145,7 @@ def test_catch_up_publishes_only_the_missing_days_where_they_are_missing(
         {"local": "unchanged", "github": "unchanged", "s3": "unchanged"},
     )
     # Each day once; 2026-02-06 (30 papers, a round number) twice: 30 may be the server's page size.
-    assert sorted(r.query["date"] for r in hf.day_requests if r.query["p"] == "0") == [
+    assert sorted(hf.asked("date", first_pages=True)) == [
         "2026-02-06", "2026-02-07", "2026-02-08", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13",
     ]  # fmt: skip
     assert github.git_log("main") == ["Add Hugging Face Daily Papers for 2026-02-13", *commits_before]

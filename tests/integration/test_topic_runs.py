@@ -42,8 +42,7 @@ def test_two_profiles_make_one_read_and_two_posts_each_to_its_destinations(
     assert proc.exit_code == 0, proc.stderr
     # One read of the day, and of each week behind the returning papers, for both profiles.
     assert hf_server.asked("date") == ["2026-02-10"]
-    first_pages = [r.query["week"] for r in hf_server.requests if "week" in r.query and r.query["p"] == "0"]
-    assert first_pages == ["2026-W06", "2026-W07"]
+    assert hf_server.asked("week", first_pages=True) == ["2026-W06", "2026-W07"]
     result = json.loads(proc.stdout)
     assert result["status"] == "published" and result["hf_requests"] == len(hf_server.requests)
     parts = {part["profile"]: part for part in result["profiles"]}
