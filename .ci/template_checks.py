@@ -43,7 +43,7 @@ def write_variants(template: Path, out: Path) -> None:
         variant = text
         for parameter, value in defaults.items():
             pattern = rf"(\n  {parameter}:\n    Type: String\n    Default: )[^\n]*"
-            variant, count = re.subn(pattern, lambda m, v=value: m.group(1) + json.dumps(v), variant)
+            variant, count = re.subn(pattern, lambda m: m.group(1) + json.dumps(value), variant)  # noqa: B023
             if count != 1:
                 sys.exit(f"template_checks: parameter {parameter} (variant {name}) not found in {template}")
         (out / f"{name}.yaml").write_text(variant, encoding="utf-8")
