@@ -3,6 +3,7 @@ moto_server over HTTP. New day, refresh, out of order, the limit, runs at once, 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -13,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
+import feedparser
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from hf_digest.config import Secret, Settings
 from hf_digest.deadline import Deadline
@@ -23,7 +26,17 @@ from hf_digest.publish import Publisher
 from hf_digest.publish.github import GitHubPublisher
 from hf_digest.publish.local import LocalPublisher
 from hf_digest.publish.s3 import S3Publisher
-from tests.helpers import MakeGitHubServer, digest_bundle, sample_digest, week_digest, with_upvotes
+from tests.bedrock_server import BedrockServer
+from tests.helpers import (
+    MakeGitHubServer,
+    digest_bundle,
+    first,
+    hf_digest,
+    sample_digest,
+    week_digest,
+    with_upvotes,
+)
+from tests.hf_server import HFServer
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -276,3 +289,51 @@ def test_the_site_is_not_written_to_github_or_the_folder(tmp_path: Path, samples
     local = local_destination(tmp_path)
     local.publish(day(samples_dir, "2026-02-10", Settings(site=True)))
     assert local.held("index.html") is None and local.held(ATOM) is not None
+
+
+def test_the_cli_gives_each_language_its_own_linked_page_with_the_posts_summary(
+    hf_server: HFServer, moto_endpoint: str, bedrock: BedrockServer, tmp_path: Path
+) -> None:
+    """Through the run layer: a Korean and an English run of one day with Bedrock summaries on."""
+    s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+    bucket = f"site-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    env = {
+        "S3_BUCKET": bucket,
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "DIGEST_SITE": "on",
+        "DIGEST_SUMMARY_MODEL": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "DIGEST_STATE_PATH": str(tmp_path / "state.sqlite3"),
+    }
+
+    posts: dict[str, str] = {}
+
+    def run(lang: str) -> str:
+        argv = ("run", "--date", "2026-02-10", "--dest", "s3", "--lang", lang, "--json")
+        done = hf_digest(hf_server, *argv, env=env)
+        assert done.exit_code == 0, done.stderr
+        [delivery] = json.loads(done.stdout)["destinations"]
+        posts[lang] = delivery["location"].removeprefix(f"s3://{bucket}/")
+        return str(delivery["status"])
+
+    def get(key: str) -> str:
+        return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+
+    assert [run("ko"), run("en")] == ["created", "created"]
+    for path, lang, other, href in (
+        ("daily/2026-02-10.html", "ko", "en", "../en/daily/2026-02-10.html"),
+        ("en/daily/2026-02-10.html", "en", "ko", "../../daily/2026-02-10.html"),
+    ):
+        doc = LexborHTMLParser(get(path))
+        assert first(doc, "html").attributes["lang"] == lang
+        assert [(a.attributes["hreflang"], a.attributes["href"]) for a in doc.css("p.languages a")] == [
+            (other, href)
+        ]
+        label, summary = "요약: " if lang == "ko" else "Summary: ", first(doc, "p.summary").text()
+        post = get(posts[lang])
+        shown = next(line for line in post.splitlines() if line.lstrip().startswith(f"- {label}"))
+        assert summary == f"{label.rstrip(': ')} {shown.split(label, 1)[1]}"  # the post's text, label and all
+        papers = feedparser.parse(get(f"feeds/hf-papers.{lang}.atom")).entries
+        assert papers[0].summary == shown.split(label, 1)[1]
+    assert "이 논문은" in first(LexborHTMLParser(get("daily/2026-02-10.html")), "p.summary").text()
+    assert [run("ko"), run("en")] == ["unchanged", "unchanged"]  # a rerun of either writes nothing
