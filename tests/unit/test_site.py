@@ -188,8 +188,12 @@ def test_each_language_has_its_own_page_and_each_links_to_the_other(
 ) -> None:
     digest = sample_digest(samples_dir)
     held: dict[str, bytes] = {}
-    for lang in order:
-        apply(held, digest_bundle(digest, SITE, counts_read=date(2026, 2, 12), lang=lang))
+    apply(held, digest_bundle(digest, SITE, counts_read=date(2026, 2, 12), lang=order[0]))
+    pages = sorted(p for p in held if p.endswith(".html"))
+    prefix = "" if order[0] == "ko" else "en/"
+    # one language run alone makes nothing in the other: no empty index, no stub page
+    assert pages == sorted(["404.html", f"{prefix}index.html", f"{prefix}daily/2026-02-10.html"])
+    apply(held, digest_bundle(digest, SITE, counts_read=date(2026, 2, 12), lang=order[1]))
 
     korean, english = page(held["daily/2026-02-10.html"]), page(held["en/daily/2026-02-10.html"])
     assert first(korean, "html").attributes["lang"] == "ko"  # the Korean page stays where it was
