@@ -339,3 +339,25 @@ def test_the_cli_gives_each_language_its_own_linked_page_with_the_posts_summary(
         assert papers[0].summary == shown.split(label, 1)[1]
     assert "이 논문은" in first(LexborHTMLParser(get("daily/2026-02-10.html")), "p.summary").text()
     assert [run("ko"), run("en")] == ["unchanged", "unchanged"]  # a rerun of either writes nothing
+
+
+def test_s3_site_in_two_languages_a_later_read_with_the_same_numbers_writes_nothing(
+    moto_endpoint: str, samples_dir: Path
+) -> None:
+    destination = s3_destination(moto_endpoint, site=True)
+    digest, settings = sample_digest(samples_dir), destination.settings
+    for lang in ("ko", "en"):
+        bundle = digest_bundle(digest, settings, date(2026, 2, 11), lang=lang)
+        assert destination.publish(bundle) == "created"
+    korean = destination.held("daily/2026-02-10.html") or b""
+    assert b'hreflang="en"' in korean  # amended in S3 by the English run
+    writes = destination.writes()
+    for lang in ("ko", "en"):
+        assert (
+            destination.publish(digest_bundle(digest, settings, date(2026, 2, 15), lang=lang)) == "unchanged"
+        )
+    assert destination.writes() == writes
+    moved = digest_bundle(with_upvotes(digest, 2), settings, date(2026, 2, 16))
+    assert destination.publish(moved) == "updated"
+    korean = destination.held("daily/2026-02-10.html") or b""
+    assert b'hreflang="en"' in korean and b"2026-02-16" in korean
