@@ -147,7 +147,7 @@ def _language_order(code: str) -> tuple[int, str]:
 
 def render_index(entries: Sequence[SiteEntry], settings: Settings, lang: str) -> bytes:
     """lang's index: its digests newest first, each with its other languages' pages where there are some."""
-    main = settings.lang
+    main = settings.home_lang
     path = index_path(lang, main)
     pages: dict[tuple[str, str], dict[str, str]] = {}
     for e in entries:
@@ -201,7 +201,7 @@ def language_line(path: str, pages: dict[str, str]) -> Markup:
 
 
 def _index_from(settings: Settings, lang: str, manifest: bytes | None) -> bytes:
-    entries = read_manifest(manifest, settings.lang)
+    entries = read_manifest(manifest, settings.home_lang)
     return render_index(entries, settings, lang)
 
 
@@ -209,7 +209,7 @@ def _page_from(d: Digest, settings: Settings, read_on: str | None, manifest: byt
     """d's page, linking to the languages the manifest lists for the same digest."""
     others = [
         e.lang
-        for e in read_manifest(manifest, settings.lang)
+        for e in read_manifest(manifest, settings.home_lang)
         if (e.kind, e.key) == (d.span.kind, d.span.key) and e.lang != d.lang
     ]
     return render_digest(d, settings, read_on, others)
@@ -237,7 +237,7 @@ def site_files(d: Digest, settings: Settings) -> list[OutputFile]:
     css_path, css = stylesheet()
     read_on = d.updated.date().isoformat() if d.updated != d.published else None
     only = DESTINATIONS
-    main = settings.lang
+    main = settings.home_lang
     # As for the post: a page that differs only in its read date and its language links shows these numbers.
     everyone = [code for code in LANGUAGES if code != d.lang]
     probes = (

@@ -361,3 +361,37 @@ def test_s3_site_in_two_languages_a_later_read_with_the_same_numbers_writes_noth
     assert destination.publish(moved) == "updated"
     korean = destination.held("daily/2026-02-10.html") or b""
     assert b'hreflang="en"' in korean and b"2026-02-16" in korean
+
+
+def test_two_language_profiles_in_one_run_keep_the_sites_language_at_the_root(
+    hf_server: HFServer, moto_endpoint: str
+) -> None:
+    s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+    bucket = f"site-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    profiles = [
+        {"name": "korean"},
+        {"name": "english", "lang": "en", "path_template": "_posts/{date}-hf-daily-papers-en.md"},
+    ]
+    env = {
+        "S3_BUCKET": bucket,
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "DIGEST_SITE": "on",
+        "DIGEST_PROFILES": json.dumps(profiles),
+    }
+    done = hf_digest(hf_server, "run", "--date", "2026-02-10", "--dest", "s3", "--json", env=env)
+    assert done.exit_code == 0, done.stderr
+
+    def page(key: str) -> LexborHTMLParser:
+        return LexborHTMLParser(s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode())
+
+    # a day page links the same day in the other language; an index, the other index and the day
+    for key, lang, others in (
+        ("daily/2026-02-10.html", "ko", ["en"]),
+        ("en/daily/2026-02-10.html", "en", ["ko"]),
+        ("index.html", "ko", ["en", "en"]),
+        ("en/index.html", "en", ["ko", "ko"]),
+    ):
+        doc = page(key)
+        assert first(doc, "html").attributes["lang"] == lang, key
+        assert [a.attributes["hreflang"] for a in doc.css("p.languages a, a.language")] == others, key

@@ -68,7 +68,7 @@ def of(
         published=published,
         updated=updated,
         lang=lang,
-        main_lang=settings.lang,
+        main_lang=settings.home_lang,
     )
 
 
