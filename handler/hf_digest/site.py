@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from hf_digest import render
 from hf_digest.config import LANGUAGES, Settings
@@ -185,7 +184,7 @@ def render_digest(
         total=d.total,
         papers=d.papers,
         counts_read=counts_read,
-        languages=language_line(
+        language_links=_links(
             path, {lang: site_page(d.span.kind, d.span.key, lang, main) for lang in others}
         ),
         thumb_width=THUMB_SIZE[0],
@@ -193,11 +192,10 @@ def render_digest(
     )
 
 
-def language_line(path: str, pages: dict[str, str]) -> Markup:
+def language_line(path: str, pages: dict[str, str]) -> bytes:
     """The one line of a digest's page that links its other languages (empty of links when none)."""
-    link = Markup(' <a href="{href}" hreflang="{lang}" lang="{lang}">{name}</a>')
-    links = Markup("").join(link.format(**one) for one in _links(path, pages))
-    return Markup('<p class="languages">{}</p>').format(links)
+    template = _environment().get_template("site/languages.html.j2")
+    return template.render(language_links=_links(path, pages)).encode("utf-8")
 
 
 def _index_from(settings: Settings, lang: str, manifest: bytes | None) -> bytes:
@@ -226,8 +224,7 @@ def amend_languages(kind: str, key: str, lang: str, main_lang: str, added: str, 
     known = {code.decode() for code in _HREFLANG.findall(line[0])} | {added}
     path = site_page(kind, key, lang, main_lang)
     pages = {code: site_page(kind, key, code, main_lang) for code in known if code != lang}
-    new = language_line(path, pages).encode("utf-8")
-    return held[: line.start()] + new + held[line.end() :]
+    return held[: line.start()] + language_line(path, pages) + held[line.end() :]
 
 
 def site_files(d: Digest, settings: Settings) -> list[OutputFile]:
