@@ -630,8 +630,23 @@ def week_digest(samples: Path, top_n: int = 10) -> Digest:
     return rank_digest(week_of(date(2026, 2, 9)), papers, top_n)
 
 
-def digest_bundle(digest: Digest, settings: Settings, counts_read: date | None = None) -> Bundle:
+def digest_bundle(
+    digest: Digest, settings: Settings, counts_read: date | None = None, lang: str | None = None
+) -> Bundle:
     """What the digest run hands the publishers: the post, then its feed (and site) files."""
-    post = render_bundle(digest, settings, counts_read=counts_read).files[0]
-    derived = feeds.derived_files(digest, post, settings, counts_read=counts_read)
+    post = render_bundle(digest, settings, lang, counts_read=counts_read).files[0]
+    derived = feeds.derived_files(digest, post, settings, lang, counts_read=counts_read)
     return Bundle(digest.span, (post, *derived))
+
+
+def publish_to(held: dict[str, bytes], bundle: Bundle, destination: str = "s3") -> dict[str, bytes]:
+    """held (path -> bytes) after a destination writes bundle as the publishers do: in order, each derived
+    file merged from its source as held now; a file whose pattern matches what is held, or that amends
+    what is not there, left unwritten."""
+    for file in bundle.files_for(destination):
+        was = held.get(file.path)
+        content = file.content_for(held.get(file.source))
+        if (file.amends and was is None) or (was is not None and (was == content or file.holds(was))):
+            continue
+        held[file.path] = content
+    return held

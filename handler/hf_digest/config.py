@@ -120,6 +120,8 @@ class Settings:
     feed_entries: int = 30  # digests kept in a digest feed
     papers_feed_entries: int = 100  # papers kept in a papers feed (ten days of ten papers)
     site: bool = False  # the S3 destination also writes a static HTML site
+    # The site's own language, at its root: DIGEST_LANG, kept when a profile's settings take its own lang.
+    site_lang: str | None = None
     include: tuple[str, ...] = ()  # topic filter: keep a paper when any term matches
     exclude: tuple[str, ...] = ()  # ... drop it when any matches (exclude wins)
     skip_empty_filtered: bool = False  # a filter that removes every paper writes no post
@@ -129,6 +131,11 @@ class Settings:
     returning: bool = True  # mark papers already in one of the last 7 daily posts
     hide_returning: bool = False  # leave out papers already in one of the last 7 daily posts
     bibtex: bool = False  # each paper's BibTeX behind a <details> in the post (the data file: always)
+
+    @property
+    def home_lang(self) -> str:
+        """The language whose site pages and index live at the site's root (the others under en/, ko/)."""
+        return self.site_lang or self.lang
 
     @property
     def zone(self) -> ZoneInfo:

@@ -267,6 +267,9 @@ class OutputFile:
     merge: Merge | None = field(default=None, compare=False, repr=False)
     merge_from: str | None = None
     only: tuple[str, ...] = ()  # the destinations that take this file; empty: every one
+    # A derived file that edits the destination's own copy at its path (another language's site page): where
+    # the destination holds nothing there, nothing is written.
+    amends: bool = False
 
     @classmethod
     def derived(
@@ -278,15 +281,19 @@ class OutputFile:
         merge_from: str | None = None,
         cache_control: str | None = None,
         only: tuple[str, ...] = (),
+        alike: re.Pattern[bytes] | None = None,
+        amends: bool = False,
     ) -> OutputFile:
         return cls(
             path,
             b"",
             content_type,
+            alike=alike,
             cache_control=cache_control,
             merge=merge,
             merge_from=merge_from,
             only=only,
+            amends=amends,
         )
 
     @property

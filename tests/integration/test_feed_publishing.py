@@ -3,6 +3,7 @@ moto_server over HTTP. New day, refresh, out of order, the limit, runs at once, 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -13,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
+import feedparser
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from hf_digest.config import Secret, Settings
 from hf_digest.deadline import Deadline
@@ -23,7 +26,17 @@ from hf_digest.publish import Publisher
 from hf_digest.publish.github import GitHubPublisher
 from hf_digest.publish.local import LocalPublisher
 from hf_digest.publish.s3 import S3Publisher
-from tests.helpers import MakeGitHubServer, digest_bundle, sample_digest, week_digest, with_upvotes
+from tests.bedrock_server import BedrockServer
+from tests.helpers import (
+    MakeGitHubServer,
+    digest_bundle,
+    first,
+    hf_digest,
+    sample_digest,
+    week_digest,
+    with_upvotes,
+)
+from tests.hf_server import HFServer
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -276,3 +289,109 @@ def test_the_site_is_not_written_to_github_or_the_folder(tmp_path: Path, samples
     local = local_destination(tmp_path)
     local.publish(day(samples_dir, "2026-02-10", Settings(site=True)))
     assert local.held("index.html") is None and local.held(ATOM) is not None
+
+
+def test_the_cli_gives_each_language_its_own_linked_page_with_the_posts_summary(
+    hf_server: HFServer, moto_endpoint: str, bedrock: BedrockServer, tmp_path: Path
+) -> None:
+    """Through the run layer: a Korean and an English run of one day with Bedrock summaries on."""
+    s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+    bucket = f"site-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    env = {
+        "S3_BUCKET": bucket,
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "DIGEST_SITE": "on",
+        "DIGEST_SUMMARY_MODEL": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "DIGEST_STATE_PATH": str(tmp_path / "state.sqlite3"),
+    }
+
+    posts: dict[str, str] = {}
+
+    def run(lang: str) -> str:
+        argv = ("run", "--date", "2026-02-10", "--dest", "s3", "--lang", lang, "--json")
+        done = hf_digest(hf_server, *argv, env=env)
+        assert done.exit_code == 0, done.stderr
+        [delivery] = json.loads(done.stdout)["destinations"]
+        posts[lang] = delivery["location"].removeprefix(f"s3://{bucket}/")
+        return str(delivery["status"])
+
+    def get(key: str) -> str:
+        return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+
+    assert run("ko") == "created"
+    assert s3.list_objects_v2(Bucket=bucket, Prefix="en/")["KeyCount"] == 0  # nothing made for English
+    assert run("en") == "created"
+    for path, lang, other, href in (
+        ("daily/2026-02-10.html", "ko", "en", "../en/daily/2026-02-10.html"),
+        ("en/daily/2026-02-10.html", "en", "ko", "../../daily/2026-02-10.html"),
+    ):
+        doc = LexborHTMLParser(get(path))
+        assert first(doc, "html").attributes["lang"] == lang
+        assert [(a.attributes["hreflang"], a.attributes["href"]) for a in doc.css("p.languages a")] == [
+            (other, href)
+        ]
+        label, summary = "요약: " if lang == "ko" else "Summary: ", first(doc, "p.summary").text()
+        post = get(posts[lang])
+        shown = next(line for line in post.splitlines() if line.lstrip().startswith(f"- {label}"))
+        assert summary == f"{label.rstrip(': ')} {shown.split(label, 1)[1]}"  # the post's text, label and all
+        papers = feedparser.parse(get(f"feeds/hf-papers.{lang}.atom")).entries
+        assert papers[0].summary == shown.split(label, 1)[1]
+    assert "이 논문은" in first(LexborHTMLParser(get("daily/2026-02-10.html")), "p.summary").text()
+    assert [run("ko"), run("en")] == ["unchanged", "unchanged"]  # a rerun of either writes nothing
+
+
+def test_s3_site_in_two_languages_a_later_read_with_the_same_numbers_writes_nothing(
+    moto_endpoint: str, samples_dir: Path
+) -> None:
+    destination = s3_destination(moto_endpoint, site=True)
+    digest, settings = sample_digest(samples_dir), destination.settings
+    for lang in ("ko", "en"):
+        bundle = digest_bundle(digest, settings, date(2026, 2, 11), lang=lang)
+        assert destination.publish(bundle) == "created"
+    korean = destination.held("daily/2026-02-10.html") or b""
+    assert b'hreflang="en"' in korean  # amended in S3 by the English run
+    writes = destination.writes()
+    for lang in ("ko", "en"):
+        assert (
+            destination.publish(digest_bundle(digest, settings, date(2026, 2, 15), lang=lang)) == "unchanged"
+        )
+    assert destination.writes() == writes
+    moved = digest_bundle(with_upvotes(digest, 2), settings, date(2026, 2, 16))
+    assert destination.publish(moved) == "updated"
+    korean = destination.held("daily/2026-02-10.html") or b""
+    assert b'hreflang="en"' in korean and b"2026-02-16" in korean
+
+
+def test_two_language_profiles_in_one_run_keep_the_sites_language_at_the_root(
+    hf_server: HFServer, moto_endpoint: str
+) -> None:
+    s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+    bucket = f"site-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    profiles = [
+        {"name": "korean"},
+        {"name": "english", "lang": "en", "path_template": "_posts/{date}-hf-daily-papers-en.md"},
+    ]
+    env = {
+        "S3_BUCKET": bucket,
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "DIGEST_SITE": "on",
+        "DIGEST_PROFILES": json.dumps(profiles),
+    }
+    done = hf_digest(hf_server, "run", "--date", "2026-02-10", "--dest", "s3", "--json", env=env)
+    assert done.exit_code == 0, done.stderr
+
+    def page(key: str) -> LexborHTMLParser:
+        return LexborHTMLParser(s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode())
+
+    # a day page links the same day in the other language; an index, the other index and the day
+    for key, lang, others in (
+        ("daily/2026-02-10.html", "ko", ["en"]),
+        ("en/daily/2026-02-10.html", "en", ["ko"]),
+        ("index.html", "ko", ["en", "en"]),
+        ("en/index.html", "en", ["ko", "ko"]),
+    ):
+        doc = page(key)
+        assert first(doc, "html").attributes["lang"] == lang, key
+        assert [a.attributes["hreflang"] for a in doc.css("p.languages a, a.language")] == others, key

@@ -434,3 +434,15 @@ def test_a_token_that_cannot_be_a_header_fails_without_showing_it_in_any_form(
             assert form not in text, text[:300]
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert server.requests == []  # nothing was sent
+
+
+def test_an_amending_file_edits_what_the_branch_holds_and_creates_nothing(server: GitHubServer) -> None:
+    def amend(held: bytes | None) -> bytes:
+        return (held or b"") + b"+link"
+
+    old = "_posts/2026-02-09-old.md"
+    amends = [OutputFile.derived(path, "text/plain", amend, amends=True) for path in ("absent.md", old)]
+    b = bundle()
+    assert publish(server, replace(b, files=(*b.files, *amends))).status == CREATED
+    assert server.read_file("main", old) == b"old\n+link"
+    assert server.read_file("main", "absent.md") is None

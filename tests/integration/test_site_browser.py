@@ -21,7 +21,7 @@ import pytest
 
 from hf_digest.config import Settings
 from hf_digest.model import Bundle, Digest
-from tests.helpers import digest_bundle, sample_digest, week_digest
+from tests.helpers import digest_bundle, publish_to, sample_digest, week_digest
 
 pytestmark = pytest.mark.browser
 
@@ -93,10 +93,12 @@ class SiteServer:
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}/"
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
 
-    def publish(self, bundle: Bundle, prefix: str = "") -> None:
+    def publish(self, bundle: Bundle) -> None:
+        held = {key: body for key, (body, _) in self.objects.items()}
+        publish_to(held, bundle)
         for file in bundle.files_for("s3"):
-            held = self.objects.get(prefix + file.source, (None, ""))[0]
-            self.objects[prefix + file.path] = (file.content_for(held), file.content_type)
+            if file.path in held:
+                self.objects[file.path] = (held[file.path], file.content_type)
 
 
 def local_thumbnails(digest: Digest, server: SiteServer) -> Digest:
@@ -113,12 +115,13 @@ def local_thumbnails(digest: Digest, server: SiteServer) -> Digest:
 def site(samples_dir: Path) -> Iterator[SiteServer]:
     """The Korean site at the root and the English one under en/, five days and a week each."""
     server = SiteServer()
-    for lang, prefix in (("ko", ""), ("en", "en/")):
-        settings = Settings(lang=lang, site=True)
+    settings = Settings(site=True)
+    for lang in ("ko", "en"):
         for name in DAYS:
             digest = local_thumbnails(sample_digest(samples_dir, name), server)
-            server.publish(digest_bundle(digest, settings, counts_read=date(2026, 2, 16)), prefix)
-        server.publish(digest_bundle(local_thumbnails(week_digest(samples_dir), server), settings), prefix)
+            server.publish(digest_bundle(digest, settings, counts_read=date(2026, 2, 16), lang=lang))
+        week = local_thumbnails(week_digest(samples_dir), server)
+        server.publish(digest_bundle(week, settings, lang=lang))
     yield server
     server.http.shutdown()
 
@@ -266,6 +269,24 @@ def test_the_english_site_reads_in_english(browser: Any, site: SiteServer) -> No
     assert browser.find_element("css selector", "nav a").text == "← All digests"
     assert "of" in browser.find_element("css selector", "p.lead").text
     screenshot(browser, "en-day")
+
+
+def test_the_language_links_lead_to_the_same_day_in_the_other_language(
+    browser: Any, site: SiteServer
+) -> None:
+    visit(browser, site.url + "daily/2026-02-11.html")
+    assert browser.find_element("css selector", "details summary").text == "초록"
+    browser.find_element("css selector", "p.languages a[hreflang=en]").click()
+    assert browser.current_url == site.url + "en/daily/2026-02-11.html"
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    browser.find_element("css selector", "p.languages a[hreflang=ko]").click()
+    assert browser.current_url == site.url + "daily/2026-02-11.html"
+    browser.find_element("css selector", "nav a").click()
+    assert browser.current_url == site.url + "index.html"
+    browser.find_element("css selector", "p.languages a[hreflang=en]").click()
+    assert browser.current_url == site.url + "en/index.html"
+    assert problems(browser) == []
+    screenshot(browser, "en-index")
 
 
 def test_the_pages_need_no_javascript(browser: Any, site: SiteServer) -> None:

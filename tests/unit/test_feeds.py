@@ -8,11 +8,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from hf_digest import feeds
 from hf_digest.config import Settings
 from hf_digest.feeds import atom, jsonfeed
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import Bundle, OutputFile, Summary
 from tests.helpers import digest_bundle, feed_hostile_digest, sample_digest, week_digest, with_upvotes
 
 DIGESTS_ATOM = "feeds/hf-daily-papers.ko.atom"
@@ -216,3 +217,32 @@ def test_times_come_from_the_data_never_the_clock() -> None:
     assert (d.published.isoformat(), d.updated.isoformat()) == ("2026-02-11T09:15:00+00:00",) * 2
     read_later = feeds.of(digest, post, Settings(timezone="UTC"), "en", counts_read=date(2026, 2, 12))
     assert read_later.updated.isoformat() == "2026-02-12T09:15:00+00:00"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_feed_reader_never_sees_the_posts_own_markup_as_text(samples_dir: Path, lang: str) -> None:
+    settings = Settings(lang=lang, bibtex=True)
+    held = apply({}, digest_bundle(sample_digest(samples_dir, top_n=3), settings))
+    atom_entry = feedparser.parse(held[f"feeds/hf-daily-papers.{lang}.atom"]).entries[0]
+    [json_item] = jsonfeed.parse(held[f"feeds/hf-daily-papers.{lang}.json"])
+    for html in (atom_entry.content[0].value, json_item.content_html):
+        shown = LexborHTMLParser(html).text()  # what a reader shows
+        for markup in ("<details", 'markdown="', "<summary", "</details>", "<pre>", "{% raw"):
+            assert markup not in shown
+        doc = LexborHTMLParser(html)
+        labels = [s.text() for s in doc.css("p > strong")]
+        assert labels.count("초록" if lang == "ko" else "Abstract") == 3 and labels.count("BibTeX") == 3
+        code = [c.text() for c in doc.css("pre > code")]
+        assert len(code) == 3 and all(c.startswith("@misc{") and c.rstrip().endswith("}") for c in code)
+
+
+def test_the_papers_feed_shows_the_summary_the_post_shows(samples_dir: Path) -> None:
+    day = sample_digest(samples_dir, top_n=2)
+    ours = replace(day.papers[0], summary=Summary("모달리티 차이를 줄이는 방법을 제안합니다.", "model", "v1"))
+    held = apply({}, digest_bundle(replace(day, papers=(ours, day.papers[1])), Settings()))
+    first, second = feedparser.parse(held[PAPERS_ATOM]).entries
+    assert first.summary == "모달리티 차이를 줄이는 방법을 제안합니다."
+    assert "<strong>요약</strong>: 모달리티 차이를 줄이는 방법을 제안합니다." in first.content[0].value
+    assert (ours.ai_summary or "")[:30] not in first.content[0].value
+    assert "<strong>AI 요약</strong>" in second.content[0].value  # Hugging Face's, labelled as the post does
+    assert "<strong>초록</strong>" in first.content[0].value and "Abstract" not in first.content[0].value

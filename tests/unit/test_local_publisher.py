@@ -151,3 +151,13 @@ def test_runs_at_once_on_one_folder_never_lose_a_line(tmp_path: Path) -> None:
 
 def _leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.rglob(".*"))
+
+
+def test_an_amending_file_edits_what_is_there_and_creates_nothing(tmp_path: Path) -> None:
+    publisher = LocalPublisher(tmp_path / "out")
+    amend = OutputFile.derived("other.html", "text/html", lambda held: (held or b"") + b"+link", amends=True)
+    publisher.publish(_bundle("post\n", amend), Deadline.after(60))
+    assert not (tmp_path / "out/other.html").exists()
+    (tmp_path / "out/other.html").write_bytes(b"page")
+    assert publisher.publish(_bundle("post\n", amend), Deadline.after(60)).status == "updated"
+    assert (tmp_path / "out/other.html").read_bytes() == b"page+link"

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from hf_digest import site
 from hf_digest.config import Settings
-from hf_digest.model import Bundle
+from hf_digest.feeds.content import LABELS
+from hf_digest.model import Bundle, Summary
 from tests.helpers import (
     FEED_HOSTILE_TITLES,
     digest_bundle,
     feed_hostile_digest,
     first,
+    publish_to,
     sample_digest,
     week_digest,
+    with_upvotes,
 )
 
 SITE = Settings(site=True)
@@ -26,8 +31,7 @@ SITE = Settings(site=True)
 
 def apply(held: dict[str, bytes], *bundles: Bundle) -> dict[str, bytes]:
     for bundle in bundles:
-        for file in bundle.files_for("s3"):
-            held[file.path] = file.content_for(held.get(file.source))
+        publish_to(held, bundle)
     return held
 
 
@@ -40,12 +44,16 @@ def test_the_site_is_written_for_s3_only_with_types_and_caches(samples_dir: Path
     site_files = [f for f in bundle.files if f.only]
     css_path = site.stylesheet()[0]
     assert [(f.path, f.content_type, f.cache_control) for f in site_files] == [
-        ("daily/2026-02-10.html", "text/html; charset=utf-8", "public, max-age=86400"),
         (css_path, "text/css; charset=utf-8", "public, max-age=31536000, immutable"),
         ("404.html", "text/html; charset=utf-8", "public, max-age=300"),
         ("site/index.json", "application/json", "public, max-age=300"),
         ("index.html", "text/html; charset=utf-8", "public, max-age=300"),
+        ("en/index.html", "text/html; charset=utf-8", "public, max-age=300"),
+        ("daily/2026-02-10.html", "text/html; charset=utf-8", "public, max-age=86400"),
+        ("en/daily/2026-02-10.html", "text/html; charset=utf-8", "public, max-age=86400"),
     ]
+    # English pages are only amended, where there are some
+    assert [f.path for f in site_files if f.amends] == ["en/index.html", "en/daily/2026-02-10.html"]
     assert all(f.only == ("s3",) for f in site_files)
     assert [f.path for f in bundle.files_for("github")] == [f.path for f in bundle.files if not f.only]
     assert css_path.startswith("assets/site-") and css_path.endswith(".css")
@@ -166,3 +174,111 @@ def test_the_stylesheet_has_a_dark_scheme_and_no_outside_fonts() -> None:
     assert "@media (prefers-color-scheme: dark)" in text
     assert "@import" not in text and "url(" not in text and "@font-face" not in text
     assert len(css) < 8_000
+
+
+def languages_of(
+    doc: LexborHTMLParser | LexborNode, selector: str = "p.languages a"
+) -> list[tuple[str, str]]:
+    return [(a.attributes["hreflang"] or "", a.attributes["href"] or "") for a in doc.css(selector)]
+
+
+@pytest.mark.parametrize("order", [("ko", "en"), ("en", "ko")])
+def test_each_language_has_its_own_page_and_each_links_to_the_other(
+    samples_dir: Path, order: tuple[str, str]
+) -> None:
+    digest = sample_digest(samples_dir)
+    held: dict[str, bytes] = {}
+    apply(held, digest_bundle(digest, SITE, counts_read=date(2026, 2, 12), lang=order[0]))
+    pages = sorted(p for p in held if p.endswith(".html"))
+    prefix = "" if order[0] == "ko" else "en/"
+    # one language run alone makes nothing in the other: no empty index, no stub page
+    assert pages == sorted(["404.html", f"{prefix}index.html", f"{prefix}daily/2026-02-10.html"])
+    apply(held, digest_bundle(digest, SITE, counts_read=date(2026, 2, 12), lang=order[1]))
+
+    korean, english = page(held["daily/2026-02-10.html"]), page(held["en/daily/2026-02-10.html"])
+    assert first(korean, "html").attributes["lang"] == "ko"  # the Korean page stays where it was
+    assert first(english, "html").attributes["lang"] == "en"
+    assert languages_of(korean) == [("en", "../en/daily/2026-02-10.html")]
+    assert languages_of(english) == [("ko", "../../daily/2026-02-10.html")]
+    assert first(english, "nav a").attributes["href"] == "../../en/index.html"  # the English index
+    assert first(english, 'link[rel="stylesheet"]').attributes["href"] == "../../" + site.stylesheet()[0]
+
+    for path, lang, other in (("index.html", "ko", ("en", "en/daily/2026-02-10.html")),
+                              ("en/index.html", "en", ("ko", "../daily/2026-02-10.html"))):  # fmt: skip
+        index = page(held[path])
+        assert first(index, "html").attributes["lang"] == lang
+        [row] = index.css("ol.digests > li")
+        assert languages_of(row, "a.language") == [other]
+    assert first(page(held["en/index.html"]), "a.title").attributes["href"] == "../en/daily/2026-02-10.html"
+    manifest = json.loads(held["site/index.json"])["digests"]
+    assert sorted((d["lang"], d["page"]) for d in manifest) == [
+        ("en", "en/daily/2026-02-10.html"),
+        ("ko", "daily/2026-02-10.html"),
+    ]
+    assert first(page(held["404.html"]), "html").attributes["lang"] == "ko"  # the site's own language
+
+
+def test_a_rerun_or_a_refresh_with_the_same_numbers_rewrites_no_page_in_either_language(
+    samples_dir: Path,
+) -> None:
+    digest = sample_digest(samples_dir)
+    held: dict[str, bytes] = {}
+    for lang in ("ko", "en"):
+        apply(held, digest_bundle(digest, SITE, counts_read=date(2026, 2, 12), lang=lang))
+    before = dict(held)
+    for lang in ("ko", "en"):
+        apply(held, digest_bundle(digest, SITE, counts_read=date(2026, 2, 12), lang=lang))
+        apply(held, digest_bundle(digest, SITE, counts_read=date(2026, 2, 16), lang=lang))
+    site_paths = [p for p in before if not p.startswith(("_posts/", "feeds/"))]
+    assert {p: held[p] for p in site_paths} == {p: before[p] for p in site_paths}
+    moved = apply(held, digest_bundle(with_upvotes(digest, 3), SITE, counts_read=date(2026, 2, 17)))
+    refreshed = page(moved["daily/2026-02-10.html"])
+    assert f"👍 {digest.papers[0].upvotes + 3}" in refreshed.text()
+    assert languages_of(refreshed) == [("en", "../en/daily/2026-02-10.html")]  # the link survives
+
+
+def test_english_as_the_sites_language_keeps_english_at_the_root(samples_dir: Path) -> None:
+    settings = Settings(site=True, lang="en")
+    digest = sample_digest(samples_dir)
+    held = apply({}, *(digest_bundle(digest, settings, lang=lang) for lang in ("en", "ko")))
+    assert first(page(held["daily/2026-02-10.html"]), "html").attributes["lang"] == "en"
+    assert first(page(held["ko/daily/2026-02-10.html"]), "html").attributes["lang"] == "ko"
+    assert first(page(held["ko/index.html"]), "p.languages a").attributes["href"] == "../index.html"
+
+
+def test_a_manifest_and_pages_from_before_languages_keep_working(samples_dir: Path) -> None:
+    held = apply({}, digest_bundle(sample_digest(samples_dir, "2026-02-09"), SITE))
+    old = json.loads(held["site/index.json"])
+    for entry in old["digests"]:
+        del entry["lang"]  # as the manifest was written before
+    held["site/index.json"] = json.dumps(old).encode()
+    old_page = held["daily/2026-02-09.html"].replace(b'<p class="languages"></p>\n', b"")
+    held["daily/2026-02-09.html"] = old_page
+
+    apply(held, digest_bundle(sample_digest(samples_dir, "2026-02-09"), SITE, lang="en"))
+    assert held["daily/2026-02-09.html"] == old_page  # not ours to edit in place: left as it was
+    rows = page(held["index.html"]).css("ol.digests > li")
+    assert [languages_of(row, "a.language") for row in rows] == [[("en", "en/daily/2026-02-09.html")]]
+
+
+def test_korean_pages_say_everything_in_korean() -> None:
+    hangul = re.compile("[\uac00-\ud7a3]")
+    names = {"Hugging Face Daily Papers", "Atom", "JSON Feed", "huggingface.co/papers"}
+    for key, label in site.WORDS["ko"].items():
+        assert hangul.search(label) or label in names or label.startswith("←"), key
+    for key, label in LABELS["ko"].items():
+        assert hangul.search(label), key
+
+
+def test_the_site_shows_the_summary_the_post_shows(samples_dir: Path) -> None:
+    digest = sample_digest(samples_dir, top_n=3)
+    ours = replace(digest.papers[0], summary=Summary("한국어 요약입니다.", "model", "v1"))
+    digest = replace(digest, papers=(ours, *digest.papers[1:]))
+    held = apply({}, digest_bundle(digest, SITE))
+    post = held["_posts/2026-02-10-hf-daily-papers.md"].decode()
+    cards = page(held["daily/2026-02-10.html"]).css("li.paper")
+    assert first(cards[0], "p.summary").text() == "요약 한국어 요약입니다."
+    assert "- 요약: 한국어 요약입니다." in post
+    assert (digest.papers[0].ai_summary or "")[:30] not in cards[0].text()
+    assert first(cards[1], "p.summary strong").text() == "AI 요약"  # Hugging Face's, as the post labels it
+    assert first(cards[1], "details summary").text() == "초록"

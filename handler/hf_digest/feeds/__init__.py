@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from hf_digest.config import Settings
 from hf_digest.feeds import atom, jsonfeed
-from hf_digest.feeds.content import paper_html, post_html
+from hf_digest.feeds.content import paper_html, post_html, shown_summary
 from hf_digest.feeds.digest import HF_DAY_PAGE, Digest, address, of, page_url, timestamp
 from hf_digest.feeds.entries import Entry, FeedInfo, Link, merge
 from hf_digest.markdown import plain_math
@@ -122,7 +122,7 @@ def paper_entries(d: Digest, settings: Settings) -> list[Entry]:
                 category=PAPER,
                 category_label=_words(d.lang)[PAPER],
                 links=links,
-                summary=plain_math(paper.ai_summary) if paper.ai_summary else None,
+                summary=shown_summary(paper)[1],
                 image=paper.thumbnail,
                 fingerprint=hashlib.sha256(made_of.encode("utf-8")).hexdigest(),
             )

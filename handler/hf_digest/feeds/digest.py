@@ -30,11 +30,23 @@ class Digest:
     published: datetime
     updated: datetime
     lang: str
+    main_lang: str = ""  # the site's own language (DIGEST_LANG); empty: lang
 
     @property
     def page_path(self) -> str:
-        """The site's page for this digest, e.g. daily/2026-02-10.html."""
-        return f"{self.span.kind}/{self.span.key}.html"
+        """The site's page for this digest: daily/2026-02-10.html, en/daily/2026-02-10.html."""
+        return site_page(self.span.kind, self.span.key, self.lang, self.main_lang or self.lang)
+
+
+def site_prefix(lang: str, main_lang: str) -> str:
+    """Where a language's site pages live: the site's own language at the root (where they always were),
+    another under its code, e.g. en/."""
+    return "" if lang == main_lang else f"{lang}/"
+
+
+def site_page(kind: str, key: str, lang: str, main_lang: str) -> str:
+    """The site's page of a digest in lang: daily/2026-02-10.html, en/weekly/2026-W07.html."""
+    return f"{site_prefix(lang, main_lang)}{kind}/{key}.html"
 
 
 def of(
@@ -56,6 +68,7 @@ def of(
         published=published,
         updated=updated,
         lang=lang,
+        main_lang=settings.home_lang,
     )
 
 

@@ -137,6 +137,7 @@ class GitHubPublisher:
                 f.path
                 for f in files
                 if not self._holds(f, shas[f.path], existing.get(f.path), blobs, deadline)
+                and not (f.amends and f.path not in existing)
             ]
             if not changed:
                 log.info("github: content already on the branch", extra={**extra, "status": UNCHANGED})
@@ -280,7 +281,7 @@ class GitHubPublisher:
             return False
         if held == sha:
             return True
-        if file.alike is None or file.is_derived:
+        if file.alike is None:
             return False
         try:
             existing = self._blob(held, cache, deadline)

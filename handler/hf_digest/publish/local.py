@@ -43,10 +43,11 @@ class LocalPublisher:
         try:
             with self._lock():
                 new = contents(files, lambda path: _read(self._target(path)))
+                held = [_read(targets[f.path]) for f in files]
                 changed = [
                     (targets[f.path], content)
-                    for f, content in zip(files, new, strict=True)
-                    if not _holds(f, content, _read(targets[f.path]))
+                    for f, content, was in zip(files, new, held, strict=True)
+                    if not _holds(f, content, was) and not (f.amends and was is None)
                 ]
                 post_existed = post.is_file()
                 _replace_all(changed)
@@ -143,7 +144,7 @@ def _keep(target: Path) -> str | None:
 
 
 def _holds(file: OutputFile, content: bytes, held: bytes | None) -> bool:
-    """True when held shows what file shows now: content itself, or a plain file's post but for its date."""
+    """True when held shows what file shows now: content itself, or (given a pattern) all but its date."""
     if held is None:
         return False
-    return held == content or (not file.is_derived and file.holds(held))
+    return held == content or (file.alike is not None and file.holds(held))

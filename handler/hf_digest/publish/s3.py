@@ -101,6 +101,8 @@ class S3Publisher:
         key = self.key(file.path)
         for _ in range(CONFLICT_ROUNDS):
             current, content = self._current(key, file, deadline)
+            if current is None and file.amends:
+                return UNCHANGED  # nothing there to amend
             digest = hashlib.sha256(content).hexdigest()
             if current is not None and (
                 current.sha256 == digest or self._alike(key, file, current, deadline)
@@ -199,7 +201,7 @@ class S3Publisher:
 
     def _alike(self, key: str, file: OutputFile, current: _Current, deadline: Deadline) -> bool:
         """True when the object shows what file shows but for its read date (one GET, only for such files)."""
-        if file.alike is None or file.is_derived:
+        if file.alike is None:
             return False
         body = self._body(key, current.etag, deadline)
         return body is not None and file.holds(body)

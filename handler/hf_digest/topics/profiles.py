@@ -55,7 +55,8 @@ class Profile:
                     stem, dot, ext = inherited.rpartition(".")
                     changes[key] = f"{stem}-{self.slug}.{ext}" if dot else f"{inherited}-{self.slug}"
         changes.update({key: getattr(self, key) for key in _KEYS[1:] if getattr(self, key) is not None})
-        return replace(base, **changes, profiles=())
+        # The site keeps one root language whatever a profile's own: DIGEST_LANG.
+        return replace(base, **changes, profiles=(), site_lang=base.home_lang)
 
     @property
     def slug(self) -> str:
