@@ -31,6 +31,16 @@ log = logging.getLogger(__name__)
 MAX_ROUNDS = 5  # read-compare-write rounds when other writers keep moving the branch
 FILE_MODE = "100644"
 _REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*)/[A-Za-z0-9._-]+")
+# The commit messages each kind gets unless GITHUB_COMMIT_MESSAGE(_UPDATE) says otherwise; the user's
+# template serves every kind, with the placeholders MESSAGE_SAMPLE names.
+DEFAULT_MESSAGES = {
+    "daily": ("Add Hugging Face Daily Papers for {date}", "Update Hugging Face Daily Papers for {date}"),
+    "weekly": ("Add Hugging Face Weekly Papers for {key}", "Update Hugging Face Weekly Papers for {key}"),
+    "monthly": ("Add Hugging Face Monthly Papers for {key}", "Update Hugging Face Monthly Papers for {key}"),
+}
+# {date}: the post's date (the day, the week's Sunday, the month's last day); {kind}: daily, weekly or
+# monthly; {key}: what the post covers as Hugging Face names it (2026-02-10, 2026-W06, 2026-02).
+MESSAGE_SAMPLE = {"date": "2026-02-15", "kind": "weekly", "key": "2026-W07"}
 
 
 def blob_sha(content: bytes) -> str:
@@ -58,8 +68,8 @@ class GitHubPublisher:
         *,
         branch: str | None,
         committer: dict[str, str],
-        message_add: str,
-        message_update: str,
+        message_add: str | None = None,
+        message_update: str | None = None,
     ) -> None:
         self.api = api
         self.repository = api.repository
@@ -88,7 +98,8 @@ class GitHubPublisher:
             ("GITHUB_COMMIT_MESSAGE", settings.github_message_add),
             ("GITHUB_COMMIT_MESSAGE_UPDATE", settings.github_message_update),
         ):
-            paths.fill(template, {"date": "2026-02-10"}, variable=variable)
+            if template is not None:
+                paths.fill(template, MESSAGE_SAMPLE, variable=variable)
         api = GitHubApi(settings.github_api_url, repository, github_token(settings, deadline))
         return cls(
             api,
@@ -144,18 +155,13 @@ class GitHubPublisher:
                     self.name, UNCHANGED, location, commit=head, url=f"{self.web_url}/commit/{head}"
                 )
             existed = post in existing
-            template = self.message_update if existed else self.message_add
             try:
                 for path in changed:
                     if shas[path] not in uploaded:
                         self._upload(path, wanted[path], shas[path], deadline)
                         uploaded.add(shas[path])
                 entries = {path: shas[path] for path in changed}
-                variable = "GITHUB_COMMIT_MESSAGE_UPDATE" if existed else "GITHUB_COMMIT_MESSAGE"
-                message = paths.fill(template, {"date": bundle.day.isoformat()}, variable=variable)
-                if bundle.kind != "daily":  # a weekly or monthly post, dated its period's last day
-                    verb = "Update" if existed else "Add"
-                    message = f"{verb} Hugging Face {bundle.kind.capitalize()} Papers ending {bundle.day}"
+                message = self.message(bundle, existed)
                 commit = self._commit(branch, head, base_tree, entries, message, deadline)
             except Conflict as exc:
                 log.warning("github: the branch moved; reading it again", extra={**extra, "reason": str(exc)})
@@ -169,6 +175,14 @@ class GitHubPublisher:
             f"github: {self.repository}: branch {branch} kept moving under other writers; "
             f"gave up after {MAX_ROUNDS} rounds"
         )
+
+    def message(self, bundle: Bundle, existed: bool) -> str:
+        """The commit message for bundle: the user's template (add or update) or the kind's default."""
+        add, update = DEFAULT_MESSAGES.get(bundle.kind, DEFAULT_MESSAGES["daily"])
+        template = (self.message_update or update) if existed else (self.message_add or add)
+        variable = "GITHUB_COMMIT_MESSAGE_UPDATE" if existed else "GITHUB_COMMIT_MESSAGE"
+        values = {"date": bundle.day.isoformat(), "kind": bundle.kind, "key": bundle.span.key}
+        return paths.fill(template, values, variable=variable)
 
     def read(self, path: str, deadline: Deadline) -> bytes | None:
         """The file's bytes at the head of the branch, or None: the ref, the tree and one blob."""
