@@ -4,10 +4,13 @@ kind by default); BibTeX keeps `%` and corporate authors as what they are."""
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
 from tests.reliability.stack import Stack
+
+DAY = "2026-02-10"
 
 
 @pytest.mark.parametrize(
@@ -47,3 +50,36 @@ def test_the_users_commit_messages_serve_every_kind_of_post(
         stack.hf.days[day] = moved
     assert stack.invoke(event).outcomes()["github"] == "updated"
     assert stack.commits() == [updated, added]
+
+
+def test_bibtex_keeps_percent_signs_and_each_corporate_author_whole(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pybtex.database import parse_string
+
+    authors = ["Research and Development Team", "Jane Doe", "Qwen Team", "DeepSeek-AI", "Kim and Lee Lab"]
+    items = copy.deepcopy(stack.hf.days[DAY])
+    top = max(items, key=lambda item: item["paper"]["upvotes"])
+    title = "Scaling to 50% Fewer Tokens & #1 on Every Benchmark"
+    top["title"] = top["paper"]["title"] = title
+    top["paper"]["authors"] = [
+        {"_id": str(n), "name": name, "hidden": False} for n, name in enumerate(authors)
+    ]
+    stack.hf.days[DAY] = items
+    monkeypatch.setenv("DIGEST_DATA_PATH_TEMPLATE", "_data/hf/{date}.json")
+    monkeypatch.setenv("DIGEST_BIBTEX", "on")
+    assert stack.invoke({"date": DAY}).outcomes() == {"github": "created", "s3": "created"}
+
+    data = stack.github.read_file("main", f"_data/hf/{DAY}.json")
+    assert data is not None
+    [paper] = [p for p in json.loads(data)["papers"] if p["arxiv_id"] == top["paper"]["id"]]
+    [cited] = parse_string(paper["bibtex"], "bibtex").entries.values()
+    # Five authors, each one as Hugging Face lists it; LaTeX prints \% \& \# as % & #.
+    assert [str(person).strip("{}") for person in cited.persons["author"]] == [
+        "Research and Development Team",
+        "Doe, Jane",
+        "Qwen Team",
+        "DeepSeek-AI",
+        "Kim and Lee Lab",
+    ]
+    assert cited.fields["title"] == r"Scaling to 50\% Fewer Tokens \& \#1 on Every Benchmark"
