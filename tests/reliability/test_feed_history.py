@@ -1,0 +1,83 @@
+"""Issue 21, feeds keep their history: control characters in any field Hugging Face sends (URLs included)
+never make a feed unreadable, and a feed object far larger than any feed this project writes is never
+read whole. Through the handler, against the local GitHub server and moto_server."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from hf_digest.feeds import atom, jsonfeed
+from tests.helpers import jing_errors, json_feed_schema_errors, load_event, quiet_botocore
+from tests.reliability.stack import Stack
+
+DAY_1, DAY_2 = "2026-02-10", "2026-02-11"
+ATOM = "feeds/hf-daily-papers.ko.atom"
+JSON = "feeds/hf-daily-papers.ko.json"
+PAPERS_ATOM = "feeds/hf-papers.ko.atom"
+PAPERS_JSON = "feeds/hf-papers.ko.json"
+# Controls that are not whitespace, so a URL holding them still looks like one to the model: C0 controls
+# XML cannot hold even escaped, ESC, DEL and a C1 control (CSI).
+CONTROLS = "\x01\x08\x1b\x7f\x9b"
+# What must stay as Hugging Face sent it, or the item is not a paper of the day.
+KEEP = (".paper.id", ".paper.submittedOnDailyAt", ".paper.publishedAt", ".publishedAt")
+
+
+def scheduled(time: str) -> dict[str, Any]:
+    return load_event("scheduled.json") | {"id": str(uuid.uuid4()), "time": time}
+
+
+def with_controls(value: Any, path: str = "") -> Any:
+    """value with control characters inside and at the end of every string, the URLs included."""
+    if isinstance(value, dict):
+        return {key: with_controls(item, f"{path}.{key}") for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_controls(item, path) for item in value]
+    if isinstance(value, str) and path not in KEEP:
+        return f"{value[:12]}{CONTROLS}{value[12:]}{CONTROLS}"
+    return value
+
+
+def in_s3(stack: Stack, key: str) -> bytes:
+    with quiet_botocore():
+        return bytes(stack.s3.get_object(Bucket=stack.bucket, Key=key)["Body"].read())
+
+
+def test_control_characters_in_every_field_never_cost_a_feed_its_history(
+    stack: Stack, tmp_path: Path
+) -> None:
+    stack.hf.days[DAY_1] = [with_controls(copy.deepcopy(item)) for item in stack.hf.days[DAY_1]]
+    assert "\x1b" in stack.hf.days[DAY_1][0]["thumbnail"]
+    first = stack.invoke(scheduled("2026-02-11T03:00:00Z"))
+    assert (first.status, first.outcomes()) == ("published", {"github": "created", "s3": "created"})
+    second = stack.invoke(scheduled("2026-02-12T03:00:00Z"))
+    assert (second.status, second.outcomes()) == ("published", {"github": "created", "s3": "created"})
+    assert second.result is not None and "warnings" not in second.result  # nothing was rebuilt
+
+    for where, read in (
+        ("github", lambda p: stack.github.read_file("main", p)),
+        ("s3", lambda p: in_s3(stack, p)),
+    ):
+        feeds = {path: read(path) for path in (ATOM, JSON, PAPERS_ATOM, PAPERS_JSON)}
+        assert all(feeds.values()), where
+        digests = atom.parse(feeds[ATOM])
+        assert [e.title for e in digests] == [f"Hugging Face Daily Papers - {d}" for d in (DAY_2, DAY_1)], (
+            where
+        )
+        papers = atom.parse(feeds[PAPERS_ATOM])
+        assert len(papers) == 20
+        assert [e.id for e in jsonfeed.parse(feeds[PAPERS_JSON])] == [e.id for e in papers], where
+        day_1 = [e for e in papers if DAY_1 in e.id]
+        assert len(day_1) == 10 and all(e.image and "%1B" in e.image for e in day_1), where
+        for path in (ATOM, PAPERS_ATOM):
+            parsed = feedparser.parse(feeds[path])
+            assert not parsed.bozo, (where, path, parsed.get("bozo_exception"))
+        assert jing_errors(tmp_path, {f"{where}-{p}": feeds[p] for p in (ATOM, PAPERS_ATOM)}) is None
+        for path in (JSON, PAPERS_JSON):
+            assert json_feed_schema_errors(feeds[path]) == [], (where, path)
+        text = b"".join(feeds.values()).decode("utf-8")
+        assert not any(ch in text for ch in CONTROLS), where
