@@ -47,6 +47,13 @@ def in_s3(stack: Stack, key: str) -> bytes:
         return bytes(stack.s3.get_object(Bucket=stack.bucket, Key=key)["Body"].read())
 
 
+def held(stack: Stack, where: str, path: str) -> bytes:
+    """The bytes at path on the GitHub branch or in the bucket."""
+    data = stack.github.read_file("main", path) if where == "github" else in_s3(stack, path)
+    assert data is not None, (where, path)
+    return data
+
+
 def test_control_characters_in_every_field_never_cost_a_feed_its_history(
     stack: Stack, tmp_path: Path
 ) -> None:
@@ -58,12 +65,8 @@ def test_control_characters_in_every_field_never_cost_a_feed_its_history(
     assert (second.status, second.outcomes()) == ("published", {"github": "created", "s3": "created"})
     assert second.result is not None and "warnings" not in second.result  # nothing was rebuilt
 
-    for where, read in (
-        ("github", lambda p: stack.github.read_file("main", p)),
-        ("s3", lambda p: in_s3(stack, p)),
-    ):
-        feeds = {path: read(path) for path in (ATOM, JSON, PAPERS_ATOM, PAPERS_JSON)}
-        assert all(feeds.values()), where
+    for where in ("github", "s3"):
+        feeds = {path: held(stack, where, path) for path in (ATOM, JSON, PAPERS_ATOM, PAPERS_JSON)}
         digests = atom.parse(feeds[ATOM])
         assert [e.title for e in digests] == [f"Hugging Face Daily Papers - {d}" for d in (DAY_2, DAY_1)], (
             where
