@@ -5,15 +5,22 @@ read whole. Through the handler, against the local GitHub server and moto_server
 from __future__ import annotations
 
 import copy
+import json
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
 import feedparser
+import pytest
 
 from hf_digest.feeds import atom, jsonfeed
+from hf_digest.model import MAX_HELD_BYTES
+from hf_digest.publish.github import blob_sha
 from tests.helpers import jing_errors, json_feed_schema_errors, load_event, quiet_botocore
-from tests.reliability.stack import Stack
+from tests.reliability.stack import HF_DIGEST, Stack
 
 DAY_1, DAY_2 = "2026-02-10", "2026-02-11"
 ATOM = "feeds/hf-daily-papers.ko.atom"
@@ -84,3 +91,66 @@ def test_control_characters_in_every_field_never_cost_a_feed_its_history(
             assert json_feed_schema_errors(feeds[path]) == [], (where, path)
         text = b"".join(feeds.values()).decode("utf-8")
         assert not any(ch in text for ch in CONTROLS), where
+
+
+def test_a_huge_object_at_a_feed_path_is_not_read_into_memory(stack: Stack) -> None:
+    """100 MB at the Atom feed's key: the run's peak memory stays far from Lambda's 256 MB (reading it
+    whole took 365 MB), the feed is rebuilt and said so, and the next run reads its own feed back."""
+    with quiet_botocore():
+        stack.s3.put_object(Bucket=stack.bucket, Key=ATOM, Body=b"x" * (100 * 2**20))
+    monkeypatch_env = {"DIGEST_DESTINATIONS": "s3"}
+    event = stack.tmp_path / "event.json"
+    event.write_text(json.dumps(scheduled("2026-02-11T03:00:00Z")), encoding="utf-8")
+    # The child's peak resident memory, as its parent sees it once it has ended.
+    measure = (
+        "import resource, subprocess, sys;"
+        " done = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        " sys.stderr.write(done.stderr); print(done.stdout);"
+        " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", measure, str(HF_DIGEST), "invoke", str(event)],
+        capture_output=True,
+        text=True,
+        env=os.environ | monkeypatch_env,
+        cwd=stack.tmp_path,
+        timeout=120,
+        check=False,
+    )
+    stack.scan.add("cli stdout", proc.stdout)
+    stack.scan.add("cli stderr", proc.stderr)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result_text, peak_kib = proc.stdout.rstrip("\n").rsplit("\n", 1)
+    assert int(peak_kib) < 128 * 1024, f"peak {int(peak_kib) // 1024} MiB"
+    result = json.loads(result_text)
+    assert result["status"] == "published"
+    assert any(ATOM in w and "MiB" in w and "rebuilt" in w for w in result["warnings"]), result["warnings"]
+    rebuilt = in_s3(stack, ATOM)
+    assert [e.title for e in atom.parse(rebuilt)] == [f"Hugging Face Daily Papers - {DAY_1}"]
+    assert not feedparser.parse(rebuilt).bozo
+    os.environ.update(monkeypatch_env)
+    try:
+        again = stack.invoke(scheduled("2026-02-11T03:00:00Z"))
+    finally:
+        del os.environ["DIGEST_DESTINATIONS"]
+    assert again.result is not None and (again.status, again.result.get("warnings")) == ("unchanged", None)
+
+
+def test_a_feed_file_too_large_to_be_ours_is_never_fetched_from_github_or_read_locally(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    huge = b"<feed>" + b"x" * (MAX_HELD_BYTES + 1) + b"</feed>"
+    stack.github.commit_files("main", {PAPERS_ATOM: huge}, "Someone's very large file")
+    local = stack.tmp_path / "local-out"
+    (local / "feeds").mkdir(parents=True)
+    (local / PAPERS_ATOM).write_bytes(huge)
+    monkeypatch.setenv("DIGEST_DESTINATIONS", "github,s3,local")
+    run = stack.invoke(scheduled("2026-02-11T03:00:00Z"))
+    assert run.outcomes() == {"github": "created", "s3": "created", "local": "created"}
+    assert run.result is not None
+    said = [w for w in run.result["warnings"] if PAPERS_ATOM in w]
+    assert said and all("MiB" in w and "not read" in w for w in said), said
+    big_blob = blob_sha(huge)
+    assert not [r.path for r in stack.github.requests if big_blob in r.path]  # never asked for
+    for data in (stack.github.read_file("main", PAPERS_ATOM), (local / PAPERS_ATOM).read_bytes()):
+        assert data is not None and len(atom.parse(data)) == 10

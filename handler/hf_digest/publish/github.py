@@ -22,7 +22,7 @@ from hf_digest import paths
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
@@ -78,6 +78,7 @@ class GitHubPublisher:
         self.message_add = message_add
         self.message_update = message_update
         self.web_url = f"{web_root(api.api_url)}/{self.repository}"
+        self._sizes: dict[str, int] = {}  # blob SHA -> its size, as the trees read list them
 
     @classmethod
     def from_settings(cls, settings: Settings, deadline: Deadline | None = None) -> GitHubPublisher:
@@ -196,9 +197,12 @@ class GitHubPublisher:
         return self._blob(tree.get(path), cache, deadline)
 
     def _blob(self, sha: str | None, cache: dict[str, bytes], deadline: Deadline) -> bytes | None:
-        """The bytes of blob sha (None for None), read once per SHA."""
+        """The bytes of blob sha (None for None), read once per SHA; over MAX_HELD_BYTES, not read."""
         if sha is None:
             return None
+        size = self._sizes.get(sha, 0)
+        if size > MAX_HELD_BYTES:  # not ours: the tree's size is enough (the blob is never asked for)
+            return Oversized(size)
         if sha not in cache:
             blob = self.api.call("GET", self._path(f"/git/blobs/{sha}"), deadline)
             content = blob.get("content")
@@ -266,7 +270,7 @@ class GitHubPublisher:
         tree = self.api.call("GET", self._path(f"/git/trees/{head}"), deadline, params={"recursive": "1"})
         root = _sha(tree, "tree")
         if tree.get("truncated") is not True:
-            return root, _blobs(tree, set(paths))
+            return root, _blobs(tree, set(paths), self._sizes)
         # Over 100,000 entries: walk down to each path one folder at a time instead.
         cache: dict[str, dict[str, dict[str, Any]]] = {}
         found: dict[str, str] = {}
@@ -284,6 +288,7 @@ class GitHubPublisher:
                 sha = str(entry.get("sha"))
                 if last:
                     found[path] = sha
+                    _size(entry, self._sizes)
         return root, found
 
     def _holds(
@@ -315,13 +320,22 @@ class GitHubPublisher:
             )
 
 
-def _blobs(tree: dict[str, Any], paths: set[str]) -> dict[str, str]:
+def _blobs(tree: dict[str, Any], paths: set[str], sizes: dict[str, int]) -> dict[str, str]:
+    """The blob SHA of each of paths in a recursive tree listing; their sizes go into sizes."""
     entries = tree.get("tree")
-    return {
-        entry["path"]: str(entry.get("sha"))
-        for entry in (entries if isinstance(entries, list) else [])
-        if isinstance(entry, dict) and entry.get("path") in paths and entry.get("type") == "blob"
-    }
+    found = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("path") in paths and entry.get("type") == "blob":
+            found[entry["path"]] = str(entry.get("sha"))
+            _size(entry, sizes)
+    return found
+
+
+def _size(entry: dict[str, Any], sizes: dict[str, int]) -> None:
+    """Note a tree entry's blob size by its SHA (GitHub lists each blob's size in bytes)."""
+    size = entry.get("size")
+    if isinstance(size, int) and not isinstance(size, bool):
+        sizes[str(entry.get("sha"))] = size
 
 
 def _sha(data: dict[str, Any], what: str) -> str:
