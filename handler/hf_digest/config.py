@@ -14,7 +14,7 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hf_digest import paths
+from hf_digest import layout, paths
 from hf_digest.errors import BadInput, ConfigError
 from hf_digest.redact import check_token
 from hf_digest.topics import parse_terms
@@ -173,20 +173,12 @@ class Settings:
         sample = date(2026, 2, 10)
         for lang in LANGUAGES:  # a template's own mistakes surface now, for either language
             paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE", lang=lang)
-        daily = paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE", lang=self.lang)
         if self.data_path_template:
             paths.resolve(
                 self.data_path_template, sample, variable="DIGEST_DATA_PATH_TEMPLATE", lang=self.lang
             )
-        for variable, template in (
-            ("DIGEST_WEEKLY_PATH_TEMPLATE", self.weekly_path_template),
-            ("DIGEST_MONTHLY_PATH_TEMPLATE", self.monthly_path_template),
-        ):
-            # The week's or month's post is dated a day too: on that day it must not take the day's path.
-            if paths.resolve(template, sample, variable=variable, lang=self.lang) == daily:
-                raise ConfigError(
-                    f"{variable}: {template!r} is the daily post's path; give it a name of its own"
-                )
+        if self.github_branch is not None:
+            _check_branch(self.github_branch)
         if not 0 <= self.catchup_days <= MAX_LOOKBACK_DAYS:
             raise ConfigError(
                 f"DIGEST_CATCHUP_DAYS: {self.catchup_days} must be 0 (off) to {MAX_LOOKBACK_DAYS}"
@@ -208,6 +200,8 @@ class Settings:
             raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
         if self.profiles:
             check_paths(self)
+        else:  # each profile's own settings are checked like these, then the profiles against each other
+            layout.check(layout.files(self))
         return self
 
     def _validate_state(self) -> None:
@@ -301,6 +295,29 @@ class Settings:
             if path in seen:
                 raise ConfigError(f"{variable}: {path} is also {seen[path]}'s path; give each feed its own")
             seen[path] = variable
+
+
+def _check_branch(branch: str) -> None:
+    """ConfigError naming GITHUB_BRANCH for a name git refuses as a branch (git check-ref-format)."""
+    refusals = (
+        (".." in branch, "holds '..'"),
+        ("@{" in branch or branch == "@", "holds '@{' or is '@'"),
+        (
+            re.search(r"[\x00-\x20\x7f~^:?*\[\\]", branch) is not None,
+            "holds a space, a control character or one of ~ ^ : ? * [ \\",
+        ),
+        (
+            branch.startswith(("/", "-")) or branch.endswith(("/", ".")) or "//" in branch,
+            "starts with '/' or '-', ends with '/' or '.', or holds '//'",
+        ),
+        (
+            any(part.startswith(".") or part.endswith(".lock") for part in branch.split("/")),
+            "has a part that starts with '.' or ends with '.lock'",
+        ),
+    )
+    for refused, why in refusals:
+        if refused:
+            raise ConfigError(f"GITHUB_BRANCH: {branch!r} is not a branch name git accepts: it {why}")
 
 
 _DYNAMO_TABLE = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
