@@ -198,9 +198,9 @@ class Settings:
         self._validate_feeds()
         if not 0 <= self.topic_tags <= 20:
             raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
-        if self.profiles:
+        if self.profiles:  # each profile's own settings, then the profiles against each other
             check_paths(self)
-        else:  # each profile's own settings are checked like these, then the profiles against each other
+        else:  # no two settings write one file; no post or data path lacks its date
             layout.check(layout.files(self))
         return self
 
