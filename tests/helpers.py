@@ -650,3 +650,32 @@ def publish_to(held: dict[str, bytes], bundle: Bundle, destination: str = "s3") 
             continue
         held[file.path] = content
     return held
+
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+def jing_errors(tmp_path: Path, feeds: Mapping[str, bytes]) -> str | None:
+    """What Debian's jing says against tests/schemas/atom.rnc (RFC 4287) about each Atom feed; None: valid.
+    Skips the test when jing is not installed (.ci/run installs it)."""
+    exe = shutil.which("jing")
+    if exe is None:
+        pytest.skip("jing is not on PATH (Debian: apt-get install -y jing; .ci/run installs it)")
+    files = []
+    for name, data in feeds.items():
+        target = tmp_path / f"jing-{name.replace('/', '_')}"
+        target.write_bytes(data)
+        files.append(str(target))
+    checked = subprocess.run(
+        [exe, "-c", str(SCHEMAS / "atom.rnc"), *files], capture_output=True, text=True, check=False
+    )
+    return None if checked.returncode == 0 else checked.stdout + checked.stderr
+
+
+def json_feed_schema_errors(data: bytes) -> list[str]:
+    """Where data breaks the JSON Feed 1.1 schema (tests/schemas/jsonfeed-1.1.json), formats checked."""
+    import jsonschema
+
+    schema = json.loads((SCHEMAS / "jsonfeed-1.1.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(json.loads(data))]

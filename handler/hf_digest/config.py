@@ -14,7 +14,7 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hf_digest import paths
+from hf_digest import layout, paths
 from hf_digest.errors import BadInput, ConfigError
 from hf_digest.redact import check_token
 from hf_digest.topics import parse_terms
@@ -80,8 +80,8 @@ class Settings:
     github_token_secret: str | None = None
     github_committer_name: str = "hf-daily-digest"
     github_committer_email: str = "hf-daily-digest@users.noreply.github.com"
-    github_message_add: str = "Add Hugging Face Daily Papers for {date}"
-    github_message_update: str = "Update Hugging Face Daily Papers for {date}"
+    github_message_add: str | None = None  # None: each kind's own (publish.github.DEFAULT_MESSAGES)
+    github_message_update: str | None = None
     s3_bucket: str | None = None
     s3_prefix: str = ""
     weekly_path_template: str = "_posts/{date}-hf-weekly-papers{lang_suffix}.md"
@@ -180,20 +180,12 @@ class Settings:
         sample = date(2026, 2, 10)
         for lang in LANGUAGES:  # a template's own mistakes surface now, for either language
             paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE", lang=lang)
-        daily = paths.resolve(self.path_template, sample, variable="DIGEST_PATH_TEMPLATE", lang=self.lang)
         if self.data_path_template:
             paths.resolve(
                 self.data_path_template, sample, variable="DIGEST_DATA_PATH_TEMPLATE", lang=self.lang
             )
-        for variable, template in (
-            ("DIGEST_WEEKLY_PATH_TEMPLATE", self.weekly_path_template),
-            ("DIGEST_MONTHLY_PATH_TEMPLATE", self.monthly_path_template),
-        ):
-            # The week's or month's post is dated a day too: on that day it must not take the day's path.
-            if paths.resolve(template, sample, variable=variable, lang=self.lang) == daily:
-                raise ConfigError(
-                    f"{variable}: {template!r} is the daily post's path; give it a name of its own"
-                )
+        if self.github_branch is not None:
+            _check_branch(self.github_branch)
         if not 0 <= self.catchup_days <= MAX_LOOKBACK_DAYS:
             raise ConfigError(
                 f"DIGEST_CATCHUP_DAYS: {self.catchup_days} must be 0 (off) to {MAX_LOOKBACK_DAYS}"
@@ -213,8 +205,10 @@ class Settings:
         self._validate_feeds()
         if not 0 <= self.topic_tags <= 20:
             raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
-        if self.profiles:
+        if self.profiles:  # each profile's own settings, then the profiles against each other
             check_paths(self)
+        else:  # no two settings write one file; no post or data path lacks its date
+            layout.check(layout.files(self))
         return self
 
     def _validate_state(self) -> None:
@@ -308,6 +302,29 @@ class Settings:
             if path in seen:
                 raise ConfigError(f"{variable}: {path} is also {seen[path]}'s path; give each feed its own")
             seen[path] = variable
+
+
+def _check_branch(branch: str) -> None:
+    """ConfigError naming GITHUB_BRANCH for a name git refuses as a branch (git check-ref-format)."""
+    refusals = (
+        (".." in branch, "holds '..'"),
+        ("@{" in branch or branch == "@", "holds '@{' or is '@'"),
+        (
+            re.search(r"[\x00-\x20\x7f~^:?*\[\\]", branch) is not None,
+            "holds a space, a control character or one of ~ ^ : ? * [ \\",
+        ),
+        (
+            branch.startswith(("/", "-")) or branch.endswith(("/", ".")) or "//" in branch,
+            "starts with '/' or '-', ends with '/' or '.', or holds '//'",
+        ),
+        (
+            any(part.startswith(".") or part.endswith(".lock") for part in branch.split("/")),
+            "has a part that starts with '.' or ends with '.lock'",
+        ),
+    )
+    for refused, why in refusals:
+        if refused:
+            raise ConfigError(f"GITHUB_BRANCH: {branch!r} is not a branch name git accepts: it {why}")
 
 
 _DYNAMO_TABLE = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
@@ -452,8 +469,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         github_token_secret=_text(env, "GITHUB_TOKEN_SECRET"),
         github_committer_name=_text(env, "GITHUB_COMMITTER_NAME") or defaults.github_committer_name,
         github_committer_email=_text(env, "GITHUB_COMMITTER_EMAIL") or defaults.github_committer_email,
-        github_message_add=_text(env, "GITHUB_COMMIT_MESSAGE") or defaults.github_message_add,
-        github_message_update=_text(env, "GITHUB_COMMIT_MESSAGE_UPDATE") or defaults.github_message_update,
+        github_message_add=_text(env, "GITHUB_COMMIT_MESSAGE"),
+        github_message_update=_text(env, "GITHUB_COMMIT_MESSAGE_UPDATE"),
         s3_bucket=_text(env, "S3_BUCKET"),
         s3_prefix=(_text(env, "S3_PREFIX") or "").strip("/"),
         weekly_path_template=_text(env, "DIGEST_WEEKLY_PATH_TEMPLATE") or defaults.weekly_path_template,

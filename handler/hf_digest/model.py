@@ -316,6 +316,24 @@ class OutputFile:
         )
 
 
+# No file a derived file is merged from (a feed, the site's manifest) is ever written larger than this:
+# the feeds trim their oldest entries to stay under it. A 16 MiB feed is some 500 ten-paper digests;
+# reading one costs the 256 MB function about 100 MB at most (GitHub sends it base64 in JSON).
+MAX_HELD_BYTES = 16 * 1024 * 1024
+
+
+class Oversized(bytes):
+    """What a destination holds at a path, when that is over MAX_HELD_BYTES: not read, only its size (as
+    empty bytes, so every reader of held bytes takes it for nothing it can use)."""
+
+    size: int
+
+    def __new__(cls, size: int) -> Oversized:
+        made = super().__new__(cls, b"")
+        made.size = size
+        return made
+
+
 @dataclass(frozen=True)
 class Bundle:
     """Everything one run writes for one digest; publishers write it whole or not at all.

@@ -19,6 +19,10 @@ LANG_PLACEHOLDER = "lang"
 # "" for the digest's own language (DIGEST_LANG), "-en" or "-ko" for the other: posts in the language a blog
 # was set up with stay where they always were, the other language's land beside them.
 LANG_SUFFIX_PLACEHOLDER = "lang_suffix"
+# Linux's limits (NAME_MAX, PATH_MAX) for a name and a path: a longer one would fail only when written,
+# mid-run (S3 keys stop at 1,024 bytes: not checked here).
+NAME_MAX = 255
+PATH_MAX = 4096
 
 
 def fill(template: str, values: Mapping[str, str], *, variable: str) -> str:
@@ -78,5 +82,16 @@ def _checked(text: str, template: str, variable: str) -> str:
     if path.is_absolute() or any(part in ("..", ".") for part in path.parts):
         raise ConfigError(
             f"{variable}: {template!r} must stay inside the output folder (no '/' start, no '..')"
+        )
+    longest = max(path.parts, key=lambda part: len(part.encode("utf-8")))
+    if len(longest.encode("utf-8")) > NAME_MAX:
+        raise ConfigError(
+            f"{variable}: {template!r} gives a file or folder name of {len(longest.encode('utf-8'))} bytes "
+            f"({longest[:40]}…); file systems take at most {NAME_MAX}"
+        )
+    if len(text.encode("utf-8")) > PATH_MAX:
+        raise ConfigError(
+            f"{variable}: {template!r} gives a path of {len(text.encode('utf-8'))} bytes; "
+            f"file systems take at most {PATH_MAX}"
         )
     return str(path)

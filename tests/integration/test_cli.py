@@ -161,7 +161,8 @@ def test_an_english_run_after_a_korean_one_lands_beside_it(hf_server: HFServer, 
         (
             {"DIGEST_DATA_PATH_TEMPLATE": "_posts/{date}-hf-daily-papers.md"},
             (),
-            "DIGEST_DATA_PATH_TEMPLATE: '_posts/{date}-hf-daily-papers.md' names the post's own path",
+            "DIGEST_DATA_PATH_TEMPLATE: '_posts/{date}-hf-daily-papers.md' names "
+            "_posts/2026-02-10-hf-daily-papers.md, which DIGEST_PATH_TEMPLATE",
         ),
     ],
 )

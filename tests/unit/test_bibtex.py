@@ -17,7 +17,7 @@ def test_an_entry_is_arxivs_misc_shape() -> None:
     paper = Paper("2602.07026v2", "Attention {Is} All % You\\Need", "", 3, authors=("Ana Müller", "Bo Li"))
     assert entry(paper) == (
         "@misc{muller2026attention,\n"
-        "  title = {Attention Is All YouNeed},\n"
+        "  title = {Attention Is All \\% YouNeed},\n"
         "  author = {Ana Müller and Bo Li},\n"
         "  year = {2026},\n"
         "  eprint = {2602.07026},\n"

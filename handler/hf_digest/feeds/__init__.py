@@ -19,7 +19,7 @@ from hf_digest.feeds.content import paper_html, post_html, shown_summary
 from hf_digest.feeds.digest import HF_DAY_PAGE, Digest, address, of, page_url, timestamp
 from hf_digest.feeds.entries import Entry, FeedInfo, Link, merge
 from hf_digest.markdown import plain_math
-from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, OutputFile
+from hf_digest.model import DAILY, MAX_HELD_BYTES, MONTHLY, WEEKLY, Bundle, OutputFile, Oversized
 from hf_digest.model import Digest as Ranked
 
 __all__ = [
@@ -157,19 +157,38 @@ def merge_feed(
     """The feed at held (None: none yet) with new entries merged in; same input, same bytes.
 
     What is not a feed this project wrote is rebuilt from new alone (and notice is told): never an error.
+    That includes anything over MAX_HELD_BYTES (the publishers do not even read it): no feed written here
+    is larger, as the oldest entries give way first.
     """
     read, write, _ = _FORMATS[fmt]
-    kept = read(held)
+    size = held.size if isinstance(held, Oversized) else len(held or b"")
+    kept = read(held) if size <= MAX_HELD_BYTES else None
     if kept is not None:
         try:
-            return write(info, merge(kept, new, limit))
+            return _within_bound(write, info, merge(kept, new, limit), len(new))
         except ValueError:  # an entry's dates that are not RFC 3339: edited by hand
             pass
-    if notice is not None:
+    if notice is not None and size > MAX_HELD_BYTES:
+        notice(
+            f"feed {path} held {size / 2**20:.0f} MiB, more than any feed this digest writes "
+            f"({MAX_HELD_BYTES // 2**20} MiB), so it was not read; rebuilt it from this run"
+        )
+    elif notice is not None:
         notice(
             f"feed {path} held a file this digest did not write, or a corrupt one; rebuilt it from this run"
         )
-    return write(info, merge([], new, limit))
+    return _within_bound(write, info, merge([], new, limit), len(new))
+
+
+def _within_bound(
+    write: Callable[[FeedInfo, Sequence[Entry]], bytes], info: FeedInfo, entries: list[Entry], keep: int
+) -> bytes:
+    """The feed of entries, its oldest entries left out (never the first keep) while over MAX_HELD_BYTES."""
+    data = write(info, entries)
+    while len(data) > MAX_HELD_BYTES and len(entries) > keep:
+        entries = entries[: max(keep, len(entries) - max(1, len(entries) // 10))]
+        data = write(info, entries)
+    return data
 
 
 def feed_files(

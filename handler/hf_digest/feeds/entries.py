@@ -7,13 +7,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-# XML 1.0 forbids these even as character references; JSON would carry them, but one text serves both.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# XML 1.0 forbids the C0 controls (but tab, LF, CR) even as character references; the C1 controls and DEL
+# it allows, but no reader shows them usefully. JSON would carry all of them, but one text serves both.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# Not allowed anywhere in an IRI (RFC 3987): every control character, and space.
+_NOT_IRI = re.compile("[\x00-\x20\x7f-\x9f]")
 
 
 def xml_text(value: str) -> str:
-    """value without the characters no XML 1.0 document may hold (C0 controls other than tab, LF, CR)."""
+    """value without the characters no feed should hold: C0 controls other than tab, LF and CR, DEL, the
+    C1 controls, non-characters and lone surrogates."""
     return _NOT_XML.sub("", value)
+
+
+def iri(value: str) -> str:
+    """value as an address both formats may carry: lone surrogates and non-characters dropped, controls
+    and spaces percent-encoded (what a browser sends for them), so the feed stays readable."""
+    kept = re.sub("[\ufffe\uffff\ud800-\udfff]", "", value)
+    return _NOT_IRI.sub(lambda found: "".join(f"%{b:02X}" for b in found[0].encode("utf-8")), kept)
+
+
+def _clean(item: object, texts: tuple[str, ...], addresses: tuple[str, ...] = ()) -> None:
+    """Clean the named fields of a frozen dataclass in place (None stays None)."""
+    for name in texts:
+        value = getattr(item, name)
+        if value is not None:
+            object.__setattr__(item, name, xml_text(value))
+    for name in addresses:
+        value = getattr(item, name)
+        if value is not None:
+            object.__setattr__(item, name, iri(value))
 
 
 @dataclass(frozen=True)
@@ -21,6 +44,9 @@ class Link:
     href: str
     rel: str = "alternate"  # alternate (the entry's page) | related (e.g. arXiv)
     type: str | None = None
+
+    def __post_init__(self) -> None:
+        _clean(self, ("rel", "type"), ("href",))
 
 
 @dataclass(frozen=True)
@@ -40,10 +66,10 @@ class Entry:
     fingerprint: str = ""  # what the entry was made from; equal fingerprints keep the entry as it is
 
     def __post_init__(self) -> None:
-        for name in ("id", "title", "content_html", "category", "category_label"):
-            object.__setattr__(self, name, xml_text(getattr(self, name)))
-        if self.summary is not None:
-            object.__setattr__(self, "summary", xml_text(self.summary))
+        # Every field, the addresses too: one control character would make the whole feed unreadable, and
+        # the next run would have to rebuild it without its history.
+        texts = ("title", "published", "updated", "content_html", "category", "category_label", "summary")
+        _clean(self, (*texts, "fingerprint"), ("id", "image"))
 
     @property
     def alternate(self) -> str | None:
@@ -65,6 +91,9 @@ class FeedInfo:
     author: str
     self_url: str | None = None
     home_url: str | None = None
+
+    def __post_init__(self) -> None:
+        _clean(self, ("title", "subtitle", "lang", "author"), ("id", "self_url", "home_url"))
 
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:

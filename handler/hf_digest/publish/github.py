@@ -22,7 +22,7 @@ from hf_digest import paths
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
@@ -31,6 +31,16 @@ log = logging.getLogger(__name__)
 MAX_ROUNDS = 5  # read-compare-write rounds when other writers keep moving the branch
 FILE_MODE = "100644"
 _REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*)/[A-Za-z0-9._-]+")
+# The commit messages each kind gets unless GITHUB_COMMIT_MESSAGE(_UPDATE) says otherwise; the user's
+# template serves every kind, with the placeholders MESSAGE_SAMPLE names.
+DEFAULT_MESSAGES = {
+    "daily": ("Add Hugging Face Daily Papers for {date}", "Update Hugging Face Daily Papers for {date}"),
+    "weekly": ("Add Hugging Face Weekly Papers for {key}", "Update Hugging Face Weekly Papers for {key}"),
+    "monthly": ("Add Hugging Face Monthly Papers for {key}", "Update Hugging Face Monthly Papers for {key}"),
+}
+# {date}: the post's date (the day, the week's Sunday, the month's last day); {kind}: daily, weekly or
+# monthly; {key}: what the post covers as Hugging Face names it (2026-02-10, 2026-W06, 2026-02).
+MESSAGE_SAMPLE = {"date": "2026-02-15", "kind": "weekly", "key": "2026-W07"}
 
 
 def blob_sha(content: bytes) -> str:
@@ -58,8 +68,8 @@ class GitHubPublisher:
         *,
         branch: str | None,
         committer: dict[str, str],
-        message_add: str,
-        message_update: str,
+        message_add: str | None = None,
+        message_update: str | None = None,
     ) -> None:
         self.api = api
         self.repository = api.repository
@@ -68,6 +78,7 @@ class GitHubPublisher:
         self.message_add = message_add
         self.message_update = message_update
         self.web_url = f"{web_root(api.api_url)}/{self.repository}"
+        self._sizes: dict[str, int] = {}  # blob SHA -> its size, as the trees read list them
 
     @classmethod
     def from_settings(cls, settings: Settings, deadline: Deadline | None = None) -> GitHubPublisher:
@@ -88,7 +99,8 @@ class GitHubPublisher:
             ("GITHUB_COMMIT_MESSAGE", settings.github_message_add),
             ("GITHUB_COMMIT_MESSAGE_UPDATE", settings.github_message_update),
         ):
-            paths.fill(template, {"date": "2026-02-10"}, variable=variable)
+            if template is not None:
+                paths.fill(template, MESSAGE_SAMPLE, variable=variable)
         api = GitHubApi(settings.github_api_url, repository, github_token(settings, deadline))
         return cls(
             api,
@@ -145,18 +157,13 @@ class GitHubPublisher:
                     self.name, UNCHANGED, location, commit=head, url=f"{self.web_url}/commit/{head}"
                 )
             existed = post in existing
-            template = self.message_update if existed else self.message_add
             try:
                 for path in changed:
                     if shas[path] not in uploaded:
                         self._upload(path, wanted[path], shas[path], deadline)
                         uploaded.add(shas[path])
                 entries = {path: shas[path] for path in changed}
-                variable = "GITHUB_COMMIT_MESSAGE_UPDATE" if existed else "GITHUB_COMMIT_MESSAGE"
-                message = paths.fill(template, {"date": bundle.day.isoformat()}, variable=variable)
-                if bundle.kind != "daily":  # a weekly or monthly post, dated its period's last day
-                    verb = "Update" if existed else "Add"
-                    message = f"{verb} Hugging Face {bundle.kind.capitalize()} Papers ending {bundle.day}"
+                message = self.message(bundle, existed)
                 commit = self._commit(branch, head, base_tree, entries, message, deadline)
             except Conflict as exc:
                 log.warning("github: the branch moved; reading it again", extra={**extra, "reason": str(exc)})
@@ -171,6 +178,14 @@ class GitHubPublisher:
             f"gave up after {MAX_ROUNDS} rounds"
         )
 
+    def message(self, bundle: Bundle, existed: bool) -> str:
+        """The commit message for bundle: the user's template (add or update) or the kind's default."""
+        add, update = DEFAULT_MESSAGES.get(bundle.kind, DEFAULT_MESSAGES["daily"])
+        template = (self.message_update or update) if existed else (self.message_add or add)
+        variable = "GITHUB_COMMIT_MESSAGE_UPDATE" if existed else "GITHUB_COMMIT_MESSAGE"
+        values = {"date": bundle.day.isoformat(), "kind": bundle.kind, "key": bundle.span.key}
+        return paths.fill(template, values, variable=variable)
+
     def read(self, path: str, deadline: Deadline) -> bytes | None:
         """The file's bytes at the head of the branch, or None: the ref, the tree and one blob."""
         branch = self._branch(deadline)
@@ -183,9 +198,12 @@ class GitHubPublisher:
         return self._blob(tree.get(path), cache, deadline)
 
     def _blob(self, sha: str | None, cache: dict[str, bytes], deadline: Deadline) -> bytes | None:
-        """The bytes of blob sha (None for None), read once per SHA."""
+        """The bytes of blob sha (None for None), read once per SHA; over MAX_HELD_BYTES, not read."""
         if sha is None:
             return None
+        size = self._sizes.get(sha, 0)
+        if size > MAX_HELD_BYTES:  # not ours: the tree's size is enough (the blob is never asked for)
+            return Oversized(size)
         if sha not in cache:
             blob = self.api.call("GET", self._path(f"/git/blobs/{sha}"), deadline)
             content = blob.get("content")
@@ -253,7 +271,7 @@ class GitHubPublisher:
         tree = self.api.call("GET", self._path(f"/git/trees/{head}"), deadline, params={"recursive": "1"})
         root = _sha(tree, "tree")
         if tree.get("truncated") is not True:
-            return root, _blobs(tree, set(paths))
+            return root, _blobs(tree, set(paths), self._sizes)
         # Over 100,000 entries: walk down to each path one folder at a time instead.
         cache: dict[str, dict[str, dict[str, Any]]] = {}
         found: dict[str, str] = {}
@@ -271,6 +289,7 @@ class GitHubPublisher:
                 sha = str(entry.get("sha"))
                 if last:
                     found[path] = sha
+                    _size(entry, self._sizes)
         return root, found
 
     def _holds(
@@ -302,13 +321,22 @@ class GitHubPublisher:
             )
 
 
-def _blobs(tree: dict[str, Any], paths: set[str]) -> dict[str, str]:
+def _blobs(tree: dict[str, Any], paths: set[str], sizes: dict[str, int]) -> dict[str, str]:
+    """The blob SHA of each of paths in a recursive tree listing; their sizes go into sizes."""
     entries = tree.get("tree")
-    return {
-        entry["path"]: str(entry.get("sha"))
-        for entry in (entries if isinstance(entries, list) else [])
-        if isinstance(entry, dict) and entry.get("path") in paths and entry.get("type") == "blob"
-    }
+    found = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("path") in paths and entry.get("type") == "blob":
+            found[entry["path"]] = str(entry.get("sha"))
+            _size(entry, sizes)
+    return found
+
+
+def _size(entry: dict[str, Any], sizes: dict[str, int]) -> None:
+    """Note a tree entry's blob size by its SHA (GitHub lists each blob's size in bytes)."""
+    size = entry.get("size")
+    if isinstance(size, int) and not isinstance(size, bool):
+        sizes[str(entry.get("sha"))] = size
 
 
 def _sha(data: dict[str, Any], what: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from hf_digest.deadline import Deadline
 from hf_digest.errors import PublishError
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
 
 
@@ -84,7 +84,11 @@ class LocalPublisher:
 
 
 def _read(target: Path) -> bytes | None:
-    return target.read_bytes() if target.is_file() else None
+    """The file's bytes (None: no file); a file over MAX_HELD_BYTES is not read (Oversized)."""
+    if not target.is_file():
+        return None
+    size = target.stat().st_size
+    return Oversized(size) if size > MAX_HELD_BYTES else target.read_bytes()
 
 
 def _replace_all(changes: list[tuple[Path, bytes]]) -> None:

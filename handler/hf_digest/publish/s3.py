@@ -22,7 +22,7 @@ from hf_digest import aws, budget
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
-from hf_digest.model import Bundle, OutputFile
+from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
 from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
 
 if TYPE_CHECKING:
@@ -162,10 +162,15 @@ class S3Publisher:
             raise self._failed(exc, key) from exc
 
     def _get(self, key: str, deadline: Deadline) -> tuple[str, bytes] | None:
-        """(ETag, bytes) of the object under key, or None when there is none."""
+        """(ETag, bytes) of the object under key, or None when there is none; bytes over MAX_HELD_BYTES
+        are left unread (Oversized)."""
 
         def get() -> tuple[str, bytes]:
             answer = self.client.get_object(Bucket=self.bucket, Key=key)
+            size = answer.get("ContentLength", 0)
+            if size > MAX_HELD_BYTES:  # not ours: its size is enough (the body is never read)
+                answer["Body"].close()
+                return answer["ETag"], Oversized(size)
             return answer["ETag"], answer["Body"].read()
 
         return self._ask("GetObject", key, deadline, get)
@@ -191,7 +196,8 @@ class S3Publisher:
             return None
         etag = head["ETag"]
         sha256 = head.get("Metadata", {}).get("sha256")
-        if sha256 is None and length in (None, head.get("ContentLength")):
+        size = head.get("ContentLength", 0)
+        if sha256 is None and length in (None, size) and size <= MAX_HELD_BYTES:
             sha256 = self._body_sha256(key, etag, deadline)  # written by something else: hash its bytes
         return _Current(etag=etag, sha256=sha256)
 

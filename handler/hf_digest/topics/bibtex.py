@@ -17,9 +17,28 @@ def base_id(arxiv_id: str) -> str:
 
 
 def _field(text: str) -> str:
-    # Braces delimit BibTeX values; a stray one would end the entry, so none is kept. `%` and `\` are
-    # dropped too: `%` starts a comment for some readers, a backslash starts a command.
-    return " ".join(re.sub(r"[{}\\%]", "", text).split())
+    # Braces delimit BibTeX values; a stray one would end the entry, so none is kept, nor a backslash (it
+    # would start a command). `%`, `&` and `#` are LaTeX's comment, alignment and parameter characters:
+    # they are kept as text, escaped.
+    kept = re.sub(r"[{}\\]", "", text)
+    return " ".join(re.sub(r"([%&#])", r"\\\1", kept).split())
+
+
+# Words that make a name an organisation's, not a person's (compared in lower case).
+_CORPORATE = frozenset(
+    "team group lab labs laboratory laboratories research inc ltd llc corp corporation company "
+    "consortium collaboration project institute university foundation center centre".split()
+)
+
+
+def _author(name: str) -> str:
+    """One author for `author = {...}`: an organisation ("Qwen Team", "DeepSeek-AI", "Research and
+    Development Team") in braces, so BibTeX neither splits it at " and " nor reads it as first and last."""
+    text = _field(name)
+    words = re.findall(r"[a-z]+", text.lower())
+    if "and" in words or _CORPORATE.intersection(words) or " " not in text:
+        return f"{{{text}}}"
+    return text
 
 
 def _ascii_word(text: str) -> str:
@@ -47,8 +66,9 @@ def entry(paper: Paper) -> str:
     """The paper as `@misc{key, title = {...}, ..., eprint = {id}, archivePrefix = {arXiv}, ...}`."""
     arxiv_id = base_id(paper.arxiv_id)
     fields = [("title", _field(paper.title))]
-    if paper.authors:
-        fields.append(("author", " and ".join(_field(name) for name in paper.authors)))
+    authors = [_author(name) for name in paper.authors if _field(name)]
+    if authors:
+        fields.append(("author", " and ".join(authors)))
     if (published := year(paper)) is not None:
         fields.append(("year", published))
     fields += [

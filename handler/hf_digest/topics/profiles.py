@@ -128,22 +128,9 @@ def parse_profiles(raw: str | None) -> tuple[Profile, ...]:
 
 
 def check_paths(base: Settings) -> None:
-    """No two profiles write the same file to the same destination (each would overwrite the other)."""
-    written: dict[tuple[str, str], str] = {}
-    for profile in base.profiles:
-        settings = profile.settings(base).validate()
-        for variable, template in (
-            ("path_template", settings.path_template),
-            ("weekly_path_template", settings.weekly_path_template),
-            ("monthly_path_template", settings.monthly_path_template),
-            ("data_path_template", settings.data_path_template),
-        ):
-            if template is None:
-                continue
-            for destination in settings.destinations:
-                other = written.setdefault((destination, template), profile.name)
-                if other != profile.name:
-                    raise ConfigError(
-                        f"DIGEST_PROFILES: profiles {other!r} and {profile.name!r} both write {template!r} "
-                        f"to {destination}; give {profile.name!r} a {variable} of its own"
-                    )
+    """No two profiles write one file to one destination (each would overwrite the other): the paths their
+    templates give for sample days are compared, each profile's own settings checked first."""
+    from hf_digest import layout
+
+    own = [(profile, profile.settings(base).validate()) for profile in base.profiles]
+    layout.check(file for profile, settings in own for file in layout.files(settings, profile.name))
