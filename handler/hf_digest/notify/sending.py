@@ -111,7 +111,7 @@ def post_json(
 
     Raises ChannelFailed, or MayHaveArrived when the whole message went out and its answer was lost."""
     aws.quiet_wire_logs()  # urllib3 logs each request line, with the URL's path, at DEBUG
-    hidden = [url, *secrets]
+    hidden = [secret for secret in (url, *secrets) if secret is not None]
     made = 0
     for attempt in range(MAX_ATTEMPTS):
         made += 1
