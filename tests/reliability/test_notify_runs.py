@@ -100,6 +100,21 @@ def test_a_failing_channel_stops_neither_the_post_nor_the_others_and_the_next_ru
     assert stack.invoke({"date": DAY}).told() == {}
 
 
+def test_a_refresh_day_tells_the_channel_an_earlier_run_owes_it(
+    stack: Stack, channels: Channels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channels.discord.answer_next(DiscordServer.unknown_webhook())
+    assert stack.invoke({"date": DAY}).told() == {**ALL_SENT, "discord": "failed"}
+    monkeypatch.setenv("DIGEST_REFRESH_DAYS", "1")
+    run = stack.invoke(scheduled("2026-02-12T03:00:00Z"))  # target 2026-02-11, refresh 2026-02-10
+    assert run.result is not None
+    refresh = next(d for d in run.result["days"] if d["date"] == DAY)
+    assert {d["status"] for d in refresh["destinations"]} == {"unchanged"}
+    told = [(c["channel"], c["status"]) for c in refresh["notifications"]["channels"]]
+    assert told == [("discord", "sent")]
+    assert channels.counts() == dict.fromkeys(ONE_EACH, 2)  # 2026-02-10 once each, 2026-02-11 once each
+
+
 def test_a_broken_state_store_fails_the_notifications_not_the_post(
     stack: Stack, channels: Channels, monkeypatch: pytest.MonkeyPatch
 ) -> None:
