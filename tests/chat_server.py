@@ -3,13 +3,20 @@
 server.answer_next(Answer(429, {...}, body))   # the next request gets this instead of the platform's answer
 server.received                                 # every request, with the answer it got
 server.delivered                                # the payloads the platform accepted (what readers saw)
+
+Faults beyond a status: `Answer.dropped()` reads the whole request, then closes the connection without a
+word; `Answer.held(event)` keeps the request unanswered until event is set (or the client goes away);
+`Answer.error_page(status, style)` is a web server's HTML page that repeats the requested path, as
+Apache's 404 and nginx's error pages do; `Answer(..., before=hook)` runs hook when the request arrives.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -21,6 +28,51 @@ class Answer:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    drop: bool = False  # read the request whole, then close the connection without answering
+    hold: threading.Event | None = None  # answer only once this is set
+    before: Callable[[], None] | None = None  # run when the request has arrived, before answering
+    page: Callable[[str], bytes] | None = None  # the body, made from the requested path and query
+    delivers: bool | None = None  # whether readers see the message; None: when the status is 2xx
+
+    @classmethod
+    def dropped(cls) -> Answer:
+        return cls(0, drop=True)
+
+    @classmethod
+    def held(cls, until: threading.Event, then: Answer | None = None) -> Answer:
+        """No answer until `until` is set, then `then` (a 200 `ok` when None). The message counts as not
+        shown: a client that gave up on it (or was killed) cannot know either way."""
+        answer = then or cls.text(200, "ok")
+        return cls(answer.status, answer.headers, answer.body, hold=until, delivers=False)
+
+    @classmethod
+    def error_page(cls, status: int, style: str = "apache") -> Answer:
+        """A web server's HTML error page that repeats what was asked for: Apache's 404 quotes the path
+        (HTML-escaped), an nginx page with `$request_uri` the path and query as sent."""
+        titles = {404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway"}
+        title = f"{status} {titles.get(status, 'Error')}"
+        if style == "apache":
+
+            def page(target: str) -> bytes:
+                path = html.escape(target.split("?", 1)[0])
+                return (
+                    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n'
+                    f"<title>{title}</title>\n</head><body>\n<h1>{titles.get(status, 'Error')}</h1>\n"
+                    f"<p>The requested URL {path} was not found on this server.</p>\n<hr>\n"
+                    "<address>Apache/2.4.58 (Ubuntu) Server at hooks.example Port 443</address>\n"
+                    "</body></html>\n"
+                ).encode()
+
+        else:
+
+            def page(target: str) -> bytes:
+                return (
+                    f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+                    f"<center><h1>{title}</h1></center>\r\n<p>request: POST {target}</p>\r\n"
+                    "<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n"
+                ).encode()
+
+        return cls(status, {"Content-Type": "text/html"}, page=page)
 
     @classmethod
     def json(cls, status: int, data: object, **headers: str) -> Answer:
@@ -59,7 +111,9 @@ class Received:
 
     @property
     def accepted(self) -> bool:
-        return 200 <= self.answer.status < 300
+        if self.answer.delivers is not None:
+            return self.answer.delivers
+        return 200 <= self.answer.status < 300 and not self.answer.drop
 
 
 class ChatServer:
@@ -126,12 +180,20 @@ class ChatServer:
     def answer(self, path: str, query: dict[str, str], headers: dict[str, str], raw: bytes) -> Answer:
         raise NotImplementedError
 
-    def _handle(self, path: str, query: dict[str, str], headers: dict[str, str], raw: bytes) -> Answer:
+    def _handle(
+        self, target: str, path: str, query: dict[str, str], headers: dict[str, str], raw: bytes
+    ) -> Answer:
         with self._lock:
             scripted = self._script.popleft() if self._script else None
         answer = self.answer(path, query, headers, raw) if scripted is None else scripted
+        if answer.page is not None:
+            answer = Answer(answer.status, answer.headers, answer.page(target), delivers=answer.delivers)
         with self._lock:
             self._log.append(Received(path, query, headers, raw, answer))
+        if answer.before is not None:
+            answer.before()
+        if answer.hold is not None:
+            answer.hold.wait()
         return answer
 
 
@@ -148,10 +210,16 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length)
         headers = {name.lower(): value for name, value in self.headers.items()}
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        answer = self.server_model._handle(parts.path, query, headers, raw)
-        self.send_response(answer.status)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer.body)))
-        self.end_headers()
-        self.wfile.write(answer.body)
+        answer = self.server_model._handle(self.path, parts.path, query, headers, raw)
+        if answer.drop:
+            self.close_connection = True  # the request was read whole; the client gets no answer at all
+            return
+        try:
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except OSError:
+            self.close_connection = True  # the client went away while the answer was held

@@ -12,6 +12,7 @@ import math
 import re
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 from tests.chat_server import Answer, ChatServer
@@ -67,6 +68,12 @@ class DiscordServer(ChatServer):
     @staticmethod
     def unknown_webhook() -> Answer:
         return Answer.json(404, {"message": "Unknown Webhook", "code": 10015})
+
+    @staticmethod
+    def error_with_200() -> Answer:
+        """A 200 whose body is an error and holds no message id: nothing was posted."""
+        answer = Answer.json(200, {"message": "500: Internal Server Error", "code": 0})
+        return replace(answer, delivers=False)
 
     def answer(self, path: str, query: dict[str, str], headers: dict[str, str], raw: bytes) -> Answer:
         parts = path.strip("/").split("/")

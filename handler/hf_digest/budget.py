@@ -137,6 +137,14 @@ class Recorded(HTTPConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
         _record(self.sock)  # a kept-alive connection: its socket is already open
         super().request(*args, **kwargs)
+        _local.written = written() + 1  # every byte of the request is on its way: it may arrive
+
+
+def written() -> int:
+    """Requests this thread has handed whole to a socket so far. A request that failed after the count
+    moved was sent: its reply was lost, and an unsafe one (a chat POST) may have arrived."""
+    count: int = getattr(_local, "written", 0)
+    return count
 
 
 class _HTTP(Recorded):

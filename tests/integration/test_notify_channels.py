@@ -10,7 +10,7 @@ import pytest
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
 from hf_digest.model import Paper
-from hf_digest.notify.channel import ChannelFailed, Notifier
+from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
 from hf_digest.notify.discord import DiscordNotifier
 from hf_digest.notify.links import post_url
 from hf_digest.notify.message import DAY, DigestMessage, digest_message
@@ -216,6 +216,20 @@ def test_discords_rate_limit_headers_are_honoured_before_the_next_message(ranked
         for day in ("2026-02-10", "2026-02-11"):
             notifier.send(digest_message(DAY, day, ranked, 58, lang="en", top=3), Deadline.after(60))
         assert [r.answer.status for r in server.received] == [200, 200]  # never a 429
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_reply_lost_after_the_whole_message_is_not_tried_again(
+    channel: str, servers: dict[str, ChatServer], ranked: list[Paper]
+) -> None:
+    from tests.chat_server import Answer
+
+    server = servers[channel]
+    server.answer_next(Answer.dropped())  # the whole POST read, the connection closed without a word
+    with pytest.raises(MayHaveArrived) as lost:
+        notifier_for(channel, servers).send(day_message(ranked, 58), Deadline.after(60))
+    assert (lost.value.requests, len(server.received)) == (1, 1)
+    assert "after the whole message was sent; it may have arrived" in lost.value.reason
 
 
 def test_a_missing_server_is_retried_then_reported_without_its_address(ranked: list[Paper]) -> None:

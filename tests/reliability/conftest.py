@@ -12,11 +12,23 @@ from typing import Any
 
 import pytest
 
+from tests.discord_server import DiscordServer
 from tests.github_server import GitHubServer
-from tests.helpers import WIRE_LOGGERS, Output, create_secret, quiet_botocore
+from tests.helpers import WIRE_LOGGERS, Output, create_secret, create_state_table, quiet_botocore
 from tests.hf_server import HFServer
-from tests.reliability.leaks import HF_TOKEN, READ_ONLY_TOKEN, TOKEN, LeakScan
-from tests.reliability.stack import Stack
+from tests.reliability.leaks import (
+    DISCORD_HOOK_TOKEN,
+    HF_TOKEN,
+    READ_ONLY_TOKEN,
+    SLACK_HOOK,
+    TELEGRAM_CHAT,
+    TELEGRAM_TOKEN,
+    TOKEN,
+    LeakScan,
+)
+from tests.reliability.stack import Channels, Stack
+from tests.slack_server import SlackServer
+from tests.telegram_server import TelegramServer
 
 # Every leak found in the session, for the summary at the end (each one also fails its own test).
 SESSION_LEAKS: list[str] = []
@@ -99,6 +111,39 @@ def stack(
             scan.add("github request", ex.path, ex.query, ex.body, ex.response)
         for req in hf.requests:
             scan.add("hf request", req.path, req.query)
+
+
+@pytest.fixture
+def channels(
+    stack: Stack, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, quick_notify_retries: None
+) -> Iterator[Channels]:
+    """Every channel on, its secrets the reliability suite's (so the scan looks for them); retries quick."""
+    import boto3
+
+    sender = f"digest-{uuid.uuid4().hex[:8]}@example.org"
+    with quiet_botocore():
+        boto3.client("sesv2").create_email_identity(EmailIdentity=sender)
+        table = create_state_table(boto3.client("dynamodb"))
+    with (
+        SlackServer(SLACK_HOOK) as slack,
+        DiscordServer(token=DISCORD_HOOK_TOKEN) as discord,
+        TelegramServer(TELEGRAM_TOKEN, TELEGRAM_CHAT) as telegram,
+    ):
+        env = {
+            "DIGEST_NOTIFY": "slack,discord,telegram,email",
+            "DIGEST_SITE_URL": "https://blog.example.org",
+            "DIGEST_STATE_TABLE": table,
+            "SLACK_WEBHOOK_URL": slack.webhook_url,
+            "DISCORD_WEBHOOK_URL": discord.webhook_url,
+            "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "TELEGRAM_CHAT_ID": TELEGRAM_CHAT,
+            "TELEGRAM_API_URL": telegram.api_url,
+            "DIGEST_EMAIL_FROM": sender,
+            "DIGEST_EMAIL_TO": "reader@example.org",
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        yield Channels(slack, discord, telegram, moto_endpoint, sender)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import traceback
@@ -16,12 +17,28 @@ HF_TOKEN = "hf_RELIABILITY_hub_token_5e2f0a77"
 # Tokens no HTTP header can carry (a user pasted them badly): the code must refuse them unseen.
 UNSENDABLE_TOKENS = ("github_pat_RELIABILITY_line\nbreak_4c1d", "hf_RELIABILITY_quote\u2019mark_8e2a/x")
 AWS_SESSION_TOKEN = "IQoJb3JpZ2luX2VjRELIABILITYsessiontoken0c4e"  # an STS session token's shape
-# The notification channels' secrets: a webhook URL's path is its secret, and the bot token and chat id.
-SLACK_HOOK = "/services/T0RELIAB/B0RELIAB/slackReliabilityHook7c1e"
+# The notification channels' secrets: a webhook URL is a secret, and so are its path and its token alone;
+# the bot token (alone, and in its `/bot<token>/` path) and the chat id.
+SLACK_HOOK_TOKEN = "slackReliabilityHook7c1e"
+SLACK_HOOK = f"/services/T0RELIAB/B0RELIAB/{SLACK_HOOK_TOKEN}"
+DISCORD_HOOK_ID = "1234567890123456789"  # tests.discord_server's default id
 DISCORD_HOOK_TOKEN = "discordReliabilityWebhookToken_4f2b"
+DISCORD_HOOK = f"/api/webhooks/{DISCORD_HOOK_ID}/{DISCORD_HOOK_TOKEN}"
 TELEGRAM_TOKEN = "987654321:TelegramReliabilityBotToken_9a3d"
+TELEGRAM_PATH = f"/bot{TELEGRAM_TOKEN}/"
 TELEGRAM_CHAT = "-1009876543210"
-NOTIFY_TOKENS = (SLACK_HOOK, DISCORD_HOOK_TOKEN, TELEGRAM_TOKEN, TELEGRAM_CHAT)
+NOTIFY_TOKENS = (
+    SLACK_HOOK,
+    SLACK_HOOK_TOKEN,
+    DISCORD_HOOK,
+    DISCORD_HOOK_TOKEN,
+    TELEGRAM_PATH,
+    TELEGRAM_TOKEN,
+    TELEGRAM_CHAT,
+)
+# A reason cut to length can end inside a token: its first characters alone are a leak too.
+CUT_TOKENS = (SLACK_HOOK_TOKEN, DISCORD_HOOK_TOKEN, TELEGRAM_TOKEN.split(":")[1])
+CUT_AT = 12
 TOKENS = (
     TOKEN,
     READ_ONLY_TOKEN,
@@ -42,9 +59,10 @@ _AUTH_VALUES = (
 
 
 def shapes(token: str) -> set[str]:
-    """A token as a message can carry it: typed, escaped (repr, JSON), percent-encoded."""
+    """A token as a message can carry it: typed, escaped (repr, JSON, HTML), percent-encoded."""
     return {
         token,
+        html.escape(token),
         repr(token)[1:-1],
         json.dumps(token)[1:-1],
         json.dumps(token, ensure_ascii=False)[1:-1],
@@ -57,6 +75,7 @@ def shapes(token: str) -> set[str]:
 def find_leaks(text: str) -> list[str]:
     """What in text is a token (in any of its shapes) or an Authorization header value; empty when clean."""
     found = [f"token {token[:16]}..." for token in TOKENS if any(shape in text for shape in shapes(token))]
+    found += [f"the start of token {token[:6]}..." for token in CUT_TOKENS if token[:CUT_AT] in text]
     found += [f"{pattern.pattern!r}: {m[0][:40]}" for pattern in _AUTH_VALUES for m in pattern.finditer(text)]
     return found
 

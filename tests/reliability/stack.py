@@ -8,22 +8,36 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from hf_digest.errors import DigestError
+from tests.discord_server import DiscordServer
 from tests.github_server import GitHubServer
-from tests.helpers import FakeContext, Output, post_path, quiet_botocore
+from tests.helpers import FakeContext, Output, post_path, quiet_botocore, sent_from
 from tests.hf_server import HFServer
 from tests.reliability.leaks import LeakScan
+from tests.slack_server import SlackServer
+from tests.telegram_server import TelegramServer
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 HF_DIGEST = Path(sys.executable).with_name("hf-digest")
 FEEDS = 4  # a day's Atom and JSON feeds of the digests and of the papers, under feeds/
+
+
+def same_code(environ: Mapping[str, str]) -> dict[str, str]:
+    """environ with PYTHONPATH's entries made absolute: a process started in another folder runs the code
+    under test (`PYTHONPATH=handler` from a worktree), not whatever the virtualenv installed."""
+    env = dict(environ)
+    if env.get("PYTHONPATH"):
+        paths = env["PYTHONPATH"].split(os.pathsep)
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
+    return env
 
 
 @dataclass
@@ -42,6 +56,12 @@ class Invocation:
     def outcomes(self) -> dict[str, str]:
         assert self.result is not None, f"the handler raised {self.error!r}"
         return {d["destination"]: d["status"] for d in self.result["destinations"]}
+
+    def told(self) -> dict[str, str]:
+        """channel -> status of the run's single-digest notifications (none: {})."""
+        assert self.result is not None, f"the handler raised {self.error!r}"
+        report = self.result.get("notifications")
+        return {c["channel"]: c["status"] for c in report["channels"]} if report else {}
 
 
 @dataclass
@@ -83,7 +103,7 @@ class Stack:
             stderr=subprocess.PIPE,
             text=True,
             cwd=self.tmp_path,
-            env=dict(os.environ),
+            env=same_code(os.environ),
         )
 
     def finish_cli(self, proc: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
@@ -152,3 +172,25 @@ class Stack:
         )
         assert versions == {path: [self.github.read_file("main", path)] for path in versions}
         return post
+
+
+@dataclass
+class Channels:
+    slack: SlackServer
+    discord: DiscordServer
+    telegram: TelegramServer
+    endpoint: str
+    sender: str
+
+    def mails(self) -> list[str]:
+        """Each mail's subject, in order."""
+        return [str(mail["Subject"]) for _, mail in sent_from(self.endpoint, self.sender)]
+
+    def counts(self) -> dict[str, int]:
+        """Messages each channel took."""
+        return {
+            "slack": len(self.slack.delivered),
+            "discord": len(self.discord.delivered),
+            "telegram": len(self.telegram.delivered),
+            "email": len(self.mails()),
+        }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import uuid
@@ -12,7 +13,17 @@ import pytest
 from hf_digest.errors import PublishError
 from tests.github_server import fault
 from tests.helpers import WIRE_LOGGERS, post_path, quiet_botocore, receive, sqs_event
-from tests.reliability.leaks import HF_TOKEN, TOKEN, UNSENDABLE_TOKENS, LeakScan, find_leaks
+from tests.reliability.leaks import (
+    DISCORD_HOOK,
+    HF_TOKEN,
+    SLACK_HOOK,
+    SLACK_HOOK_TOKEN,
+    TELEGRAM_TOKEN,
+    TOKEN,
+    UNSENDABLE_TOKENS,
+    LeakScan,
+    find_leaks,
+)
 from tests.reliability.stack import Stack
 
 
@@ -29,6 +40,11 @@ from tests.reliability.stack import Stack
         repr(UNSENDABLE_TOKENS[0]),  # InvalidHeader quotes a value with its newline escaped
         json.dumps({"token": UNSENDABLE_TOKENS[1]}),
         f"https://x.example/?t={quote(UNSENDABLE_TOKENS[1], safe='')}",
+        f"<p>The requested URL {html.escape(SLACK_HOOK)} was not found</p>",  # a 404 page, the path alone
+        f"<p>request: POST {DISCORD_HOOK}?wait=true</p>",
+        f"HTTP 404 ... {SLACK_HOOK_TOKEN}",  # the token alone
+        f"HTTP 404 ... /services/T0RELIAB/B0RELIAB/{SLACK_HOOK_TOKEN[:14]}",  # cut inside the token
+        f"POST /bot{quote(TELEGRAM_TOKEN, safe='')}/sendMessage",
     ],
 )
 def test_the_scan_catches_a_token_or_an_authorization_value(leaked: str) -> None:

@@ -8,87 +8,20 @@ import copy
 import json
 import threading
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from tests.discord_server import DiscordServer
-from tests.helpers import create_state_table, load_event, quiet_botocore, sent_from, sqs_event
-from tests.reliability.leaks import DISCORD_HOOK_TOKEN, SLACK_HOOK, TELEGRAM_CHAT, TELEGRAM_TOKEN
-from tests.reliability.stack import Invocation, Stack
-from tests.slack_server import SlackServer
-from tests.telegram_server import TelegramServer
+from tests.helpers import load_event, sqs_event
+from tests.reliability.stack import Channels, Stack
 
 DAY = "2026-02-10"
 PAGE = "https://blog.example.org/daily%20papers/%EC%9D%BC%EA%B0%84/2026/02/10/hf-daily-papers.html"
 
 
-@dataclass
-class Channels:
-    slack: SlackServer
-    discord: DiscordServer
-    telegram: TelegramServer
-    endpoint: str
-    sender: str
-
-    def mails(self) -> list[str]:
-        """Each mail's subject, in order."""
-        return [str(mail["Subject"]) for _, mail in sent_from(self.endpoint, self.sender)]
-
-    def counts(self) -> dict[str, int]:
-        """Messages each channel took."""
-        return {
-            "slack": len(self.slack.delivered),
-            "discord": len(self.discord.delivered),
-            "telegram": len(self.telegram.delivered),
-            "email": len(self.mails()),
-        }
-
-
-@pytest.fixture
-def channels(
-    stack: Stack, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, quick_notify_retries: None
-) -> Iterator[Channels]:
-    """Every channel on, its secrets the reliability suite's (so the scan looks for them); retries quick."""
-    import boto3
-
-    sender = f"digest-{uuid.uuid4().hex[:8]}@example.org"
-    with quiet_botocore():
-        boto3.client("sesv2").create_email_identity(EmailIdentity=sender)
-        table = create_state_table(boto3.client("dynamodb"))
-    with (
-        SlackServer(SLACK_HOOK) as slack,
-        DiscordServer(token=DISCORD_HOOK_TOKEN) as discord,
-        TelegramServer(TELEGRAM_TOKEN, TELEGRAM_CHAT) as telegram,
-    ):
-        env = {
-            "DIGEST_NOTIFY": "slack,discord,telegram,email",
-            "DIGEST_SITE_URL": "https://blog.example.org",
-            "DIGEST_STATE_TABLE": table,
-            "SLACK_WEBHOOK_URL": slack.webhook_url,
-            "DISCORD_WEBHOOK_URL": discord.webhook_url,
-            "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
-            "TELEGRAM_CHAT_ID": TELEGRAM_CHAT,
-            "TELEGRAM_API_URL": telegram.api_url,
-            "DIGEST_EMAIL_FROM": sender,
-            "DIGEST_EMAIL_TO": "reader@example.org",
-        }
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        yield Channels(slack, discord, telegram, moto_endpoint, sender)
-
-
 def scheduled(time: str) -> dict[str, Any]:
     return load_event("scheduled.json") | {"id": str(uuid.uuid4()), "time": time}
-
-
-def told(run: Invocation) -> dict[str, str]:
-    """channel -> status of the run's single-digest notifications (none: {})."""
-    assert run.result is not None, f"the handler raised {run.error!r}"
-    report = run.result.get("notifications")
-    return {c["channel"]: c["status"] for c in report["channels"]} if report else {}
 
 
 ALL_SENT = dict.fromkeys(("slack", "discord", "telegram", "email"), "sent")
@@ -100,21 +33,21 @@ def test_a_created_day_tells_each_channel_once_with_the_page_link_and_a_rerun_te
 ) -> None:
     first = stack.invoke({"date": DAY})
     assert first.outcomes() == {"github": "created", "s3": "created"}
-    assert told(first) == ALL_SENT
+    assert first.told() == ALL_SENT
     assert channels.counts() == ONE_EACH
     slack = json.dumps(channels.slack.delivered[0], ensure_ascii=False)
     assert PAGE in slack and PAGE in channels.telegram.delivered[0]["text"]
     assert stack.output.metrics()[-1]["NotificationsSent"] == 4
     again = stack.invoke({"date": DAY})
-    assert (again.status, told(again)) == ("unchanged", {})
+    assert (again.status, again.told()) == ("unchanged", {})
     assert channels.counts() == ONE_EACH
 
 
 def test_the_same_scheduled_event_twice_tells_once(stack: Stack, channels: Channels) -> None:
     event = scheduled("2026-02-11T03:00:00Z")
-    assert told(stack.invoke(event)) == ALL_SENT
+    assert stack.invoke(event).told() == ALL_SENT
     second = stack.invoke(event)
-    assert (second.status, told(second)) == ("unchanged", {})
+    assert (second.status, second.told()) == ("unchanged", {})
     assert channels.counts() == ONE_EACH
     stack.assert_published_once(DAY)
 
@@ -122,7 +55,7 @@ def test_the_same_scheduled_event_twice_tells_once(stack: Stack, channels: Chann
 def test_a_refresh_that_rewrites_the_post_tells_nothing(
     stack: Stack, channels: Channels, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert told(stack.invoke(scheduled("2026-02-11T03:00:00Z"))) == ALL_SENT
+    assert stack.invoke(scheduled("2026-02-11T03:00:00Z")).told() == ALL_SENT
     items = copy.deepcopy(stack.hf.days[DAY])
     for item in items:
         item["paper"]["upvotes"] = int(item["paper"].get("upvotes") or 0) + 7
@@ -158,13 +91,28 @@ def test_a_failing_channel_stops_neither_the_post_nor_the_others_and_the_next_ru
     channels.discord.answer_next(DiscordServer.unknown_webhook())
     first = stack.invoke({"date": DAY})
     assert first.status == "published" and first.outcomes() == {"github": "created", "s3": "created"}
-    assert told(first) == {**ALL_SENT, "discord": "failed"}
+    assert first.told() == {**ALL_SENT, "discord": "failed"}
     assert first.result is not None and first.result["notifications"]["failed"] == ["discord"]
     assert stack.output.metrics()[-1]["NotificationsFailed"] == 1
     retry = stack.invoke({"date": DAY})  # the post is unchanged, but discord is still owed it
-    assert (retry.status, told(retry)) == ("unchanged", {"discord": "sent"})
+    assert (retry.status, retry.told()) == ("unchanged", {"discord": "sent"})
     assert channels.counts() == ONE_EACH
-    assert told(stack.invoke({"date": DAY})) == {}
+    assert stack.invoke({"date": DAY}).told() == {}
+
+
+def test_a_refresh_day_tells_the_channel_an_earlier_run_owes_it(
+    stack: Stack, channels: Channels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channels.discord.answer_next(DiscordServer.unknown_webhook())
+    assert stack.invoke({"date": DAY}).told() == {**ALL_SENT, "discord": "failed"}
+    monkeypatch.setenv("DIGEST_REFRESH_DAYS", "1")
+    run = stack.invoke(scheduled("2026-02-12T03:00:00Z"))  # target 2026-02-11, refresh 2026-02-10
+    assert run.result is not None
+    refresh = next(d for d in run.result["days"] if d["date"] == DAY)
+    assert {d["status"] for d in refresh["destinations"]} == {"unchanged"}
+    told = [(c["channel"], c["status"]) for c in refresh["notifications"]["channels"]]
+    assert told == [("discord", "sent")]
+    assert channels.counts() == dict.fromkeys(ONE_EACH, 2)  # 2026-02-10 once each, 2026-02-11 once each
 
 
 def test_a_broken_state_store_fails_the_notifications_not_the_post(
@@ -172,7 +120,7 @@ def test_a_broken_state_store_fails_the_notifications_not_the_post(
 ) -> None:
     monkeypatch.setenv("DIGEST_STATE_TABLE", "no-such-table")
     run = stack.invoke({"date": DAY})
-    assert run.status == "published" and set(told(run).values()) == {"failed"}
+    assert run.status == "published" and set(run.told().values()) == {"failed"}
     assert channels.counts() == dict.fromkeys(ONE_EACH, 0)
     stack.assert_published_once(DAY)
 
@@ -212,7 +160,7 @@ def test_a_dry_run_tells_no_one_and_opens_no_store(
 ) -> None:
     monkeypatch.setenv("DIGEST_STATE_TABLE", "no-such-table")
     run = stack.invoke({"date": DAY, "dry_run": True})
-    assert (run.status, told(run)) == ("dry_run", {})
+    assert (run.status, run.told()) == ("dry_run", {})
     assert channels.counts() == dict.fromkeys(ONE_EACH, 0)
 
 

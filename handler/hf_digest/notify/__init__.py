@@ -9,7 +9,7 @@ claim each digest and channel in the state store before sending (notify/ledger.p
 """
 
 from hf_digest.notify.build import build_notifiers, check_templates
-from hf_digest.notify.channel import ChannelFailed, Notifier
+from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
 from hf_digest.notify.command import NotifyCommandResult, notify_command
 from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
 from hf_digest.notify.links import page_path, post_url
@@ -29,6 +29,7 @@ from hf_digest.notify.report import (
     IN_PROGRESS,
     SENT,
     SKIPPED,
+    UNCONFIRMED,
     ChannelReport,
     NotifyReport,
 )
@@ -42,11 +43,13 @@ __all__ = [
     "MONTH",
     "SENT",
     "SKIPPED",
+    "UNCONFIRMED",
     "WEEK",
     "BackfillMessage",
     "ChannelFailed",
     "ChannelReport",
     "DigestMessage",
+    "MayHaveArrived",
     "MessagePaper",
     "Notifier",
     "NotifyCommandResult",

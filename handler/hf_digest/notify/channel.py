@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
+from hf_digest import redact
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
@@ -25,6 +27,10 @@ class ChannelFailed(DigestError):
         self.requests = requests
 
 
+class MayHaveArrived(ChannelFailed):
+    """The whole message was sent and the answer was lost: it may have arrived, so it is not sent again."""
+
+
 class Notifier(Protocol):
     """One channel: renders a message into its payload, and sends it."""
 
@@ -35,7 +41,8 @@ class Notifier(Protocol):
         ...
 
     def send(self, message: Message, deadline: Deadline) -> int:
-        """Deliver message; the number of requests made. Raises ChannelFailed."""
+        """Deliver message; the number of requests made. Raises ChannelFailed (MayHaveArrived when the
+        message went out whole and its answer was lost)."""
         ...
 
 
@@ -60,9 +67,22 @@ def too_long(where: str, text: str, limit: int, measure: Callable[[str], int] = 
     return []
 
 
+def webhook_secrets(url: Secret) -> list[Secret]:
+    """A webhook URL's secret parts: the URL, its path (with and without the query) and its last segment
+    (the token). A 404 page echoes the path alone, as Apache's and nginx's do."""
+    parts = urlsplit(url.reveal())
+    path = parts.path
+    token = path.rstrip("/").rsplit("/", 1)[-1]
+    found = [url.reveal(), url.reveal().split("?", 1)[0], path, token]
+    if parts.query:
+        found.append(f"{path}?{parts.query}")
+    return [Secret(value) for value in dict.fromkeys(found)]
+
+
 def scrub(text: str, secrets: Iterable[Secret | None]) -> str:
-    """text with every secret's value replaced by ***: platform answers can echo what they were sent."""
-    for secret in secrets:
-        if secret is not None and len(secret.reveal()) >= 6:  # shorter ones would hide ordinary words
-            text = text.replace(secret.reveal(), "***")
-    return text
+    """text with every secret's value, in every form a message gives it (escaped for HTML or JSON,
+    percent-encoded), replaced by ***: platform answers and error pages echo what they were sent."""
+    # Shorter ones would hide ordinary words; the longest first, so a path goes before its token.
+    values = {s.reveal() for s in secrets if s is not None and len(s.reveal()) >= 6}
+    longest: list[str] = sorted(values, key=len, reverse=True)
+    return redact.scrub(text, longest)

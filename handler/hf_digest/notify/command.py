@@ -15,10 +15,10 @@ from typing import Any, Protocol
 from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
-from hf_digest.errors import ConfigError
+from hf_digest.errors import ConfigError, DigestError
 from hf_digest.model import Span, day_span, papers_from_items
 from hf_digest.notify.build import build_notifiers
-from hf_digest.notify.herald import message_for
+from hf_digest.notify.herald import message_for, owed
 from hf_digest.notify.ledger import notify_digest
 from hf_digest.notify.report import NotifyReport
 from hf_digest.rank import digest
@@ -70,7 +70,10 @@ class NotifyCommandResult:
             ]
         assert self.report is not None
         return [
-            f"{c.channel}: {c.status}" + (f" ({c.reason})" if c.reason else "") for c in self.report.channels
+            f"{c.channel}: {c.status}"
+            + (f" ({c.reason})" if c.reason else "")
+            + (f"; warning: {c.warning}" if c.warning and c.warning != c.reason else "")
+            for c in self.report.channels
         ]
 
 
@@ -102,5 +105,10 @@ def notify_command(
     if dry_run:
         previews = {n.channel: n.render(message) for n in notifiers}
         return NotifyCommandResult(day, DRY_RUN, previews=previews, hf_requests=listing.requests)
-    report = notify_digest(message, notifiers, store(), deadline, now)
+    ledger = store()
+    try:
+        _, interrupted = owed(ledger, message)  # channels a run killed mid-send left: warned about
+    except DigestError:
+        interrupted = []
+    report = notify_digest(message, notifiers, ledger, deadline, now, interrupted=interrupted)
     return NotifyCommandResult(day, FAILED if report.failed else DONE, report, hf_requests=listing.requests)

@@ -15,7 +15,7 @@ import requests
 from hf_digest import budget
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
-from hf_digest.notify.channel import ChannelFailed, fit, too_long
+from hf_digest.notify.channel import ChannelFailed, fit, too_long, webhook_secrets
 from hf_digest.notify.message import BackfillMessage, Message, utf16_len
 from hf_digest.notify.sending import Reply, Verdict, post_json, seconds
 from hf_digest.notify.templates import Parts
@@ -77,12 +77,14 @@ def payload(message: Message, template_dir: Path | None) -> dict[str, Any]:
 
 
 def judge(reply: Reply) -> Verdict:
-    """2xx delivered; 429 waits `retry_after` (body, seconds); 5xx retried; other errors are permanent."""
-    if 200 <= reply.status < 300:
-        return Verdict(delivered=True)
+    """The message back (`?wait=true`: 200 with its `id`; 204 without wait) delivered; 429 waits
+    `retry_after` (body, seconds); 5xx and a 200 without a message id (an error body) retried; other
+    errors are permanent."""
     body = reply.json()
     body = body if isinstance(body, dict) else {}
-    reason = f"HTTP {reply.status} {body.get('message', reply.text()[:200])}".strip()
+    if reply.status == 204 or (200 <= reply.status < 300 and body.get("id")):
+        return Verdict(delivered=True)
+    reason = f"HTTP {reply.status} {body.get('message', reply.quoted())}".strip()
     if "code" in body:
         reason += f" ({body['code']})"
     if isinstance(body.get("errors"), dict):
@@ -92,6 +94,8 @@ def judge(reply: Reply) -> Verdict:
         if wait is None:
             wait = seconds(reply.headers.get("X-RateLimit-Reset-After", reply.headers.get("Retry-After", "")))
         return Verdict(reason=reason, retry=True, wait_s=wait)
+    if 200 <= reply.status < 300:
+        return Verdict(reason=f"{reason}: the answer holds no message id, so no message", retry=True)
     return Verdict(reason=reason, retry=reply.status >= 500)
 
 
@@ -127,7 +131,8 @@ class DiscordNotifier:
             if not deadline.allows(wait):
                 raise ChannelFailed(CHANNEL, f"rate limited for {wait:.1f}s more, past the deadline")
             time.sleep(wait)
-        reply, made = post_json(CHANNEL, self._session, self._url, body, deadline, judge)
+        secrets = webhook_secrets(self._url)
+        reply, made = post_json(CHANNEL, self._session, self._url, body, deadline, judge, secrets=secrets)
         self._remember_bucket(reply)
         return made
 

@@ -2,7 +2,10 @@
 for one summary per channel (the older days of a catch-up or a backfill, as DIGEST_NOTIFY_BACKFILL says).
 
 A digest some channel could not take is remembered as owed in the state store; a later run of the same
-digest (a retry, the next refresh) tells those channels, although the post itself no longer changes.
+digest (a retry, the next refresh or catch-up, the schedule's target day again) tells those channels,
+although the post itself no longer changes. Before a digest is told, every channel is written down as
+`pending`; a run killed mid-send leaves it so, and a later run (once the claim's lease has run out) tells
+them with a warning that the earlier attempt's outcome is unknown.
 """
 
 from __future__ import annotations
@@ -58,6 +61,15 @@ def owed_key(message: DigestMessage) -> str:
     return f"notify-owed#{message.kind}#{message.key}#{message.lang}"
 
 
+def owed(store: StateStore, message: DigestMessage) -> tuple[list[str], list[str]]:
+    """The channels an earlier run owes message to: those that failed, and those it was telling when it
+    stopped (pending: their outcome is unknown)."""
+    value = store.get_many([owed_key(message)]).get(owed_key(message)) or {}
+    lists = [value.get(name) for name in ("channels", "pending")]
+    failed, pending = [[str(c) for c in found] if isinstance(found, list) else [] for found in lists]
+    return failed, pending
+
+
 @dataclass
 class Herald:
     """One invocation's notifications: the channels, the state store (opened when first needed), the
@@ -80,7 +92,7 @@ class Herald:
         message = message_for(ranked, bundle, self.settings, lang)
         if any(d.status == CREATED for d in deliveries):
             return self._tell(message, self.notifiers)
-        return self._settle(message)
+        return self.settle(message)
 
     def later(self) -> Announcer:
         """An announcer for older days: what they create is held for `summary()`."""
@@ -98,32 +110,45 @@ class Herald:
             lambda: notify_backfill(held, self.notifiers, self.store(), self.deadline, self.now, mode=mode),
         )
 
-    def _tell(self, message: DigestMessage, notifiers: Sequence[Notifier]) -> NotifyReport:
+    def _tell(
+        self,
+        message: DigestMessage,
+        notifiers: Sequence[Notifier],
+        interrupted: Sequence[str] = (),
+    ) -> NotifyReport:
+        """Tell notifiers, then write down what is still owed (nothing, mostly)."""
+        pending = [n.channel for n in notifiers]
+        # Pending until told: a run killed mid-send leaves this for a later run to settle.
+        self._owe(message, {"channels": [], "pending": pending}, f"{message.kind}#{message.key}")
         report = self._guarded(
             f"{message.kind}#{message.key}#{message.lang}",
             notifiers,
-            lambda: notify_digest(message, notifiers, self.store(), self.deadline, self.now),
+            lambda: notify_digest(
+                message, notifiers, self.store(), self.deadline, self.now, interrupted=interrupted
+            ),
         )
-        try:
-            if report.failed:
-                self.store().put(owed_key(message), {"channels": report.failed}, ttl_s=OWED_KEPT_S)
-        except DigestError as exc:
-            log.error("owed notification not recorded: %s", exc, extra={"digest": report.digest})
+        self._owe(message, {"channels": report.failed, "pending": report.open}, report.digest)
         return report
 
-    def _settle(self, message: DigestMessage) -> NotifyReport | None:
+    def _owe(self, message: DigestMessage, value: dict[str, list[str]], name: str) -> None:
         try:
-            owed = self.store().get_many([owed_key(message)]).get(owed_key(message))
+            self.store().put(owed_key(message), value, ttl_s=OWED_KEPT_S)
+        except DigestError as exc:
+            log.error("owed notifications not recorded: %s", exc, extra={"digest": name})
+
+    def settle(self, message: DigestMessage) -> NotifyReport | None:
+        """Tell the channels an earlier run of this digest failed, or stopped while telling."""
+        try:
+            failed, pending = owed(self.store(), message)
         except DigestError as exc:
             log.warning("owed notifications not read: %s", exc, extra={"digest": message.key})
             return None
-        channels = owed.get("channels") if owed else None
-        if not isinstance(channels, list) or not channels:
+        if not failed and not pending:
             return None
-        report = self._tell(message, [n for n in self.notifiers if n.channel in channels])
-        if not report.failed:
-            self.store().put(owed_key(message), {"channels": []}, ttl_s=OWED_KEPT_S)
-        return report
+        chosen = [n for n in self.notifiers if n.channel in failed or n.channel in pending]
+        if not chosen:
+            return None
+        return self._tell(message, chosen, interrupted=pending)
 
     def _guarded(
         self, name: str, notifiers: Sequence[Notifier], tell: Callable[[], NotifyReport]
@@ -148,6 +173,10 @@ class _Later:
     def published(
         self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str
     ) -> NotifyReport | None:
-        if self.herald.notifiers and any(d.status == CREATED for d in deliveries):
-            self.herald.held.append(message_for(ranked, bundle, self.herald.settings, lang))
-        return None
+        if not self.herald.notifiers:
+            return None
+        message = message_for(ranked, bundle, self.herald.settings, lang)
+        if any(d.status == CREATED for d in deliveries):
+            self.herald.held.append(message)
+            return None
+        return self.herald.settle(message)  # a refresh or catch-up day an earlier run still owes

@@ -3,17 +3,19 @@
 A claim is a conditional write on `notify#{kind}#{key}#{lang}#{channel}`: a second delivery of the same
 event, a Lambda retry or a concurrent run finds it taken and sends nothing. A failed send releases the
 claim, so the next run tries again; a run that crashed mid-send leaves a claim that expires after LEASE_S.
+A message that may have arrived (sent whole, its answer lost) is marked done as `unconfirmed`: never sent
+again. A delivery the store then fails to record is still reported sent (with a warning), never failed.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
-from hf_digest.notify.channel import Notifier
+from hf_digest.notify.channel import MayHaveArrived, Notifier
 from hf_digest.notify.message import DigestMessage, Message, backfill_message
 from hf_digest.notify.report import (
     ALREADY_SENT,
@@ -21,6 +23,7 @@ from hf_digest.notify.report import (
     IN_PROGRESS,
     SENT,
     SKIPPED,
+    UNCONFIRMED,
     ChannelReport,
     NotifyReport,
 )
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 LEASE_S = 600.0  # a claim older than this belongs to a run that died; the next run takes it over
 MIN_TIME_S = 15.0  # a channel is not started with less time than this left
 SKIP = "skip"
+INTERRUPTED = "an earlier run stopped while telling this channel (its outcome is unknown); told now"
 SUMMARY = "summary"
 
 
@@ -50,12 +54,15 @@ def notify_digest(
     now: float,
     *,
     owner: str | None = None,
+    interrupted: Collection[str] = (),
 ) -> NotifyReport:
-    """Tell every channel about a newly created digest, at most once each; one failing stops no other."""
+    """Tell every channel about a newly created digest, at most once each; one failing stops no other.
+
+    interrupted: channels an earlier run was telling when it stopped; sent now, they carry a warning."""
     owner = owner or uuid.uuid4().hex
+    name = digest_id(message)
     reports = tuple(
-        _deliver(notifier, [message], store, deadline, now, owner, digest_id(message))
-        for notifier in notifiers
+        _deliver(n, [message], store, deadline, now, owner, name, n.channel in interrupted) for n in notifiers
     )
     return NotifyReport(digest=digest_id(message), channels=reports)
 
@@ -99,6 +106,7 @@ def _deliver(
     now: float,
     owner: str,
     name: str,
+    interrupted: bool = False,
 ) -> ChannelReport:
     channel = notifier.channel
     extra = {"channel": channel, "digest": name}
@@ -116,6 +124,11 @@ def _deliver(
     message: Message = ours[0] if len(ours) == 1 else backfill_message(ours, ours[0].lang)
     try:
         made = notifier.send(message, deadline)
+    except MayHaveArrived as exc:
+        # Never released: another try, here or in a later run, could show the message twice.
+        value = {"sent_at": now, "channel": channel, "requests": exc.requests, "unconfirmed": exc.reason}
+        notes = [f"{exc.reason}; it is not sent again", _mark_done(store, claimed, owner, value, extra)]
+        return ChannelReport(channel, UNCONFIRMED, exc.requests, exc.reason, len(claimed), _joined(notes))
     except DigestError as exc:
         _release(store, claimed, owner)
         reason = getattr(exc, "reason", str(exc))
@@ -124,10 +137,29 @@ def _deliver(
     except BaseException:
         _release(store, claimed, owner)
         raise
-    for key in claimed:
-        store.mark_done(key, owner=owner, value={"sent_at": now, "channel": channel, "requests": made})
+    value = {"sent_at": now, "channel": channel, "requests": made}
+    unrecorded = _mark_done(store, claimed, owner, value, extra)
     log.info("notification sent", extra={**extra, "requests": made, "covers": len(claimed)})
-    return ChannelReport(channel, SENT, requests=made, covers=len(claimed))
+    earlier = INTERRUPTED if interrupted else None
+    return ChannelReport(channel, SENT, made, covers=len(claimed), warning=_joined([earlier, unrecorded]))
+
+
+def _joined(notes: Sequence[str | None]) -> str | None:
+    return "; ".join(note for note in notes if note) or None
+
+
+def _mark_done(
+    store: StateStore, keys: Sequence[str], owner: str, value: dict[str, object], extra: dict[str, str]
+) -> str | None:
+    """Record that keys were told; None, or a note when the store failed (the message went out, so it is
+    not failed, and the claim is kept: releasing it would let the next run send the message again)."""
+    try:
+        for key in keys:
+            store.mark_done(key, owner=owner, value=value)
+    except DigestError as exc:
+        log.warning("notification sent but not recorded: %s", exc, extra=extra)
+        return f"sent, but the state store did not record it ({exc})"
+    return None
 
 
 def _release(store: StateStore, keys: Sequence[str], owner: str) -> None:

@@ -10,6 +10,9 @@ ALREADY_SENT = "already_sent"
 IN_PROGRESS = "in_progress"  # another run holds the claim and is sending now
 FAILED = "failed"
 SKIPPED = "skipped"
+# The whole message went out and the answer was lost (connection dropped, no answer in time): it may have
+# arrived, so it is recorded as told and never sent again.
+UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True)
@@ -17,8 +20,9 @@ class ChannelReport:
     channel: str
     status: str
     requests: int = 0
-    reason: str | None = None  # the platform's words when failed; why, when skipped
+    reason: str | None = None  # the platform's words when failed; why, when skipped or unconfirmed
     covers: int = 1  # digests the message stood for (a backfill summary: many)
+    warning: str | None = None  # what the reader of the result should know although it worked
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"channel": self.channel, "status": self.status, "requests": self.requests}
@@ -26,6 +30,8 @@ class ChannelReport:
             data["reason"] = self.reason
         if self.covers != 1:
             data["covers"] = self.covers
+        if self.warning is not None:
+            data["warning"] = self.warning
         return data
 
 
@@ -45,13 +51,30 @@ class NotifyReport:
         return [c.channel for c in self.channels if c.status == SENT]
 
     @property
+    def unconfirmed(self) -> list[str]:
+        return [c.channel for c in self.channels if c.status == UNCONFIRMED]
+
+    @property
+    def open(self) -> list[str]:
+        """Channels another run is still telling: their outcome is not known yet."""
+        return [c.channel for c in self.channels if c.status == IN_PROGRESS]
+
+    @property
     def requests(self) -> int:
         return sum(c.requests for c in self.channels)
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per channel whose outcome the result's reader should know about."""
+        return tuple(f"notification {c.channel}: {c.warning}" for c in self.channels if c.warning)
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "digest": self.digest,
             "channels": [c.to_json() for c in self.channels],
             "requests": self.requests,
             "failed": self.failed,
         }
+        if self.unconfirmed:
+            data["unconfirmed"] = self.unconfirmed
+        return data

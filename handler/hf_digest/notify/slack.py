@@ -15,7 +15,7 @@ import requests
 from hf_digest import budget
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
-from hf_digest.notify.channel import fit, too_long
+from hf_digest.notify.channel import fit, too_long, webhook_secrets
 from hf_digest.notify.message import BackfillMessage, Message, cut_text
 from hf_digest.notify.sending import Reply, Verdict, post_json, seconds
 from hf_digest.notify.templates import Parts
@@ -87,10 +87,9 @@ def payload(message: Message, template_dir: Path | None) -> dict[str, Any]:
 
 def judge(reply: Reply) -> Verdict:
     """Slack answers 200 `ok`; errors are short plain-text codes such as `no_service`."""
-    text = reply.text().strip()
-    if reply.status == 200 and text == "ok":
+    if reply.status == 200 and reply.text().strip() == "ok":
         return Verdict(delivered=True)
-    reason = f"HTTP {reply.status} {text[:200]}".strip()
+    reason = f"HTTP {reply.status} {reply.quoted()}".strip()
     if reply.status == 429:
         return Verdict(reason=reason, retry=True, wait_s=seconds(reply.headers.get("Retry-After", "")))
     return Verdict(reason=reason, retry=reply.status >= 500)
@@ -110,5 +109,8 @@ class SlackNotifier:
         return payload(message, self._template_dir)
 
     def send(self, message: Message, deadline: Deadline) -> int:
-        _, made = post_json(CHANNEL, self._session, self._url, self.render(message), deadline, judge)
+        secrets = webhook_secrets(self._url)
+        _, made = post_json(
+            CHANNEL, self._session, self._url, self.render(message), deadline, judge, secrets=secrets
+        )
         return made

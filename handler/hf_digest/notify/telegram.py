@@ -67,7 +67,7 @@ def judge(reply: Reply) -> Verdict:
     body = body if isinstance(body, dict) else {}
     if reply.status == 200 and body.get("ok") is True:
         return Verdict(delivered=True)
-    reason = f"HTTP {reply.status} {body.get('description', reply.text()[:200])}".strip()
+    reason = f"HTTP {reply.status} {body.get('description', reply.quoted())}".strip()
     if reply.status == 429:
         parameters = body.get("parameters")
         wait = seconds(parameters.get("retry_after", "")) if isinstance(parameters, dict) else None

@@ -213,7 +213,7 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         counted,
         status=overall_status(deliveries),
         deliveries=deliveries,
-        warnings=counted.warnings + notes,
+        warnings=counted.warnings + notes + (told.warnings if told else ()),
         notifications=told,
     )
 

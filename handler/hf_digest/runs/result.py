@@ -149,11 +149,15 @@ class DigestResult:
 
 
 def record_notifications(reports: Sequence[NotifyReport], metrics: Metrics) -> None:
-    """NotificationsSent and NotificationsFailed (the alarm's metric): channels told, channels that failed."""
+    """NotificationsSent and NotificationsFailed (the alarm's metric): channels told, channels that failed;
+    NotificationsUnconfirmed: messages sent whole whose answer was lost (they may have arrived)."""
     sent = sum(len(report.sent) for report in reports)
     metrics.add_metric(name="NotificationsSent", unit=MetricUnit.Count, value=sent)
     failed = sum(len(report.failed) for report in reports)
     metrics.add_metric(name="NotificationsFailed", unit=MetricUnit.Count, value=failed)
+    unconfirmed = sum(len(report.unconfirmed) for report in reports)
+    if unconfirmed:
+        metrics.add_metric(name="NotificationsUnconfirmed", unit=MetricUnit.Count, value=unconfirmed)
 
 
 def combined(parts: Sequence[DigestResult]) -> DigestResult:
