@@ -431,13 +431,14 @@ def jekyll_build(tmp_path: Path, posts: dict[str, bytes], kramdown_input: str) -
     return dest
 
 
-def page(dest: Path, day: date, slug: str = "hf-daily-papers") -> LexborHTMLParser:
-    path = dest / f"{day:%Y/%m/%d}" / f"{slug}.html"
+def page(dest: Path, day: date, slug: str | None = None) -> LexborHTMLParser:
+    """The built page of day's post (its slug is its file name: 2026-02-10-hf-daily-papers), or of slug."""
+    path = dest / f"{day:%Y/%m/%d}" / f"{slug or f'{day}-hf-daily-papers'}.html"
     assert path.is_file(), f"no page at {path.relative_to(dest)}: {sorted(map(str, dest.rglob('*.html')))}"
     return LexborHTMLParser(path.read_text(encoding="utf-8"))
 
 
-def article(dest: Path, day: date, slug: str = "hf-daily-papers") -> LexborNode:
+def article(dest: Path, day: date, slug: str | None = None) -> LexborNode:
     node = page(dest, day, slug).css_first("article#post")
     assert node is not None
     return node

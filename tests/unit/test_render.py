@@ -58,6 +58,7 @@ def test_post_has_the_reference_shape(samples_dir: Path) -> None:
         "categories": ["Daily Papers", "일간"],
         "tags": [*REFERENCE_TAGS, *DAY_TOPICS],
         "author": "lim4349",
+        "slug": "2026-02-10-hf-daily-papers",  # Jekyll's :title, so every post has its own page
     }
     assert post.content.startswith(
         b"---\ntitle: Hugging Face Daily Papers - 2026-02-10\ndate: 2026-02-10 09:15:00 +0900\n"
