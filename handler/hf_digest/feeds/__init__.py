@@ -81,7 +81,7 @@ def _summary(d: Digest) -> str:
 def digest_entry(d: Digest, post_markdown: str, settings: Settings) -> Entry:
     """The digest as one entry: the post's HTML, its category, and its page when there is one."""
     links: list[Link] = []
-    page = page_url(d.page_path, settings)
+    page = d.post_url or page_url(d.page_path, settings)
     if page:
         links.append(Link(page, "alternate", "text/html"))
     if d.span.kind == DAILY:
@@ -206,11 +206,13 @@ def derived_files(
     *,
     counts_read: date | None = None,
     notice: Notice | None = None,
+    post_url: str | None = None,
 ) -> list[OutputFile]:
     """The feed files (DIGEST_FEEDS) and site pages (DIGEST_SITE, S3 only) to add to a digest's bundle;
-    notice hears of each feed rebuilt because the destination held something else there."""
+    notice hears of each feed rebuilt because the destination held something else there; post_url is
+    where a reader opens the post (its entry's link)."""
     lang = lang or settings.lang
-    d = of(digest, post, settings, lang, counts_read)
+    d = replace(of(digest, post, settings, lang, counts_read), post_url=post_url)
     markdown = post.content.decode("utf-8")
     files = feed_files(d, markdown, settings, notice) if settings.feeds else []
     if settings.site:
@@ -228,7 +230,11 @@ def extend(
     *,
     counts_read: date | None = None,
     notice: Notice | None = None,
+    post_url: str | None = None,
 ) -> Bundle:
     """bundle with the digest's feed and site files after its own (the post is its first file)."""
-    derived = derived_files(digest, bundle.files[0], settings, lang, counts_read=counts_read, notice=notice)
+    first = bundle.files[0]
+    derived = derived_files(
+        digest, first, settings, lang, counts_read=counts_read, notice=notice, post_url=post_url
+    )
     return replace(bundle, files=(*bundle.files, *derived)) if derived else bundle

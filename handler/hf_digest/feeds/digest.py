@@ -30,11 +30,17 @@ class Digest:
     published: datetime
     updated: datetime
     lang: str
+    post_url: str | None = None  # where a reader opens the post: its blog page, when known
 
     @property
     def page_path(self) -> str:
         """The site's page for this digest, e.g. daily/2026-02-10.html."""
-        return f"{self.span.kind}/{self.span.key}.html"
+        return site_page(self.span, self.lang)
+
+
+def site_page(span: Span, lang: str) -> str:
+    """The S3 site's page for a digest of span in lang, e.g. daily/2026-02-10.html."""
+    return f"{span.kind}/{span.key}.html"
 
 
 def of(

@@ -62,6 +62,7 @@ class DigestResult:
     filters: Filtered | None = None  # what a topic filter kept and removed
     profile: str | None = None  # the named digest (DIGEST_PROFILES) this result is one of
     profiles: tuple[DigestResult, ...] = ()  # with DIGEST_PROFILES: each profile's own result
+    url: str | None = None  # where the post is read: its page on the blog (or the S3 site)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +83,8 @@ class DigestResult:
             "source": self.via,
             "hf_requests": self.hf_requests,
         }
+        if self.url is not None:
+            data["url"] = self.url
         if self.warnings:
             data["warnings"] = list(self.warnings)
         if self.summaries is not None:
@@ -169,6 +172,7 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
         deliveries=deliveries,
         post=None,
         filters=None,
+        url=None,  # each profile's post has its own page: in profiles
         profile=None,
         profiles=tuple(parts),
     )
