@@ -200,7 +200,8 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
     counts_read = read_date(span.last, ctx.now, settings)
     bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
     blog = ctx.blog or BlogConfig(settings)
-    url = blog_post_url(bundle.files[0], span, options.lang, blog.blog(), settings, options.destinations)
+    site = blog.blog()
+    url = blog_post_url(bundle.files[0], span, options.lang, site, settings, options.destinations)
     unread = (blog.warning,) if blog.warning else ()
     counted = replace(
         base, papers_shown=len(ranked.papers), summaries=report, url=url, warnings=base.warnings + unread
@@ -209,7 +210,14 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
     bundle = feeds.extend(
-        bundle, ranked, settings, options.lang, counts_read=counts_read, notice=rebuilt.append, post_url=url
+        bundle,
+        ranked,
+        settings,
+        options.lang,
+        counts_read=counts_read,
+        notice=rebuilt.append,
+        post_url=url,
+        site_url=site.base_url,
     )
     deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in ctx.publishers)
     notes = tuple(dict.fromkeys(rebuilt))
