@@ -52,7 +52,7 @@ test: lint typecheck $(OPENAPI_SPEC) $(CHIRPY_THEME)
 
 # docs/chirpy-home.png and docs/chirpy-post.png: a few recorded days on the Chirpy theme, in Chromium.
 chirpy-screenshots: $(VENV)/.installed $(CHIRPY_THEME)
-	$(PY) -m docs.chirpy_screenshots
+	$(PY) -m bench.chirpy_screenshots
 
 # Benchmarks of the built function (sam build first): requests, cold start, memory, layer size, cost.
 bench: $(VENV)/.installed
