@@ -30,6 +30,7 @@ STYLES = {
 }
 DEFAULT_STYLE = "date"
 CONFIG_FILE = "_config.yml"
+UNREAD = "the blog's _config.yml was not read"  # how the warning about it starts
 OUTPUT_EXT = ".html"  # what kramdown makes of a .md post
 # Kept as they are in a link; everything else (spaces, quotes, brackets, non-ASCII) is percent-encoded.
 _URL_SAFE = "-._~:/?#@!$&'*+,;=%"

@@ -7,7 +7,8 @@ import pytest
 
 from hf_digest import config, render
 from hf_digest.model import day_span
-from hf_digest.permalink import Blog, page_file, page_path, post_url, read_config
+from hf_digest.permalink import UNREAD, Blog, page_file, page_path, post_url, read_config
+from hf_digest.runs.result import DigestResult
 from tests.helpers import SAMPLE_DAY
 
 CHIRPY = b"""
@@ -136,3 +137,19 @@ def test_a_post_url_is_percent_encoded_and_needs_a_site() -> None:
     assert post_url("https://b.example/blog/", "/2026/02/10/논문 (1).html") == (
         "https://b.example/blog/2026/02/10/%EB%85%BC%EB%AC%B8%20%281%29.html"
     )
+
+
+def test_a_config_left_unread_is_counted() -> None:
+    counted: list[str] = []
+
+    class Metrics:
+        def add_metric(self, name: str, unit: object, value: float) -> None:
+            counted.append(name)
+
+        def add_metadata(self, key: str, value: object) -> None:
+            pass
+
+    warning = f"{UNREAD} (local: _config.yml is not YAML); links follow Jekyll's default permalink"
+    DigestResult(day_span(SAMPLE_DAY), "published", warnings=(warning,)).record(Metrics())
+    DigestResult(day_span(SAMPLE_DAY), "published").record(Metrics())
+    assert counted.count("BlogConfigUnread") == 1

@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 # The destinations that are Jekyll blogs, the published one first.
 JEKYLL_DESTINATIONS = ("github", "local")
-UNREAD = "the blog's _config.yml"  # how a warning about it starts
 
 
 @dataclass
@@ -57,7 +56,7 @@ class BlogConfig:
             text = publisher.read(permalink.CONFIG_FILE, self.deadline.keeping())
             blog = permalink.read_config(text, self.settings.path_template, where)
         except (DigestError, ValueError) as exc:
-            self.warning = f"{UNREAD} was not read ({exc}); links follow Jekyll's default permalink"
+            self.warning = f"{permalink.UNREAD} ({exc}); links follow Jekyll's default permalink"
             log.warning("%s", self.warning, extra={"destination": publisher.name})
             return Blog()
         log.info("blog config read", extra={"destination": publisher.name, "found": text is not None})

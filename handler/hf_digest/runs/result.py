@@ -11,6 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest.errors import PublishError
 from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Span
+from hf_digest.permalink import UNREAD
 from hf_digest.publish import FAILED, UNCHANGED, Delivery
 from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered
@@ -133,6 +134,8 @@ class DigestResult:
         self.record_papers(metrics)
         self.record_summaries(metrics)
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+        if any(warning.startswith(UNREAD) for warning in self.warnings):  # links fell back to the default
+            metrics.add_metric(name="BlogConfigUnread", unit=MetricUnit.Count, value=1)
         if self.notifications is not None:
             record_notifications([self.notifications], metrics)
 
