@@ -7,7 +7,7 @@ BASE_PYTHON ?= $(shell p=$$(pyenv prefix 3.13.0 2>/dev/null) && [ -x "$$p/bin/py
 DATE ?=
 ARGS ?=
 
-.PHONY: demo digest test lint typecheck unit bench golden clean
+.PHONY: demo digest test lint typecheck unit bench golden clean chirpy chirpy-screenshots
 
 # GitHub's official OpenAPI description, to check the local GitHub server and our requests against it.
 OPENAPI_SPEC := .cache/octokit-openapi/node_modules/@octokit/openapi/generated/api.github.com.json
@@ -38,8 +38,21 @@ unit: $(VENV)/.installed
 $(OPENAPI_SPEC):
 	npm install --prefix .cache/octokit-openapi --no-save --no-audit --no-fund @octokit/openapi@23.0.2
 
-test: lint typecheck $(OPENAPI_SPEC)
+# The real Chirpy theme (npm holds the whole theme), built by tests/integration/test_chirpy.py with Debian's
+# jekyll and its ruby-jekyll-* plugins.
+CHIRPY_THEME := .cache/chirpy/jekyll-theme-chirpy-5.3.21.tgz
+
+$(CHIRPY_THEME):
+	mkdir -p $(dir $@) && cd $(dir $@) && npm pack --silent jekyll-theme-chirpy@5.3.21 >/dev/null
+
+chirpy: $(CHIRPY_THEME)
+
+test: lint typecheck $(OPENAPI_SPEC) $(CHIRPY_THEME)
 	$(VENV)/bin/pytest -q $(ARGS)
+
+# docs/chirpy-home.png and docs/chirpy-post.png: a few recorded days on the Chirpy theme, in Chromium.
+chirpy-screenshots: $(VENV)/.installed $(CHIRPY_THEME)
+	$(PY) -m bench.chirpy_screenshots
 
 # Benchmarks of the built function (sam build first): requests, cold start, memory, layer size, cost.
 bench: $(VENV)/.installed

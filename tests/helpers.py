@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tarfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -431,13 +432,14 @@ def jekyll_build(tmp_path: Path, posts: dict[str, bytes], kramdown_input: str) -
     return dest
 
 
-def page(dest: Path, day: date, slug: str = "hf-daily-papers") -> LexborHTMLParser:
-    path = dest / f"{day:%Y/%m/%d}" / f"{slug}.html"
+def page(dest: Path, day: date, slug: str | None = None) -> LexborHTMLParser:
+    """The built page of day's post (its slug is its file name: 2026-02-10-hf-daily-papers), or of slug."""
+    path = dest / f"{day:%Y/%m/%d}" / f"{slug or f'{day}-hf-daily-papers'}.html"
     assert path.is_file(), f"no page at {path.relative_to(dest)}: {sorted(map(str, dest.rglob('*.html')))}"
     return LexborHTMLParser(path.read_text(encoding="utf-8"))
 
 
-def article(dest: Path, day: date, slug: str = "hf-daily-papers") -> LexborNode:
+def article(dest: Path, day: date, slug: str | None = None) -> LexborNode:
     node = page(dest, day, slug).css_first("article#post")
     assert node is not None
     return node
@@ -572,6 +574,55 @@ def jekyll_default_build(tmp_path: Path, files: dict[str, bytes]) -> list[str]:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     return sorted("/" + str(page.relative_to(dest)) for page in dest.rglob("*.html"))
+
+
+# --- the real Chirpy theme (tests/integration/test_chirpy.py) ---------------------------------------------
+
+CHIRPY_VERSION = "5.3.21"
+# `make test` fetches it (npm pack, see the Makefile); Debian's ruby-jekyll-* packages are its plugins.
+CHIRPY_PACKAGE = REPO / ".cache" / "chirpy" / f"jekyll-theme-chirpy-{CHIRPY_VERSION}.tgz"
+CHIRPY_PLUGINS = (
+    "jekyll-paginate", "jekyll-redirect-from", "jekyll-seo-tag", "jekyll-archives", "jekyll-sitemap",
+    "jekyll-include-cache",
+)  # fmt: skip
+
+
+def chirpy_site(root: Path) -> Path:
+    """npm's jekyll-theme-chirpy made a site of its own (FACTS.md): no `theme:`, its plugins listed, the
+    stylesheet importing the theme by name, tr-TR.yml (a Ruby symbol Debian's YAML refuses) and its sample
+    posts gone, and a git repository (its last-modified hook asks git). Skips without jekyll or the theme."""
+    if shutil.which("jekyll") is None:
+        pytest.skip("jekyll is not on PATH (Debian: apt-get install -y jekyll)")
+    if not CHIRPY_PACKAGE.is_file():
+        pytest.skip(f"the Chirpy theme is not at {CHIRPY_PACKAGE}: run `make chirpy` (npm pack)")
+    with tarfile.open(CHIRPY_PACKAGE) as package:
+        package.extractall(root, filter="data")
+    site = root / "package"
+    config = (site / "_config.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^theme:.*$", "", config, flags=re.MULTILINE)
+    config += "\nplugins:\n" + "".join(f"  - {name}\n" for name in CHIRPY_PLUGINS)
+    (site / "_config.yml").write_text(config, encoding="utf-8")
+    style = site / "assets" / "css" / "style.scss"
+    style.write_text(style.read_text(encoding="utf-8").replace("{{ site.theme }}", "jekyll-theme-chirpy"))
+    for gone in ("_data/locales/tr-TR.yml", "Gemfile", "jekyll-theme-chirpy.gemspec"):
+        (site / gone).unlink(missing_ok=True)
+    shutil.rmtree(site / "_posts")
+    (site / "_posts").mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Chirpy"]):
+        subprocess.run([*git, *args], cwd=site, check=True, capture_output=True, timeout=60)
+    return site
+
+
+def chirpy_build(site: Path) -> tuple[Path, str]:
+    """`jekyll build` of site: the built folder and what jekyll printed."""
+    public = site.parent / "public"
+    done = subprocess.run(
+        ["jekyll", "build", "-s", str(site), "-d", str(public)],
+        capture_output=True, text=True, timeout=600, cwd=site, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return public, done.stdout + done.stderr
 
 
 # --- feeds and the S3 site ---------------------------------------------------------------------------------

@@ -130,16 +130,21 @@ def _notify(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     day = request.parse_day(args.date, now=now, partial=False, field="--date")
     adapters = runs.Adapters.from_settings(settings)
+    deadline = Deadline.after(DEFAULT_TIMEOUT_S)
+    # Where the message links to: the blog's config as a run reads it (none on a dry run, as a run's).
+    options = request.Options(settings.lang, settings.top_n, settings.destinations, dry_run=args.dry_run)
+    blog = adapters.blog(adapters.publishers(options, deadline), deadline).blog()
     result = notify_command(
         settings,
         day,
         source=adapters.source,
         store=adapters.state,
-        deadline=Deadline.after(DEFAULT_TIMEOUT_S),
+        deadline=deadline,
         now=now.timestamp(),
         channels=args.channel,
         dry_run=args.dry_run,
         lang=args.lang,
+        blog=blog,
     )
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

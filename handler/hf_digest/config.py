@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hf_digest import layout, paths
 from hf_digest.errors import BadInput, ConfigError
+from hf_digest.permalink import STYLES as PERMALINK_STYLES
+from hf_digest.permalink import Blog, PermalinkError
+from hf_digest.permalink import template as permalink_template
 from hf_digest.redact import check_token
 from hf_digest.topics import parse_terms
 from hf_digest.topics.profiles import Profile, check_paths, parse_profiles
@@ -100,6 +103,7 @@ class Settings:
     summary_token_budget: int = 60_000  # input + output tokens per run, across all calls
     summary_concurrency: int = 4  # Converse calls at once
     site_url: str | None = None  # the blog's base URL: a post's link is this + the post's path
+    permalink: str | None = None  # the blog's permalink for posts; None: as its _config.yml says
     notify: tuple[str, ...] = ()  # channels told about a new digest; empty: none
     notify_top: int = 3
     notify_backfill: str = "skip"  # older days of a backfill or catch-up: skip, or one summary message
@@ -297,6 +301,16 @@ class Settings:
             raise ConfigError(
                 f"DIGEST_SITE_URL: {self.site_url!r} is not an http(s) address such as https://papers.example.com"
             )
+        if self.permalink is not None:
+            try:
+                permalink_template(Blog(permalink=self.permalink))
+            except PermalinkError as exc:
+                raise ConfigError(f"DIGEST_PERMALINK: {exc}") from None
+            if self.permalink not in PERMALINK_STYLES and not self.permalink.startswith("/"):
+                raise ConfigError(
+                    f"DIGEST_PERMALINK: {self.permalink!r} is neither a style "
+                    f"({', '.join(PERMALINK_STYLES)}) nor a template starting with '/'"
+                )
         seen: dict[str, str] = {}
         for variable, path in self.feed_paths(self.lang).items():
             if path in seen:
@@ -488,6 +502,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         summary_token_budget=_int(env, "DIGEST_SUMMARY_TOKEN_BUDGET", defaults.summary_token_budget),
         summary_concurrency=_int(env, "DIGEST_SUMMARY_CONCURRENCY", defaults.summary_concurrency),
         site_url=(_text(env, "DIGEST_SITE_URL") or "").rstrip("/") or None,
+        permalink=_text(env, "DIGEST_PERMALINK"),
         notify=_list((_text(env, "DIGEST_NOTIFY") or "").lower()) or (),
         notify_top=_int(env, "DIGEST_NOTIFY_TOP", defaults.notify_top),
         notify_backfill=(_text(env, "DIGEST_NOTIFY_BACKFILL") or defaults.notify_backfill).lower(),

@@ -86,7 +86,7 @@ def _feed_templates(settings: Settings) -> dict[str, str]:
 
 def _site(settings: Settings, profile: str | None) -> Iterator[Written]:
     """The S3 site's pages (one per digest, replaced) and its index and manifest (merged)."""
-    from hf_digest import site
+    from hf_digest import site, site_manifest
     from hf_digest.model import day_span, month_of, week_of
 
     where = (_SITE_DESTINATION,)
@@ -97,7 +97,7 @@ def _site(settings: Settings, profile: str | None) -> Iterator[Written]:
         yield Written(
             f"{kind}/{key}.html", SITE, f"{kind}/<{_EVERY[kind]}>.html", kind, day, "", False, where, profile
         )
-    for path in (site.MANIFEST, site.INDEX, site.NOT_FOUND):
+    for path in (site_manifest.MANIFEST, site.INDEX, site.NOT_FOUND):
         yield Written(path, SITE, path, None, None, "", True, where, profile)
 
 

@@ -12,7 +12,7 @@ import re
 import traceback
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -54,6 +54,14 @@ def post_date(day: date, settings: Settings) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S %z")
 
 
+def post_slug(path: str) -> str:
+    """The post's `slug`: its file name without the extension, e.g. `2026-02-10-hf-daily-papers-en`.
+
+    Jekyll's `:title` is the slug, so every post gets its own page under any permalink (Chirpy's
+    `/posts/:title/` too), and a post keeps the file name it always had: reruns find it where it is."""
+    return PurePosixPath(path).stem
+
+
 def front_matter_values(
     span: Span, settings: Settings, lang: str, topic_tags: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -79,6 +87,7 @@ def front_matter_values(
     }
     if settings.author is not None:
         values["author"] = settings.author
+    values["slug"] = post_slug(settings.post_path(kind, span.last, lang))
     return values
 
 

@@ -12,10 +12,10 @@ from hf_digest.deadline import Deadline
 from hf_digest.model import Paper
 from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
 from hf_digest.notify.discord import DiscordNotifier
-from hf_digest.notify.links import post_url
 from hf_digest.notify.message import DAY, DigestMessage, digest_message
 from hf_digest.notify.slack import SlackNotifier
 from hf_digest.notify.telegram import TelegramNotifier
+from hf_digest.permalink import post_url
 from tests.chat_server import ChatServer
 from tests.discord_server import DiscordServer, seen
 from tests.helpers import hostile_papers

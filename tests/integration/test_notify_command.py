@@ -16,7 +16,7 @@ from tests.slack_server import SlackServer
 from tests.telegram_server import TelegramServer
 
 DAY = "2026-02-10"
-PAGE = "https://blog.example.org/daily%20papers/%EC%9D%BC%EA%B0%84/2026/02/10/hf-daily-papers.html"
+PAGE = "https://blog.example.org/daily%20papers/%EC%9D%BC%EA%B0%84/2026/02/10/2026-02-10-hf-daily-papers.html"
 
 
 @pytest.fixture

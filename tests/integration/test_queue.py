@@ -187,3 +187,13 @@ def test_each_failed_queued_day_is_logged_once_with_its_reason_and_no_secret(
     (fine,) = output.lines("queued day finished")
     assert (fine["message_id"], fine["status"], fine["level"]) == ("fine", "published", "INFO")
     assert TOKEN not in output.text()
+
+
+def test_a_queued_day_links_to_the_page_its_blogs_config_gives(app: ModuleType, env: Path) -> None:
+    env.mkdir(parents=True)
+    chirpy = "url: https://you.github.io\ndefaults:\n  - scope: {type: posts}\n"
+    (env / "_config.yml").write_text(chirpy + "    values: {permalink: /posts/:title/}\n", encoding="utf-8")
+    event = {"Records": [message("fine", json.dumps({"date": "2026-02-09"}))]}
+    assert app.lambda_handler(event, FakeContext()) == {"batchItemFailures": []}
+    feed = (env / "feeds/hf-daily-papers.ko.atom").read_text(encoding="utf-8")
+    assert 'href="https://you.github.io/posts/2026-02-09-hf-daily-papers/"' in feed

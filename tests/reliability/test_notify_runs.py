@@ -17,7 +17,7 @@ from tests.helpers import load_event, sqs_event
 from tests.reliability.stack import Channels, Stack
 
 DAY = "2026-02-10"
-PAGE = "https://blog.example.org/daily%20papers/%EC%9D%BC%EA%B0%84/2026/02/10/hf-daily-papers.html"
+PAGE = "https://blog.example.org/daily%20papers/%EC%9D%BC%EA%B0%84/2026/02/10/2026-02-10-hf-daily-papers.html"
 
 
 def scheduled(time: str) -> dict[str, Any]:

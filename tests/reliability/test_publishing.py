@@ -121,7 +121,7 @@ def test_an_exhausted_quota_an_hour_away_fails_fast_saying_when_to_retry(stack: 
     ("token", "repository", "says", "requests"),
     [
         (WRONG_TOKEN, None, "answered 401 Bad credentials: the token is bad or expired", 1),
-        (READ_ONLY_TOKEN, None, "answered 403 Resource not accessible by personal access token", 4),
+        (READ_ONLY_TOKEN, None, "answered 403 Resource not accessible by personal access token", 7),
         (TOKEN, "octo/missing", "answered 404 Not Found: the repository or branch does not exist", 1),
     ],
     ids=["401-bad-token", "403-read-only-token", "404-missing-repository"],
@@ -143,7 +143,8 @@ def test_a_refusing_github_fails_at_once_without_a_retry_storm(
     assert isinstance(run.error, PublishError)
     assert says in str(run.error)
     assert 'it needs a fine-grained token with "Contents: Read and write"' in str(run.error)
-    # One refused request (for the read-only token: three reads, then its first write): no retries.
+    # One refused request (for the read-only token: the repository, the blog's _config.yml as ref, tree and
+    # blob, the ref and tree again to publish, then its first write): no retries.
     assert len(stack.github.requests) == requests
     assert stack.head() == stack.initial_head
     assert [line["destination"] for line in stack.output.lines("publish failed")] == ["github"]

@@ -9,7 +9,6 @@ import pytest
 
 from hf_digest import model
 from hf_digest.model import Paper, papers_from_items
-from hf_digest.notify.links import page_path, post_url
 from hf_digest.notify.message import (
     BUDGETS,
     DAY,
@@ -32,7 +31,7 @@ def ranked(samples_dir: Path) -> list[Paper]:
 
 
 def test_a_day_lists_its_top_papers_with_the_post_link(ranked: list[Paper]) -> None:
-    link = post_url("https://blog.example.org", "/2026/02/10/hf-daily-papers.html")
+    link = "https://blog.example.org/2026/02/10/hf-daily-papers.html"
     message = digest_message(DAY, "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3, post_url=link)
     assert [p.title for p in message.papers] == [p.title for p in ranked[:3]]
     assert [p.upvotes for p in message.papers] == sorted((p.upvotes for p in message.papers), reverse=True)
@@ -57,25 +56,6 @@ def test_our_summary_wins_over_hugging_faces(ranked: list[Paper]) -> None:
 def test_top_zero_lists_no_paper_but_keeps_the_counts(ranked: list[Paper]) -> None:
     message = digest_message(WEEK, "2026-W07", ranked, len(ranked), lang="en", top=0)
     assert message.papers == () and message.total == message.shown == len(ranked)
-
-
-def test_a_post_links_to_the_page_jekyll_makes_of_it() -> None:
-    # What Debian's jekyll 4.3 wrote for these files (tests/integration/test_notify_links.py builds it).
-    daily = page_path("_posts/2026-02-10-hf-daily-papers.md", ["Daily Papers", "일간"])
-    assert daily == "/daily papers/일간/2026/02/10/hf-daily-papers.html"
-    assert page_path("_posts/2026-02-10-x.md", ["A", "a", "B"]) == "/a/b/2026/02/10/x.html"
-    assert page_path("blog/_posts/2026-02-10-x.md") == "/blog/2026/02/10/x.html"
-    assert page_path("daily/2026-02-10.md", ["Daily"]) == "/daily/2026-02-10.html"
-    assert post_url("https://b.example/", daily) == (
-        "https://b.example/daily%20papers/%EC%9D%BC%EA%B0%84/2026/02/10/hf-daily-papers.html"
-    )
-
-
-def test_a_post_url_is_percent_encoded_and_needs_a_site() -> None:
-    assert post_url(None, "_posts/x.md") is None
-    assert post_url("https://b.example/blog/", "/2026/02/10/논문 (1).html") == (
-        "https://b.example/blog/2026/02/10/%EB%85%BC%EB%AC%B8%20%281%29.html"
-    )
 
 
 @pytest.mark.parametrize(

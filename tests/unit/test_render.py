@@ -58,12 +58,14 @@ def test_post_has_the_reference_shape(samples_dir: Path) -> None:
         "categories": ["Daily Papers", "일간"],
         "tags": [*REFERENCE_TAGS, *DAY_TOPICS],
         "author": "lim4349",
+        "slug": "2026-02-10-hf-daily-papers",  # Jekyll's :title, so every post has its own page
     }
     assert post.content.startswith(
         b"---\ntitle: Hugging Face Daily Papers - 2026-02-10\ndate: 2026-02-10 09:15:00 +0900\n"
         b"categories: [Daily Papers, \xec\x9d\xbc\xea\xb0\x84]\ntags: [huggingface, papers, daily, ai, "
         b"large-language-models, multimodal-large-language-models, reinforcement-learning]\n"
-        b"author: lim4349\n---\n\n# Hugging Face Daily Papers - 2026-02-10\n\n"
+        b"author: lim4349\nslug: 2026-02-10-hf-daily-papers\n"
+        b"---\n\n# Hugging Face Daily Papers - 2026-02-10\n\n"
     )
     assert "총 **33개** 논문 중 좋아요 상위 **10개**를 소개합니다.\n\n## 📊 좋아요 순위\n\n1. **" in body
     assert len(re.findall(r"^\d+\. \*\*", body, re.MULTILINE)) == 10

@@ -81,7 +81,7 @@ def _summary(d: Digest) -> str:
 def digest_entry(d: Digest, post_markdown: str, settings: Settings) -> Entry:
     """The digest as one entry: the post's HTML, its category, and its page when there is one."""
     links: list[Link] = []
-    page = page_url(d.page_path, settings)
+    page = d.post_url or page_url(d.page_path, settings)
     if page:
         links.append(Link(page, "alternate", "text/html"))
     if d.span.kind == DAILY:
@@ -130,7 +130,11 @@ def paper_entries(d: Digest, settings: Settings) -> list[Entry]:
     return entries
 
 
-def feed_info(path: str, papers: bool, settings: Settings, lang: str) -> FeedInfo:
+def feed_info(
+    path: str, papers: bool, settings: Settings, lang: str, site_url: str | None = None
+) -> FeedInfo:
+    """The feed's own facts; its links under site_url (the blog's address), else DIGEST_SITE_URL."""
+    base = site_url or settings.site_url
     titles = _TITLES.get(lang, _TITLES["en"])
     subtitles = _SUBTITLES.get(lang, _SUBTITLES["en"])
     return FeedInfo(
@@ -139,8 +143,8 @@ def feed_info(path: str, papers: bool, settings: Settings, lang: str) -> FeedInf
         subtitle=subtitles[papers],
         lang=lang,
         author=settings.author or "hf-daily-digest",
-        self_url=f"{settings.site_url}/{path}" if settings.site_url else None,
-        home_url=f"{settings.site_url}/" if settings.site_url else None,
+        self_url=f"{base}/{path}" if base else None,
+        home_url=f"{base}/" if base else None,
     )
 
 
@@ -192,7 +196,11 @@ def _within_bound(
 
 
 def feed_files(
-    d: Digest, post_markdown: str, settings: Settings, notice: Notice | None = None
+    d: Digest,
+    post_markdown: str,
+    settings: Settings,
+    notice: Notice | None = None,
+    site_url: str | None = None,
 ) -> list[OutputFile]:
     """The derived feed files for one digest (the papers feeds only for a day)."""
     paths = settings.feed_paths(d.lang)
@@ -210,7 +218,7 @@ def feed_files(
         if not entries:
             continue
         path = paths[variable]
-        info = feed_info(path, of_papers, settings, d.lang)
+        info = feed_info(path, of_papers, settings, d.lang, site_url)
         limit = settings.papers_feed_entries if of_papers else settings.feed_entries
         merge_one = functools.partial(merge_feed, fmt, info, tuple(entries), limit, path=path, notice=notice)
         files.append(OutputFile.derived(path, _FORMATS[fmt][2], merge_one, cache_control=FEED_CACHE_CONTROL))
@@ -225,13 +233,16 @@ def derived_files(
     *,
     counts_read: date | None = None,
     notice: Notice | None = None,
+    post_url: str | None = None,
+    site_url: str | None = None,
 ) -> list[OutputFile]:
     """The feed files (DIGEST_FEEDS) and site pages (DIGEST_SITE, S3 only) to add to a digest's bundle;
-    notice hears of each feed rebuilt because the destination held something else there."""
+    notice hears of each feed rebuilt because the destination held something else there; post_url is
+    where a reader opens the post (its entry's link), site_url the blog's address (the feeds' links)."""
     lang = lang or settings.lang
-    d = of(digest, post, settings, lang, counts_read)
+    d = replace(of(digest, post, settings, lang, counts_read), post_url=post_url)
     markdown = post.content.decode("utf-8")
-    files = feed_files(d, markdown, settings, notice) if settings.feeds else []
+    files = feed_files(d, markdown, settings, notice, site_url) if settings.feeds else []
     if settings.site:
         from hf_digest.site import site_files  # jinja2 and the templates load only when the site is on
 
@@ -247,7 +258,19 @@ def extend(
     *,
     counts_read: date | None = None,
     notice: Notice | None = None,
+    post_url: str | None = None,
+    site_url: str | None = None,
 ) -> Bundle:
     """bundle with the digest's feed and site files after its own (the post is its first file)."""
-    derived = derived_files(digest, bundle.files[0], settings, lang, counts_read=counts_read, notice=notice)
+    first = bundle.files[0]
+    derived = derived_files(
+        digest,
+        first,
+        settings,
+        lang,
+        counts_read=counts_read,
+        notice=notice,
+        post_url=post_url,
+        site_url=site_url,
+    )
     return replace(bundle, files=(*bundle.files, *derived)) if derived else bundle

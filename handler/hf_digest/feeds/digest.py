@@ -31,6 +31,7 @@ class Digest:
     updated: datetime
     lang: str
     main_lang: str = ""  # the site's own language (DIGEST_LANG); empty: lang
+    post_url: str | None = None  # where a reader opens the post: its blog page, when known
 
     @property
     def page_path(self) -> str:

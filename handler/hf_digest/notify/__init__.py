@@ -12,7 +12,6 @@ from hf_digest.notify.build import build_notifiers, check_templates
 from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
 from hf_digest.notify.command import NotifyCommandResult, notify_command
 from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
-from hf_digest.notify.links import page_path, post_url
 from hf_digest.notify.message import (
     DAY,
     MONTH,
@@ -62,6 +61,4 @@ __all__ = [
     "notify_backfill",
     "notify_command",
     "notify_digest",
-    "page_path",
-    "post_url",
 ]

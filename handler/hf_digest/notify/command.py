@@ -21,7 +21,9 @@ from hf_digest.notify.build import build_notifiers
 from hf_digest.notify.herald import message_for, owed
 from hf_digest.notify.ledger import notify_digest
 from hf_digest.notify.report import NotifyReport
+from hf_digest.permalink import Blog
 from hf_digest.rank import digest
+from hf_digest.runs.blog import post_url
 from hf_digest.source import DayListing
 from hf_digest.state.store import StateStore
 
@@ -88,8 +90,10 @@ def notify_command(
     channels: Sequence[str] | None = None,
     dry_run: bool = False,
     lang: str | None = None,
+    blog: Blog | None = None,
 ) -> NotifyCommandResult:
-    """Tell channels (default DIGEST_NOTIFY) about day's digest, as a run would; a dry run sends nothing."""
+    """Tell channels (default DIGEST_NOTIFY) about day's digest, as a run would, linking to its page on blog
+    (default: Jekyll's defaults with DIGEST_SITE_URL and DIGEST_PERMALINK); a dry run sends nothing."""
     chosen = tuple(settings.notify if channels is None else channels)
     if not chosen:
         raise ConfigError("DIGEST_NOTIFY: no channel to tell; set it or name one with --channel")
@@ -101,7 +105,10 @@ def notify_command(
         return NotifyCommandResult(day, EMPTY, hf_requests=listing.requests)
     lang = lang or settings.lang
     ranked = digest(span, papers, settings.top_n, skipped)
-    message = message_for(ranked, render.render(ranked, settings, lang), settings, lang)
+    post = render.render(ranked, settings, lang).files[0]
+    blog = blog or Blog().overridden(settings.site_url, settings.permalink)
+    url = post_url(post, span, lang, blog, settings, settings.destinations)
+    message = message_for(ranked, settings, lang, url)
     if dry_run:
         previews = {n.channel: n.render(message) for n in notifiers}
         return NotifyCommandResult(day, DRY_RUN, previews=previews, hf_requests=listing.requests)

@@ -15,14 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest
 from hf_digest.notify.channel import Notifier
 from hf_digest.notify.ledger import notify_backfill, notify_digest
-from hf_digest.notify.links import page_path, post_url
 from hf_digest.notify.message import DAY, MONTH, WEEK, DigestMessage, digest_message
 from hf_digest.notify.report import FAILED, ChannelReport, NotifyReport
 from hf_digest.publish import CREATED, Delivery
@@ -38,14 +36,12 @@ class Announcer(Protocol):
     """What run_digest calls after publishing: the report of what it told, or None."""
 
     def published(
-        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str
+        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str, url: str | None
     ) -> NotifyReport | None: ...
 
 
-def message_for(ranked: Digest, bundle: Bundle, settings: Settings, lang: str) -> DigestMessage:
-    """The message for a published digest, linking to the page Jekyll makes of its post."""
-    categories = render.front_matter_values(ranked.span, settings, lang)["categories"]
-    page = page_path(bundle.files[0].path, categories)
+def message_for(ranked: Digest, settings: Settings, lang: str, url: str | None) -> DigestMessage:
+    """The message for a published digest, linking to url, the page its post is read on."""
     return digest_message(
         KINDS[ranked.span.kind],
         ranked.span.key,
@@ -53,7 +49,7 @@ def message_for(ranked: Digest, bundle: Bundle, settings: Settings, lang: str) -
         ranked.total,
         lang=lang,
         top=settings.notify_top,
-        post_url=post_url(settings.site_url, page),
+        post_url=url,
     )
 
 
@@ -83,13 +79,13 @@ class Herald:
     held: list[DigestMessage] = field(default_factory=list)
 
     def published(
-        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str
+        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str, url: str | None
     ) -> NotifyReport | None:
         """Tell the channels when some destination got the post for the first time; otherwise tell only
         the channels an earlier run owes it to."""
         if not self.notifiers:
             return None
-        message = message_for(ranked, bundle, self.settings, lang)
+        message = message_for(ranked, self.settings, lang, url)
         if any(d.status == CREATED for d in deliveries):
             return self._tell(message, self.notifiers)
         return self.settle(message)
@@ -171,11 +167,11 @@ class _Later:
     herald: Herald
 
     def published(
-        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str
+        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str, url: str | None
     ) -> NotifyReport | None:
         if not self.herald.notifiers:
             return None
-        message = message_for(ranked, bundle, self.herald.settings, lang)
+        message = message_for(ranked, self.herald.settings, lang, url)
         if any(d.status == CREATED for d in deliveries):
             self.herald.held.append(message)
             return None

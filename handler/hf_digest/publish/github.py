@@ -79,6 +79,7 @@ class GitHubPublisher:
         self.message_update = message_update
         self.web_url = f"{web_root(api.api_url)}/{self.repository}"
         self._sizes: dict[str, int] = {}  # blob SHA -> its size, as the trees read list them
+        self._refused: PublishError | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, deadline: Deadline | None = None) -> GitHubPublisher:
@@ -114,8 +115,16 @@ class GitHubPublisher:
         return f"/repos/{self.repository}{tail}"
 
     def _branch(self, deadline: Deadline) -> str:
+        # The repository refused its first look-up (a bad token, no such repository, a rate limit hours
+        # away): every later call of this invocation fails the same way without asking again.
+        if self._refused is not None:
+            raise self._refused
         if self.branch is None:
-            repo = self.api.call("GET", self._path(), deadline)
+            try:
+                repo = self.api.call("GET", self._path(), deadline)
+            except PublishError as exc:
+                self._refused = exc
+                raise
             branch = repo.get("default_branch")
             if not isinstance(branch, str) or not branch:
                 raise PublishError(f"github: {self.repository}: the repository names no default branch")

@@ -6,6 +6,7 @@ log line, its metrics and the error that makes Lambda retry.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -17,6 +18,7 @@ from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
 from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
 from hf_digest.runs import backfill
+from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.digest import Context, Features, Link, Source, Summarize, run_digest
 from hf_digest.runs.queue import consume
 from hf_digest.runs.result import DigestResult, Metrics, span_keys
@@ -98,6 +100,7 @@ class Adapters:
     summarizer: Summarize | None = None
     notifiers: list[Notifier] | None = None  # the channels (DIGEST_NOTIFY), built when first needed
     linker: Link | None = None  # with DIGEST_LINKED: what each shown paper released
+    blog_config: BlogConfig | None = None  # the blog's _config.yml, read when the first post needs it
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
@@ -134,6 +137,12 @@ class Adapters:
             self.built[name] = publisher
         return [self.built[name] for name in names]
 
+    def blog(self, publishers: Sequence[Publisher], deadline: Deadline) -> BlogConfig:
+        """The blog's config, from the first publishers a run builds, read at most once per invocation."""
+        if self.blog_config is None:
+            self.blog_config = BlogConfig(self.settings, publishers, deadline)
+        return self.blog_config
+
     def features(self, announcer: Announcer | None = None) -> Features:
         """The optional rooms of the digest path, built once, with who is told about a new post."""
         return Features(summarizer=self.summarizer, linker=self.linker, announcer=announcer)
@@ -143,7 +152,9 @@ class Adapters:
         channels, both before Hugging Face is called, so a missing setting or secret fails first."""
         publishers = self.publishers(options, deadline)
         herald = self.herald(options.dry_run, deadline, now)
-        return Context(self.settings, self.source, publishers, deadline, now, self.features()), herald
+        blog = self.blog(publishers, deadline)
+        features = self.features()
+        return Context(self.settings, self.source, publishers, deadline, now, features, blog), herald
 
     def herald(self, dry_run: bool, deadline: Deadline, now: datetime) -> Herald | None:
         """What tells the channels about new digests; None on a dry run or with no channel (DIGEST_NOTIFY).

@@ -17,6 +17,8 @@ from hf_digest.model import DAILY, Bundle, Paper, Released, Span, papers_from_it
 from hf_digest.publish import FAILED, Delivery, Publisher
 from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
+from hf_digest.runs.blog import BlogConfig
+from hf_digest.runs.blog import post_url as blog_post_url
 from hf_digest.runs.result import DRY_RUN, EMPTY, DigestResult, combined, overall_status, span_keys
 from hf_digest.source import DayListing
 from hf_digest.summaries.report import SummaryReport
@@ -79,6 +81,7 @@ class Context:
     deadline: Deadline
     now: datetime
     features: Features = NO_FEATURES
+    blog: BlogConfig | None = None  # the blog's _config.yml, read once per invocation; None: defaults
 
     def to(self, publishers: Sequence[Publisher]) -> Context:
         return replace(self, publishers=publishers)
@@ -196,19 +199,32 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         ranked = replace(ranked, papers=tuple(summarized))
     counts_read = read_date(span.last, ctx.now, settings)
     bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
-    counted = replace(base, papers_shown=len(ranked.papers), summaries=report)
+    blog = ctx.blog or BlogConfig(settings)
+    site = blog.blog()
+    url = blog_post_url(bundle.files[0], span, options.lang, site, settings, options.destinations)
+    unread = (blog.warning,) if blog.warning else ()
+    counted = replace(
+        base, papers_shown=len(ranked.papers), summaries=report, url=url, warnings=base.warnings + unread
+    )
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
     bundle = feeds.extend(
-        bundle, ranked, settings, options.lang, counts_read=counts_read, notice=rebuilt.append
+        bundle,
+        ranked,
+        settings,
+        options.lang,
+        counts_read=counts_read,
+        notice=rebuilt.append,
+        post_url=url,
+        site_url=site.base_url,
     )
     deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in ctx.publishers)
     notes = tuple(dict.fromkeys(rebuilt))
     for note in notes:
         log.warning("%s", note, extra=span_keys(span))
     announcer = features.announcer
-    told = announcer.published(ranked, bundle, deliveries, options.lang) if announcer else None
+    told = announcer.published(ranked, bundle, deliveries, options.lang, url) if announcer else None
     return replace(
         counted,
         status=overall_status(deliveries),

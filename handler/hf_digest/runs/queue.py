@@ -111,8 +111,9 @@ def _record_handler(
             if not deadline.allows(MIN_DAY_S, 0.0):
                 raise DeadlineExceeded(f"{request.span.key}: not started, {deadline.remaining():.0f} s left")
             publishers = adapters.publishers(request.options, deadline)
+            blog = adapters.blog(publishers, deadline)  # read once for the whole batch
             result = run_digest(
-                request, Context(settings, adapters.source, publishers, deadline, now, features)
+                request, Context(settings, adapters.source, publishers, deadline, now, features, blog)
             )
             done(result)
             pacer.spent(result.hf_requests)

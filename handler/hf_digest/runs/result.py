@@ -11,6 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest.errors import PublishError
 from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Span
+from hf_digest.permalink import UNREAD
 from hf_digest.publish import FAILED, UNCHANGED, Delivery
 from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered
@@ -62,6 +63,7 @@ class DigestResult:
     filters: Filtered | None = None  # what a topic filter kept and removed
     profile: str | None = None  # the named digest (DIGEST_PROFILES) this result is one of
     profiles: tuple[DigestResult, ...] = ()  # with DIGEST_PROFILES: each profile's own result
+    url: str | None = None  # where the post is read: its page on the blog (or the S3 site)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,8 @@ class DigestResult:
             "source": self.via,
             "hf_requests": self.hf_requests,
         }
+        if self.url is not None:
+            data["url"] = self.url
         if self.warnings:
             data["warnings"] = list(self.warnings)
         if self.summaries is not None:
@@ -130,6 +134,8 @@ class DigestResult:
         self.record_papers(metrics)
         self.record_summaries(metrics)
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+        if any(warning.startswith(UNREAD) for warning in self.warnings):  # links fell back to the default
+            metrics.add_metric(name="BlogConfigUnread", unit=MetricUnit.Count, value=1)
         if self.notifications is not None:
             record_notifications([self.notifications], metrics)
 
@@ -173,6 +179,7 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
         deliveries=deliveries,
         post=None,
         filters=None,
+        url=None,  # each profile's post has its own page: in profiles
         profile=None,
         profiles=tuple(parts),
     )
