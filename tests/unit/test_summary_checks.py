@@ -89,3 +89,122 @@ def test_numbers_the_abstract_holds_in_any_spelling_pass(summary: str) -> None:
 def test_every_invented_number_is_named() -> None:
     found = number_problem("성공률 99%, 속도 4배, 1,500개 과제", ABSTRACT)
     assert found == "numbers not in the title or abstract: 99, 4, 1,500"
+
+
+# Issue 21: what the README promises the gate refuses, in every spelling a model may choose.
+@pytest.mark.parametrize(
+    "link",
+    [
+        "example.com/path",
+        "github.com/skillrl/code",
+        "arxiv.org/abs/2602.07026",
+        "www.skillrl.io",
+        "hf.co/papers/2602.07026",
+        "bit.ly/skillrl",
+        "skillrl.github.io/",
+        "ftp://files.skillrl.test",
+        "mailto:authors",
+        "javascript:alert(1)",
+        "HTTPS://SKILLRL.TEST",
+    ],
+)
+def test_a_bare_domain_or_any_scheme_is_refused(link: str) -> None:
+    found = check(f"{GOOD_KO} 코드는 {link} 에 있습니다.")
+    assert found is not None and found.startswith("holds a URL or domain"), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qwen2.5/7B 모델을 사용합니다.",  # a version, not a host
+        "즉(i.e.) 결과는 e.g. 표와 같습니다.",
+        "가중치는 model.safetensors 파일 하나입니다.",
+        "학습 데이터: 이미지와 텍스트.",
+        "Pass@k 와 Recall@k 에서 개선되었습니다.",  # metrics, not handles
+    ],
+)
+def test_versions_abbreviations_file_names_and_metrics_are_not_links(text: str) -> None:
+    assert check(f"{GOOD_KO} {text}") is None
+
+
+@pytest.mark.parametrize("handle", ["@openai", "@skill_rl", "(@hf_user)"])
+def test_an_at_handle_is_refused(handle: str) -> None:
+    found = check(f"{GOOD_KO} 저자는 {handle} 입니다.")
+    assert found is not None and found.startswith("holds an @handle"), found
+
+
+@pytest.mark.parametrize(
+    ("added", "named"),
+    [
+        ("It is ninety percent faster.", "ninety"),
+        ("It needs six times fewer steps.", "six"),
+        ("It is five times cheaper.", "five"),
+        ("It halves memory, using half the GPUs.", "half"),
+        ("It runs eight times as fast.", "eight"),
+        ("It beats a dozen baselines.", "dozen"),
+        ("It uses twenty-five layers.", "twenty-five"),
+        ("It was trained on three hundred tasks.", "three hundred"),
+        ("It ranks fourth overall.", "fourth"),
+        ("It is tenfold faster.", "tenfold"),
+    ],
+)
+def test_an_english_number_word_the_abstract_lacks_is_refused(added: str, named: str) -> None:
+    found = check(f"{GOOD_EN} {added}", "en")
+    assert found is not None and found.startswith("numbers not in the title or abstract"), found
+    assert named in found
+
+
+@pytest.mark.parametrize(
+    ("added", "named"),
+    [
+        ("속도는 네 배 빨라졌습니다.", "네"),
+        ("비용은 여섯 배 줄었습니다.", "여섯"),
+        ("열 개의 벤치마크에서 평가했습니다.", "열"),
+        ("백만 개의 예제로 학습했습니다.", "백만"),
+        ("다섯 가지 과제에서 앞섰습니다.", "다섯"),
+        ("아홉 단계로 이루어집니다.", "아홉"),
+        ("스물다섯 개 층을 씁니다.", "스물다섯"),
+        ("삼십 퍼센트 향상되었습니다.", "삼십"),
+        ("오퍼센트 향상되었습니다.", "오퍼센트"),
+        ("메모리를 절반으로 줄였습니다.", "절반"),
+        ("넷째로, 안정성이 높습니다.", "넷"),
+    ],
+)
+def test_a_korean_number_word_the_abstract_lacks_is_refused(added: str, named: str) -> None:
+    found = check(f"{GOOD_KO} {added}")
+    assert found is not None and found.startswith("numbers not in the title or abstract"), found
+    assert named in found
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "두 종류의 기술을 추출합니다.",  # "two kinds" in the abstract
+        "2가지 기술, 즉 둘을 추출합니다.",
+        "세 배 빠릅니다.",  # "threefold"
+        "It is three times faster.",
+        "It runs twice as fast and thrice as often.",  # "two kinds", "threefold"
+        "It distils two kinds of skills.",
+        "성공률은 12.3% 높아졌습니다.",
+    ],
+)
+def test_a_number_word_the_abstract_holds_as_a_word_or_in_digits_passes(summary: str) -> None:
+    assert number_problem(summary, f"{TITLE} {ABSTRACT}") is None
+
+
+# Model-like Korean: 이 ("this"), 일 ("work"), 사용, 구조, 이번, 만약, 백본, 천천히, 세계, 한 번 are words.
+FLUENT_KO = [
+    "이 논문은 대형 언어 모델 에이전트가 이전 경험을 재사용하지 못하는 문제를 다룹니다. 저자들은 이를 해결하기 "
+    "위해 SkillRL을 제안하며, 이 방법은 일반적인 강화 학습보다 효율적입니다.",
+    "이번 연구는 에이전트의 구조를 바꾸지 않고 한 번의 학습으로 여러 과제에 적용할 수 있음을 보입니다. 만약 "
+    "경험이 부족하면 이 단계에서 천천히 기술을 쌓습니다.",
+    "제안한 백본은 세계 여러 벤치마크에서 일관된 개선을 보였으며, 이는 사용자가 일부 과제를 직접 설계할 "
+    "필요를 줄여 줍니다. 이상의 결과는 하나의 모델로 다양한 환경을 다룰 수 있음을 시사합니다.",
+    "저자들은 첫 실험에서 기존 방법의 한계를 분석하고, 이차적인 효과까지 고려한 학습 방법을 제시합니다. "
+    "구현은 간단하며 오류 분석도 함께 제공합니다.",
+]
+
+
+@pytest.mark.parametrize("summary", FLUENT_KO)
+def test_fluent_korean_without_invented_numbers_passes(summary: str) -> None:
+    assert check(summary) is None
