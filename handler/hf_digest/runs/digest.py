@@ -196,7 +196,10 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         ranked = replace(ranked, papers=tuple(summarized))
     counts_read = read_date(span.last, ctx.now, settings)
     bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
-    counted = replace(base, papers_shown=len(ranked.papers), summaries=report)
+    cache_warnings = report.warnings if report is not None else ()  # the state store failed the cache
+    counted = replace(
+        base, papers_shown=len(ranked.papers), summaries=report, warnings=(*base.warnings, *cache_warnings)
+    )
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
