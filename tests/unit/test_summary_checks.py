@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hf_digest.summaries.checks import hangul_share, number_problem, problem
 
@@ -208,3 +210,40 @@ FLUENT_KO = [
 @pytest.mark.parametrize("summary", FLUENT_KO)
 def test_fluent_korean_without_invented_numbers_passes(summary: str) -> None:
     assert check(summary) is None
+
+
+_ONES = "zero one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_KO_UNITS = ["", "한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉"]
+_KO_TENS = ["", "열", "스물", "서른", "마흔", "쉰", "예순", "일흔", "여든", "아흔"]
+
+
+def english(n: int) -> str:
+    """n (1-999) in English words, as a model may write it ("three hundred forty-two")."""
+    hundreds, rest = divmod(n, 100)
+    words = [f"{_ONES[hundreds]} hundred"] if hundreds else []
+    if 10 <= rest < 20:
+        words.append(_TEENS[rest - 10])
+    elif rest:
+        tens, ones = divmod(rest, 10)
+        words.append("-".join(w for w in (_TENS[tens] if tens else "", _ONES[ones] if ones else "") if w))
+    return " ".join(words)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=2, max_value=999))
+def test_any_english_number_word_is_refused_unless_the_abstract_holds_it(n: int) -> None:
+    summary = f"It improves accuracy on {english(n)} benchmarks."
+    assert number_problem(summary, f"We evaluate on {n + 1000} tasks.") is not None
+    assert number_problem(summary, f"We evaluate on {n} benchmarks.") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=2, max_value=99))
+def test_any_korean_native_number_before_a_counter_is_refused_unless_the_abstract_holds_it(n: int) -> None:
+    tens, ones = divmod(n, 10)
+    word = _KO_TENS[tens] + _KO_UNITS[ones]
+    summary = f"저자들은 모두 {word} 가지 과제에서 평가했습니다."
+    assert number_problem(summary, f"We evaluate on {n + 1000} tasks.") is not None
+    assert number_problem(summary, f"We evaluate on {n} tasks.") is None

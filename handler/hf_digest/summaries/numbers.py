@@ -38,8 +38,8 @@ _EN_JOIN = re.compile(r"\s*-\s*|\s+")  # "twenty-five", "three hundred"
 
 # Korean: native numerals (attributive and nominal forms), tens, and the Sino-Korean digits and units.
 _KO_NATIVE = {
-    "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8,
-    "아홉": 9,
+    "한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6,
+    "일곱": 7, "여덟": 8, "아홉": 9,
 }  # fmt: skip
 _KO_TENS = {
     "열": 10, "스무": 20, "스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80,
