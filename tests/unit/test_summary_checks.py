@@ -247,3 +247,15 @@ def test_any_korean_native_number_before_a_counter_is_refused_unless_the_abstrac
     summary = f"저자들은 모두 {word} 가지 과제에서 평가했습니다."
     assert number_problem(summary, f"We evaluate on {n + 1000} tasks.") is not None
     assert number_problem(summary, f"We evaluate on {n} tasks.") is None
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "It decodes 1,024 tokens per second, one of the first agents to reuse skills.",  # a unit, and "one"
+        "The 2.5 billion-parameter Qwen2.5-7B backbone runs once per task on a single GPU.",
+        "It compares the two kinds of skills and a second kind of memory.",  # "two kinds" in the abstract
+    ],
+)
+def test_units_and_words_meaning_one_are_not_invented_numbers(summary: str) -> None:
+    assert number_problem(summary, f"{TITLE} {ABSTRACT}") is None

@@ -54,6 +54,9 @@ _KO_COUNTERS = (
     "배 개 가지 퍼센트 프로 명 단계 차례 번 회 종류 종 층 년 개월 달 주 일 시간 분 초 편 권 쌍 점 차원 "
     "개국 곳 건 장 줄 억 만 천 백"
 ).split()
+# Native forms that are also other words with a particle after them ("세가" tax, "열의" heat): these count
+# only alone ("세 가지") or before 배 ("두배"); "둘째", "다섯은" count.
+_ATTRIBUTIVE = frozenset({"한", "하나", "두", "세", "네", "스무", "열", "쉰"})
 # Fused to a lone Sino digit, these make it a number ("이차원", "삼단계"); "이번", "일부" stay words.
 _KO_SINO_COUNTERS = ("퍼센트", "프로", "차원", "단계", "개월", "년")
 _KO_PARTICLES = ("의", "은", "는", "이", "가", "을", "를", "에", "와", "과", "로", "으로", "도", "째")
@@ -96,7 +99,13 @@ def _english(text: str) -> Iterable[WordNumber]:
     while i < len(tokens):
         # "32 billion", "0.5 second": a word right after digits is their unit, not a number of its own.
         after_digits = i > 0 and tokens[i - 1][0][0].isdigit() and _joined(text, tokens[i - 1], tokens[i])
-        if after_digits or not _is_en_number(tokens[i][0].lower()):
+        # "tokens per second", "each second": the unit of time.
+        a_time = (
+            tokens[i][0].lower() == "second"
+            and i > 0
+            and tokens[i - 1][0].lower() in ("per", "each", "every")
+        )
+        if after_digits or a_time or not _is_en_number(tokens[i][0].lower()):
             i += 1
             continue
         j = i + 1
@@ -150,7 +159,7 @@ def _korean(text: str) -> Iterable[WordNumber]:
 
 
 def _korean_word(word: str, rest: str) -> WordNumber | None:
-    """The number word starts (a Korean word: a run of Hangul after a non-Hangul character), or None."""
+    """The number a Korean word (a run of Hangul) starts with, given the text after it; or None."""
     next_word = _KO_WORD.match(rest.lstrip()) if rest[:1] == " " else None
     counter_after_space = next_word is not None and next_word[0].startswith(tuple(_KO_COUNTERS))
     for half, values in _KO_HALF.items():
@@ -161,7 +170,7 @@ def _korean_word(word: str, rest: str) -> WordNumber | None:
         stem, value, tail = native
         if not tail and (stem not in ("열", "쉰") or counter_after_space):
             return WordNumber(stem, (Decimal(value),))
-        if tail and (tail.startswith("배") or (stem in ("둘", "셋", "넷") and _particle(tail))):
+        if tail and (tail.startswith("배") or (stem not in _ATTRIBUTIVE and _particle(tail))):
             return WordNumber(stem, (Decimal(value),))
         return None
     sino = _sino(word)
