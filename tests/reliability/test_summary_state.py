@@ -79,6 +79,7 @@ def test_a_state_store_that_cannot_be_opened_costs_the_cache_not_the_post(
     case: str,
 ) -> None:
     unopenable(case, stack.tmp_path, monkeypatch)
+    monkeypatch.setenv("DIGEST_LINKED", "on")  # the linked listings' cache is in the same store
 
     run = stack.invoke({"date": DAY})
 
@@ -89,8 +90,10 @@ def test_a_state_store_that_cannot_be_opened_costs_the_cache_not_the_post(
     warnings = run.result["warnings"]
     assert any(w.startswith("summary cache not read: DIGEST_STATE_PATH") for w in warnings), warnings
     assert any(w.startswith("summaries of 10 paper(s) not cached") for w in warnings), warnings
+    assert any(w.startswith("linked cache not read; asked Hugging Face: DIGEST_STATE_PATH") for w in warnings)
     shown = stack.output.metrics()[-1]
     assert (shown["SummaryCacheFaults"], shown["SummariesGenerated"], shown["RunPublished"]) == (2, 10, 1)
+    assert shown["RunWarnings"] == len(warnings)
 
 
 def test_hf_digest_invoke_with_a_corrupt_state_file_publishes_and_says_what_it_skipped(
