@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hf_digest.summaries.checks import hangul_share, number_problem, problem
+from hf_digest.summaries.checks import handle_problem, hangul_share, number_problem, problem, url_problem
 
 TITLE = "SkillRL: Evolving Agents via Recursive Skill-Augmented Reinforcement Learning"
 ABSTRACT = (
@@ -259,3 +262,37 @@ def test_any_korean_native_number_before_a_counter_is_refused_unless_the_abstrac
 )
 def test_units_and_words_meaning_one_are_not_invented_numbers(summary: str) -> None:
     assert number_problem(summary, f"{TITLE} {ABSTRACT}") is None
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+@pytest.mark.parametrize("name", ["2026-02-10.summaries.ko.json", "2026-02-10.summaries.en.json"])
+def test_the_golden_summaries_pass_the_gate(name: str) -> None:
+    lang = name.split(".")[-2]
+    papers = [
+        p for p in json.loads((GOLDEN / name).read_text(encoding="utf-8"))["papers"] if p.get("summary")
+    ]
+    assert len(papers) >= 8
+    for paper in papers:
+        text = paper["summary"]["text"]
+        assert problem(text, title=paper["title"], abstract=paper["abstract"], lang=lang) is None, text
+
+
+def test_hugging_faces_own_ai_summaries_hold_no_link_handle_or_number_their_abstract_lacks(
+    samples_dir: Path,
+) -> None:
+    # Real model-written summaries (English) of every recorded paper: the gate's false refusals.
+    seen: dict[str, str | None] = {}
+    for path in sorted(samples_dir.glob("*.json")):
+        items = json.loads(path.read_text(encoding="utf-8"))
+        for item in items if isinstance(items, list) else []:
+            paper = item.get("paper") or {}
+            summary = paper.get("ai_summary")
+            if summary and paper["id"] not in seen:
+                source = f"{paper.get('title', '')} {paper.get('summary') or ''}"
+                seen[paper["id"]] = (
+                    url_problem(summary) or handle_problem(summary) or number_problem(summary, source)
+                )
+    assert len(seen) > 1000
+    assert {arxiv_id: why for arxiv_id, why in seen.items() if why} == {}
