@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from tests.helpers import day_digest, hf_digest, post_path
@@ -100,3 +101,25 @@ def test_without_the_setting_nothing_is_asked(hf_server: HFServer, samples_dir: 
     assert proc.exit_code == 0, proc.stderr
     assert {r.path for r in hf_server.requests} == {"/api/daily_papers"}
     assert "공개된 자료" not in (tmp_path / "out" / POST).read_text()
+
+
+def test_a_corrupt_state_file_or_unreadable_entries_cost_the_cache_not_the_lines(
+    hf_server: HFServer, samples_dir: Path, tmp_path: Path
+) -> None:
+    cited(hf_server, samples_dir)
+    (tmp_path / "state.sqlite3").write_bytes(b"\x00\xff" * 4096)  # not a SQLite file
+    corrupt = hf_digest(hf_server, *args(tmp_path), env=env(tmp_path))
+    assert corrupt.exit_code == 0, corrupt.stderr
+    warnings = json.loads(corrupt.stdout)["warnings"]
+    assert any(w.startswith("linked cache not read; asked Hugging Face: DIGEST_STATE_PATH") for w in warnings)
+    assert (tmp_path / "out" / POST).read_text().count("공개된 자료") == 2
+
+    (tmp_path / "state.sqlite3").unlink()
+    hf_digest(hf_server, *args(tmp_path), env=env(tmp_path))  # the cache written
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        db.execute("UPDATE state SET value = '[1]' WHERE key LIKE 'linked:%'")  # a list, not an object
+    hf_server.reset_log()
+    again = hf_digest(hf_server, *args(tmp_path), env=env(tmp_path))
+    assert again.exit_code == 0, again.stderr
+    assert len([r for r in hf_server.requests if r.path != "/api/daily_papers"]) == 3 * 3  # asked again
+    assert json.loads(again.stdout)["destinations"][0]["status"] == "unchanged"

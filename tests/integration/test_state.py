@@ -339,3 +339,57 @@ def test_sqlite_opening_while_another_opener_holds_the_write_lock_waits_for_it(t
         other.close()
     store.put("k", {"v": 1})
     assert SQLiteStore(path).get_many(["k"]) == {"k": {"v": 1}}
+
+
+def _write_raw(store: StateStore, key: str, raw: str) -> None:
+    """A done row whose stored text is raw, as another version or a hand edit could leave it."""
+    if isinstance(store, SQLiteStore):
+        with sqlite3.connect(store.path) as db:
+            db.execute("UPDATE state SET value = ? WHERE key = ?", (raw, key))
+        return
+    assert isinstance(store, DynamoStore)
+    client = aws.client("dynamodb", setting="DIGEST_STATE_TABLE")
+    client.put_item(
+        TableName=store.table, Item={"key": {"S": key}, "status": {"S": "done"}, "value": {"S": raw}}
+    )
+
+
+def test_get_many_leaves_out_a_value_that_is_not_a_json_object_and_names_its_key(
+    make_store: MakeStore,
+) -> None:
+    store = make_store(Clock())
+    for key in ("good", "list", "text", "number"):
+        store.put(key, {"v": key})
+    _write_raw(store, "list", "[1, 2]")
+    _write_raw(store, "text", "not json {")
+    _write_raw(store, "number", "42")
+    malformed: list[str] = []
+
+    found = store.get_many(["good", "list", "text", "number"], malformed=malformed)
+
+    assert found == {"good": {"v": "good"}} and sorted(malformed) == ["list", "number", "text"]
+    assert store.get_many(["list", "good"]) == {"good": {"v": "good"}}  # without a list to name them in
+
+
+@pytest.mark.parametrize("case", ["a folder that cannot be made", "a corrupt file"])
+def test_open_store_gives_an_unavailable_store_for_a_sqlite_file_it_cannot_open(
+    tmp_path: Path, case: str
+) -> None:
+    if case == "a corrupt file":
+        path = tmp_path / "corrupt.sqlite3"
+        path.write_bytes(b"\x00\xff" * 4096)
+    else:
+        (tmp_path / "file").write_text("x")
+        path = tmp_path / "file" / "state.sqlite3"
+
+    store = open_store(Settings(state_path=path))  # does not raise: the run goes on without it
+
+    for call in (
+        lambda: store.get_many(["k"]),
+        lambda: store.put("k", {"v": 1}),
+        lambda: store.claim("k", owner="o", lease_s=1, now=0),
+        lambda: store.mark_done("k", owner="o", value={}),
+        lambda: store.release("k", owner="o"),
+    ):
+        with pytest.raises(StateError, match=r"^DIGEST_STATE_PATH: cannot open "):
+            call()

@@ -133,6 +133,11 @@ BAD_ANSWERS = {
         "This paper proposes a new method and shows that it beats earlier work on benchmarks."
     ),
     "holds a URL": Answer(KO + "코드는 https://example.test/code 에 공개되어 있습니다."),
+    "holds a URL or domain: 'bit.ly/'": Answer(KO + "코드와 데이터는 bit.ly/skills 에서 받을 수 있습니다."),
+    "holds an @handle": Answer(KO + "저자들은 @skill_lab 계정에서 결과를 함께 공유했습니다."),
+    "numbers not in the title or abstract: 아홉": Answer(
+        KO + "제안한 방법은 기존 방법보다 아홉 배 빠르게 학습합니다."
+    ),
     "Liquid": Answer(KO + "{{ site.title }} 여러 실험에서 좋은 결과를 보였습니다."),
     "not parsed": Answer(text='{"summary": "이 논문은 새로운'),
 }

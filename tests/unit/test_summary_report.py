@@ -58,6 +58,7 @@ def test_counts_tokens_cost_and_metrics() -> None:
         "SummaryOutputTokens": 1200,
         "SummaryCostMicroUSD": pytest.approx(12_000),
         "SummariesRunFailed": 0,
+        "SummaryCacheFaults": 0,
     }
     assert report("failed").metrics()["SummariesRunFailed"] == 1
     assert data["papers"][3] == {

@@ -203,8 +203,13 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
     site = blog.blog()
     url = blog_post_url(bundle.files[0], span, options.lang, site, settings, options.destinations)
     unread = (blog.warning,) if blog.warning else ()
+    cache_warnings = report.warnings if report is not None else ()  # the state store failed the cache
     counted = replace(
-        base, papers_shown=len(ranked.papers), summaries=report, url=url, warnings=base.warnings + unread
+        base,
+        papers_shown=len(ranked.papers),
+        summaries=report,
+        url=url,
+        warnings=(*base.warnings, *unread, *cache_warnings),
     )
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))

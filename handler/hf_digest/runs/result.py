@@ -130,12 +130,14 @@ class DigestResult:
         return "\n".join(lines)
 
     def record(self, metrics: Metrics) -> None:
-        """One count for the status; a day's papers listed and published."""
+        """One count for the status; a day's papers listed and published; the warnings, when there are any."""
         self.record_papers(metrics)
         self.record_summaries(metrics)
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
         if any(warning.startswith(UNREAD) for warning in self.warnings):  # links fell back to the default
             metrics.add_metric(name="BlogConfigUnread", unit=MetricUnit.Count, value=1)
+        if self.warnings:  # what an optional feature could not do (a state store that failed, a feed rebuilt)
+            metrics.add_metric(name="RunWarnings", unit=MetricUnit.Count, value=len(self.warnings))
         if self.notifications is not None:
             record_notifications([self.notifications], metrics)
 

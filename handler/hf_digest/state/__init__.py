@@ -7,11 +7,19 @@ Values are JSON objects. A key is either *claimed* (someone is working on it, un
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from hf_digest.config import Settings, default_state_path
 from hf_digest.state.sqlite import SQLiteStore
-from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError, StateStore
+from hf_digest.state.store import (
+    CLAIM_KEPT_S,
+    CLAIMED,
+    DONE,
+    StateError,
+    StateStore,
+    UnavailableStore,
+)
 
 __all__ = [
     "CLAIMED",
@@ -21,12 +29,15 @@ __all__ = [
     "SQLiteStore",
     "StateError",
     "StateStore",
+    "UnavailableStore",
     "default_state_path",
     "open_store",
 ]
 
 if TYPE_CHECKING:
     from hf_digest.state.dynamodb import DynamoStore
+
+log = logging.getLogger(__name__)
 
 
 def __getattr__(name: str) -> Any:
@@ -39,11 +50,19 @@ def __getattr__(name: str) -> Any:
 
 
 def open_store(settings: Settings) -> StateStore:
-    """DynamoDB when DIGEST_STATE_TABLE is set, else SQLite at DIGEST_STATE_PATH (or the default path)."""
+    """DynamoDB when DIGEST_STATE_TABLE is set, else SQLite at DIGEST_STATE_PATH (or the default path).
+
+    A SQLite file that cannot be opened (a read-only home, a corrupt file, a folder that cannot be made)
+    gives a store whose every call fails: the features that use it degrade, the post is still published.
+    """
     if settings.state_table:
         from hf_digest import aws, budget
         from hf_digest.state.dynamodb import DynamoStore
 
         client = budget.guard(aws.client("dynamodb", setting=f"DIGEST_STATE_TABLE {settings.state_table}"))
         return DynamoStore(settings.state_table, client)
-    return SQLiteStore(settings.state_path or default_state_path())
+    try:
+        return SQLiteStore(settings.state_path or default_state_path())
+    except StateError as exc:
+        log.warning("state store not opened; the features that use it go without: %s", exc)
+        return UnavailableStore(exc)

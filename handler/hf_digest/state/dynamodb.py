@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError
+from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError, decoded
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -34,7 +34,9 @@ class DynamoStore:
         self._client = client
         self._clock = clock
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def get_many(
+        self, keys: Sequence[str], *, malformed: list[str] | None = None
+    ) -> dict[str, dict[str, Any]]:
         unique = list(dict.fromkeys(keys))
         found: dict[str, dict[str, Any]] = {}
         now = self._clock()
@@ -49,8 +51,11 @@ class DynamoStore:
                     RequestItems={self.table: {"Keys": wanted, "ConsistentRead": True}},
                 )
                 for item in answer.get("Responses", {}).get(self.table, []):
-                    if _live_value(item, now):
-                        found[item["key"]["S"]] = json.loads(item["value"]["S"])
+                    if not _live_value(item, now):
+                        continue
+                    value = decoded(item["key"]["S"], item["value"]["S"], malformed)
+                    if value is not None:
+                        found[item["key"]["S"]] = value
                 wanted = list(answer.get("UnprocessedKeys", {}).get(self.table, {}).get("Keys", []))
                 if not wanted:
                     break

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError
+from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError, decoded
 
 BUSY_TIMEOUT_S = 10.0
 _SCHEMA = """
@@ -54,7 +54,9 @@ class SQLiteStore:
         with self._lock:
             self._db.close()
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def get_many(
+        self, keys: Sequence[str], *, malformed: list[str] | None = None
+    ) -> dict[str, dict[str, Any]]:
         unique = list(dict.fromkeys(keys))
         found: dict[str, dict[str, Any]] = {}
         now = self._clock()
@@ -66,8 +68,10 @@ class SQLiteStore:
                 "AND value IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)",
                 (*chunk, DONE, now),
             )
-            for key, value in rows:
-                found[key] = json.loads(value)
+            for key, raw in rows:
+                value = decoded(key, raw, malformed)
+                if value is not None:
+                    found[key] = value
         return found
 
     def put(self, key: str, value: Mapping[str, Any], *, ttl_s: float | None = None) -> None:

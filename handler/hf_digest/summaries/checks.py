@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from hf_digest.model import clean_text
+from hf_digest.summaries.numbers import UNCOUNTED, word_numbers, word_values
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,18 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _SENTENCE_END = re.compile(r"[.!?。](?:\s+|$)")
+# A link in any spelling: a scheme ("https:", "ftp://", "mailto:"), "www.", a host with a well-known top-level
+# domain ("github.com"), or any dotted host whose last label is letters and is followed by a path
+# ("hf.co/papers", "bit.ly/x"). Version numbers ("v2.5/7B"), "e.g." and file names ("model.safetensors",
+# no "/" after it) are not hosts.
 _URL = re.compile(
-    r"https?:|\bwww\.|\b[\w-]+\.(?:com|org|net|io|ai|dev|app|co|kr|edu|gov|html?|md)\b", re.IGNORECASE
+    r"\b[a-z][a-z0-9+.-]{1,15}://|\b(?:https?|ftp|mailto|javascript):|\bdata:[a-z]+/|\bwww\."
+    r"|\b[\w-]+\.(?:com|org|net|io|ai|dev|app|co|kr|edu|gov|html?|md)\b"
+    r"|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}/",
+    re.IGNORECASE,
 )
+# A handle ("@openai", "@hf_user") but not a metric such as "Pass@1" or "Recall@10".
+_HANDLE = re.compile(r"(?<![\w@])@[A-Za-z_][\w.]*")
 _MARKUP = {
     "Liquid": re.compile(r"\{\{|\}\}|\{%|%\}"),
     "HTML": re.compile(r"<\s*/?\s*[A-Za-z!?]|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);"),
@@ -41,19 +51,6 @@ _MARKUP = {
         r"|(?<!\w)_[^_\s][^_]*_(?!\w)|^\s*(?:#|[-+*]\s|\d+[.)]\s|>)|\|\s*:?-{3}"
     ),
 }
-_WORD_NUMBERS = {
-    word: n
-    for n, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "thousand": 1000, "dozen": 12, "single": 1, "double": 2, "twice": 2, "triple": 3,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "half": 50, "once": 1, "thrice": 3, "million": 1_000_000, "billion": 10**9,
-}  # fmt: skip
-_WORDS = re.compile(r"[A-Za-z]+")
 
 
 def problem(summary: str, *, title: str, abstract: str, lang: str) -> str | None:
@@ -65,6 +62,7 @@ def problem(summary: str, *, title: str, abstract: str, lang: str) -> str | None
         length_problem(text, lang),
         language_problem(text, lang),
         url_problem(text),
+        handle_problem(text),
         markup_problem(text),
         number_problem(text, f"{title} {abstract}"),
     ):
@@ -111,6 +109,11 @@ def url_problem(text: str) -> str | None:
     return f"holds a URL or domain: {found[0]!r}" if found else None
 
 
+def handle_problem(text: str) -> str | None:
+    found = _HANDLE.search(text)
+    return f"holds an @handle: {found[0]!r}" if found else None
+
+
 def markup_problem(text: str) -> str | None:
     for kind, pattern in _MARKUP.items():
         found = pattern.search(text)
@@ -120,23 +123,18 @@ def markup_problem(text: str) -> str | None:
 
 
 def number_problem(text: str, source: str) -> str | None:
-    allowed = numbers_in(source) | words_as_numbers(source)
+    """The numbers text holds, in digits or in words ("ninety percent", "세 배"), that source lacks in
+    either form; words meaning one are left alone (see hf_digest.summaries.numbers)."""
+    allowed = numbers_in(source) | word_values(source)
     invented = [raw for raw, value in _numbers(text) if value not in allowed]
+    for number in word_numbers(text):
+        if not allowed.intersection(number.values) and not UNCOUNTED.issuperset(number.values):
+            invented.append(number.raw)
     return f"numbers not in the title or abstract: {', '.join(invented[:5])}" if invented else None
 
 
 def numbers_in(text: str) -> set[Decimal]:
     return {value for _, value in _numbers(text)}
-
-
-def words_as_numbers(text: str) -> set[Decimal]:
-    """Numbers the source writes as words ("two stages", "threefold", "first"), as values."""
-    found: set[Decimal] = set()
-    for word in _WORDS.findall(text.lower()):
-        base = word.removesuffix("fold")
-        if base in _WORD_NUMBERS:
-            found.add(Decimal(_WORD_NUMBERS[base]))
-    return found
 
 
 def _numbers(text: str) -> Iterable[tuple[str, Decimal]]:

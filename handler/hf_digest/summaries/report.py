@@ -83,7 +83,7 @@ class SummaryReport:
     prompt_version: str | None = None
     papers: tuple[PaperStatus, ...] = ()
     error: str | None = None  # a one-line reason that stopped every call (access, model id, credentials)
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # what the summary cache (the state store) could not do
 
     @classmethod
     def off(cls) -> SummaryReport:
@@ -129,6 +129,8 @@ class SummaryReport:
             "SummaryInputTokens": float(self.input_tokens),
             "SummaryOutputTokens": float(self.output_tokens),
             "SummariesRunFailed": 1.0 if self.status == RUN_FAILED else 0.0,  # template.yaml alarms on it
+            # The state store failed the cache (not opened, not read, not written, unreadable entries).
+            "SummaryCacheFaults": float(len(self.warnings)),
         }
         if self.cost_usd is not None:
             values["SummaryCostMicroUSD"] = round(self.cost_usd * 1_000_000, 3)

@@ -6,6 +6,8 @@ The run layer calls `summarize` after ranking and before rendering, then `with_s
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections import deque
@@ -43,8 +45,12 @@ REJECTED_TTL_S = 3 * 86400.0  # a refused answer is not paid for again by reruns
 NOT_CALLED = "not called: the run stopped at its error"
 
 
-def cache_key(arxiv_id: str, lang: str, model: str, prompt_version: str) -> str:
-    return f"summary#{arxiv_id}#{lang}#{model}#{prompt_version}"
+def cache_key(arxiv_id: str, lang: str, request: Mapping[str, Any]) -> str:
+    """The key of a paper's summary: a hash of the whole Converse request, so whatever changes the answer
+    (the model, the prompt, the paper's text, DIGEST_SUMMARY_MAX_TOKENS, the temperature) changes the key,
+    and a refusal one setting caused is not remembered under another."""
+    asked = json.dumps(request, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f"summary#{arxiv_id}#{lang}#{hashlib.sha256(asked.encode('utf-8')).hexdigest()[:20]}"
 
 
 def with_summaries(papers: Sequence[Paper], summaries: Mapping[str, Summary]) -> list[Paper]:
@@ -125,9 +131,14 @@ class _Run:
         self.warnings: list[str] = []
         self.error: str | None = None
         self.spent = self.reserved = 0
+        self.requests = {
+            p.arxiv_id: converse_request(prompt, p, model, settings.summary_max_tokens) for p in self.wanted
+        }
+        self.not_cached: list[str] = []  # papers whose summary or refusal could not be written
+        self.cache_error: str | None = None
 
     def key(self, paper: Paper) -> str:
-        return cache_key(paper.arxiv_id, self.lang, self.model, self.prompt.version)
+        return cache_key(paper.arxiv_id, self.lang, self.requests[paper.arxiv_id])
 
     def execute(self) -> SummaryReport:
         for paper in self.beyond:
@@ -136,6 +147,11 @@ class _Run:
         to_call = [paper for paper in self.wanted if not self._from_cache(paper, cached)]
         if to_call:
             self._call_all(to_call)
+        if self.not_cached:
+            named = ", ".join(self.not_cached[:5])
+            self.warnings.append(
+                f"summaries of {len(self.not_cached)} paper(s) not cached ({named}): {self.cache_error}"
+            )
         order = [paper.arxiv_id for paper in (*self.wanted, *self.beyond)]
         self.summaries = {
             arxiv_id: self.summaries[arxiv_id] for arxiv_id in order if arxiv_id in self.summaries
@@ -151,11 +167,19 @@ class _Run:
     def _read_cache(self) -> dict[str, dict[str, Any]]:
         """One read for every paper (DynamoDB: one BatchGetItem per 100); a store that fails reads nothing."""
         keys = [self.key(paper) for paper in self.wanted if paper.abstract]
+        malformed: list[str] = []
         try:
-            return self.store.get_many(keys) if keys else {}
+            found = self.store.get_many(keys, malformed=malformed) if keys else {}
         except StateError as exc:
             self.warnings.append(f"summary cache not read: {exc}")
             return {}
+        if malformed:
+            ids = [key.split("#")[1] for key in malformed]
+            self.warnings.append(
+                f"summary cache: {len(ids)} unreadable entr{'y' if len(ids) == 1 else 'ies'} ignored and "
+                f"asked again ({', '.join(ids[:5])})"
+            )
+        return found
 
     def _from_cache(self, paper: Paper, cached: Mapping[str, Mapping[str, Any]]) -> bool:
         """True when the paper needs no call: no abstract, or a summary (or a refusal) in the cache."""
@@ -164,7 +188,13 @@ class _Run:
             return True
         value = cached.get(self.key(paper)) or {}
         if isinstance(value.get("text"), str):
-            self.summaries[paper.arxiv_id] = Summary(value["text"], self.model, self.prompt.version)
+            # Checked again as it is read: a stricter gate than the one it passed takes effect at once.
+            text = clean_text(value["text"])
+            problem = summary_checks.problem(text, title=paper.title, abstract=paper.abstract, lang=self.lang)
+            if problem is not None:
+                log.info("cached summary refused now; asking again", extra={"arxiv_id": paper.arxiv_id})
+                return False
+            self.summaries[paper.arxiv_id] = Summary(text, self.model, self.prompt.version)
             self._set(paper, CACHED)
             return True
         if isinstance(value.get("rejected"), str):
@@ -182,9 +212,7 @@ class _Run:
                     if not self.caller.deadline.allows(ATTEMPT_S, self.caller.reserve_s):
                         self._give_up(pending, DEADLINE, "no time left before the post must be published")
                         break
-                    request = converse_request(
-                        self.prompt, paper, self.model, self.settings.summary_max_tokens
-                    )
+                    request = self.requests[paper.arxiv_id]
                     estimate = estimated_input_tokens(request) + self.settings.summary_max_tokens
                     if self.spent + self.reserved + estimate > self.settings.summary_token_budget:
                         if not running:
@@ -232,7 +260,8 @@ class _Run:
         try:
             self.store.put(self.key(paper), {**value, **usage, "model": self.model}, ttl_s=ttl_s)
         except StateError as exc:
-            self.warnings.append(f"summary of {paper.arxiv_id} not cached: {exc}")
+            self.not_cached.append(paper.arxiv_id)
+            self.cache_error = self.cache_error or str(exc)
 
     def _set(
         self, paper: Paper, status: str, reason: str | None = None, called: Called | None = None

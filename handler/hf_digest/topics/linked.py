@@ -80,6 +80,7 @@ class Linker:
         self._cache: Cache | None = None
         self._concurrency = concurrency
         self._seen: dict[str, Released] = {}  # this invocation's answers: a second profile asks nothing
+        self._faults: list[str] = []  # what the state store could not do, for the result's warnings
 
     def cache(self) -> Cache | None:
         """The state store, opened on first use; None (no caching) when it cannot be opened."""
@@ -88,6 +89,7 @@ class Linker:
                 self._cache = self._open_cache()
             except (DigestError, OSError) as exc:
                 log.warning("linked cache not opened; asking Hugging Face: %s", exc)
+                self._faults.append(f"linked cache not opened; asked Hugging Face: {exc}")
                 self._open_cache = None
         return self._cache
 
@@ -107,6 +109,8 @@ class Linker:
                 continue
             found[arxiv_id] = self._seen[arxiv_id] = answer
             self._store(arxiv_id, answer)
+        warnings.extend(dict.fromkeys(self._faults))
+        self._faults.clear()
         return {
             p.arxiv_id: found[base_id(p.arxiv_id)] for p in papers if base_id(p.arxiv_id) in found
         }, warnings
@@ -131,6 +135,7 @@ class Linker:
             values = cache.get_many([CACHE_PREFIX + i for i in ids])
         except DigestError as exc:
             log.warning("linked cache unreadable; asking Hugging Face: %s", exc)
+            self._faults.append(f"linked cache not read; asked Hugging Face: {exc}")
             return {}
         found = {}
         for key, value in values.items():
@@ -147,3 +152,4 @@ class Linker:
             cache.put(CACHE_PREFIX + arxiv_id, released.to_json(), ttl_s=CACHE_TTL_S)
         except DigestError as exc:
             log.warning("linked cache not written: %s", exc, extra={"arxiv_id": arxiv_id})
+            self._faults.append(f"linked cache not written: {exc}")
