@@ -10,7 +10,6 @@ import re
 
 from hf_digest.model import DAILY, WEEKLY, Digest, Paper
 
-DESCRIPTION_MIN = 20
 DESCRIPTION_MAX = 300
 NAMES_SHOWN = 3  # the top papers a description names
 NAME_MAX = 40  # a short name's characters at most, the ellipsis included
