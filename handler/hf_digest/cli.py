@@ -93,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = config.from_env()
     if args.out is not None:
         settings = replace(settings, output_dir=args.out)
-    now = datetime.now(UTC)
+    now: datetime = args.now
     req = request.from_flags(
         settings,
         now,
@@ -127,7 +127,7 @@ def _notify(args: argparse.Namespace) -> int:
     from hf_digest.notify import notify_command
 
     settings = config.from_env()
-    now = datetime.now(UTC)
+    now: datetime = args.now
     day = request.parse_day(args.date, now=now, partial=False, field="--date")
     adapters = runs.Adapters.from_settings(settings)
     deadline = Deadline.after(DEFAULT_TIMEOUT_S)
@@ -201,8 +201,10 @@ def _invoke(args: argparse.Namespace) -> int:
     return 0 if result.get("status") in (*OK_STATUSES, "queued") else 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
+    """The command line; now pins the clock (`make demo` runs a recorded day as of its recording)."""
     args = _parser().parse_args(argv)
+    args.now = now or datetime.now(UTC)
     # Without --verbose the CLI speaks only through its summary and a one-line error.
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.CRITICAL,

@@ -30,6 +30,7 @@ NOTIFY_BACKFILL = ("skip", "summary")
 MAX_NOTIFY_TOP = 10
 MAX_EMAIL_RECIPIENTS = 50  # SES SendEmail's limit per message
 MAX_LOOKBACK_DAYS = 60
+MAX_CATEGORIES = 2  # Chirpy files a post under a category and a subcategory, and shows no more
 MAX_FEED_ENTRIES = 1000
 _ON = ("on", "true", "yes", "1")
 _OFF = ("off", "false", "no", "0")
@@ -209,6 +210,11 @@ class Settings:
         self._validate_feeds()
         if not 0 <= self.topic_tags <= 20:
             raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
+        if self.categories is not None and len(self.categories) > MAX_CATEGORIES:
+            raise ConfigError(
+                f"DIGEST_CATEGORIES: {len(self.categories)} categories given; a post takes at most "
+                f"{MAX_CATEGORIES} (Chirpy's category and subcategory)"
+            )
         if self.profiles:  # each profile's own settings, then the profiles against each other
             check_paths(self)
         else:  # no two settings write one file; no post or data path lacks its date

@@ -1,8 +1,10 @@
 """Filters that turn Hugging Face text into Markdown that Jekyll (Liquid, then kramdown) shows as text.
 
-Liquid runs on the raw post before kramdown, so `{` and `}` become numeric entities: Liquid never sees
-`{{` or `{%`, and kramdown prints the entities back as braces. HTML specials become entities; kramdown's
-Markdown specials get a backslash (or an entity where kramdown has no backslash escape for them).
+The raw file stays readable: a character is written as it is wherever Liquid, kramdown and GitHub's
+Markdown all show it as typed, and escaped only where it would start something. `&` only before what
+would read as an entity (`&lt;` typed stays `&lt;`), `>` only where it starts a line (a quote) or doubles
+(kramdown's `>>` is a guillemet), `{` only where Liquid (`{{`, `{%`) or kramdown (`{:`) would take it.
+`<` is always an entity (HTML); the other Markdown specials get a backslash.
 """
 
 from __future__ import annotations
@@ -15,11 +17,7 @@ from hf_digest.latex import plain_text
 # Characters escaped wherever they appear. `~` has no kramdown backslash escape (GFM strikethrough).
 _ESCAPES = str.maketrans(
     {
-        "&": "&amp;",
         "<": "&lt;",
-        ">": "&gt;",
-        "{": "&#123;",
-        "}": "&#125;",
         "~": "&#126;",
         "\\": "\\\\",
         "`": "\\`",
@@ -31,8 +29,16 @@ _ESCAPES = str.maketrans(
         "$": "\\$",
     }
 )
-# What starts a block when the text begins a line: heading, list, definition, setext rule, end-of-block.
-_LEADING_MARK = re.compile(r"[#:=+\-]")
+# An `&` that would read as an entity: a name or number and a `;` (or the text ends: what follows is unknown).
+_ENTITY_AMP = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;|\Z)")
+# A `{` Liquid would read (`{%`, or a text ending where a template may go on with `%`): an entity, since
+# `\{%` still holds `{%`. A `{` after a `{`, before kramdown's `:` (`{:` attributes, `{::` extensions) or
+# starting the text: a backslash.
+_BRACE = re.compile(r"\{(?=%|\Z)|(?<=\{)\{|\A\{|\{(?=:)")
+_DOUBLED_GT = re.compile(r"(?<=>)>")
+# What starts a block when the text begins a line: heading, list, definition, setext rule, end-of-block,
+# quote.
+_LEADING_MARK = re.compile(r"[#:=+\->]")
 _LEADING_NUMBER = re.compile(r"(\d+)([.)])")
 # arXiv writes "this https URL" where an abstract had a link; Hugging Face mostly restores the URL itself.
 _LINKABLE = re.compile(r"\bthis https? URL\b|https?://[^\s<>\"'`{}|\\^\[\]]+")
@@ -74,8 +80,11 @@ def _trim_url(url: str) -> str:
 
 
 def _escape(text: str, *, first: bool) -> str:
+    escaped = _ENTITY_AMP.sub("&amp;", text).translate(_ESCAPES)
+    escaped = _BRACE.sub(_brace, escaped)
+    escaped = _DOUBLED_GT.sub("\\>", escaped)
     # kramdown turns `--` and `---` into dashes; an escaped second hyphen keeps them as typed.
-    escaped = text.translate(_ESCAPES).replace("--", "-\\-")
+    escaped = escaped.replace("--", "-\\-")
     if not first:
         return escaped
     if _LEADING_MARK.match(escaped):
@@ -86,6 +95,11 @@ def _escape(text: str, *, first: bool) -> str:
     if number:
         return f"{number[1]}\\{number[2]}{escaped[number.end() :]}"
     return escaped
+
+
+def _brace(match: re.Match[str]) -> str:
+    follows = match.string[match.end() : match.end() + 1]
+    return "&#123;" if follows in ("", "%") else "\\{"
 
 
 def is_http_url(value: object) -> bool:
@@ -100,14 +114,27 @@ def md_url(value: object) -> str:
     return quote(str(value), safe=_URL_SAFE)
 
 
-_HTML_CODE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;"})
+_TILDES = re.compile(r"~+")
+_LIQUID = re.compile(r"\{[{%]")
+# What would end a {% raw %} block early (jekyll#9216): broken by a space, `{ %`.
+_ENDRAW = re.compile(r"\{(?=%-?\s*endraw)")
 
 
-def html_code(value: object, pad: str = "") -> str:
-    """Text for a `<pre><code>` block: HTML specials and Liquid's braces as entities, lines after the first
-    indented by pad (a list item's), no blank line that would end the HTML block."""
-    lines = [line for line in str(value).translate(_HTML_CODE).splitlines() if line.strip()]
-    return ("\n" + pad).join(lines)
+def code_block(value: object, lang: str = "", pad: str = "") -> str:
+    """value as a fenced code block shown verbatim, lines after the first indented by pad (a list item's).
+
+    Tildes, not backticks: kramdown's own input reads only `~~~` fences; GFM and CommonMark read both. The
+    fence is longer than any run of tildes in value, so no line of it can close the block. A code block
+    shows entities as typed, so where value holds `{{` or `{%` the block sits inside `{% raw %}` for Liquid.
+    """
+    text = str(value)
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    longest = max((len(run) for run in _TILDES.findall(text)), default=0)
+    fence = "~" * max(3, longest + 1)
+    block = [f"{fence} {lang}".rstrip(), *lines, fence]
+    if _LIQUID.search(text):
+        block = ["{% raw %}", *(_ENDRAW.sub("{ ", line) for line in block), "{% endraw %}"]
+    return ("\n" + pad).join(block)
 
 
 def plain_math(value: object) -> str:

@@ -18,10 +18,10 @@ from typing import Any
 import jinja2
 import yaml
 
-from hf_digest import paths, topics
+from hf_digest import paths, preview, topics
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
-from hf_digest.markdown import html_code, is_http_url, md_text, md_url, plain_math
+from hf_digest.markdown import code_block, is_http_url, md_text, md_url, plain_math
 from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest, OutputFile, Paper, Span
 from hf_digest.topics import bibtex
 
@@ -63,12 +63,18 @@ def post_slug(path: str) -> str:
 
 
 def front_matter_values(
-    span: Span, settings: Settings, lang: str, topic_tags: tuple[str, ...] = ()
+    span: Span,
+    settings: Settings,
+    lang: str,
+    topic_tags: tuple[str, ...] = (),
+    *,
+    digest: Digest | None = None,
 ) -> dict[str, Any]:
     """The post's front matter as plain values, keys in the order they are written.
 
     A weekly or monthly post takes its own categories, and "weekly"/"monthly" in place of a "daily" tag;
-    topic_tags follow the configured tags.
+    topic_tags follow the configured tags, all lowercase (Chirpy's tag pages). With the digest, its
+    `description` and preview `image` (hf_digest.preview) follow.
     """
     kind = span.kind
     categories = settings.categories
@@ -76,18 +82,22 @@ def front_matter_values(
     if kind != DAILY:
         defaults = PERIOD_CATEGORIES[kind]
         categories = defaults.get(lang, defaults["en"])
-        tags = [kind if tag == DAILY else tag for tag in tags]
+        tags = [kind if tag.lower() == DAILY else tag for tag in tags]
     elif categories is None:
         categories = DEFAULT_CATEGORIES.get(lang, DEFAULT_CATEGORIES["en"])
     values: dict[str, Any] = {
         "title": post_title(span),
         "date": post_date(span.last, settings),
         "categories": list(categories),
-        "tags": [*tags, *(tag for tag in topic_tags if tag not in tags)],
+        "tags": list(dict.fromkeys(tag.lower() for tag in (*tags, *topic_tags))),
     }
     if settings.author is not None:
         values["author"] = settings.author
     values["slug"] = post_slug(settings.post_path(kind, span.last, lang))
+    if digest is not None:
+        values["description"] = preview.description(digest, lang)
+        if (image := preview.image(digest)) is not None:
+            values["image"] = image
     return values
 
 
@@ -131,7 +141,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         finalize=_finalize,
     )
-    env.filters.update(md_text=md_text, md_url=md_url, plain_math=plain_math, html_code=html_code)
+    env.filters.update(md_text=md_text, md_url=md_url, plain_math=plain_math, code_block=code_block)
     env.tests["http_url"] = is_http_url
     return env
 
@@ -233,7 +243,7 @@ def render_post(
     template = _template(settings.template_dir, lang, span.kind)
     tags = topics.topic_tags(digest.papers, settings.topic_tags, settings.tags)
     context = {
-        "front_matter": front_matter(front_matter_values(span, settings, lang, tags)),
+        "front_matter": front_matter(front_matter_values(span, settings, lang, tags, digest=digest)),
         "title": post_title(span),
         "day": span.last.isoformat(),
         "period": span.key,

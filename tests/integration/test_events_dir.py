@@ -100,9 +100,11 @@ def test_each_event_file_does_what_it_says(app: ModuleType, site: Path, name: st
         assert result["post"].startswith("---\ntitle: Hugging Face Daily Papers - 2026-02-10\n")
     else:
         assert "post" not in result
-    for path in effect.posts:  # each post is whole: front matter, then its heading
+    for path in effect.posts:  # each post is whole: front matter, then its text (the layout shows the title)
         text = (site / path).read_text(encoding="utf-8")
-        assert text.startswith("---\ntitle: Hugging Face ") and "\n---\n\n# Hugging Face " in text
+        body = text.split("\n---\n", 1)[1]
+        assert text.startswith("---\ntitle: Hugging Face ") and "\n## 📊 " in body
+        assert not body.lstrip("\n").startswith("#")
 
 
 def test_every_effect_names_an_event_file() -> None:

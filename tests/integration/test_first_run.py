@@ -103,6 +103,9 @@ def test_demo_writes_the_post_offline_and_ignores_the_users_settings(tmp_path: P
     text = post.read_text(encoding="utf-8")
     assert text.startswith(f"---\ntitle: Hugging Face Daily Papers - {DEMO_DAY}\n")
     assert "총 **33개** 논문 중 좋아요 상위 **10개**를 소개합니다." in text
+    # Recorded on 2026-02-10 at 08:27 UTC: the upvotes are that day's, whatever day the demo runs.
+    assert lines[1] == "demo: as of the recording, 2026-02-10T08:27+00:00"
+    assert "\n좋아요 수는 2026-02-10 기준입니다.\n" in text
     assert text.count("<summary>초록</summary>") == 10
     feeds = tmp_path / "site" / "feeds"
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
@@ -115,6 +118,7 @@ def test_demo_writes_the_post_offline_and_ignores_the_users_settings(tmp_path: P
     assert english.returncode == 0, english.stderr
     beside = post.with_name(f"{DEMO_DAY}-hf-daily-papers-en.md")  # beside the Korean post, not over it
     assert "## 📊 Ranked by upvotes" in beside.read_text(encoding="utf-8")
+    assert "\nUpvote counts as of 2026-02-10.\n" in beside.read_text(encoding="utf-8")
     assert post.read_text(encoding="utf-8") == text
 
 

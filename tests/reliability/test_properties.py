@@ -85,9 +85,10 @@ def test_any_items_give_a_safe_post_or_a_warning_for_each_left_out(raw: list[Any
     papers, warnings = papers_from_items(raw)
     assert len(papers) + len(warnings) <= len(raw)  # duplicates are dropped silently, nothing else
     config = Settings(lang=lang)
-    post = render_post(rank_digest(day_span(DAY), papers, 0, warnings), config).content.decode("utf-8")
-    values, body = split_post(post)
-    assert values == front_matter_values(day_span(DAY), config, lang)
+    digest = rank_digest(day_span(DAY), papers, 0, warnings)
+    values, body = split_post(render_post(digest, config).content.decode("utf-8"))
+    assert values == front_matter_values(day_span(DAY), config, lang, digest=digest)
+    assert 20 <= len(values["description"]) <= 300
     assert "{{" not in body and "{%" not in body and "<" not in without_folds(body)
     assert body.count("<details") == body.count("</details>") == sum(1 for p in papers if p.abstract)
     assert len(re.findall(r"^\d+\. \*\*", body, re.MULTILINE)) == len(papers)

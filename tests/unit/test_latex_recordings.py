@@ -59,7 +59,7 @@ _ARROWS = "|".join(sorted((n for n in SYMBOLS if n.lower().endswith("arrow")), k
 _MACRO_WORDS = re.compile(
     rf"\{{this https? URL\}}|(?:{'|'.join(sorted(TEXT_MACROS, key=len, reverse=True))})(?=\{{)"
     rf"|circlearrow(?:right|left)|{_ARROWS}|(?<=\d)times|(?<=\d )times(?= \d)|\{{sim\}}"
-    r"|(?<![A-Za-z])(?:sim|approx|pm)(?=\s?\d)|(?<![A-Za-z])(?:leq|geq|neq)|(?<=\^)circ"
+    r"|(?<![A-Za-z])(?:sim|approx|pm)(?=\s?\d)|(?<![A-Za-z])(?:leq|geq|neq)|(?<=\^)circ|(?<![\w.])sqrt(?=\()"
     r"|(?<![A-Za-z])(?:left|right)(?=[|(\[])"
     rf"|(?<![A-Za-z])(?:{'|'.join(sorted(GREEK | {'sum'}, key=len, reverse=True))})(?=[_^])"
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hf_digest.markdown import is_http_url, md_text, md_url, plain_math
+from hf_digest.markdown import code_block, is_http_url, md_text, md_url, plain_math
 
 ARXIV = "https://arxiv.org/abs/2602.06422"
 
@@ -12,11 +12,11 @@ ARXIV = "https://arxiv.org/abs/2602.06422"
 @pytest.mark.parametrize(
     ("text", "markdown"),
     [
-        ("{{ site.title }}", "&#123;&#123; site.title &#125;&#125;"),
-        ("{% endraw %}", "&#123;% endraw %&#125;"),
-        ("{% raw %}", "&#123;% raw %&#125;"),
-        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
-        ("A & B &amp; C", "A &amp; B &amp;amp; C"),
+        ("{{ site.title }}", "\\{\\{ site.title }}"),
+        ("{% endraw %}", "&#123;% endraw %}"),
+        ("{% raw %}", "&#123;% raw %}"),
+        ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
+        ("A & B &amp; C", "A & B &amp;amp; C"),
         ("a | b | c", "a \\| b \\| c"),
         ("**bold** and _it_", "\\*\\*bold\\*\\* and \\_it\\_"),
         ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
@@ -34,12 +34,32 @@ def test_specials_are_escaped(text: str, markdown: str) -> None:
 @pytest.mark.parametrize(
     ("text", "markdown"),
     [
+        # Plain wherever Liquid, kramdown and GitHub show the character as typed: the raw file reads well.
+        ("S&P 500, R&D and Q&A", "S&P 500, R&D and Q&A"),
+        ("sets {0,1} and maps {a: 1} -> x > y", "sets {0,1} and maps {a: 1} -> x > y"),
+        # Escaped only where it would start something.
+        ("&lt; and &#123; and &#x7B; typed", "&amp;lt; and &amp;#123; and &amp;#x7B; typed"),
+        ("ends with &", "ends with &amp;"),
+        ("{{{x}}} and {{- y -}}", "\\{\\{\\{x}}} and {\\{- y -}}"),
+        ("{%- tag -%} and x{%y", "&#123;%- tag -%} and x&#123;%y"),
+        ("ends with {", "ends with &#123;"),
+        ("x {: .class} and {::nomarkdown}", "x \\{: .class} and \\{::nomarkdown}"),
+        ("a >> b >>> c", "a >\\> b >\\>\\> c"),
+    ],
+)
+def test_plain_characters_stay_plain_where_they_are_safe(text: str, markdown: str) -> None:
+    assert md_text(text) == markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
         ("1. not a list", "1\\. not a list"),
         ("2026) a year", "2026\\) a year"),
         ("# not a heading", "\\# not a heading"),
         ("- not an item", "\\- not an item"),
         ("+ not an item", "\\+ not an item"),
-        ("> not a quote", "&gt; not a quote"),
+        ("> not a quote", "\\> not a quote"),
         (": not a definition", "\\: not a definition"),
         ("=== not a rule", "\\=== not a rule"),
         ("^", "&#94;"),
@@ -69,7 +89,7 @@ def test_a_url_glued_to_an_arxiv_placeholder_keeps_braces_as_text() -> None:
     text = "available at https://github.com/aiming-lab/Agent0/Agent0-VL{this https URL}."
     assert md_text(text, ARXIV) == (
         "available at [https://github.com/aiming-lab/Agent0/Agent0-VL](https://github.com/aiming-lab/Agent0/Agent0-VL)"
-        f"&#123;[arXiv]({ARXIV})&#125;."
+        f"&#123;[arXiv]({ARXIV})}}."
     )
 
 
@@ -117,3 +137,17 @@ def test_only_http_urls_are_links(url: str | None) -> None:
 )
 def test_plain_math_converts_only_simple_latex(latex: str, text: str) -> None:
     assert plain_math(latex) == text
+
+
+def test_code_blocks_are_fenced_longer_than_any_tilde_run_and_indented_under_the_item() -> None:
+    assert code_block("@misc{k,\n  title = {A ~ B},\n\n}", "bibtex", "   ") == (
+        "~~~ bibtex\n   @misc{k,\n     title = {A ~ B},\n   }\n   ~~~"
+    )
+    assert code_block("a\n~~~~~\nb").splitlines() == ["~~~~~~", "a", "~~~~~", "b", "~~~~~~"]
+
+
+def test_code_blocks_sit_in_raw_only_where_liquid_would_read_them() -> None:
+    assert "raw" not in code_block("@misc{k, title = {x}}")
+    assert code_block("{{ site.title }} {%- endraw -%}").splitlines() == [
+        "{% raw %}", "~~~", "{{ site.title }} { %- endraw -%}", "~~~", "{% endraw %}"
+    ]  # fmt: skip

@@ -28,12 +28,13 @@ papers = st.builds(
     github_stars=st.none() | st.integers(min_value=0, max_value=10**6),
     project_page=urls,
     ai_summary=st.none() | text,
+    thumbnail=urls,
 )
 user_settings = st.builds(
     Settings,
     lang=st.sampled_from(["ko", "en"]),
     author=st.none() | text,
-    categories=st.none() | st.lists(text, max_size=3).map(tuple),
+    categories=st.none() | st.lists(text, max_size=2).map(tuple),
     tags=st.lists(text, max_size=3).map(tuple),
 )
 
@@ -44,7 +45,11 @@ def test_any_text_renders_safely(papers: list[Paper], config: Settings) -> None:
     day = date(2026, 2, 10)
     digest = Digest(span=day_span(day), papers=tuple(papers), total=len(papers))
     values, body = split_post(render_post(digest, config).content.decode("utf-8"))
-    assert values == front_matter_values(day_span(day), config, config.lang)
+    assert values == front_matter_values(day_span(day), config, config.lang, digest=digest)
+    description = values["description"]
+    assert 20 <= len(description) <= 300 and not set(description) & set('\n<>"`')
+    assert "image" not in values or not set(values["image"]["alt"]) & set('<>"`')
+    assert values["tags"] == [tag.lower() for tag in values["tags"]]
     assert "{{" not in body and "{%" not in body
     assert "<" not in without_folds(body)  # the folded abstracts' own tags are the only HTML
     assert body.count("<details") == body.count("</details>") == sum(1 for p in papers if p.abstract)

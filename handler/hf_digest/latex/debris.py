@@ -16,7 +16,8 @@ DEBRIS: dict[str, re.Pattern[str]] = {
         r"(?<![A-Za-z])(?:text|textbf|textit|textsc|texttt|emph|mathrm|mathbf|mathcal|mathbb|href|url)\{"
         r"|(?:right|left|leftright|Right|Left|Leftright|longright|longleft|up|down)arrow|circlearrow"
         r"|(?<![A-Za-z])(?:leq|geq|neq|infty|cdot|allowbreak)(?![a-z])"
-        r"|(?<![A-Za-z])(?:sim|approx|pm)(?=\s?\d+(?:\.\d+)?(?![A-Za-z\d]))|\{sim\}"
+        r"|(?<![A-Za-z])(?:sim|approx|pm)(?=\s?\d+(?:\.\d+)?[kKMBGT]?(?![A-Za-z\d]))|\{sim\}"
+        r"|(?<![\w.])sqrt\("
         r"|\^circ\b|(?<![A-Za-z])left[|(\[]"
     ),
     "tilde spaces": re.compile(r"(?<=[\w.,;:)\]])~(?=[\w(\[])"),

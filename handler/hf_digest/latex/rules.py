@@ -212,10 +212,14 @@ BARE_RULES = (
         "times between numbers: 1 times 1", "times", r"(?<![\w.])(?P<a>\d+) times (?=\d+(?![\w.]))", r"\g<a>×"
     ),
     _rule(
-        "sim before a number: sim2times", "sim", r"(?<![A-Za-z])sim(?=\s?\d+(?:\.\d+)?(?![A-Za-z\d]))", "∼"
+        "sim before a number: sim2times, sim400M, sim8k",
+        "sim",
+        r"(?<![A-Za-z])sim(?=\s?\d+(?:\.\d+)?[kKMBGT]?(?![A-Za-z\d]))",  # sim2real stays
+        "∼",
     ),
     _rule("approx before a number: approx0.419", "approx", r"(?<![A-Za-z])approx(?=\s?\d)", "≈"),
     _rule("pm before a number: (pm1)", "pm", r"(?<=[\s(])pm(?=\d)", "±"),
+    _rule("square root: O(sqrt(N))", "sqrt", r"(?<![\w.])sqrt(?=\()", "√"),
     _rule(
         "relation: leq2B, neq, infty",
         "leq geq neq infty dots cdot",
