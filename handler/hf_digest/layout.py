@@ -43,12 +43,15 @@ class Written:
     profile: str | None = None
 
 
-def files(settings: Settings, profile: str | None = None) -> Iterator[Written]:
-    """What settings write for the sample days, in each language a post can be asked for."""
+def files(
+    settings: Settings, profile: str | None = None, langs: tuple[str, ...] | None = None
+) -> Iterator[Written]:
+    """What settings write for the sample days, in each language a post can be asked for (langs: a
+    profile's own language; by default every language, as `--lang` may ask for any)."""
     from hf_digest.config import LANGUAGES
 
     own = settings.destinations
-    for lang in LANGUAGES:
+    for lang in langs or LANGUAGES:
         for kind, days in (
             ("daily", DAYS + SUNDAYS + MONTH_ENDS),
             ("weekly", SUNDAYS),

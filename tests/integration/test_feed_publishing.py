@@ -370,7 +370,7 @@ def test_two_language_profiles_in_one_run_keep_the_sites_language_at_the_root(
     bucket = f"site-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=bucket)
     profiles = [
-        {"name": "korean"},
+        {"name": "korean", "lang": "ko"},  # without its own lang, `--lang en` would write the English file
         {"name": "english", "lang": "en", "path_template": "_posts/{date}-hf-daily-papers-en.md"},
     ]
     env = {

@@ -133,4 +133,9 @@ def check_paths(base: Settings) -> None:
     from hf_digest import layout
 
     own = [(profile, profile.settings(base).validate()) for profile in base.profiles]
-    layout.check(file for profile, settings in own for file in layout.files(settings, profile.name))
+    layout.check(
+        file
+        for profile, settings in own
+        # A profile with a language of its own is never asked for another (`--lang` does not reach it).
+        for file in layout.files(settings, profile.name, (profile.lang,) if profile.lang else None)
+    )
