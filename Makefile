@@ -7,7 +7,7 @@ BASE_PYTHON ?= $(shell p=$$(pyenv prefix 3.13.0 2>/dev/null) && [ -x "$$p/bin/py
 DATE ?=
 ARGS ?=
 
-.PHONY: demo digest test lint typecheck unit bench golden clean chirpy chirpy-screenshots
+.PHONY: demo digest test lint typecheck unit bench golden clean chirpy chirpy-assets chirpy-screenshots
 
 # GitHub's official OpenAPI description, to check the local GitHub server and our requests against it.
 OPENAPI_SPEC := .cache/octokit-openapi/node_modules/@octokit/openapi/generated/api.github.com.json
@@ -50,8 +50,21 @@ chirpy: $(CHIRPY_THEME)
 test: lint typecheck $(OPENAPI_SPEC) $(CHIRPY_THEME)
 	$(VENV)/bin/pytest -q $(ARGS)
 
+# What Chirpy loads from CDNs, from npm for its self-hosted mode (_data/assets/self_host.yml): the
+# screenshots copy them into the site, so the pages look as a reader sees them with no network.
+CHIRPY_ASSET_PACKAGES := bootstrap@4.6.1 @fortawesome/fontawesome-free@5.15.4 jquery@3.6.0 dayjs@1.10.7 \
+	lozad@1.16.0 magnific-popup@1.1.0 clipboard@2.0.9 simple-jekyll-search@1.10.0 \
+	@fontsource/lato@5.3.0 @fontsource/source-sans-pro@5.3.0
+CHIRPY_ASSETS := .cache/chirpy-assets/.fetched
+
+$(CHIRPY_ASSETS): Makefile
+	mkdir -p $(dir $@) && cd $(dir $@) && npm pack --silent $(CHIRPY_ASSET_PACKAGES) >/dev/null
+	@touch $@
+
+chirpy-assets: $(CHIRPY_ASSETS)
+
 # docs/chirpy-home.png and docs/chirpy-post.png: a few recorded days on the Chirpy theme, in Chromium.
-chirpy-screenshots: $(VENV)/.installed $(CHIRPY_THEME)
+chirpy-screenshots: $(VENV)/.installed $(CHIRPY_THEME) $(CHIRPY_ASSETS)
 	$(PY) -m bench.chirpy_screenshots
 
 # Benchmarks of the built function (sam build first): requests, cold start, memory, layer size, cost.
