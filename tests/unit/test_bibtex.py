@@ -28,6 +28,13 @@ def test_an_entry_is_arxivs_misc_shape() -> None:
     assert base_id("2602.07026v12") == "2602.07026"
 
 
+def test_an_organisation_first_opens_its_field_without_a_double_brace() -> None:
+    """`{{` would be Liquid in a post; BibTeX ignores the space that keeps it out."""
+    paper = Paper("2602.08794", "MOVA", "", 3, authors=("SII-OpenMOSS Team", "Donghua Yu"))
+    assert "  author = { {SII-OpenMOSS Team} and Donghua Yu},\n" in entry(paper)
+    assert "{{" not in entry(paper)
+
+
 def test_a_paper_without_authors_keys_on_its_id() -> None:
     paper = Paper("hep-th/9901001", "A", "", 0, published_at="1999-01-04T00:00:00.000Z")
     assert cite_key(paper) == "arxivhep_th_9901001"

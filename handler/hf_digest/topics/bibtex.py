@@ -76,5 +76,9 @@ def entry(paper: Paper) -> str:
         ("archivePrefix", "arXiv"),
         ("url", f"{ARXIV_ABS}{arxiv_id}"),
     ]
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+    # A value opening with a brace (a braced organisation as first author) gets a space before it: BibTeX
+    # ignores it, and the entry holds no `{{`, which Liquid would read in a post (and which would need raw).
+    body = "".join(
+        f"  {name} = {{{' ' if value.startswith('{') else ''}{value}}},\n" for name, value in fields
+    )
     return f"@misc{{{cite_key(paper)},\n{body}}}"
