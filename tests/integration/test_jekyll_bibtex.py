@@ -52,7 +52,7 @@ def test_a_code_block_shows_liquid_markup_and_fences_as_text(tmp_path: Path, kra
     body += f"{pad}{code_block(CODE, 'bibtex', pad)}\n\n{pad}</details>\n"
     post = f"---\ntitle: T\n---\n\n{body}".encode()
     dest = jekyll_build(tmp_path, {"_posts/2026-02-10-hf-daily-papers.md": post}, kramdown_input)
-    code = article(dest, date(2026, 2, 10)).css_first("ol > li > details pre code")
+    code = article(dest, date(2026, 2, 10), "hf-daily-papers").css_first("ol > li > details pre code")
     assert code is not None
     # Only the end of a raw block is broken, by one space; everything else shows as typed.
     assert code.text(deep=True).rstrip("\n") == CODE.replace("{% endraw", "{ % endraw")
