@@ -22,6 +22,7 @@ import sys
 import tarfile
 import tempfile
 import threading
+from datetime import UTC, date, datetime, time
 from html import escape
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,7 +32,8 @@ import yaml
 from tests.helpers import CHIRPY_PACKAGE, CHIRPY_VERSION, REPO, chirpy_build, chirpy_site, hf_digest
 from tests.hf_server import DEFAULT_SAMPLES, HFServer, load_sample_days
 
-DAYS = ("2026-02-09", "2026-02-13")  # published in Korean, the blog's language
+DAYS = ("2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13")  # in Korean, the blog's
+WEEK, WEEK_READ = "2026-W07", datetime(2026, 2, 16, 3, tzinfo=UTC)  # read once the week closed
 SHOTS = {"chirpy-home.png": "/", "chirpy-post.png": "/posts/2026-02-10-hf-daily-papers/"}
 WINDOW = "1280,1000"
 AUTHOR = "hf-daily-digest"  # front-matter `author`: an id of the blog's _data/authors.yml
@@ -121,18 +123,24 @@ def self_host(site: Path) -> None:
 
 
 def publish(site: Path) -> None:
-    """The recorded days and their week, written by the CLI into the blog's folder."""
+    """The recorded days, each as of its recording (so each post dates its upvotes truly), and their week
+    once it closed, written by the CLI into the blog's folder."""
     with HFServer(load_sample_days(DEFAULT_SAMPLES)) as hf:
-        env = {
-            "DIGEST_OUTPUT_DIR": str(site),
-            "DIGEST_BACKFILL_PACE": "0",
-            "DIGEST_AUTHOR": AUTHOR,
-        }
+        env = {"DIGEST_OUTPUT_DIR": str(site), "DIGEST_AUTHOR": AUTHOR}
         env["DIGEST_STATE_PATH"] = str(site.parent / "state.sqlite3")
-        for args in (["--from", DAYS[0], "--to", DAYS[1]], ["--week", "2026-W07"]):
-            done = hf_digest(hf, "run", *args, env=env)
+        runs = [(["--date", day, "--partial"], recorded_at(day)) for day in DAYS]
+        runs.append((["--week", WEEK], WEEK_READ))
+        for args, now in runs:
+            done = hf_digest(hf, "run", *args, env=env, now=now)
             if done.exit_code != 0:
                 sys.exit(f"hf-digest run {' '.join(args)} failed: {done.stderr.strip()}")
+
+
+def recorded_at(day: str) -> datetime:
+    """When day's recording was made (../shared/hf-samples/README.md): weekdays at about 07:45 UTC, the
+    reference day at 08:27, while each list was still filling."""
+    at = time(8, 27) if day == "2026-02-10" else time(7, 45)
+    return datetime.combine(date.fromisoformat(day), at, tzinfo=UTC)
 
 
 def _chromium() -> str:

@@ -19,7 +19,7 @@ import tarfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,9 +97,12 @@ class CliResult:
     stderr: str
 
 
-def run_cli(argv: Sequence[str], env: Mapping[str, str] | None = None) -> CliResult:
+def run_cli(
+    argv: Sequence[str], env: Mapping[str, str] | None = None, now: datetime | None = None
+) -> CliResult:
     """`hf_digest.cli.main(argv)` in this process, as a new `hf-digest` process would run it: the environment
-    without the digest's settings plus env, stdout and stderr captured, logging as a new process has it."""
+    without the digest's settings plus env, stdout and stderr captured, logging as a new process has it;
+    now, when given, is the run's clock (a recording's time)."""
     from hf_digest import cli
 
     out, err = io.StringIO(), io.StringIO()
@@ -107,7 +110,7 @@ def run_cli(argv: Sequence[str], env: Mapping[str, str] | None = None) -> CliRes
     with mock.patch.dict(os.environ, environment, clear=True), _fresh_logging():
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = cli.main(list(argv))
+                code = cli.main(list(argv), now=now)
             except SystemExit as exc:  # argparse's usage errors
                 code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     return CliResult(code, out.getvalue(), err.getvalue())
@@ -126,9 +129,11 @@ def run_cli_process(argv: Sequence[str], env: Mapping[str, str] | None = None) -
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 
-def hf_digest(server: HFServer, *args: str, env: Mapping[str, str] | None = None) -> CliResult:
-    """The CLI, in process, pointed at the local Hugging Face."""
-    return run_cli(args, {"HF_BASE_URL": server.url, **(env or {})})
+def hf_digest(
+    server: HFServer, *args: str, env: Mapping[str, str] | None = None, now: datetime | None = None
+) -> CliResult:
+    """The CLI, in process, pointed at the local Hugging Face (at now, when given)."""
+    return run_cli(args, {"HF_BASE_URL": server.url, **(env or {})}, now)
 
 
 def hf_digest_process(server: HFServer, *args: str, env: Mapping[str, str] | None = None) -> CliResult:
