@@ -1,0 +1,127 @@
+"""The package's shape: no import circles, and only `config` reads the environment.
+
+Both are read from the source with `ast`, so a circle hidden in a function's lazy import (one that loads
+only on some runs) counts as much as one at the top of a module.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "handler" / "hf_digest"
+# Where the environment may be read: the one configuration module.
+READS_ENVIRONMENT = {"hf_digest.config"}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement, nested ones too, except those under `if TYPE_CHECKING:` (never run)."""
+    for node in body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from _statements(node.orelse)
+            continue
+        yield node
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(node, name, None)
+            if isinstance(inner, list):
+                yield from _statements([n for n in inner if isinstance(n, ast.stmt | ast.ExceptHandler)])  # type: ignore[misc]
+
+
+def imported(module: str, path: Path, known: dict[str, Path]) -> set[str]:
+    """The package's modules that module imports, anywhere in its code."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names: list[str] = []
+    for node in _statements(ast.parse(path.read_text(encoding="utf-8")).body):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            names += [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names
+            ]
+    targets = set()
+    for name in names:
+        while name and name not in known:
+            name = name.rpartition(".")[0]
+        # A package loading its own submodule is not a circle: Python loads the package before any of them.
+        if name and name != module and not name.startswith(module + "."):
+            targets.add(name)
+    return targets
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The graph's strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_sees_a_circle_through_a_lazy_import() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_package_has_no_import_circles() -> None:
+    known = modules()
+    graph = {module: imported(module, path, known) for module, path in known.items()}
+    assert len(graph) > 50 and graph["hf_digest.config"]  # the walk found the package and its imports
+    assert cycles(graph) == []
+
+
+def _environment_reads(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    reads = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os":
+            if node.attr in ("environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"):
+                reads.append(f"{path.name}:{node.lineno}: os.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            reads += [
+                f"{path.name}:{node.lineno}: from os import {a.name}" for a in node.names if "env" in a.name
+            ]
+    return reads
+
+
+def test_only_config_reads_the_environment() -> None:
+    reads = {module: _environment_reads(path) for module, path in modules().items()}
+    assert reads["hf_digest.config"]  # the check sees config's own reads
+    assert {
+        module: found for module, found in reads.items() if found and module not in READS_ENVIRONMENT
+    } == {}
