@@ -5,8 +5,9 @@ alive far past the Lambda's time. Inside `with watch(deadline, what):` a timer s
 every connection the block uses when the deadline less `SAFETY_MARGIN_S` (kept to publish or report)
 arrives, and the block raises DeadlineExceeded, whatever the HTTP library made of the cut.
 
-Connections are seen through their classes: a requests `session()` and a boto3 client passed to `guard()`
-hand each socket they send on to the watches of the calling thread. Every adapter (Hugging Face, GitHub,
+Connections are seen through their classes (hf_digest.watches): a requests `session()` and a boto3 client
+passed to `guard()` (which sends through botocore's public `before-send` event, hf_digest.budget_aws) hand
+each socket they send on to the watches of the calling thread. Every adapter (Hugging Face, GitHub,
 S3, Secrets Manager, and chat, e-mail, queue and model clients to come) uses one or the other.
 """
 

@@ -1,15 +1,40 @@
-"""AWS clients made watchable by `hf_digest.budget` (imported only with an AWS client, so botocore too)."""
+"""AWS clients made watchable by `hf_digest.budget` (imported only with an AWS client, so botocore too).
+
+botocore has no public way to choose its connection class, but its event system is public: a `before-send`
+handler may answer a signed request itself ("None or an instance of AWSResponse", botocore's events
+reference). `guard` registers one that sends through a urllib3 pool of botocore's own connection classes
+made to record their sockets, with the client's configured timeouts, as botocore's URLLib3Session would;
+the client's retries, signing and parsing are botocore's as before.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import socket
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from botocore.awsrequest import (
     AWSHTTPConnection,
     AWSHTTPConnectionPool,
     AWSHTTPSConnection,
     AWSHTTPSConnectionPool,
+    AWSPreparedRequest,
+    AWSResponse,
 )
+from botocore.exceptions import (
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    HTTPClientError,
+    ReadTimeoutError,
+    SSLError,
+)
+from botocore.httpsession import get_cert_path
+from urllib3 import PoolManager, Retry, Timeout
+from urllib3.exceptions import ConnectTimeoutError as URLLib3ConnectTimeoutError
+from urllib3.exceptions import NewConnectionError, ProtocolError
+from urllib3.exceptions import ReadTimeoutError as URLLib3ReadTimeoutError
+from urllib3.exceptions import SSLError as URLLib3SSLError
 
 from hf_digest.errors import DeadlineExceeded
 from hf_digest.watches import Recorded, watches
@@ -37,15 +62,70 @@ class _AWSHTTPSPool(AWSHTTPSConnectionPool):
 POOLS = {"http": _AWSHTTPPool, "https": _AWSHTTPSPool}
 
 
+class _Sender:
+    """Sends a client's signed requests on connections the thread's watches can cut."""
+
+    def __init__(self, config: Any) -> None:
+        """config: the client's botocore Config (its timeouts and pool size)."""
+        timeout = Timeout(connect=config.connect_timeout, read=config.read_timeout)
+        self._pools = PoolManager(
+            maxsize=config.max_pool_connections,
+            timeout=timeout,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=get_cert_path(True),
+        )
+        self._pools.pool_classes_by_scheme = dict(POOLS)
+
+    def send(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse:
+        url = urlsplit(request.url)
+        target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        pool = self._pools.connection_from_url(request.url)
+        body: Any = (
+            request.body
+        )  # botocore's types for these are wider than urllib3's; botocore passes them as is
+        headers: Any = request.headers
+        try:
+            answer = pool.urlopen(
+                method=request.method,
+                url=target,
+                body=body,
+                headers=headers,
+                retries=Retry(False),
+                assert_same_host=False,
+                preload_content=False,
+                decode_content=False,
+                chunked=_chunked(headers),
+                enforce_content_length=False,
+            )
+            response = AWSResponse(request.url, answer.status, cast(Any, answer.headers), answer)
+            if not request.stream_output:
+                response.content  # noqa: B018  # read the whole answer now, inside the watch
+            return response
+        # botocore's own exceptions for what its session would raise, so its retry rules see the same.
+        except URLLib3SSLError as exc:
+            raise SSLError(endpoint_url=request.url, error=exc) from exc
+        except (NewConnectionError, socket.gaierror) as exc:
+            raise EndpointConnectionError(endpoint_url=request.url, error=exc) from exc
+        except URLLib3ConnectTimeoutError as exc:
+            raise ConnectTimeoutError(endpoint_url=request.url, error=exc) from exc
+        except URLLib3ReadTimeoutError as exc:
+            raise ReadTimeoutError(endpoint_url=request.url, error=exc) from exc
+        except ProtocolError as exc:
+            raise ConnectionClosedError(error=exc, request=request, endpoint_url=request.url) from exc
+        except Exception as exc:
+            raise HTTPClientError(error=exc) from exc
+
+
+def _chunked(headers: Any) -> bool:
+    encoding = headers.get("Transfer-Encoding", b"")
+    return (encoding.encode() if isinstance(encoding, str) else encoding).lower() == b"chunked"
+
+
 def guard(client: T) -> T:
     """client, its requests made cuttable by the thread's watches and its retries stopped after a cut."""
-    # botocore offers no public way to choose its connection class: its URLLib3Session keeps the pool
-    # classes in `_pool_classes_by_scheme`, the same dict its PoolManager and proxy managers use.
-    pools = client._endpoint.http_session._pool_classes_by_scheme  # type: ignore[attr-defined]
-    if pools.get("http") is not AWSHTTPConnectionPool or pools.get("https") is not AWSHTTPSConnectionPool:
-        raise RuntimeError("botocore's HTTP session changed; hf_digest.budget cannot watch this client")
-    pools.update(POOLS)
-    client.meta.events.register_first("needs-retry", _no_retry_after_cut)  # type: ignore[attr-defined]
+    events = client.meta.events  # type: ignore[attr-defined]
+    events.register_first("before-send", _Sender(client.meta.config).send)  # type: ignore[attr-defined]
+    events.register_first("needs-retry", _no_retry_after_cut)
     return client
 
 

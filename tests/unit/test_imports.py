@@ -125,3 +125,32 @@ def test_only_config_reads_the_environment() -> None:
     assert {
         module: found for module, found in reads.items() if found and module not in READS_ENVIRONMENT
     } == {}
+
+
+def _reaches_into(path: Path) -> list[str]:
+    """Private attributes read off another object: `client._endpoint`, not `self._cache` or `other._value`
+    of the same class (a dataclass's __eq__)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own = {node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(a.arg == "other" for a in node.args.args):
+            continue  # comparing with another instance of its own class
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Attribute)
+                and inner.attr.startswith("_")
+                and not inner.attr.startswith("__")
+            ):
+                if ast.unparse(inner.value) not in ("self", "cls", *own):
+                    found.append(f"{path.name}:{inner.lineno}: {ast.unparse(inner)}")
+    return found
+
+
+def test_no_module_reaches_into_a_librarys_private_attributes() -> None:
+    """botocore's private attributes (the HTTP session's pool classes) change with any release: a guarded
+    client goes through botocore's public event system instead."""
+    reached = {module: _reaches_into(path) for module, path in modules().items()}
+    assert {module: found for module, found in reached.items() if found} == {}
