@@ -195,8 +195,11 @@ def execute(
             ctx, herald = adapters.context(request.options, deadline, now)
             return DigestOutcome(run_digest(request, ctx.announcing(herald)))
         case ScheduleRequest():
+            from hf_digest.runs.empty_days import EmptyDays
+
             ctx, herald = adapters.context(request.options, deadline, now)
-            return run_scheduled(request, ctx, herald=herald)
+            empty = None if request.options.dry_run else EmptyDays(adapters.state)  # a dry run opens no store
+            return run_scheduled(request, ctx, herald=herald, empty=empty)
         case RangeRequest():
             if settings.backfill_queue_url and not request.options.dry_run:
                 return backfill.enqueue(request, settings, deadline)
