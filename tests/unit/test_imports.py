@@ -7,6 +7,9 @@ only on some runs) counts as much as one at the top of a module.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -154,3 +157,33 @@ def test_no_module_reaches_into_a_librarys_private_attributes() -> None:
     client goes through botocore's public event system instead."""
     reached = {module: _reaches_into(path) for module, path in modules().items()}
     assert {module: found for module, found in reached.items() if found} == {}
+
+
+# What the Lambda entry must not load at a cold start: each trigger's own code and the optional rooms load
+# when a run uses them.
+LOADED_WHEN_USED = (
+    "hf_digest.runs.backfill",
+    "hf_digest.runs.queue",
+    "hf_digest.runs.scheduled",
+    "hf_digest.feeds",
+    "hf_digest.site",
+    "hf_digest.notify",
+    "hf_digest.summaries.summarize",
+    "hf_digest.state.dynamodb",
+    "markdown_it",
+    "boto3.",
+    "botocore.",  # Powertools' user-agent probe imports the bare `botocore` package when it is there
+)
+
+
+def test_a_cold_start_loads_no_trigger_or_optional_room_it_may_not_use() -> None:
+    code = "import sys, app; print(chr(10).join(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent), "POWERTOOLS_TRACE_DISABLED": "true"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PACKAGE.parent, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.split()
+    assert "hf_digest.runs.digest" in loaded  # the digest path itself is there
+    early = [name for name in loaded if name.startswith(LOADED_WHEN_USED)]
+    assert early == []
