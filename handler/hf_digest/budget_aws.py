@@ -10,6 +10,7 @@ the client's retries, signing and parsing are botocore's as before.
 from __future__ import annotations
 
 import socket
+import urllib.request
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -75,14 +76,18 @@ class _Sender:
             ca_certs=get_cert_path(True),
         )
         self._pools.pool_classes_by_scheme = dict(POOLS)
+        self._proxied = bool(config.proxies)
 
-    def send(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse:
+    def send(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+        """The answer to request, or None to leave a request that goes through a proxy to botocore (its
+        session knows the proxy settings; such a request keeps to its timeouts but is not watched)."""
         url = urlsplit(request.url)
+        if self._proxied or _through_proxy(url.scheme, url.hostname or ""):
+            return None
         target = (url.path or "/") + (f"?{url.query}" if url.query else "")
         pool = self._pools.connection_from_url(request.url)
-        body: Any = (
-            request.body
-        )  # botocore's types for these are wider than urllib3's; botocore passes them as is
+        # botocore's types for these are wider than urllib3's; botocore passes them as they are.
+        body: Any = request.body
         headers: Any = request.headers
         try:
             answer = pool.urlopen(
@@ -114,6 +119,11 @@ class _Sender:
             raise ConnectionClosedError(error=exc, request=request, endpoint_url=request.url) from exc
         except Exception as exc:
             raise HTTPClientError(error=exc) from exc
+
+
+def _through_proxy(scheme: str, host: str) -> bool:
+    """True when the standard proxy settings (HTTP(S)_PROXY, NO_PROXY) send scheme://host through a proxy."""
+    return scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(host)
 
 
 def _chunked(headers: Any) -> bool:
