@@ -177,6 +177,9 @@ class Destination:
             "GITHUB_TOKEN_SECRET": self.secret,
             "S3_BUCKET": self.bucket,
             "S3_PREFIX": "",
+            # The stack's state table, as one SQLite file per destination: what a scheduled run remembers
+            # (the days seen empty) lasts for one repetition's steps, never into the next or another bench.
+            "DIGEST_STATE_PATH": str(self.tmp / "state.sqlite3"),
             "POWERTOOLS_SERVICE_NAME": "hf-daily-digest",
             "POWERTOOLS_METRICS_NAMESPACE": "HfDailyDigest",
             "POWERTOOLS_TRACE_DISABLED": "true",

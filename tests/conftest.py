@@ -46,6 +46,13 @@ def clean_settings(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own XDG_CACHE_HOME: the default SQLite state store (the days a schedule saw empty, say)
+    is never the developer's, nor shared with another test."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     """../shared/hf-samples, or a skip that says what is missing."""

@@ -9,9 +9,9 @@ boto3 is imported only when a client is built, so a local run never pays for it.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
+from hf_digest import config
 from hf_digest.errors import ConfigError
 
 CONNECT_TIMEOUT_S = 3.0
@@ -31,7 +31,7 @@ def region() -> str | None:
     """Lambda sets AWS_REGION; botocore itself reads only AWS_DEFAULT_REGION (and its config files)."""
     import boto3
 
-    return os.environ.get("AWS_REGION", "").strip() or boto3.session.Session().region_name
+    return config.aws_region() or boto3.session.Session().region_name
 
 
 def client(

@@ -5,14 +5,14 @@ alive far past the Lambda's time. Inside `with watch(deadline, what):` a timer s
 every connection the block uses when the deadline less `SAFETY_MARGIN_S` (kept to publish or report)
 arrives, and the block raises DeadlineExceeded, whatever the HTTP library made of the cut.
 
-Connections are seen through their classes: a requests `session()` and a boto3 client passed to `guard()`
-hand each socket they send on to the watches of the calling thread. Every adapter (Hugging Face, GitHub,
+Connections are seen through their classes (hf_digest.watches): a requests `session()` and a boto3 client
+passed to `guard()` (which sends through botocore's public `before-send` event, hf_digest.budget_aws) hand
+each socket they send on to the watches of the calling thread. Every adapter (Hugging Face, GitHub,
 S3, Secrets Manager, and chat, e-mail, queue and model clients to come) uses one or the other.
 """
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,55 +20,17 @@ from typing import Any, TypeVar
 
 import requests
 import requests.adapters
-from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connection import HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from hf_digest.deadline import SAFETY_MARGIN_S, Deadline
 from hf_digest.errors import DeadlineExceeded
+from hf_digest.watches import Recorded, Watch, watches
 
 # A request is not started with less of its budget than this: it could not finish.
 MIN_REQUEST_S = 0.5
 
 T = TypeVar("T")
-_local = threading.local()
-
-
-class _Watch:
-    """The sockets one block uses, shut down together when its budget is spent."""
-
-    def __init__(self) -> None:
-        self.fired = False
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
-
-    def add(self, sock: socket.socket) -> None:
-        with self._lock:
-            if not self.fired:
-                self._sockets.append(sock)
-                return
-        _shut(sock)  # a connection opened after the budget ran out (a library's own retry)
-
-    def fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            sockets, self._sockets = self._sockets, []
-        for sock in sockets:
-            _shut(sock)
-
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        # The plain socket's shutdown, also under TLS: it wakes the reading thread with end-of-file.
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed
-
-
-def _watches() -> list[_Watch]:
-    found: list[_Watch] | None = getattr(_local, "watches", None)
-    if found is None:
-        found = _local.watches = []
-    return found
 
 
 def left(deadline: Deadline) -> float:
@@ -95,14 +57,14 @@ def watch(deadline: Deadline, what: str) -> Iterator[float]:
             f"{what}: too little time is left for a request ({deadline.remaining():.1f} s left, "
             f"{SAFETY_MARGIN_S:g} s of them kept to publish or report)"
         )
-    current = _Watch()
+    current = Watch()
     timer = threading.Timer(min(budget, threading.TIMEOUT_MAX), current.fire)
     timer.daemon = True
     cut = DeadlineExceeded(
         f"{what}: no whole answer within the run's time budget ({budget:.1f} s, keeping "
         f"{SAFETY_MARGIN_S:g} s before the deadline to publish or report); the connection was cut"
     )
-    active = _watches()
+    active = watches()
     active.append(current)
     try:
         timer.start()
@@ -118,33 +80,6 @@ def watch(deadline: Deadline, what: str) -> Iterator[float]:
     finally:
         timer.cancel()
         active.remove(current)
-
-
-def _record(sock: socket.socket | None) -> None:
-    if sock is not None:
-        for active in _watches():
-            active.add(sock)
-
-
-class Recorded(HTTPConnection):
-    """A urllib3 connection that hands the socket of each request to the thread's watches (a mixin for
-    other urllib3 connection classes too)."""
-
-    def connect(self) -> None:
-        super().connect()
-        _record(self.sock)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _record(self.sock)  # a kept-alive connection: its socket is already open
-        super().request(*args, **kwargs)
-        _local.written = written() + 1  # every byte of the request is on its way: it may arrive
-
-
-def written() -> int:
-    """Requests this thread has handed whole to a socket so far. A request that failed after the count
-    moved was sent: its reply was lost, and an unsafe one (a chat POST) may have arrived."""
-    count: int = getattr(_local, "written", 0)
-    return count
 
 
 class _HTTP(Recorded):
@@ -188,22 +123,6 @@ def session() -> requests.Session:
 
 def guard(client: T) -> T:
     """A boto3 client whose requests a watch can cut, and which does not retry after a cut."""
-    from botocore.awsrequest import AWSHTTPConnectionPool, AWSHTTPSConnectionPool
-
     from hf_digest import budget_aws  # botocore is imported only where an AWS client is
 
-    # botocore offers no public way to choose its connection class: its URLLib3Session keeps the pool
-    # classes in `_pool_classes_by_scheme`, the same dict its PoolManager and proxy managers use.
-    pools = client._endpoint.http_session._pool_classes_by_scheme  # type: ignore[attr-defined]
-    if pools.get("http") is not AWSHTTPConnectionPool or pools.get("https") is not AWSHTTPSConnectionPool:
-        raise RuntimeError("botocore's HTTP session changed; hf_digest.budget cannot watch this client")
-    pools.update(budget_aws.POOLS)
-    client.meta.events.register_first("needs-retry", _no_retry_after_cut)  # type: ignore[attr-defined]
-    return client
-
-
-def _no_retry_after_cut(**_: Any) -> None:
-    """botocore's retry hook: once a watch of this thread has cut its connection, stop (an exception here
-    ends the call; returning a delay would retry)."""
-    if any(active.fired for active in _watches()):
-        raise DeadlineExceeded("the run's time budget is spent")
+    return budget_aws.guard(client)

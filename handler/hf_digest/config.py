@@ -5,7 +5,6 @@ The CLI and the Lambda read the same names; CLI flags are applied on top with `d
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -15,7 +14,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hf_digest import layout, paths
+from hf_digest.destinations import parse_destinations
 from hf_digest.errors import BadInput, ConfigError
+from hf_digest.model import LANGUAGES as LANGUAGES  # config.LANGUAGES: the names the settings accept
 from hf_digest.permalink import STYLES as PERMALINK_STYLES
 from hf_digest.permalink import Blog, PermalinkError
 from hf_digest.permalink import template as permalink_template
@@ -23,8 +24,6 @@ from hf_digest.redact import check_token
 from hf_digest.topics import parse_terms
 from hf_digest.topics.profiles import Profile, check_paths, parse_profiles
 
-LANGUAGES = ("ko", "en")
-DESTINATIONS = ("local", "github", "s3")
 NOTIFY_CHANNELS = ("slack", "discord", "telegram", "email")
 NOTIFY_BACKFILL = ("skip", "summary")
 MAX_NOTIFY_TOP = 10
@@ -423,23 +422,6 @@ def parse_time(raw: str, name: str) -> time:
     return time(int(match[1]), int(match[2]), int(match[3] or 0))
 
 
-def parse_destinations(value: object, field: str = "DIGEST_DESTINATIONS") -> tuple[str, ...]:
-    """Destinations from "github,s3" or ["github", "s3"]; errors name field (variable, flag, key)."""
-    names: list[object]
-    if isinstance(value, str):
-        names = [part.strip().lower() for part in value.split(",") if part.strip()]
-        shown = repr(value)
-    elif isinstance(value, list | tuple):
-        names, shown = list(value), json.dumps(list(value))
-    else:
-        raise BadInput(field, f'must be a list such as ["github", "s3"], got {json.dumps(value)}')
-    if not names or any(name not in DESTINATIONS for name in names):
-        raise BadInput(field, f"{shown} must name one or more of {', '.join(DESTINATIONS)}")
-    if len(set(names)) != len(names):
-        raise BadInput(field, f"{shown} names a destination twice")
-    return tuple(str(name) for name in names)
-
-
 def _destinations(raw: str) -> tuple[str, ...]:
     try:
         return parse_destinations(raw)
@@ -546,3 +528,48 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         bibtex=_switch(env, "DIGEST_BIBTEX"),
     )
     return settings.validate()
+
+
+# What the platform sets rather than the user: read here too, so no other module reads the environment.
+# The variables that choose which AWS endpoint a client talks to (tests point AWS_ENDPOINT_URL at local
+# servers).
+AWS_ENDPOINT_VARIABLES = (
+    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_PROFILE",
+)
+
+
+def aws_region(env: Mapping[str, str] | None = None) -> str | None:
+    """AWS_REGION, which Lambda sets (botocore itself reads only AWS_DEFAULT_REGION and its config files)."""
+    env = os.environ if env is None else env
+    return (env.get("AWS_REGION") or "").strip() or None
+
+
+def aws_endpoint(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The values of AWS_ENDPOINT_VARIABLES: equal tuples mean a client built now talks to the same AWS."""
+    env = os.environ if env is None else env
+    return tuple(env.get(name, "") for name in AWS_ENDPOINT_VARIABLES)
+
+
+@dataclass(frozen=True)
+class Powertools:
+    """What the Powertools singletons are built from."""
+
+    service: str
+    namespace: str
+    trace: bool  # in Lambda (not `sam local`) and POWERTOOLS_TRACE_DISABLED not truthy
+
+
+def powertools(service: str, namespace: str, env: Mapping[str, str] | None = None) -> Powertools:
+    """POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE, else service and namespace."""
+    env = os.environ if env is None else env
+    disabled = env.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in _ON
+    in_lambda = bool(env.get("LAMBDA_TASK_ROOT")) and not env.get("AWS_SAM_LOCAL")
+    return Powertools(
+        service=env.get("POWERTOOLS_SERVICE_NAME") or service,
+        namespace=env.get("POWERTOOLS_METRICS_NAMESPACE") or namespace,
+        trace=in_lambda and not disabled,
+    )

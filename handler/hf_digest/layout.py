@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hf_digest import paths
+from hf_digest import paths, site_paths
 from hf_digest.errors import ConfigError
+from hf_digest.model import LANGUAGES
 
 if TYPE_CHECKING:
     from hf_digest.config import Settings
@@ -48,8 +49,6 @@ def files(
 ) -> Iterator[Written]:
     """What settings write for the sample days, in each language a post can be asked for (langs: a
     profile's own language; by default every language, as `--lang` may ask for any)."""
-    from hf_digest.config import LANGUAGES
-
     own = settings.destinations
     for lang in langs or LANGUAGES:
         for kind, days in (
@@ -89,7 +88,6 @@ def _feed_templates(settings: Settings) -> dict[str, str]:
 
 def _site(settings: Settings, profile: str | None) -> Iterator[Written]:
     """The S3 site's pages (one per digest, replaced) and its index and manifest (merged)."""
-    from hf_digest import site, site_manifest
     from hf_digest.model import day_span, month_of, week_of
 
     where = (_SITE_DESTINATION,)
@@ -100,7 +98,7 @@ def _site(settings: Settings, profile: str | None) -> Iterator[Written]:
         yield Written(
             f"{kind}/{key}.html", SITE, f"{kind}/<{_EVERY[kind]}>.html", kind, day, "", False, where, profile
         )
-    for path in (site_manifest.MANIFEST, site.INDEX, site.NOT_FOUND):
+    for path in (site_paths.MANIFEST, site_paths.INDEX, site_paths.NOT_FOUND):
         yield Written(path, SITE, path, None, None, "", True, where, profile)
 
 

@@ -20,6 +20,8 @@ from hf_digest.latex import plain_text, short_name
 HF_SITE = "https://huggingface.co"
 ARXIV_ABS = "https://arxiv.org/abs/"
 # The kinds of digest: a day's, an ISO week's, a calendar month's.
+# The languages a post is written in (DIGEST_LANG, --lang, a profile's lang).
+LANGUAGES = ("ko", "en")
 DAILY = "daily"
 WEEKLY = "weekly"
 MONTHLY = "monthly"

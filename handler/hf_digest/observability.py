@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 
+from hf_digest import config
+
 SERVICE = "hf-daily-digest"
 NAMESPACE = "HfDailyDigest"
 PACKAGE_LOGGER = "hf_digest"
-_service = os.environ.get("POWERTOOLS_SERVICE_NAME") or SERVICE
+_settings = config.powertools(SERVICE, NAMESPACE)
+_service = _settings.service
 
 
 class HandlerTracer(Protocol):
@@ -38,11 +40,10 @@ class _NoTracer:
         return keep
 
 
-def tracing_enabled(env: Mapping[str, str] = os.environ) -> bool:
+def tracing_enabled(env: Mapping[str, str] | None = None) -> bool:
     """True on Lambda when POWERTOOLS_TRACE_DISABLED is not truthy and the X-Ray SDK can be imported."""
-    disabled = env.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in ("1", "true", "yes", "on")
-    in_lambda = bool(env.get("LAMBDA_TASK_ROOT")) and not env.get("AWS_SAM_LOCAL")
-    return in_lambda and not disabled and importlib.util.find_spec("aws_xray_sdk") is not None
+    wanted = config.powertools(SERVICE, NAMESPACE, env).trace
+    return wanted and importlib.util.find_spec("aws_xray_sdk") is not None
 
 
 def _tracer() -> HandlerTracer:
@@ -54,7 +55,7 @@ def _tracer() -> HandlerTracer:
 
 
 logger = Logger(service=_service)
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or NAMESPACE, service=_service)
+metrics = Metrics(namespace=_settings.namespace, service=_service)
 tracer = _tracer()
 
 # The package logs with stdlib loggers (logging.getLogger(__name__)); give their parent Powertools' JSON

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from hf_digest.config import LANGUAGES, Settings, parse_destinations
+from hf_digest.config import LANGUAGES, Settings
+from hf_digest.destinations import parse_destinations
 from hf_digest.errors import BadInput
 from hf_digest.model import (
     DAILY,

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from typing import TYPE_CHECKING
 
-from hf_digest import aws, budget
+from hf_digest import aws, budget, config
 from hf_digest.config import Secret, Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError
@@ -21,14 +20,6 @@ if TYPE_CHECKING:
 
 # Powertools keeps a secret for this long, so a warm Lambda does not ask Secrets Manager on every run.
 SECRET_MAX_AGE_S = 300
-# What decides which Secrets Manager a client talks to (tests point AWS_ENDPOINT_URL at local servers).
-_ENDPOINT_VARIABLES = (
-    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-    "AWS_ENDPOINT_URL",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_PROFILE",
-)
 _PROVIDERS: dict[tuple[str, ...], SecretsProvider] = {}
 
 
@@ -67,7 +58,7 @@ def _provider(setting: str) -> SecretsProvider:
     """One Powertools provider (and its 300 s cache) per endpoint and region, on a watchable client."""
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-    where = tuple(os.environ.get(name, "") for name in _ENDPOINT_VARIABLES)
+    where = config.aws_endpoint()
     if where not in _PROVIDERS:
         client = budget.guard(aws.client("secretsmanager", setting=setting))
         _PROVIDERS[where] = SecretsProvider(boto3_client=client)

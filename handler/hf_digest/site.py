@@ -23,14 +23,13 @@ from hf_digest import render
 from hf_digest.config import LANGUAGES, Settings
 from hf_digest.feeds import atom, jsonfeed
 from hf_digest.feeds.content import shown_summary
-from hf_digest.feeds.digest import Digest, site_page, site_prefix
+from hf_digest.feeds.digest import Digest
 from hf_digest.markdown import plain_math
 from hf_digest.model import OutputFile
-from hf_digest.site_manifest import MANIFEST, SiteEntry, entry_of, merge_manifest, read_manifest
+from hf_digest.site_manifest import SiteEntry, entry_of, merge_manifest, read_manifest
+from hf_digest.site_paths import INDEX, MANIFEST, NOT_FOUND, site_page, site_prefix
 
 DESTINATIONS = ("s3",)  # only S3 publishes the site; Jekyll builds its own from the posts
-INDEX = "index.html"
-NOT_FOUND = "404.html"
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
 CSS = "text/css; charset=utf-8"

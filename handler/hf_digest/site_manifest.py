@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass, replace
 from hf_digest.feeds.digest import Digest
 from hf_digest.markdown import plain_math
 
-MANIFEST = "site/index.json"
 _KIND_ORDER = {"monthly": 0, "weekly": 1, "daily": 2}
 
 

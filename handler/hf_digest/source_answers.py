@@ -12,7 +12,6 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
-from selectolax.lexbor import LexborHTMLParser
 
 from hf_digest import served
 from hf_digest.errors import RateLimited, UpstreamError
@@ -54,6 +53,8 @@ def items_from_json(response: requests.Response) -> list[dict[str, Any]]:
 
 def items_from_page(response: requests.Response, day: date) -> list[dict[str, Any]]:
     """The items embedded in the page's DailyPapers props, only if the page shows `day` itself."""
+    from selectolax.lexbor import LexborHTMLParser  # the page is read only when the API did not serve the day
+
     html = response.content.decode("utf-8", errors="replace")
     node = LexborHTMLParser(html).css_first('div[data-target="DailyPapers"]')
     if node is None:

@@ -182,3 +182,23 @@ def test_a_deadline_that_is_not_a_number_starts_no_request(hf_server: HFServer) 
     with pytest.raises(DeadlineExceeded, match="too little time is left for a request"):
         source.fetch_day(DAY, Deadline.after(float("nan")))
     assert hf_server.requests == []
+
+
+def test_a_guarded_aws_client_still_goes_through_the_configured_proxy(
+    moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watched sender leaves a request bound for a proxy to botocore, which knows the proxy settings:
+    here a proxy nobody listens on, so the call fails there instead of reaching moto directly."""
+    from botocore.exceptions import ProxyConnectionError
+
+    from tests.helpers import free_port
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = budget.guard(aws.client("s3", setting="test", max_attempts=1))
+    with pytest.raises(ProxyConnectionError):
+        client.list_buckets()
+    monkeypatch.delenv("HTTP_PROXY")
+    assert "Buckets" in budget.guard(aws.client("s3", setting="test")).list_buckets()

@@ -276,3 +276,51 @@ def test_a_failed_days_requests_count_in_the_runs_total(
     assert (failed["status"], done["status"]) == ("failed", "published")
     assert failed["hf_requests"] == 8
     assert data["hf_requests"] == failed["hf_requests"] + done["hf_requests"] == len(hf.requests)
+
+
+def scheduled_at(time: str) -> dict[str, Any]:
+    return {**SCHEDULED, "id": f"catchup-{time}", "time": time}
+
+
+def test_a_steady_schedule_asks_only_the_day_and_its_refresh_days_once_the_weekend_was_seen_empty(
+    site: dict[str, Any], hf: HFServer
+) -> None:
+    first = lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)
+    assert by_day(first)["2026-02-07"][:2] == by_day(first)["2026-02-08"][:2] == ("catch-up", "empty")
+    hf.reset_log()
+
+    # The next day targets Saturday 02-14 (empty); catch-up looks at 02-07..02-13, refresh at 02-13 and 02-07.
+    result = lambda_entry.handle(
+        scheduled_at("2026-02-15T03:00:00Z"), 120_000, datetime(2026, 2, 15, 3, 5, tzinfo=UTC)
+    )
+
+    assert result["status"] == "unchanged"
+    # Sunday 02-08 was seen empty after it closed: not asked again. 02-07 is a refresh day, so it is.
+    assert sorted(hf.asked("date", first_pages=True)) == ["2026-02-07", "2026-02-13", "2026-02-14"]
+    assert sorted(by_day(result)) == ["2026-02-07", "2026-02-13", "2026-02-14"]
+    hf.reset_log()
+    # The target 02-14, empty now it has closed, is remembered too: three days on, catch-up (02-10..02-16)
+    # asks only 02-15; 02-10 and 02-16 are refresh days, 02-17 the target.
+    lambda_entry.handle(
+        scheduled_at("2026-02-18T03:00:00Z"), 120_000, datetime(2026, 2, 18, 3, 5, tzinfo=UTC)
+    )
+    assert sorted(hf.asked("date", first_pages=True)) == [
+        "2026-02-10",
+        "2026-02-15",
+        "2026-02-16",
+        "2026-02-17",
+    ]
+
+
+def test_a_state_store_that_cannot_open_leaves_catch_up_asking_as_before(
+    site: dict[str, Any], hf: HFServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("DIGEST_STATE_PATH", str(tmp_path / "file" / "state.sqlite3"))
+    for _ in range(2):
+        hf.reset_log()
+        result = lambda_entry.handle(SCHEDULED, 120_000, SCHEDULED_RUN)
+        assert result["status"] in ("published", "unchanged")
+        assert {"2026-02-07", "2026-02-08"} <= set(hf.asked("date", first_pages=True))
+    assert [w for w in result["warnings"] if "the days seen empty could not be read" in w]
+    assert [w for w in result["warnings"] if "was listed empty but could not be remembered" in w]

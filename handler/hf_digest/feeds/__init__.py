@@ -16,11 +16,12 @@ from datetime import date, timedelta
 from hf_digest.config import Settings
 from hf_digest.feeds import atom, jsonfeed
 from hf_digest.feeds.content import paper_html, post_html, shown_summary
-from hf_digest.feeds.digest import HF_DAY_PAGE, Digest, address, of, page_url, timestamp
+from hf_digest.feeds.digest import HF_DAY_PAGE, Digest, address, of, timestamp
 from hf_digest.feeds.entries import Entry, FeedInfo, Link, merge
 from hf_digest.markdown import plain_math
 from hf_digest.model import DAILY, MAX_HELD_BYTES, MONTHLY, WEEKLY, Bundle, OutputFile, Oversized
 from hf_digest.model import Digest as Ranked
+from hf_digest.site_paths import page_url
 
 __all__ = [
     "Digest",

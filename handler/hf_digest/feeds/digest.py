@@ -10,6 +10,7 @@ from urllib.parse import quote
 from hf_digest import model, render
 from hf_digest.config import Settings
 from hf_digest.model import DAILY, MONTHLY, WEEKLY, OutputFile, Paper, Span
+from hf_digest.site_paths import site_page
 
 KINDS = (DAILY, WEEKLY, MONTHLY)
 # Ids without DIGEST_SITE_URL: a tag URI (RFC 4151) under the project's name, never changed once published.
@@ -37,17 +38,6 @@ class Digest:
     def page_path(self) -> str:
         """The site's page for this digest: daily/2026-02-10.html, en/daily/2026-02-10.html."""
         return site_page(self.span.kind, self.span.key, self.lang, self.main_lang or self.lang)
-
-
-def site_prefix(lang: str, main_lang: str) -> str:
-    """Where a language's site pages live: the site's own language at the root (where they always were),
-    another under its code, e.g. en/."""
-    return "" if lang == main_lang else f"{lang}/"
-
-
-def site_page(kind: str, key: str, lang: str, main_lang: str) -> str:
-    """The site's page of a digest in lang: daily/2026-02-10.html, en/weekly/2026-W07.html."""
-    return f"{site_prefix(lang, main_lang)}{kind}/{key}.html"
 
 
 def of(
@@ -82,11 +72,6 @@ def address(path: str, settings: Settings) -> str:
     """A stable IRI for path: under DIGEST_SITE_URL when set, else a tag URI."""
     quoted = quote(path, safe="/")
     return f"{settings.site_url}/{quoted}" if settings.site_url else f"{TAG_PREFIX}{quoted}"
-
-
-def page_url(path: str, settings: Settings) -> str | None:
-    """Where a reader opens a site page, when the site is on and has an address."""
-    return f"{settings.site_url}/{quote(path, safe='/')}" if settings.site and settings.site_url else None
 
 
 def timestamp(moment: datetime) -> str:

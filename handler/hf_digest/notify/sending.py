@@ -5,7 +5,7 @@ could show it (requests' carry the URL) is kept: reasons are the platform's word
 and an answer's body has every form of every secret masked before any of it is quoted or cut (a 404
 page repeats the path it was asked for).
 
-A POST is not safe to repeat: once the whole request is on its way (`budget.written()` moved) a lost
+A POST is not safe to repeat: once the whole request is on its way (`written()` moved) a lost
 answer (connection dropped, no answer in time, the run's budget spent) means it may have arrived, and
 it is reported as MayHaveArrived, never tried again. Only a request that never went out whole (connection
 refused, reset while sending) is retried.
@@ -30,6 +30,7 @@ from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded
 from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, scrub
+from hf_digest.watches import written
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ def readable(text: str) -> str:
 def _attempt(
     channel: str, session: requests.Session, url: Secret, payload: Mapping[str, Any], deadline: Deadline
 ) -> tuple[Verdict, Reply | None]:
-    before = budget.written()
+    before = written()
     try:
         with budget.watch(deadline, channel):
             response = session.post(
@@ -179,6 +180,6 @@ def _attempt(
 
 def _lost(before: int, what: str, unsent: Verdict) -> Verdict:
     """unsent when the request never went out whole; else a verdict that the message may have arrived."""
-    if budget.written() == before:
+    if written() == before:
         return unsent
     return Verdict(reason=f"{what} after the whole message was sent; it may have arrived", sent=True)

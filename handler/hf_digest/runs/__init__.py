@@ -17,13 +17,9 @@ from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
 from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
-from hf_digest.runs import backfill
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.digest import Context, Features, Link, Source, Summarize, run_digest
-from hf_digest.runs.queue import consume
 from hf_digest.runs.result import DigestResult, Metrics, span_keys
-from hf_digest.runs.scheduled import run_scheduled
-from hf_digest.state.store import StateStore
 
 if TYPE_CHECKING:
     from hf_digest.notify.channel import Notifier
@@ -198,7 +194,10 @@ def execute(
     progress: IO[str] | None = None,
 ) -> Outcome:
     """Run what request asks for. Publishers are built before Hugging Face is called, so a missing setting
-    or secret fails first; DigestError means the run could not start or its one digest could not be made."""
+    or secret fails first; DigestError means the run could not start or its one digest could not be made.
+
+    Each trigger's own code (schedule, backfill, queue worker) is imported when a request needs it, so a
+    cold start loads only the digest path."""
     adapters = adapters or Adapters.from_settings(settings)
     log.info("run requested", extra=describe(request))
     match request:
@@ -206,12 +205,20 @@ def execute(
             ctx, herald = adapters.context(request.options, deadline, now)
             return DigestOutcome(run_digest(request, ctx.announcing(herald)))
         case ScheduleRequest():
+            from hf_digest.runs.empty_days import EmptyDays
+            from hf_digest.runs.scheduled import run_scheduled
+
             ctx, herald = adapters.context(request.options, deadline, now)
-            return run_scheduled(request, ctx, herald=herald)
+            empty = None if request.options.dry_run else EmptyDays(adapters.state)  # a dry run opens no store
+            return run_scheduled(request, ctx, herald=herald, empty=empty)
         case RangeRequest():
+            from hf_digest.runs import backfill
+
             if settings.backfill_queue_url and not request.options.dry_run:
                 return backfill.enqueue(request, settings, deadline)
             ctx, herald = adapters.context(request.options, deadline, now)
             return backfill.run_range(request, ctx, progress=progress, herald=herald)
         case QueueBatch():
+            from hf_digest.runs.queue import consume
+
             return consume(request, settings, adapters, deadline, now)

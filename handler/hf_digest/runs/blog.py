@@ -15,10 +15,10 @@ from hf_digest import permalink
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
-from hf_digest.feeds.digest import page_url, site_page
 from hf_digest.model import OutputFile, Span
 from hf_digest.permalink import Blog
 from hf_digest.publish import FAILED, Delivery, Publisher
+from hf_digest.site_paths import page_url, site_page
 
 log = logging.getLogger(__name__)
 

@@ -99,6 +99,7 @@ class DaysOutcome:
     last: date
     elapsed_s: float = 0.0
     notifications: NotifyReport | None = None  # the one summary of the older days created, per channel
+    warnings: tuple[str, ...] = ()  # what the run itself missed (the days seen empty not read or kept)
 
     @property
     def ok(self) -> bool:
@@ -134,6 +135,8 @@ class DaysOutcome:
             # The target day's fields, the run's status, and every day's outcome beside them.
             target = {key: value for key, value in days[0].items() if key != "reason"}
             data = {**target, "status": self.status, "target_status": target["status"], "days": days}
+            if self.warnings:
+                data["warnings"] = [*target.get("warnings", []), *self.warnings]
         else:
             data = {
                 "from": self.first.isoformat(),
@@ -172,6 +175,8 @@ class DaysOutcome:
         """The run's status; a scheduled run's target-day counts and how many recent days it healed (posts
         it created for days before the target), refreshed (posts it rewrote) or failed."""
         metrics.add_metric(name=status_metric(self.status), unit=MetricUnit.Count, value=1)
+        if self.warnings:
+            metrics.add_metric(name="RunWarnings", unit=MetricUnit.Count, value=len(self.warnings))
         for run in self.runs:
             if run.result is not None:
                 run.result.record_summaries(metrics)
@@ -191,6 +196,7 @@ class DaysOutcome:
 
     def summary(self) -> str:
         lines = [run.summary() for run in self.runs]
+        lines.extend(f"warning: {warning}" for warning in self.warnings)
         counts = ", ".join(f"{n} {status}" for status, n in self.counts().items())
         lines.append(
             f"{self.kind} {self.first}..{self.last}: {counts} ({len(self.runs)} days, "

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from hf_digest import feeds, render
+from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
@@ -214,16 +214,19 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
-    bundle = feeds.extend(
-        bundle,
-        ranked,
-        settings,
-        options.lang,
-        counts_read=counts_read,
-        notice=rebuilt.append,
-        post_url=url,
-        site_url=site.base_url,
-    )
+    if settings.feeds or settings.site:
+        from hf_digest import feeds  # the feeds' and the site's code load only when one is on
+
+        bundle = feeds.extend(
+            bundle,
+            ranked,
+            settings,
+            options.lang,
+            counts_read=counts_read,
+            notice=rebuilt.append,
+            post_url=url,
+            site_url=site.base_url,
+        )
     deliveries = tuple(publish_bundle(publisher, bundle, deadline) for publisher in ctx.publishers)
     notes = tuple(dict.fromkeys(rebuilt))
     for note in notes:

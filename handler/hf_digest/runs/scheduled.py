@@ -14,12 +14,14 @@ from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.model import DAILY
 from hf_digest.publish import Publisher
-from hf_digest.request import ScheduleRequest
+from hf_digest.request import ScheduleRequest, closed_day
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
 from hf_digest.runs.digest import Context
+from hf_digest.runs.result import EMPTY
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer, Herald
+    from hf_digest.runs.empty_days import EmptyDays
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +74,18 @@ def _lacking(
     return missing
 
 
-def run_scheduled(request: ScheduleRequest, ctx: Context, herald: Herald | None = None) -> DaysOutcome:
+def listed_empty(run: DayRun) -> bool:
+    """True when Hugging Face listed no paper at all that day (not when a topic filter left none)."""
+    return run.result is not None and run.result.status == EMPTY and run.result.papers_total == 0
+
+
+def run_scheduled(
+    request: ScheduleRequest, ctx: Context, herald: Herald | None = None, empty: EmptyDays | None = None
+) -> DaysOutcome:
     """Target day first, then catch-up (only to the destinations lacking a day), then refresh (to all).
 
     The target day's new post is told at once; older days' new posts in one summary (DIGEST_NOTIFY_BACKFILL).
+    With empty, catch-up skips the closed days Hugging Face already listed empty, and remembers new ones.
     """
     target, options = request.day, request.options
     settings, publishers = ctx.settings, ctx.publishers
@@ -86,14 +96,27 @@ def run_scheduled(request: ScheduleRequest, ctx: Context, herald: Herald | None 
 
     runs = [day_run(target, TARGET, publishers, herald)]
     again = [day for day in refresh_days(target, settings) if day != target]
+    recent = recent_days(target, settings.catchup_days)
+    seen_empty = empty.known(recent) if empty is not None else set()
+    if seen_empty:
+        log.info(
+            "catch-up skips the days seen empty", extra={"days": sorted(d.isoformat() for d in seen_empty)}
+        )
     missing = lacking(
-        recent_days(target, settings.catchup_days), options.lang, settings, publishers, ctx.deadline
+        [day for day in recent if day not in seen_empty], options.lang, settings, publishers, ctx.deadline
     )
     if missing:
         log.info("catch-up", extra={"date": target.isoformat(), "days": [d.isoformat() for d in missing]})
     # A refresh day is published to every destination below anyway.
     runs += [day_run(day, CATCH_UP, without) for day, without in missing.items() if day not in again]
     runs += [day_run(day, REFRESH, publishers) for day in again]
+    warnings: tuple[str, ...] = ()
+    if empty is not None:
+        closed = closed_day(ctx.now)
+        empty.remember(run.day for run in runs if listed_empty(run) and run.day <= closed)
+        warnings = tuple(empty.warnings)
     first = min(run.day for run in runs)
     summary = herald.summary() if herald else None
-    return DaysOutcome("schedule", tuple(runs), first=first, last=target, notifications=summary)
+    return DaysOutcome(
+        "schedule", tuple(runs), first=first, last=target, notifications=summary, warnings=warnings
+    )

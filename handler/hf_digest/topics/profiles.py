@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from hf_digest.destinations import parse_destinations
 from hf_digest.errors import BadInput, ConfigError
 from hf_digest.topics import parse_terms
 
@@ -72,8 +73,6 @@ def _terms(value: object, where: str) -> tuple[str, ...]:
 
 
 def _profile(raw: object, index: int) -> Profile:
-    from hf_digest.config import parse_destinations
-
     where = f"DIGEST_PROFILES[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(f'{where}: must be an object such as {{"name": "robotics"}}')
