@@ -55,6 +55,16 @@ def test_the_topic_filter_leaves_the_message_the_papers_the_post_shows(
     assert title in post["post"]
 
 
+def test_a_day_the_topic_filter_left_without_a_post_tells_no_one(
+    hf_server: HFServer, env: dict[str, str], slack_server: SlackServer
+) -> None:
+    env = {**env, "DIGEST_INCLUDE": "no-such-topic-anywhere", "DIGEST_SKIP_EMPTY_FILTERED": "on"}
+    done = hf_digest(hf_server, "notify", "--date", DAY, env=env)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == f"{DAY}: the topic filter left no papers, so there is no post; nothing to tell\n"
+    assert slack_server.received == []
+
+
 def test_the_message_carries_the_summary_the_post_carries_without_asking_bedrock_again(
     hf_server: HFServer, env: dict[str, str], bedrock: BedrockServer, tmp_path: Path
 ) -> None:

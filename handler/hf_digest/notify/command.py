@@ -66,6 +66,7 @@ class NotifyCommandResult:
     told: tuple[Told, ...] = ()  # one per post: the day's, or each profile's
     hf_requests: int = 0
     papers_shown: int = 0  # what the announced post shows (with profiles: the most any shows)
+    papers_total: int = 0  # what Hugging Face listed that day
     warnings: tuple[str, ...] = ()  # what the digest could not do (a summary not made, a config unread)
 
     @property
@@ -78,6 +79,7 @@ class NotifyCommandResult:
             "status": self.status,
             "hf_requests": self.hf_requests,
             "papers_shown": self.papers_shown,
+            "papers_total": self.papers_total,
         }
         if len(self.told) == 1 and self.told[0].profile is None:
             data.update(self.told[0].to_json())
@@ -89,6 +91,8 @@ class NotifyCommandResult:
 
     def lines(self) -> list[str]:
         """What the command prints: one line per channel, or each channel's payload on a dry run."""
+        if self.status == EMPTY and self.papers_total:  # DIGEST_SKIP_EMPTY_FILTERED: no post was made
+            return [f"{self.day}: the topic filter left no papers, so there is no post; nothing to tell"]
         if self.status == EMPTY:
             return [f"{self.day}: Hugging Face lists no papers; nothing to tell"]
         return [line for told in self.told for line in told.lines()]

@@ -57,7 +57,13 @@ def announce(
 
     def finished(status: str, told: tuple[Told, ...] = ()) -> NotifyCommandResult:
         return NotifyCommandResult(
-            day, status, told, result.hf_requests, result.papers_shown, result.warnings
+            day,
+            status,
+            told,
+            hf_requests=result.hf_requests,
+            papers_shown=result.papers_shown,
+            papers_total=result.papers_total,
+            warnings=result.warnings,
         )
 
     if not messages:
