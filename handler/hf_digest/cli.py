@@ -124,27 +124,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
-    from hf_digest.notify import notify_command
+    from hf_digest.runs.announce import announce
 
     settings = config.from_env()
     now: datetime = args.now
     day = request.parse_day(args.date, now=now, partial=False, field="--date")
-    adapters = runs.Adapters.from_settings(settings)
-    deadline = Deadline.after(DEFAULT_TIMEOUT_S)
-    # Where the message links to: the blog's config as a run reads it (none on a dry run, as a run's).
-    options = request.Options(settings.lang, settings.top_n, settings.destinations, dry_run=args.dry_run)
-    blog = adapters.blog(adapters.publishers(options, deadline), deadline).blog()
-    result = notify_command(
+    result = announce(
         settings,
         day,
-        source=adapters.source,
-        store=adapters.state,
-        deadline=deadline,
-        now=now.timestamp(),
+        runs.Adapters.from_settings(settings),
+        Deadline.after(DEFAULT_TIMEOUT_S),
+        now,
         channels=args.channel,
         dry_run=args.dry_run,
         lang=args.lang,
-        blog=blog,
     )
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

@@ -4,13 +4,14 @@ In a run (runs/__init__.py): `Adapters.herald(dry_run, deadline, now)` builds th
 (`build_notifiers`, DIGEST_NOTIFY) and returns a `Herald`; `run_digest(request, ctx.announcing(herald))`
 calls `herald.published(...)` after publishing, which tells the channels when a delivery was `created`;
 older days pass `herald.later()` and the run ends with `herald.summary()` (DIGEST_NOTIFY_BACKFILL).
-By hand: `notify_command(...)` (`hf-digest notify`). Underneath: `notify_digest` / `notify_backfill`
-claim each digest and channel in the state store before sending (notify/ledger.py).
+By hand: `runs.announce.announce(...)` (`hf-digest notify`), through the run layer. Underneath:
+`notify_digest` / `notify_backfill` claim each digest and channel in the state store before sending
+(notify/ledger.py).
 """
 
 from hf_digest.notify.build import build_notifiers, check_templates
 from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
-from hf_digest.notify.command import NotifyCommandResult, notify_command
+from hf_digest.notify.command import NotifyCommandResult, Told
 from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
 from hf_digest.notify.message import (
     DAY,
@@ -53,12 +54,12 @@ __all__ = [
     "Notifier",
     "NotifyCommandResult",
     "NotifyReport",
+    "Told",
     "backfill_message",
     "build_notifiers",
     "check_templates",
     "claim_key",
     "digest_message",
     "notify_backfill",
-    "notify_command",
     "notify_digest",
 ]

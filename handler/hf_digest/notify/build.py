@@ -25,16 +25,21 @@ _SAMPLE = DigestMessage(
 
 
 def build_notifiers(
-    settings: Settings, channels: Sequence[str] | None = None, deadline: Deadline | None = None
+    settings: Settings,
+    channels: Sequence[str] | None = None,
+    deadline: Deadline | None = None,
+    *,
+    preview: bool = False,
 ) -> list[Notifier]:
     """A notifier for each of channels (default: DIGEST_NOTIFY), checked; ConfigError names what is wrong.
 
-    A channel secret read from Secrets Manager keeps to deadline's budget."""
+    A channel secret read from Secrets Manager keeps to deadline's budget. With preview the notifiers only
+    render (`hf-digest notify --dry-run`): no secret is read, from the environment or Secrets Manager."""
     chosen = tuple(settings.notify if channels is None else channels)
     unknown = [c for c in chosen if c not in credentials.NEEDED]
     if unknown:
         raise ConfigError(f"channel: {','.join(unknown)} is not one of {', '.join(credentials.NEEDED)}")
-    secrets = credentials.channel_secrets(settings, chosen, deadline)
+    secrets = credentials.PLACEHOLDERS if preview else credentials.channel_secrets(settings, chosen, deadline)
     notifiers: list[Notifier] = []
     for channel in chosen:
         if channel == "slack":

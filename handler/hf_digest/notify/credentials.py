@@ -50,6 +50,17 @@ class ChannelSecrets:
         return f"ChannelSecrets(keys={sorted(self.values)})"
 
 
+# What a preview's notifiers hold instead of the secrets: they render payloads, they never send.
+PLACEHOLDERS = ChannelSecrets(
+    {
+        SLACK: Secret("https://preview.invalid/slack"),
+        DISCORD: Secret("https://preview.invalid/discord"),
+        TELEGRAM_BOT: Secret("0:preview"),
+        TELEGRAM_CHAT: Secret("0"),
+    }
+)
+
+
 def from_settings(settings: Settings) -> dict[str, Secret]:
     values = {
         SLACK: settings.slack_webhook_url,

@@ -19,7 +19,15 @@ from hf_digest.rank import digest
 from hf_digest.request import DigestRequest
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.blog import post_url as blog_post_url
-from hf_digest.runs.result import DRY_RUN, EMPTY, DigestResult, combined, overall_status, span_keys
+from hf_digest.runs.result import (
+    DRY_RUN,
+    EMPTY,
+    DigestResult,
+    Shown,
+    combined,
+    overall_status,
+    span_keys,
+)
 from hf_digest.source import DayListing
 from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered, TopicFilter, returning
@@ -210,6 +218,7 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         summaries=report,
         url=url,
         warnings=(*base.warnings, *unread, *cache_warnings),
+        shown=Shown(ranked, options.lang),
     )
     if options.dry_run:
         return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest.errors import PublishError
-from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Span
+from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Digest, Span
 from hf_digest.permalink import UNREAD
 from hf_digest.publish import FAILED, UNCHANGED, Delivery
 from hf_digest.summaries.report import SummaryReport
@@ -46,6 +46,14 @@ def span_keys(span: Span) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """What a built post shows, in its language: the digest `hf-digest notify` announces (not in the JSON)."""
+
+    ranked: Digest
+    lang: str
+
+
+@dataclass(frozen=True)
 class DigestResult:
     """What one digest did: its counts, where it went, and (on a dry run) its markdown."""
 
@@ -64,6 +72,7 @@ class DigestResult:
     profile: str | None = None  # the named digest (DIGEST_PROFILES) this result is one of
     profiles: tuple[DigestResult, ...] = ()  # with DIGEST_PROFILES: each profile's own result
     url: str | None = None  # where the post is read: its page on the blog (or the S3 site)
+    shown: Shown | None = field(default=None, compare=False, repr=False)  # the post's digest, once built
 
     @property
     def ok(self) -> bool:
@@ -182,6 +191,7 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
         post=None,
         filters=None,
         url=None,  # each profile's post has its own page: in profiles
+        shown=None,  # so has each profile's digest
         profile=None,
         profiles=tuple(parts),
     )

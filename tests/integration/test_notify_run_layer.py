@@ -1,0 +1,119 @@
+"""`hf-digest notify` announces the post a run makes: its digest comes through the run layer, so the topic
+filter, profiles and our summaries reach the message as they reach the post; a dry run reads no secret."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.bedrock_server import BedrockServer
+from tests.helpers import hf_digest
+from tests.hf_server import HFServer
+from tests.slack_server import SlackServer
+
+DAY = "2026-02-10"
+MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
+OURS = "이 논문은 새로운 접근 방식("  # how the local Bedrock's Korean summaries begin
+
+
+@pytest.fixture
+def env(tmp_path: Path, slack_server: SlackServer) -> dict[str, str]:
+    return {
+        "DIGEST_NOTIFY": "slack",
+        "DIGEST_SITE_URL": "https://blog.example.org",
+        "DIGEST_STATE_PATH": str(tmp_path / "state.sqlite3"),
+        "DIGEST_OUTPUT_DIR": str(tmp_path / "blog"),
+        "SLACK_WEBHOOK_URL": slack_server.webhook_url,
+    }
+
+
+def slack_papers(payload: dict[str, Any]) -> list[str]:
+    """The text of each paper a Slack message lists (one section with a button per paper)."""
+    return [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section" and "accessory" in b]
+
+
+def run_json(server: HFServer, env: dict[str, str], *args: str) -> dict[str, Any]:
+    done = hf_digest(server, *args, "--json", env=env)
+    assert done.exit_code == 0, done.stderr
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+def test_the_topic_filter_leaves_the_message_the_papers_the_post_shows(
+    hf_server: HFServer, env: dict[str, str]
+) -> None:
+    env = {**env, "DIGEST_INCLUDE": "robot"}
+    post = run_json(hf_server, env, "run", "--date", DAY, "--dry-run")
+    told = run_json(hf_server, env, "notify", "--date", DAY, "--dry-run")
+    listed = slack_papers(told["previews"]["slack"])
+    assert len(listed) == post["papers_shown"] == 1  # unfiltered, it listed the top 3
+    assert told["papers_shown"] == 1
+    title = listed[0].split("\n", 1)[0].removeprefix("1. ")
+    assert title in post["post"]
+
+
+def test_a_day_the_topic_filter_left_without_a_post_tells_no_one(
+    hf_server: HFServer, env: dict[str, str], slack_server: SlackServer
+) -> None:
+    env = {**env, "DIGEST_INCLUDE": "no-such-topic-anywhere", "DIGEST_SKIP_EMPTY_FILTERED": "on"}
+    done = hf_digest(hf_server, "notify", "--date", DAY, env=env)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == f"{DAY}: the topic filter left no papers, so there is no post; nothing to tell\n"
+    assert slack_server.received == []
+
+
+def test_the_message_carries_the_summary_the_post_carries_without_asking_bedrock_again(
+    hf_server: HFServer, env: dict[str, str], bedrock: BedrockServer, tmp_path: Path
+) -> None:
+    env = {**env, "DIGEST_SUMMARY_MODEL": MODEL}
+    run_json(hf_server, env, "run", "--date", DAY, "--dest", "local")
+    asked = len(bedrock.calls)
+    post = (tmp_path / "blog" / "_posts" / f"{DAY}-hf-daily-papers.md").read_text(encoding="utf-8")
+    told = run_json(hf_server, env, "notify", "--date", DAY, "--dry-run")
+    first = slack_papers(told["previews"]["slack"])[0]
+    summary = first.split("\n\n", 1)[1]
+    assert summary.startswith(OURS) and summary in post
+    assert len(bedrock.calls) == asked  # the run paid for the summaries; notify read them from the cache
+
+
+def test_a_dry_run_reads_no_secret_and_shows_every_channels_payload(
+    hf_server: HFServer, moto_endpoint: str, tmp_path: Path
+) -> None:
+    env = {
+        "DIGEST_NOTIFY": "slack,discord,telegram",
+        "DIGEST_NOTIFY_SECRET": "hf-digest/no-such-secret",  # read, it would stop the command
+        "DIGEST_STATE_PATH": str(tmp_path / "state.sqlite3"),
+        "DIGEST_SITE_URL": "https://blog.example.org",
+    }
+    told = run_json(hf_server, env, "notify", "--date", DAY, "--dry-run")
+    assert told["status"] == "dry_run"
+    assert sorted(told["previews"]) == ["discord", "slack", "telegram"]
+    assert told["previews"]["telegram"]["chat_id"] == "***"
+    assert "preview.invalid" not in json.dumps(told)
+    assert not Path(env["DIGEST_STATE_PATH"]).exists()
+    sent = hf_digest(hf_server, "notify", "--date", DAY, env=env)  # telling does read it: and says so
+    assert sent.exit_code != 0 and "hf-digest/no-such-secret" in sent.stderr
+
+
+def test_each_profile_is_told_its_own_post(
+    hf_server: HFServer, env: dict[str, str], slack_server: SlackServer
+) -> None:
+    profiles = [
+        {"name": "all"},
+        {"name": "robots", "lang": "en", "include": "robot", "path_template": "_posts/{date}-robots.md"},
+    ]
+    env = {**env, "DIGEST_PROFILES": json.dumps(profiles)}
+    posts = run_json(hf_server, env, "run", "--date", DAY, "--dry-run")["profiles"]
+    done = hf_digest(hf_server, "notify", "--date", DAY, "--json", env=env)
+    assert done.exit_code == 0, done.stderr
+    told = json.loads(done.stdout)["profiles"]
+    assert [(t["profile"], [c["status"] for c in t["notifications"]["channels"]]) for t in told] == [
+        ("all", ["sent"]),
+        ("robots", ["sent"]),
+    ]
+    messages = [slack_papers(payload) for payload in slack_server.delivered]
+    assert [len(m) for m in messages] == [min(3, posts[0]["papers_shown"]), posts[1]["papers_shown"]]
+    assert posts[1]["papers_shown"] == 1 and posts[1]["url"] in json.dumps(slack_server.delivered[1])
