@@ -31,7 +31,6 @@ class BackfillFigures:
     pace_s: float  # seconds per Hugging Face request, as run
     pace_scale: float  # 1.0 is production's pace; --quick scales it down
     hf: int
-    hf_weeks: int  # of them, week pages: the returning papers' look at the 7 days before each day
     round_days: int  # days of a round number of papers (20, 30, ...): one more request, it may be a page size
     github_reads: int
     github_writes: int
@@ -107,7 +106,6 @@ def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
             pace_s=settings.backfill_pace_s,
             pace_scale=pace_scale,
             hf=len(servers.hf.requests),
-            hf_weeks=sum(1 for r in servers.hf.requests if "week" in r.query),
             round_days=sum(
                 1 for run in result.runs if _round(len(servers.hf.items_for_day(run.day.isoformat())))
             ),

@@ -27,7 +27,6 @@ class RunFigures:
     """One invocation (or the median of several)."""
 
     hf: float
-    hf_weeks: float  # of them, week listings (a daily run's returning papers; a weekly run's own list)
     github_reads: float
     github_writes: float
     s3: float
@@ -148,7 +147,6 @@ def run_sequence(runtime: Runtime, servers: Servers, runs: int, steps: list[Step
                     figures[step.name].append(
                         RunFigures(
                             hf=len(hf),
-                            hf_weeks=sum(1 for r in hf if "week" in r.query),
                             github_reads=sum(1 for r in github if r.method == "GET"),
                             github_writes=sum(1 for r in github if r.method != "GET"),
                             s3=aws.s3,

@@ -42,9 +42,8 @@ def _where(results: Results) -> list[str]:
         f"content: {manual['first'].status}; {manual['rerun'].status}.",
         "- **Hugging Face calls**: a page holds at most 100 papers and the API gives no total, so a day of "
         f"exactly {SYNTHETIC_PAPERS} papers takes one full page and one empty page to see the end "
-        "(⌊papers/100⌋ + 1 requests); no request is made per paper. The target is for the day's list; the "
-        "week pages after it are the returning papers' look at the 7 days before (on by default, "
-        "DIGEST_RETURNING=off saves them).",
+        "(⌊papers/100⌋ + 1 requests); no request is made per paper, and none for any other day (the "
+        "returning-paper mark, which read the weeks before, is retired).",
         f"- **Requests of the first run, in order.** GitHub: {', '.join(manual['first'].github)}. "
         f"AWS: {', '.join(manual['first'].aws)}. The rerun's AWS: {', '.join(manual['rerun'].aws)}.",
     ]
@@ -126,9 +125,9 @@ def _runs(results: Results) -> list[str]:
         f"- **Scheduled runs** use the month sample: the daily schedule's event for {STEADY_DAY} (a "
         "Tuesday, 82 papers) fired the next morning, after the one for the day before has run once in a "
         "new repository and bucket (that first run also catches up the week before it). Steady state "
-        f"asks Hugging Face for {_hf_days(daily)}: the target day, the days of the last week no "
-        "destination holds a post for (a weekend's empty lists are asked again every day), and the "
-        f"refresh days. Statuses: {scheduled['after deploy'].status}; {daily.status}; "
+        f"asks Hugging Face for {_hf_days(daily)}: the target day and the refresh days (the days of the "
+        "last week are held, and a closed weekend seen empty is remembered, not asked again). "
+        f"Statuses: {scheduled['after deploy'].status}; {daily.status}; "
         f"{scheduled['duplicate'].status}. Weekly and monthly: {_hf_days(periods['weekly'])}; "
         f"{_hf_days(periods['monthly'])}.",
         "- **Memory** is the process's peak resident set after a run, from `/proc/self/status` `VmHWM` "

@@ -94,7 +94,7 @@ class HFServer:
 
     @property
     def day_requests(self) -> list[RecordedRequest]:
-        """The requests for a day's list: not the week listings behind returning papers, nor any other."""
+        """The requests for a day's list: not a week's or a month's, nor DIGEST_LINKED's listings."""
         return [r for r in self.requests if "date" in r.query]
 
     def asked(self, key: str, *, first_pages: bool = False) -> list[str]:

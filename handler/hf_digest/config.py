@@ -31,6 +31,10 @@ MAX_EMAIL_RECIPIENTS = 50  # SES SendEmail's limit per message
 MAX_LOOKBACK_DAYS = 60
 MAX_CATEGORIES = 2  # Chirpy files a post under a category and a subcategory, and shows no more
 MAX_FEED_ENTRIES = 1000
+# Settings a release retired, and why: still accepted, so an existing deploy keeps working, but ignored,
+# and each run's result says so in one warning.
+_NO_RETURNING = "the returning-paper mark is gone: Hugging Face lists each paper on one day only"
+RETIRED = {"DIGEST_RETURNING": _NO_RETURNING, "DIGEST_HIDE_RETURNING": _NO_RETURNING}
 _ON = ("on", "true", "yes", "1")
 _OFF = ("off", "false", "no", "0")
 
@@ -132,9 +136,16 @@ class Settings:
     topic_tags: int = 5  # front matter tags from the shown papers' keywords; 0: none
     profiles: tuple[Profile, ...] = ()  # named digests, each from the same Hugging Face read
     linked: bool = False  # models, datasets and Spaces citing each shown paper
-    returning: bool = True  # mark papers already in one of the last 7 daily posts
-    hide_returning: bool = False  # leave out papers already in one of the last 7 daily posts
     bibtex: bool = False  # each paper's BibTeX behind a <details> in the post (the data file: always)
+    retired: tuple[str, ...] = ()  # retired variables still set (RETIRED): ignored, named in each result
+
+    @property
+    def retired_warning(self) -> str | None:
+        """The result's one line naming the retired variables still set; None when there are none."""
+        if not self.retired:
+            return None
+        reasons = "; ".join(dict.fromkeys(RETIRED[name] for name in self.retired))
+        return f"{', '.join(self.retired)}: retired and ignored ({reasons}); remove from your settings"
 
     @property
     def home_lang(self) -> str:
@@ -523,9 +534,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         topic_tags=_int(env, "DIGEST_TOPIC_TAGS", defaults.topic_tags),
         profiles=parse_profiles(_text(env, "DIGEST_PROFILES")),
         linked=_switch(env, "DIGEST_LINKED"),
-        returning=_switch(env, "DIGEST_RETURNING", defaults.returning),
-        hide_returning=_switch(env, "DIGEST_HIDE_RETURNING"),
         bibtex=_switch(env, "DIGEST_BIBTEX"),
+        retired=tuple(name for name in RETIRED if _text(env, name) is not None),
     )
     return settings.validate()
 

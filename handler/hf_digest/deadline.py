@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # Time kept back for writing the result and logs after the last network call (hf_digest.budget holds
 # every request to it).
 SAFETY_MARGIN_S = 5.0
-# What an optional feature (summaries, returning papers, released artifacts) leaves for rendering and
+# What an optional feature (summaries, released artifacts) leaves for rendering and
 # publishing the post after its last request, so it can never take the post's time.
 PUBLISH_RESERVE_S = 30.0
 

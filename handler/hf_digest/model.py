@@ -235,10 +235,6 @@ class Digest:
     total: int  # what Hugging Face listed, skipped items included
     skipped: tuple[str, ...] = field(default=())  # one warning per listed item left out
     matched: int | None = None  # what a topic filter kept of the papers read; None without a filter
-    hidden: int = 0  # returning papers DIGEST_HIDE_RETURNING left out of those (or of all read)
-    # Shown papers' ids already in one of the last 7 daily posts; None: not looked up (off, a week or month,
-    # or Hugging Face could not say).
-    returning: frozenset[str] | None = None
     released: Mapping[str, Released] = field(default_factory=dict)  # by arXiv id, with DIGEST_LINKED
 
     @property

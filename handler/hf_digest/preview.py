@@ -59,12 +59,10 @@ def description(digest: Digest, lang: str) -> str:
     `The top 10 of 33 Hugging Face papers of 2026-02-10 by upvotes: Modality Gap-Driven…, MOVA, … and 7 more`.
     """
     total, shown, matched, when = digest.total, len(digest.papers), digest.matched, _when(digest, lang)
-    hidden = digest.hidden  # returning papers left out (DIGEST_HIDE_RETURNING): the top is of the rest
     if lang == "ko":
         line = f"{when} Hugging Face 논문 {total}개"
-        if shown and (shown < total or matched is not None or hidden):
+        if shown and (shown < total or matched is not None):
             kept = f"관심 주제 {matched}개, " if matched is not None else ""
-            kept += f"최근 7일에 소개한 {hidden}개를 빼고 " if hidden else ""
             line += f" 중 {kept}좋아요 상위 {shown}개"
         line += f": {_names(digest.papers, lang)}" if shown else "."
     elif not shown:
@@ -73,12 +71,10 @@ def description(digest: Digest, lang: str) -> str:
         papers = "paper" if total == 1 else "papers"
         if matched is not None:
             line = f"The top {shown} of {matched} Hugging Face papers of {when} on the topics, {total} listed"
-        elif shown < total or hidden:
+        elif shown < total:
             line = f"The top {shown} of {total} Hugging Face {papers} of {when} by upvotes"
         else:
             line = f"{total} Hugging Face {papers} of {when}"
-        if hidden:
-            line += f", {hidden} shown in the last 7 days left out"
         line += f": {_names(digest.papers, lang)}"
     if len(line) > DESCRIPTION_MAX:  # cannot happen with NAME_MAX and NAMES_SHOWN; a guard for both
         line = line[: DESCRIPTION_MAX - 1] + "…"

@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hf_digest.model import Digest, Paper, Span
+from hf_digest.topics.bibtex import base_id
 
 
 def rank_key(paper: Paper) -> tuple[int, int, str]:
     """Upvotes descending, then comments descending, then arXiv id: a total order, so bytes repeat."""
     return (-paper.upvotes, -(paper.num_comments or 0), paper.arxiv_id)
+
+
+def distinct(papers: Sequence[Paper]) -> list[Paper]:
+    """papers with each arXiv id once, whatever its version (the first kept): a week lists a paper once,
+    although Hugging Face lists it on each day it was submitted."""
+    seen: set[str] = set()
+    kept = []
+    for paper in papers:
+        if base_id(paper.arxiv_id) not in seen:
+            seen.add(base_id(paper.arxiv_id))
+            kept.append(paper)
+    return kept
 
 
 def rank(papers: Sequence[Paper], top_n: int) -> list[Paper]:

@@ -254,8 +254,10 @@ def render_post(
         "shown": len(digest.papers),
         "skipped": len(digest.skipped),
         "matched": digest.matched,
-        "hidden": digest.hidden,
-        "returning": digest.returning or frozenset(),
+        # Retired (the returning-paper mark): always empty, so a DIGEST_TEMPLATE_DIR template of an earlier
+        # release still renders under StrictUndefined.
+        "hidden": 0,
+        "returning": frozenset(),
         "released": digest.released,
         "bibtex": bibtex.entry if settings.bibtex else None,
         "week_topics": _week_topics(digest, settings),
@@ -275,8 +277,6 @@ def _week_topics(digest: Digest, settings: Settings) -> list[tuple[str, int]]:
 def paper_json(paper: Paper, digest: Digest) -> dict[str, Any]:
     """A paper's record in the data file, with what the optional features found about it."""
     data = paper.to_json()
-    if digest.returning is not None:
-        data["returning"] = paper.arxiv_id in digest.returning
     if paper.arxiv_id in digest.released:
         data["released"] = digest.released[paper.arxiv_id].to_json()
     data["bibtex"] = bibtex.entry(paper)
@@ -296,8 +296,6 @@ def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> 
         payload["skipped"] = len(digest.skipped)
     if digest.matched is not None:
         payload["matched"] = digest.matched
-    if digest.hidden:
-        payload["hidden_returning"] = digest.hidden
     payload["papers"] = [paper_json(paper, digest) for paper in digest.papers]
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     path = paths.resolve(

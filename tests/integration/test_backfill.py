@@ -48,14 +48,10 @@ def test_a_40_day_backfill_publishes_weekdays_and_reports_weekends_empty(
     assert len(lines) == 41  # one line per day, then the total
     assert lines[0].startswith("published 2026-01-05: 10 of ")
     assert lines[5] == "2026-01-10: no papers that day (weekend or holiday); nothing written"  # a Saturday
-    # A request per day, and each ISO week holding the 7 days before a weekday once for the whole backfill
-    # (the returning papers), its pages counted too.
-    weeks = server.asked("week")
-    first_pages = server.asked("week", first_pages=True)
-    assert sorted(first_pages) == [f"2026-W{n:02}" for n in range(1, 8)]  # each week asked once
+    # A request per day, nothing else.
+    assert server.asked("week") == [] and len(server.requests) == 40
     assert lines[-1].startswith(
-        "backfill 2026-01-05..2026-02-13: 10 empty, 30 published "
-        f"(40 days, {40 + len(weeks)} Hugging Face requests, "
+        "backfill 2026-01-05..2026-02-13: 10 empty, 30 published (40 days, 40 Hugging Face requests, "
     )
     posts = sorted(p.name for p in (tmp_path / "_posts").iterdir())
     assert len(posts) == 30 and posts[0] == "2026-01-05-hf-daily-papers.md"

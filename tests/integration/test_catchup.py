@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from hf_digest.errors import DigestError, PublishError
 from hf_digest.observability import metrics
 from tests.github_server import GitHubServer
 from tests.helpers import MakeHFServer
-from tests.hf_server import HFServer
+from tests.hf_server import HFServer, relisted
 
 TOKEN = "github_pat_catchup_test_token_5e1d"
 LISTED = ("2026-02-06", "2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13")
@@ -310,6 +310,33 @@ def test_a_steady_schedule_asks_only_the_day_and_its_refresh_days_once_the_weeke
         "2026-02-16",
         "2026-02-17",
     ]
+
+
+def test_a_steady_weekday_asks_hugging_face_for_the_day_and_its_two_refresh_days_only(
+    site: dict[str, Any], hf: HFServer, sample_days: dict[str, list[dict[str, Any]]]
+) -> None:
+    # Monday 02-16 (22 papers) and Tuesday 02-17 (02-23's 6 papers, listed on 02-17) join the listed days.
+    hf.days["2026-02-16"] = copy.deepcopy(sample_days["2026-02-16"])
+    hf.days["2026-02-17"] = relisted(sample_days["2026-02-23"], "2026-02-17")
+    # The schedule's runs before: each closed weekend is seen empty once, and every weekday is published.
+    for fired in ("2026-02-14T03:00:00Z", "2026-02-17T03:00:00Z"):
+        now = datetime.fromisoformat(fired) + timedelta(minutes=5)
+        assert lambda_entry.handle(scheduled_at(fired), 120_000, now)["status"] == "published"
+    hf.reset_log()
+
+    # Tuesday 02-17's run: catch-up (02-10..02-16) finds every day held or seen empty; refresh 1 and 7 days
+    # back (the defaults) reads 02-16 and 02-10. Each list is under 100 papers: one request each.
+    result = lambda_entry.handle(
+        scheduled_at("2026-02-18T03:00:00Z"), 120_000, datetime(2026, 2, 18, 3, 5, tzinfo=UTC)
+    )
+
+    assert (result["date"], result["status"]) == ("2026-02-17", "published")
+    asked = sorted(((r.path, r.query) for r in hf.requests), key=lambda asked: asked[1].get("date", ""))
+    assert asked == [
+        ("/api/daily_papers", {"date": day, "limit": "100", "p": "0"})
+        for day in ("2026-02-10", "2026-02-16", "2026-02-17")
+    ]
+    assert [day["hf_requests"] for day in result["days"]] == [1, 1, 1]  # the result counts them so
 
 
 def test_a_state_store_that_cannot_open_leaves_catch_up_asking_as_before(

@@ -1,4 +1,4 @@
-"""Topic filters, named digests and returning papers through the CLI against the local Hugging Face."""
+"""Topic filters, named digests and retired settings through the CLI against the local Hugging Face."""
 
 from __future__ import annotations
 
@@ -40,9 +40,8 @@ def test_two_profiles_make_one_read_and_two_posts_each_to_its_destinations(
     }
     proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path), "--json", env=env)
     assert proc.exit_code == 0, proc.stderr
-    # One read of the day, and of each week behind the returning papers, for both profiles.
-    assert hf_server.asked("date") == ["2026-02-10"]
-    assert hf_server.asked("week", first_pages=True) == ["2026-W06", "2026-W07"]
+    # One read of the day for both profiles, and nothing else.
+    assert hf_server.asked("date") == ["2026-02-10"] and len(hf_server.requests) == 1
     result = json.loads(proc.stdout)
     assert result["status"] == "published" and result["hf_requests"] == len(hf_server.requests)
     parts = {part["profile"]: part for part in result["profiles"]}
@@ -106,47 +105,41 @@ def chained_days(samples: dict[str, list[dict[str, Any]]]) -> dict[str, list[dic
     return days
 
 
-def test_returning_papers_across_a_ten_day_backfill(
+def test_the_retired_returning_settings_are_ignored_and_named_in_each_result(
     make_hf_server: MakeHFServer, sample_days: dict[str, list[dict[str, Any]]], tmp_path: Path
 ) -> None:
-    days = chained_days(sample_days)
-    server = make_hf_server(days)
+    # Three papers of each day listed again the next day, the most upvoted: what the retired mark marked.
+    server = make_hf_server(chained_days(sample_days))
     last = FIRST + timedelta(days=9)
-    args = ["run", "--from", FIRST.isoformat(), "--to", last.isoformat(), "--out", str(tmp_path)]
-    env = {"DIGEST_BACKFILL_PACE": "0", "DIGEST_TOP_N": "0"}  # returning papers are marked by default
-    proc = hf_digest(server, *args, env=env)
-    assert proc.exit_code == 0, proc.stderr
-    weeks = [r.query["week"] for r in server.requests if "week" in r.query]
-    assert sorted(weeks) == ["2026-W05", "2026-W06", "2026-W07"]  # each fetched once for the whole range
-    assert len(server.requests) == 10 + len(weeks)
-    first = (tmp_path / post_path(FIRST.isoformat())).read_text()
-    assert "재등장" not in first
-    for n in range(1, 10):
-        day = (FIRST + timedelta(days=n)).isoformat()
-        text = (tmp_path / post_path(day)).read_text()
-        marked = [line for line in text.splitlines() if "🔁 재등장" in line]
-        assert len(marked) == 3, day
-        assert all(line.endswith("- 👍 10000 · 🔁 재등장") for line in marked)
-
-    hidden = tmp_path / "hidden"
-    args[-1] = str(hidden)
-    proc = hf_digest(server, *args, env={**env, "DIGEST_HIDE_RETURNING": "on"})
-    assert proc.exit_code == 0, proc.stderr
-    text = (hidden / post_path("2026-02-05")).read_text()
-    assert "재등장" not in text and text.count("👍 10000") == 3  # its own three, listed again the next day
-    assert "총 **14개** 중 최근 7일에 소개한 **3개**를 빼고 좋아요 상위 **11개**를 소개합니다." in text
-
-    # DIGEST_RETURNING=off: a request a day, nothing marked.
+    args = ["run", "--from", FIRST.isoformat(), "--to", last.isoformat(), "--top", "0", "--json"]
+    env = {"DIGEST_BACKFILL_PACE": "0"}
+    plain = hf_digest(server, *args, "--out", str(tmp_path / "plain"), env=env)
+    assert plain.exit_code == 0, plain.stderr
+    assert len(server.requests) == 10 and server.asked("week") == []  # a request a day, no week listing
     server.reset_log()
-    args[-1] = str(tmp_path / "off")
-    proc = hf_digest(server, *args, env={**env, "DIGEST_RETURNING": "off"})
+
+    retired = {**env, "DIGEST_RETURNING": "on", "DIGEST_HIDE_RETURNING": "on"}
+    proc = hf_digest(server, *args, "--out", str(tmp_path / "retired"), env=retired)
     assert proc.exit_code == 0, proc.stderr
-    assert server.asked("week") == [] and len(server.requests) == 10
-    posts = [(tmp_path / "off" / post_path((FIRST + timedelta(days=n)).isoformat())) for n in range(10)]
-    assert not any("재등장" in post.read_text() for post in posts)
+    assert len(server.requests) == 10 and server.asked("week") == []
+    for n in range(10):  # nothing marked, nothing hidden: the same posts
+        post = post_path((FIRST + timedelta(days=n)).isoformat())
+        text = (tmp_path / "retired" / post).read_text()
+        assert text == (tmp_path / "plain" / post).read_text()
+        assert "🔁" not in text and text.count("👍 10000") == (3 if n else 0) + (3 if n < 9 else 0)
+    days = json.loads(proc.stdout)["days"]
+    assert len(days) == 10 and all(
+        day["warnings"][0] == "DIGEST_RETURNING, DIGEST_HIDE_RETURNING: retired and ignored (the "
+        "returning-paper mark is gone: Hugging Face lists each paper on one day only); remove from your "
+        "settings"
+        for day in days
+    )
+    assert not any(
+        "retired" in w for day in json.loads(plain.stdout)["days"] for w in day.get("warnings", [])
+    )
 
 
-def test_a_week_lists_each_paper_once_and_a_failing_history_still_posts(
+def test_a_week_lists_each_paper_once(
     make_hf_server: MakeHFServer, sample_days: dict[str, list[dict[str, Any]]], tmp_path: Path
 ) -> None:
     server = make_hf_server(chained_days(sample_days))
@@ -156,13 +149,3 @@ def test_a_week_lists_each_paper_once_and_a_failing_history_still_posts(
     links = [line for line in text.splitlines() if "[HF](https://huggingface.co/papers/" in line]
     ids = [line.split("/papers/")[1].split(")")[0] for line in links]
     assert len(ids) == len(set(ids)) == 7 * 11  # each day's three repeats listed once
-
-    server.refuse = {"week": 500}
-    server.reset_log()
-    proc = hf_digest(server, "run", "--date", "2026-02-10", "--out", str(tmp_path / "d"), "--json")
-    assert proc.exit_code == 0, proc.stderr
-    result = json.loads(proc.stdout)
-    assert result["status"] == "published"
-    [warning] = [w for w in result["warnings"] if w.startswith("returning papers not marked: ")]
-    assert "Hugging Face could not serve week=2026-W06: the API answered HTTP 500" in warning, warning
-    assert "재등장" not in (tmp_path / "d" / post_path("2026-02-10")).read_text()

@@ -91,28 +91,30 @@ def test_the_count_line_says_how_many_matched(samples_dir: Path, lang: str, line
     assert line in render_post(ranked, Settings(), lang).content.decode()
 
 
-@pytest.mark.parametrize(
-    ("matched", "hidden", "shown", "ko", "en"),
-    [
-        (None, 3, 3, "총 **33개** 중 최근 7일에 소개한 **3개**를 빼고 좋아요 상위 **3개**를 소개합니다.",
-         "**33** papers were listed; **3** shown in the last 7 days are left out, the top **3** of the rest"),
-        (10, 2, 3, "관심 주제 **10개**, 그중 최근 7일에 소개한 **2개**를 빼고 좋아요 상위 **3개**",
-         "**10** match the topics of interest, **2** of them shown in the last 7 days are left out, the top"),
-        (None, 33, 0, "총 **33개** 모두 최근 7일에 소개한 논문입니다.",
-         "**33** papers were listed, all shown in the last 7 days."),
-        (4, 4, 0, "총 **33개** 중 관심 주제 **4개**, 모두 최근 7일에 소개한 논문입니다.",
-         "**4** match the topics of interest, all shown in the last 7 days."),
-    ],
-)  # fmt: skip
-def test_the_count_line_says_how_many_returning_papers_were_left_out(
-    samples_dir: Path, matched: int | None, hidden: int, shown: int, ko: str, en: str
+# A daily.md.j2 of a release that had the returning-paper mark, as a DIGEST_TEMPLATE_DIR may hold it.
+EARLIER_DAILY = """{% from "LANG/_entry.md.j2" import entry %}
+---
+{{ front_matter }}---
+
+{% if hidden %}{{ hidden }} left out.{% endif %}
+{% for paper in papers %}
+{{ entry(paper, loop.index, returning=paper.arxiv_id in returning, released=released.get(paper.arxiv_id)) -}}
+{% endfor %}
+"""
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_template_of_an_earlier_release_still_renders_with_no_returning_mark(
+    samples_dir: Path, tmp_path: Path, lang: str
 ) -> None:
-    papers = day_papers(samples_dir)[:shown]
-    ranked = replace(digest(day_span(SAMPLE_DAY), papers, 3), total=33, matched=matched, hidden=hidden)
-    ko_post = render_post(ranked, Settings(hide_returning=True), "ko").content.decode()
-    en_post = render_post(ranked, Settings(hide_returning=True), "en").content.decode()
-    assert ko in ko_post and en in en_post
-    assert ("좋아요 순위" in ko_post) == bool(shown)  # no empty ranking under a post without papers
+    (tmp_path / lang).mkdir()
+    (tmp_path / lang / "daily.md.j2").write_text(EARLIER_DAILY.replace("LANG", lang), encoding="utf-8")
+    ranked = digest(day_span(SAMPLE_DAY), day_papers(samples_dir), 3)
+    post = render_post(ranked, Settings(template_dir=tmp_path), lang).content.decode()
+    _, body = split_post(post)
+    upvotes = [line.split(" - 👍 ")[1] for line in body.splitlines() if " - 👍 " in line]
+    assert upvotes == [str(paper.upvotes) for paper in ranked.papers] and len(upvotes) == 3
+    assert "left out" not in body and "🔁" not in body
 
 
 def test_a_filter_that_removes_everything_says_so() -> None:

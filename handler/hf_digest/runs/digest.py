@@ -13,9 +13,9 @@ from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
-from hf_digest.model import DAILY, Bundle, Paper, Released, Span, papers_from_items
+from hf_digest.model import Bundle, Paper, Released, Span, papers_from_items
 from hf_digest.publish import FAILED, Delivery, Publisher
-from hf_digest.rank import digest
+from hf_digest.rank import digest, distinct
 from hf_digest.request import DigestRequest
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.blog import post_url as blog_post_url
@@ -30,8 +30,7 @@ from hf_digest.runs.result import (
 )
 from hf_digest.source import DayListing
 from hf_digest.summaries.report import SummaryReport
-from hf_digest.topics import Filtered, TopicFilter, returning
-from hf_digest.topics.bibtex import base_id
+from hf_digest.topics import Filtered, TopicFilter
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer
@@ -130,41 +129,21 @@ def run_digest(request: DigestRequest, ctx: Context) -> DigestResult:
             part = digest_listing(listing, own_request, replace(ctx, settings=own, publishers=chosen))
             parts.append(replace(part, profile=profile.name))
         result = combined(parts)
-    # The week listings behind returning papers and DIGEST_LINKED's listings count too (the pacer's figure).
+    # DIGEST_LINKED's listings count too (the pacer's figure).
     return replace(result, hf_requests=max(result.hf_requests, source.requests - before))
 
 
 class Enriched(NamedTuple):
-    papers: list[Paper]  # to rank: filtered, returning ones hidden if asked
+    papers: list[Paper]  # to rank: each paper once, filtered
     filtered: Filtered | None  # what the topic filter did; None without one
-    returning: frozenset[str] | None  # ids of returning papers; None when not looked up
-    hidden: int = 0  # returning papers left out (DIGEST_HIDE_RETURNING)
-    warnings: tuple[str, ...] = ()  # what could not be done
 
 
-def enrich(
-    papers: list[Paper], request: DigestRequest, settings: Settings, source: Source, deadline: Deadline
-) -> Enriched:
-    """The papers to rank, after the topic filter and the look at the 7 daily posts before (which fails
-    soft: nothing marked or hidden, and a warning)."""
-    span = request.span
-    papers = returning.distinct(papers)
+def enrich(papers: list[Paper], settings: Settings) -> Enriched:
+    """The papers to rank: each arXiv id once, after the topic filter."""
+    papers = distinct(papers)
     topic_filter = TopicFilter(settings.include, settings.exclude)
     filtered = topic_filter.apply(papers) if topic_filter.active else None
-    kept = list(filtered.papers) if filtered is not None else papers
-    if span.kind != DAILY or not (settings.returning or settings.hide_returning):
-        return Enriched(kept, filtered, None)
-    try:
-        seen = returning.shown_before(
-            source, span.last, topic_filter, request.options.top_n, deadline.keeping()
-        )
-    except DigestError as exc:
-        log.warning("returning papers not marked: %s", exc, extra=span_keys(span))
-        return Enriched(kept, filtered, None, warnings=(f"returning papers not marked: {exc}",))
-    shown = frozenset(p.arxiv_id for p in kept if base_id(p.arxiv_id) in seen)
-    if settings.hide_returning:
-        return Enriched([p for p in kept if p.arxiv_id not in shown], filtered, shown, hidden=len(shown))
-    return Enriched(kept, filtered, shown)
+    return Enriched(list(filtered.papers) if filtered is not None else papers, filtered)
 
 
 def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) -> DigestResult:
@@ -179,18 +158,17 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
             f"Hugging Face listed {len(listing.items)} items for {span.key} but none could be read "
             "as a paper: the API schema may have changed"
         )
-    base = DigestResult(span, EMPTY, via=listing.via, hf_requests=listing.requests, warnings=tuple(warnings))
+    retired = (settings.retired_warning,) if settings.retired_warning else ()
+    base = DigestResult(
+        span, EMPTY, via=listing.via, hf_requests=listing.requests, warnings=(*retired, *warnings)
+    )
     if not papers:
         log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
         return base
-    kept, filtered, seen, hidden, missing = enrich(papers, request, settings, ctx.source, deadline)
-    base = replace(base, warnings=(*base.warnings, *missing))
+    kept, filtered = enrich(papers, settings)
     ranked = digest(span, kept, options.top_n, warnings)
-    if filtered is not None or hidden:
-        matched = len(filtered.papers) if filtered is not None else None
-        ranked = replace(ranked, total=len(papers) + len(warnings), matched=matched, hidden=hidden)
-    if seen is not None:
-        ranked = replace(ranked, returning=seen.intersection(p.arxiv_id for p in ranked.papers))
+    if filtered is not None:
+        ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(filtered.papers))
     if features.linker is not None and ranked.papers:
         released, left_out = features.linker.released(ranked.papers, deadline.keeping())
         ranked = replace(ranked, released=released)
