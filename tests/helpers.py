@@ -735,3 +735,28 @@ def json_feed_schema_errors(data: bytes) -> list[str]:
     schema = json.loads((SCHEMAS / "jsonfeed-1.1.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(json.loads(data))]
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """Keeps CloudFormation's short tags as {"!Tag": value}, so a test can read what they say."""
+
+
+def _template_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {f"!{suffix}": value}
+
+
+_TemplateLoader.add_multi_constructor("!", _template_tag)
+
+
+def load_template(path: Path | None = None) -> dict[str, Any]:
+    """template.yaml (or path) as data, its short tags (!Ref, !Sub, …) kept as {"!Tag": value}."""
+    loaded: dict[str, Any] = yaml.load(
+        (path or REPO / "template.yaml").read_text(encoding="utf-8"), _TemplateLoader
+    )
+    return loaded

@@ -11,28 +11,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from tests.helpers import load_template
 
 REPO = Path(__file__).resolve().parents[2]
 CHECK_ID = re.compile(r"\bCKV2?_AWS_\d+\b")
 
 
-class _Loader(yaml.SafeLoader):
-    """Keeps CloudFormation's short tags as {"!Tag": value}, so the test can read what they say."""
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {f"!{suffix}": value}
-
-
-_Loader.add_multi_constructor("!", _tag)
-template: dict[str, Any] = yaml.load((REPO / "template.yaml").read_text(encoding="utf-8"), _Loader)
+template: dict[str, Any] = load_template()
 resources: dict[str, Any] = template["Resources"]
 function = resources["DigestFunction"]["Properties"]
 
