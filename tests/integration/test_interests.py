@@ -203,3 +203,26 @@ def test_hostile_interest_text_and_library_titles_are_data_not_markup(
     shown = " ".join(HOSTILE_TITLE.split())
     assert f"closest to “{md_text(shown)}”" in post
     assert "<script>" not in post and "{{ site" not in post and "{% raw" not in post and "<!--" not in post
+
+
+def test_a_profile_ranks_its_whole_digest_for_its_reader(hf_server: HFServer, tmp_path: Path) -> None:
+    profiles = [
+        {"name": "everyone"},
+        {
+            "name": "me",
+            "lang": "en",
+            "interests": ROBOTICS_TEXT,
+            "interests_rank": "relevance",
+            "top_n": 3,
+            "path_template": "_posts/{date}-for-me.md",
+        },
+    ]
+    result = run(hf_server, tmp_path, {"DIGEST_PROFILES": json.dumps(profiles)})
+    parts = {part["profile"]: part for part in result["profiles"]}
+    assert "interests" not in parts["everyone"] and parts["me"]["interests"]["method"] == "lexical"
+    everyone = (tmp_path / POST).read_text()
+    assert "🎯" not in everyone and "## 📊 좋아요 순위" in everyone
+    _, mine = split_post((tmp_path / "_posts/2026-02-10-for-me.md").read_text())
+    assert "## 🎯 Ranked for you" in mine and "## 📊" not in mine and "## 🎯 For you" not in mine
+    listed = [line.split("/papers/", 1)[1].split(")", 1)[0] for line in mine.splitlines() if "[HF](" in line]
+    assert len(listed) == 3 and set(listed) <= ROBOTICS_PAPERS  # 👍 27, 3, 1 and 13: not the upvote top 3
