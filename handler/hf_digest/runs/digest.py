@@ -13,7 +13,7 @@ from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
-from hf_digest.model import Bundle, Digest, Paper, Released, Span, papers_from_items
+from hf_digest.model import DAILY, Bundle, Digest, Paper, Released, Span, papers_from_items
 from hf_digest.publish import FAILED, Delivery, Publisher
 from hf_digest.rank import digest, distinct
 from hf_digest.request import DigestRequest
@@ -189,7 +189,7 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
     ranked = digest(span, kept, options.top_n, warnings)
     if filtered is not None:
         ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(filtered.papers))
-    if features.ranker is not None and settings.interests and kept:
+    if features.ranker is not None and settings.interests and kept and span.kind == DAILY:  # daily posts
         ranked, base = for_you(ranked, kept, base, ctx, options.top_n)
     if features.linker is not None and ranked.papers:
         released, left_out = features.linker.released(ranked.papers, deadline.keeping())
