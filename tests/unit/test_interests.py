@@ -10,11 +10,13 @@ import pytest
 from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest.config import from_env
+from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError
 from hf_digest.interests import lexical
 from hf_digest.interests.parse import LibraryError, from_library, from_text, is_library_path
 from hf_digest.interests.ranker import InterestsReport
 from hf_digest.interests.relevance import Score, pick
+from hf_digest.interests.semantic import EmbeddingError, Embeddings
 from hf_digest.model import Paper, day_span
 from hf_digest.runs.result import DigestResult
 
@@ -195,3 +197,18 @@ def test_an_unreadable_library_is_a_metric_and_the_result_says_so() -> None:
     assert recorded.metrics["InterestsUnavailable"] == 1 and recorded.metrics["RunWarnings"] == 1
     assert result.to_json()["interests"]["method"] is None
     assert Score(0.123456, ("robot",)).to_json() == {"score": 0.1235, "terms": ["robot"]}
+
+
+def test_no_embeddings_call_starts_when_the_post_is_due() -> None:
+    asked: list[str] = []
+
+    def embed(text: str) -> list[float]:
+        asked.append(text)
+        return [1.0, 0.0]
+
+    embeddings = Embeddings("amazon.titan-embed-text-v2:0", embed, deadline=Deadline.after(5.0))
+    with pytest.raises(EmbeddingError, match="no time left"):
+        embeddings.vectors({"k": "robot"})
+    assert asked == [] and embeddings.calls == 0
+    embeddings.deadline = Deadline.after(600.0)
+    assert embeddings.vectors({"k": "robot"}) == {"k": [1.0, 0.0]} and embeddings.calls == 1

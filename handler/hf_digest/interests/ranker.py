@@ -92,7 +92,9 @@ class Ranker:
         scores = lexical.score(papers, interests)
         method, calls, cached = LEXICAL, 0, 0
         if settings.interests_model:
-            semantic_scores, calls, cached, problems = self._semantic(papers, interests, settings, scores)
+            semantic_scores, calls, cached, problems = self._semantic(
+                papers, interests, settings, scores, deadline.keeping()
+            )
             warnings += problems
             if semantic_scores is not None:
                 scores, method = semantic_scores, SEMANTIC
@@ -135,7 +137,12 @@ class Ranker:
         return found
 
     def _semantic(
-        self, papers: Sequence[Paper], interests: Interests, settings: Settings, terms: dict[str, Any]
+        self,
+        papers: Sequence[Paper],
+        interests: Interests,
+        settings: Settings,
+        terms: dict[str, Any],
+        deadline: Deadline,
     ) -> tuple[dict[str, Any] | None, int, int, list[str]]:
         """Embedding scores, the calls made and cached; None and a warning when Bedrock fails (words rank)."""
         from hf_digest.interests import semantic
@@ -148,6 +155,7 @@ class Ranker:
                 store = self.state() if self.state is not None else None
                 embeddings = semantic.Embeddings(model, semantic.bedrock_embed(model, client), store)
                 self._embeddings[model] = embeddings
+            embeddings.deadline = deadline
             calls, cached = embeddings.calls, embeddings.cached
             scores = semantic.score(papers, interests, embeddings, terms)
         except DigestError as exc:

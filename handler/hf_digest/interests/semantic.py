@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.interests.parse import Interests
 from hf_digest.interests.relevance import Score
@@ -80,6 +81,7 @@ class Embeddings:
     calls: int = 0  # InvokeModel calls made (the cost; a cost cap would count these)
     cached: int = 0  # embeddings found in the store
     warnings: list[str] = field(default_factory=list)
+    deadline: Deadline | None = None  # no call starts that could not finish before the post is due
 
     def key(self, kind: str, name: str) -> str:
         return f"embedding/{self.model}/{DIMENSIONS}/{kind}/{name}"
@@ -102,6 +104,8 @@ class Embeddings:
             if key in found:
                 continue
             # A cost cap (none yet) would be asked here, before each call, and count it.
+            if self.deadline is not None and not self.deadline.allows(READ_TIMEOUT_S):
+                raise EmbeddingError(f"{self.model}: no time left for another call before the post is due")
             found[key] = self.embed(text)
             self.calls += 1
             if self.store is not None:
