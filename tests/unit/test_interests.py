@@ -212,3 +212,10 @@ def test_no_embeddings_call_starts_when_the_post_is_due() -> None:
     assert asked == [] and embeddings.calls == 0
     embeddings.deadline = Deadline.after(600.0)
     assert embeddings.vectors({"k": "robot"}) == {"k": [1.0, 0.0]} and embeddings.calls == 1
+
+
+def test_a_large_library_keeps_its_first_500_entries_and_counts_the_rest() -> None:
+    raw = "".join(f"@misc{{k{i}, title = {{Paper {i} on {{R}}obots}}, year = 2024}}\n" for i in range(600))
+    library = from_library(raw.encode(), "big.bib")
+    assert len(library.entries) == 500 and library.left_out == 100
+    assert library.entries[-1].title == "Paper 499 on Robots"

@@ -90,6 +90,9 @@ def list_entries(text: str) -> list[Entry]:
 
 _ENTRY_START = re.compile(r"@\s*(\w+)\s*[{(]", re.ASCII)
 _FIELD = re.compile(r"\s*,?\s*([\w\-:.]+)\s*=\s*", re.ASCII)
+_BRACE = re.compile(r"[{}]")
+_BARE = re.compile(r"[\w\-:.]*")
+_JOIN = re.compile(r"\s*#\s*")
 _SKIPPED_TYPES = frozenset({"comment", "preamble", "string"})
 _WANTED = ("title", "abstract", "keywords")
 
@@ -146,12 +149,12 @@ def _value(text: str, at: int) -> tuple[str, int]:
     parts = []
     while at < len(text):
         if text[at] == "{":
-            depth, end = 0, at
-            while end < len(text):
-                depth += {"{": 1, "}": -1}.get(text[end], 0)
+            depth, end = 0, len(text)
+            for brace in _BRACE.finditer(text, at):  # brace to brace, not character by character
+                depth += 1 if brace[0] == "{" else -1
                 if depth == 0:
+                    end = brace.start()
                     break
-                end += 1
             parts.append(text[at + 1 : end])
             at = end + 1
         elif text[at] == '"':
@@ -161,13 +164,13 @@ def _value(text: str, at: int) -> tuple[str, int]:
             parts.append(text[at + 1 : end])
             at = end + 1
         else:
-            bare = re.match(r"[\w\-:.]*", text[at:])
+            bare = _BARE.match(text, at)
             parts.append(bare[0] if bare else "")
             at += len(parts[-1]) or 1
-        rest = re.match(r"\s*#\s*", text[at:])
-        if rest is None:
+        joined = _JOIN.match(text, at)  # matched in place: slicing a 5 MB file per value would copy it
+        if joined is None:
             break
-        at += rest.end()
+        at = joined.end()
     return " ".join(parts)[:MAX_FIELD_CHARS], at
 
 
