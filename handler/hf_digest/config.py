@@ -31,6 +31,8 @@ MAX_EMAIL_RECIPIENTS = 50  # SES SendEmail's limit per message
 MAX_LOOKBACK_DAYS = 60
 MAX_CATEGORIES = 2  # Chirpy files a post under a category and a subcategory, and shows no more
 MAX_FEED_ENTRIES = 1000
+MAX_INTERESTS_TOP = 20
+INTERESTS_RANKS = ("upvotes", "relevance")
 # Settings a release retired, and why: still accepted, so an existing deploy keeps working, but ignored,
 # and each run's result says so in one warning.
 _NO_RETURNING = "the returning-paper mark is gone: Hugging Face lists each paper on one day only"
@@ -137,6 +139,12 @@ class Settings:
     profiles: tuple[Profile, ...] = ()  # named digests, each from the same Hugging Face read
     linked: bool = False  # models, datasets and Spaces citing each shown paper
     bibtex: bool = False  # each paper's BibTeX behind a <details> in the post (the data file: always)
+    # Ranked for me (hf_digest.interests): free text, or a library file's path (.bib, .bibtex, .txt)
+    interests: str | None = None
+    interests_top: int = 3  # papers in the "For you" section
+    interests_min_score: float | None = None  # None: the method's own threshold
+    interests_model: str | None = None  # a Bedrock embeddings model; None: lexical (offline)
+    interests_rank: str = "upvotes"  # or "relevance": the whole digest ranked by relevance
     retired: tuple[str, ...] = ()  # retired variables still set (RETIRED): ignored, named in each result
 
     @property
@@ -218,6 +226,7 @@ class Settings:
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
         self._validate_notify()
         self._validate_feeds()
+        self._validate_interests()
         if not 0 <= self.topic_tags <= 20:
             raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
         if self.categories is not None and len(self.categories) > MAX_CATEGORIES:
@@ -256,6 +265,21 @@ class Settings:
             raise ConfigError(f"DIGEST_SUMMARY_TOKEN_BUDGET: {self.summary_token_budget} must be 0 or more")
         if not 1 <= self.summary_concurrency <= 16:
             raise ConfigError(f"DIGEST_SUMMARY_CONCURRENCY: {self.summary_concurrency} must be 1 to 16")
+
+    def _validate_interests(self) -> None:
+        if not 0 <= self.interests_top <= MAX_INTERESTS_TOP:
+            raise ConfigError(f"DIGEST_INTERESTS_TOP: {self.interests_top} must be 0 to {MAX_INTERESTS_TOP}")
+        if self.interests_min_score is not None and not 0 <= self.interests_min_score <= 1:
+            raise ConfigError(f"DIGEST_INTERESTS_MIN_SCORE: {self.interests_min_score} must be 0 to 1")
+        if self.interests_model is not None and not _BEDROCK_MODEL.fullmatch(self.interests_model):
+            raise ConfigError(
+                f"DIGEST_INTERESTS_MODEL: {self.interests_model!r} is not a Bedrock model id "
+                "(e.g. amazon.titan-embed-text-v2:0)"
+            )
+        if self.interests_rank not in INTERESTS_RANKS:
+            raise ConfigError(
+                f"DIGEST_INTERESTS_RANK: {self.interests_rank!r} is not one of {', '.join(INTERESTS_RANKS)}"
+            )
 
     def _validate_notify(self) -> None:
         unknown = [c for c in self.notify if c not in NOTIFY_CHANNELS]
@@ -400,6 +424,14 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
 
 
+def _score(env: Mapping[str, str], name: str) -> float | None:
+    raw = _text(env, name)
+    try:
+        return None if raw is None else float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a number such as 0.1") from exc
+
+
 def _switch(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     raw = _text(env, name)
     if raw is None:
@@ -535,6 +567,11 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         profiles=parse_profiles(_text(env, "DIGEST_PROFILES")),
         linked=_switch(env, "DIGEST_LINKED"),
         bibtex=_switch(env, "DIGEST_BIBTEX"),
+        interests=_text(env, "DIGEST_INTERESTS"),
+        interests_top=_int(env, "DIGEST_INTERESTS_TOP", defaults.interests_top),
+        interests_min_score=_score(env, "DIGEST_INTERESTS_MIN_SCORE"),
+        interests_model=_text(env, "DIGEST_INTERESTS_MODEL"),
+        interests_rank=(_text(env, "DIGEST_INTERESTS_RANK") or defaults.interests_rank).lower(),
         retired=tuple(name for name in RETIRED if _text(env, name) is not None),
     )
     return settings.validate()

@@ -261,6 +261,10 @@ def render_post(
         "released": digest.released,
         "bibtex": bibtex.entry if settings.bibtex else None,
         "week_topics": _week_topics(digest, settings),
+        # With DIGEST_INTERESTS: the "For you" picks as (paper, score) pairs, and whether the whole list
+        # is ranked by relevance; empty and false without, so the post stays as it was.
+        "for_you": digest.relevance.pairs() if digest.relevance else [],
+        "by_relevance": bool(digest.relevance and digest.relevance.by_relevance),
     }
     content, alike = _dated(lambda read: _render(template, {**context, "counts_read": read}), counts_read)
     path = settings.post_path(span.kind, span.last, lang)
@@ -280,6 +284,8 @@ def paper_json(paper: Paper, digest: Digest) -> dict[str, Any]:
     if paper.arxiv_id in digest.released:
         data["released"] = digest.released[paper.arxiv_id].to_json()
     data["bibtex"] = bibtex.entry(paper)
+    if digest.relevance is not None and paper.arxiv_id in digest.relevance.scores:
+        data["relevance"] = digest.relevance.scores[paper.arxiv_id].to_json()
     return data
 
 
@@ -297,6 +303,12 @@ def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> 
     if digest.matched is not None:
         payload["matched"] = digest.matched
     payload["papers"] = [paper_json(paper, digest) for paper in digest.papers]
+    if digest.relevance is not None:  # the "For you" picks, each with its score and reason
+        payload["for_you"] = [
+            {"arxiv_id": paper.arxiv_id, "title": paper.title, **score.to_json()}
+            for paper, score in digest.relevance.pairs()
+        ]
+        payload["ranked_by"] = "relevance" if digest.relevance.by_relevance else "upvotes"
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     path = paths.resolve(
         settings.data_path_template,

@@ -13,7 +13,7 @@ from hf_digest import render
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
-from hf_digest.model import Bundle, Paper, Released, Span, papers_from_items
+from hf_digest.model import DAILY, Bundle, Digest, Paper, Released, Span, papers_from_items
 from hf_digest.publish import FAILED, Delivery, Publisher
 from hf_digest.rank import digest, distinct
 from hf_digest.request import DigestRequest
@@ -33,6 +33,7 @@ from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered, TopicFilter
 
 if TYPE_CHECKING:
+    from hf_digest.interests.ranker import Ranker
     from hf_digest.notify.herald import Announcer
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class Features:
     summarizer: Summarize | None = None
     linker: Link | None = None
     announcer: Announcer | None = None
+    ranker: Ranker | None = None  # with DIGEST_INTERESTS (the deployment's or a profile's)
 
     def announcing(self, announcer: Announcer | None) -> Features:
         return replace(self, announcer=announcer)
@@ -146,6 +148,24 @@ def enrich(papers: list[Paper], settings: Settings) -> Enriched:
     return Enriched(list(filtered.papers) if filtered is not None else papers, filtered)
 
 
+def for_you(
+    ranked: Digest, kept: Sequence[Paper], base: DigestResult, ctx: Context, top_n: int
+) -> tuple[Digest, DigestResult]:
+    """Every kept paper scored against the reader's interests: the "For you" picks (from the whole day, not
+    only the top N), or the digest itself in relevance order; what could not be done, a warning."""
+    from hf_digest.interests.relevance import relevance_key
+
+    assert ctx.features.ranker is not None
+    found = ctx.features.ranker.rank(kept, ctx.settings, ctx.publishers, ctx.deadline)
+    base = replace(base, interests=found.report, warnings=(*base.warnings, *found.warnings))
+    if found.relevance is None:
+        return ranked, base
+    if found.relevance.by_relevance:
+        ordered = sorted(kept, key=relevance_key(found.relevance.scores))
+        ranked = replace(ranked, papers=tuple(ordered if top_n == 0 else ordered[:top_n]))
+    return replace(ranked, relevance=found.relevance), base
+
+
 def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) -> DigestResult:
     """The digest path after the fetch: one listing can serve several profiles."""
     span, options = request.span, request.options
@@ -169,6 +189,8 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
     ranked = digest(span, kept, options.top_n, warnings)
     if filtered is not None:
         ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(filtered.papers))
+    if features.ranker is not None and settings.interests and kept and span.kind == DAILY:  # daily posts
+        ranked, base = for_you(ranked, kept, base, ctx, options.top_n)
     if features.linker is not None and ranked.papers:
         released, left_out = features.linker.released(ranked.papers, deadline.keeping())
         ranked = replace(ranked, released=released)
