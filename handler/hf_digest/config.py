@@ -1,19 +1,21 @@
-"""Configuration, read once from the environment into one validated object.
+"""Configuration, read once from the settings file and the environment into one validated object.
 
-The CLI and the Lambda read the same names; CLI flags are applied on top with `dataclasses.replace`.
+Each setting is defined once, on `Settings`; the file (digest.toml), the environment and the CLI use its
+names. `load` layers them: CLI flags, then the environment, then the file, then the defaults.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, fields
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hf_digest import layout, paths
+from hf_digest import layout, paths, settings_file
 from hf_digest.destinations import parse_destinations
 from hf_digest.errors import BadInput, ConfigError
 from hf_digest.model import LANGUAGES as LANGUAGES  # config.LANGUAGES: the names the settings accept
@@ -21,6 +23,7 @@ from hf_digest.permalink import STYLES as PERMALINK_STYLES
 from hf_digest.permalink import Blog, PermalinkError
 from hf_digest.permalink import template as permalink_template
 from hf_digest.redact import check_token
+from hf_digest.settings_file import Spec, setting, shown
 from hf_digest.topics import parse_terms
 from hf_digest.topics.profiles import Profile, check_paths, parse_profiles
 
@@ -66,77 +69,172 @@ class Secret:
 class Settings:
     """Every setting of the digest; defaults are what a new user gets."""
 
-    hf_base_url: str = "https://huggingface.co"
-    hf_token: Secret | None = None
-    lang: str = "ko"
-    top_n: int = 10
-    template_dir: Path | None = None
-    timezone: str = "Asia/Seoul"
-    post_time: time = time(9, 15)
-    author: str | None = None
-    categories: tuple[str, ...] | None = None  # None: the language's default
-    tags: tuple[str, ...] = ("huggingface", "papers", "daily", "ai")
-    destinations: tuple[str, ...] = ("local",)
-    output_dir: Path = Path("out")
-    path_template: str = "_posts/{date}-hf-daily-papers{lang_suffix}.md"
-    data_path_template: str | None = None
-    github_repository: str | None = None
-    github_branch: str | None = None
-    github_api_url: str = "https://api.github.com"
-    github_token: Secret | None = field(default=None, repr=False)
-    github_token_secret: str | None = None
-    github_committer_name: str = "hf-daily-digest"
-    github_committer_email: str = "hf-daily-digest@users.noreply.github.com"
-    github_message_add: str | None = None  # None: each kind's own (publish.github.DEFAULT_MESSAGES)
-    github_message_update: str | None = None
-    s3_bucket: str | None = None
-    s3_prefix: str = ""
-    weekly_path_template: str = "_posts/{date}-hf-weekly-papers{lang_suffix}.md"
+    hf_base_url: str = setting(
+        "https://huggingface.co", "HF_BASE_URL", "Hugging Face's address (tests point it at a local server)"
+    )
+    hf_token: Secret | None = setting(
+        None, "HF_TOKEN", "a Hugging Face token: a higher rate limit", secret=True
+    )
+    lang: str = setting("ko", "DIGEST_LANG", "the post's language: ko or en")
+    top_n: int = setting(10, "DIGEST_TOP_N", "papers a post shows, by upvotes; 0 shows all")
+    template_dir: Path | None = setting(
+        None, "DIGEST_TEMPLATE_DIR", "a folder of Jinja2 templates replacing the built-in ones"
+    )
+    timezone: str = setting("Asia/Seoul", "DIGEST_TIMEZONE", "IANA time zone of the post's date and time")
+    post_time: time = setting(
+        time(9, 15), "DIGEST_POST_TIME", "the post's time of day in its front matter, HH:MM"
+    )
+    author: str | None = setting(None, "DIGEST_AUTHOR", "the front matter's author; empty leaves it out")
+    categories: tuple[str, ...] | None = setting(
+        None, "DIGEST_CATEGORIES", "front matter categories (at most 2); empty: the language's own"
+    )
+    tags: tuple[str, ...] = setting(
+        ("huggingface", "papers", "daily", "ai"), "DIGEST_TAGS", "front matter tags"
+    )
+    destinations: tuple[str, ...] = setting(
+        ("local",), "DIGEST_DESTINATIONS", "where posts go: local, github, s3"
+    )
+    output_dir: Path = setting(Path("out"), "DIGEST_OUTPUT_DIR", "the local destination's folder")
+    path_template: str = setting(
+        "_posts/{date}-hf-daily-papers{lang_suffix}.md", "DIGEST_PATH_TEMPLATE", "the daily post's path"
+    )
+    data_path_template: str | None = setting(
+        None, "DIGEST_DATA_PATH_TEMPLATE", "a JSON data file beside each post; empty: none"
+    )
+    github_repository: str | None = setting(
+        None, "GITHUB_REPOSITORY", "the repository that receives posts, owner/name"
+    )
+    github_branch: str | None = setting(
+        None, "GITHUB_BRANCH", "the branch to commit to; empty: the default branch"
+    )
+    github_api_url: str = setting("https://api.github.com", "GITHUB_API_URL", "GitHub's API address")
+    github_token: Secret | None = setting(
+        None, "GITHUB_TOKEN", "a GitHub token with Contents: write", secret=True
+    )
+    github_token_secret: str | None = setting(
+        None, "GITHUB_TOKEN_SECRET", "a Secrets Manager secret holding the GitHub token"
+    )
+    github_committer_name: str = setting(
+        "hf-daily-digest", "GITHUB_COMMITTER_NAME", "the commits' committer name"
+    )
+    github_committer_email: str = setting(
+        "hf-daily-digest@users.noreply.github.com", "GITHUB_COMMITTER_EMAIL", "the commits' committer e-mail"
+    )
+    # None: each kind's own (publish.github.DEFAULT_MESSAGES)
+    github_message_add: str | None = setting(
+        None, "GITHUB_COMMIT_MESSAGE", "the commit message adding a file"
+    )
+    github_message_update: str | None = setting(
+        None, "GITHUB_COMMIT_MESSAGE_UPDATE", "the commit message updating a file"
+    )
+    s3_bucket: str | None = setting(None, "S3_BUCKET", "the bucket of the s3 destination")
+    s3_prefix: str = setting("", "S3_PREFIX", "a key prefix (folder) in the bucket")
     # {date}: the week's Sunday, the month's last day
-    monthly_path_template: str = "_posts/{date}-hf-monthly-papers{lang_suffix}.md"
-    catchup_days: int = 7  # a scheduled run publishes days missing among the 7 before its own
-    refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
-    backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
-    backfill_queue_url: str | None = None  # in AWS, a range becomes one SQS message per day
-    state_path: Path | None = None  # the SQLite state store; None: under the user's cache folder
-    state_table: str | None = None  # a DynamoDB table for the state store instead (in AWS)
-    summary_model: str | None = None  # a Bedrock model or inference profile id; None: no summaries
-    summary_region: str | None = None  # None: the function's own region
-    summary_max_papers: int | None = None  # None: every shown paper (the post's top N)
-    summary_max_tokens: int = 400  # output tokens per Converse call
-    summary_token_budget: int = 60_000  # input + output tokens per run, across all calls
-    summary_concurrency: int = 4  # Converse calls at once
-    site_url: str | None = None  # the blog's base URL: a post's link is this + the post's path
-    permalink: str | None = None  # the blog's permalink for posts; None: as its _config.yml says
-    notify: tuple[str, ...] = ()  # channels told about a new digest; empty: none
-    notify_top: int = 3
-    notify_backfill: str = "skip"  # older days of a backfill or catch-up: skip, or one summary message
-    notify_secret: str | None = None  # a Secrets Manager secret holding the channels' webhooks and tokens
-    slack_webhook_url: Secret | None = field(default=None, repr=False)
-    discord_webhook_url: Secret | None = field(default=None, repr=False)
-    telegram_bot_token: Secret | None = field(default=None, repr=False)
-    telegram_chat_id: Secret | None = field(default=None, repr=False)
-    telegram_api_url: str = "https://api.telegram.org"
-    email_from: str | None = None
-    email_to: tuple[str, ...] = ()
-    email_unsubscribe: str | None = None  # mailto: or https: target of List-Unsubscribe; default: the sender
-    feeds: bool = True  # Atom and JSON feeds beside the posts, in every destination
-    feed_path_template: str = "feeds/hf-daily-papers.{lang}.atom"
-    json_feed_path_template: str = "feeds/hf-daily-papers.{lang}.json"
-    papers_feed_path_template: str = "feeds/hf-papers.{lang}.atom"
-    papers_json_feed_path_template: str = "feeds/hf-papers.{lang}.json"
-    feed_entries: int = 30  # digests kept in a digest feed
-    papers_feed_entries: int = 100  # papers kept in a papers feed (ten days of ten papers)
-    site: bool = False  # the S3 destination also writes a static HTML site
+    weekly_path_template: str = setting(
+        "_posts/{date}-hf-weekly-papers{lang_suffix}.md",
+        "DIGEST_WEEKLY_PATH_TEMPLATE",
+        "the weekly post's path",
+    )
+    monthly_path_template: str = setting(
+        "_posts/{date}-hf-monthly-papers{lang_suffix}.md",
+        "DIGEST_MONTHLY_PATH_TEMPLATE",
+        "the monthly post's path",
+    )
+    catchup_days: int = setting(
+        7, "DIGEST_CATCHUP_DAYS", "a scheduled run also publishes missing days among this many before; 0: off"
+    )
+    refresh_days: tuple[int, ...] = setting(
+        (1, 7), "DIGEST_REFRESH_DAYS", "days back a scheduled run re-reads for settled upvotes; 0: none"
+    )
+    backfill_pace_s: float = setting(
+        0.75, "DIGEST_BACKFILL_PACE", "seconds per Hugging Face request in a backfill"
+    )
+    backfill_queue_url: str | None = setting(
+        None, "DIGEST_BACKFILL_QUEUE_URL", "in AWS, the queue a range's days go to"
+    )
+    state_path: Path | None = setting(
+        None, "DIGEST_STATE_PATH", "the SQLite state store; empty: under the user's cache folder"
+    )
+    state_table: str | None = setting(
+        None, "DIGEST_STATE_TABLE", "a DynamoDB table for the state store instead (in AWS)"
+    )
+    summary_model: str | None = setting(
+        None, "DIGEST_SUMMARY_MODEL", "a Bedrock model or inference profile id; empty: no summaries"
+    )
+    summary_region: str | None = setting(
+        None, "DIGEST_SUMMARY_REGION", "the Region to call Bedrock in; empty: the function's"
+    )
+    summary_max_papers: int | None = setting(
+        None, "DIGEST_SUMMARY_MAX_PAPERS", "papers summarised; empty: every shown paper"
+    )
+    summary_max_tokens: int = setting(400, "DIGEST_SUMMARY_MAX_TOKENS", "output tokens per summary")
+    summary_token_budget: int = setting(
+        60_000, "DIGEST_SUMMARY_TOKEN_BUDGET", "input and output tokens per run"
+    )
+    summary_concurrency: int = setting(4, "DIGEST_SUMMARY_CONCURRENCY", "summary calls at once")
+    site_url: str | None = setting(None, "DIGEST_SITE_URL", "the blog's base URL, for links and feed ids")
+    permalink: str | None = setting(
+        None, "DIGEST_PERMALINK", "the blog's permalink style or template; empty: its _config.yml's"
+    )
+    notify: tuple[str, ...] = setting(
+        (), "DIGEST_NOTIFY", "channels told of a new digest: slack, discord, telegram, email"
+    )
+    notify_top: int = setting(3, "DIGEST_NOTIFY_TOP", "papers a notification lists")
+    notify_backfill: str = setting(
+        "skip", "DIGEST_NOTIFY_BACKFILL", "older days of a backfill: skip, or summary"
+    )
+    notify_secret: str | None = setting(
+        None, "DIGEST_NOTIFY_SECRET", "a Secrets Manager secret holding the channels' webhooks and tokens"
+    )
+    slack_webhook_url: Secret | None = setting(
+        None, "SLACK_WEBHOOK_URL", "a Slack incoming webhook", secret=True
+    )
+    discord_webhook_url: Secret | None = setting(
+        None, "DISCORD_WEBHOOK_URL", "a Discord webhook", secret=True
+    )
+    telegram_bot_token: Secret | None = setting(
+        None, "TELEGRAM_BOT_TOKEN", "a Telegram bot's token", secret=True
+    )
+    telegram_chat_id: Secret | None = setting(
+        None, "TELEGRAM_CHAT_ID", "the Telegram chat to post to", secret=True
+    )
+    telegram_api_url: str = setting(
+        "https://api.telegram.org", "TELEGRAM_API_URL", "Telegram's Bot API address"
+    )
+    email_from: str | None = setting(None, "DIGEST_EMAIL_FROM", "the SES-verified sender of the e-mail")
+    email_to: tuple[str, ...] = setting((), "DIGEST_EMAIL_TO", "the e-mail's recipients")
+    email_unsubscribe: str | None = setting(
+        None, "DIGEST_EMAIL_UNSUBSCRIBE", "List-Unsubscribe target, mailto: or https:; empty: the sender"
+    )
+    feeds: bool = setting(True, "DIGEST_FEEDS", "Atom and JSON feeds beside the posts")
+    feed_path_template: str = setting(
+        "feeds/hf-daily-papers.{lang}.atom", "DIGEST_FEED_PATH_TEMPLATE", "the digests' Atom feed"
+    )
+    json_feed_path_template: str = setting(
+        "feeds/hf-daily-papers.{lang}.json", "DIGEST_JSON_FEED_PATH_TEMPLATE", "the digests' JSON Feed"
+    )
+    papers_feed_path_template: str = setting(
+        "feeds/hf-papers.{lang}.atom", "DIGEST_PAPERS_FEED_PATH_TEMPLATE", "the papers' Atom feed"
+    )
+    papers_json_feed_path_template: str = setting(
+        "feeds/hf-papers.{lang}.json", "DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE", "the papers' JSON Feed"
+    )
+    feed_entries: int = setting(30, "DIGEST_FEED_ENTRIES", "digests kept in a digest feed")
+    papers_feed_entries: int = setting(100, "DIGEST_PAPERS_FEED_ENTRIES", "papers kept in a papers feed")
+    site: bool = setting(False, "DIGEST_SITE", "the s3 destination also writes a static HTML site")
+    include: tuple[str, ...] = setting((), "DIGEST_INCLUDE", "keep a paper when any of these terms matches")
+    exclude: tuple[str, ...] = setting((), "DIGEST_EXCLUDE", "drop a paper when any matches (exclude wins)")
+    skip_empty_filtered: bool = setting(
+        False, "DIGEST_SKIP_EMPTY_FILTERED", "a filter that removes every paper writes no post"
+    )
+    topic_tags: int = setting(
+        5, "DIGEST_TOPIC_TAGS", "front matter tags from the shown papers' keywords; 0: none"
+    )
+    profiles: tuple[Profile, ...] = setting((), "DIGEST_PROFILES", "named digests from one Hugging Face read")
+    linked: bool = setting(False, "DIGEST_LINKED", "models, datasets and Spaces citing each shown paper")
+    bibtex: bool = setting(False, "DIGEST_BIBTEX", "each paper's BibTeX in the post")
     # The site's own language, at its root: DIGEST_LANG, kept when a profile's settings take its own lang.
     site_lang: str | None = None
-    include: tuple[str, ...] = ()  # topic filter: keep a paper when any term matches
-    exclude: tuple[str, ...] = ()  # ... drop it when any matches (exclude wins)
-    skip_empty_filtered: bool = False  # a filter that removes every paper writes no post
-    topic_tags: int = 5  # front matter tags from the shown papers' keywords; 0: none
-    profiles: tuple[Profile, ...] = ()  # named digests, each from the same Hugging Face read
-    linked: bool = False  # models, datasets and Spaces citing each shown paper
-    bibtex: bool = False  # each paper's BibTeX behind a <details> in the post (the data file: always)
     retired: tuple[str, ...] = ()  # retired variables still set (RETIRED): ignored, named in each result
 
     @property
@@ -538,6 +636,92 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         retired=tuple(name for name in RETIRED if _text(env, name) is not None),
     )
     return settings.validate()
+
+
+@functools.cache
+def specs() -> tuple[Spec, ...]:
+    """Every user setting, in Settings' order: the one definition the file, the README and `config` use."""
+    return tuple(
+        Spec(f.name, f.metadata["env"], str(f.type), f.default, f.metadata["help"], f.metadata["secret"])
+        for f in fields(Settings)
+        if "env" in f.metadata
+    )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The effective settings, where each came from (by environment name), and the file read."""
+
+    settings: Settings
+    sources: Mapping[str, str]  # ENV_NAME -> flag | env | file | default
+    file: Path | None
+
+
+def load(
+    env: Mapping[str, str] | None = None,
+    *,
+    path: str | None = None,
+    cli: bool = False,
+    flags: Mapping[str, str] | None = None,
+) -> Loaded:
+    """Settings from CLI flags (by environment name), then the environment, then the settings file (path,
+    else DIGEST_SETTINGS, else ./digest.toml for the CLI, else the function's own), then the defaults."""
+    env = os.environ if env is None else env
+    file = settings_file.chosen(path, env, cli=cli)
+    in_file = settings_file.read(file, specs()) if file is not None else {}
+    merged = dict(env)
+    sources: dict[str, str] = {}
+    for spec in specs():
+        name = spec.env
+        if flags and flags.get(name):
+            merged[name], sources[name] = flags[name], "flag"
+        elif env.get(name, "").strip():
+            sources[name] = "env"
+        elif name in in_file:
+            merged[name], sources[name] = in_file[name][0], "file"
+        else:
+            sources[name] = "default"
+    try:
+        settings = from_env(merged)
+    except ConfigError as exc:
+        raise _from_file(exc, file, in_file, sources) from None
+    return Loaded(settings, sources, file)
+
+
+def shown_value(value: object) -> str | None:
+    """A setting's value as TOML spells it (secrets as "***"); None when unset."""
+    if value is None:
+        return None
+    if isinstance(value, Secret):
+        return '"***"'
+    if isinstance(value, tuple):
+        items = [
+            {k: v for k, v in asdict(item).items() if v is not None} if isinstance(item, Profile) else item
+            for item in value
+        ]
+        return shown(items)
+    if isinstance(value, bool | int | float):
+        return shown(value)
+    if isinstance(value, time):
+        return shown(value.strftime("%H:%M"))
+    return shown(str(value))
+
+
+def _from_file(
+    exc: ConfigError, file: Path | None, in_file: Mapping[str, tuple[str, object]], sources: Mapping[str, str]
+) -> ConfigError:
+    """exc, naming the file, key and value instead of the variable when the value came from the file."""
+    message = str(exc)
+    match = re.match(r"[A-Z][A-Z0-9_]*", message)
+    name = match[0] if match else ""
+    if file is None or sources.get(name) != "file":
+        return exc
+    spec = next(spec for spec in specs() if spec.env == name)
+    rest = message[len(name) :]
+    if rest.startswith(":"):
+        value = "***" if spec.secret else shown(in_file[name][1])
+        return ConfigError(f"{file}: {spec.key} = {value}{rest}")
+    return ConfigError(f"{file}: {spec.key}{rest}")
 
 
 # What the platform sets rather than the user: read here too, so no other module reads the environment.

@@ -153,9 +153,11 @@ def test_the_layer_holds_exactly_the_pinned_versions() -> None:
     assert not (LAYER / "bin").exists(), "console scripts in the layer: nothing on Lambda runs them"
 
 
-def test_the_function_ships_only_the_handler_and_its_package() -> None:
+def test_the_function_ships_only_the_handler_its_settings_file_and_its_package() -> None:
     shipped = sorted(p.name for p in FUNCTION.iterdir() if p.name != "__pycache__")
-    assert shipped == ["app.py", "hf_digest"]
+    assert shipped == ["app.py", "digest.toml", "hf_digest"]
+    # the file the function reads: hf_digest/settings_file.py's PACKAGED, beside app.py
+    assert (FUNCTION / "digest.toml").read_bytes() == (REPO / "handler" / "digest.toml").read_bytes()
     assert (FUNCTION / "hf_digest" / "templates").is_dir(), "the Jinja templates did not ship"
 
 
