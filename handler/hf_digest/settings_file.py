@@ -123,6 +123,17 @@ def _file_type(specs: tuple[Spec, ...]) -> type[msgspec.Struct]:
     return _TYPES[specs]
 
 
+def markdown_table(specs: Iterable[Spec], shown_value: Any) -> str:
+    """The README's table of every setting, from the one definition (tests/unit/test_readme_settings.py)."""
+    rows = ["| key (`digest.toml`) | environment | default | meaning |", "|---|---|---|---|"]
+    for spec in specs:
+        value = shown_value(spec.default)
+        default = "(none)" if value is None or value == '""' else f"`{value}`"
+        meaning = spec.help + (" (secret: masked by `hf-digest config`)" if spec.secret else "")
+        rows.append(f"| `{spec.key}` | `{spec.env}` | {default} | {meaning} |")
+    return "\n".join(rows)
+
+
 def chosen(explicit: str | None, env: Mapping[str, str], *, cli: bool) -> Path | None:
     """The settings file to read: --settings, else DIGEST_SETTINGS, else ./digest.toml (CLI), else the one
     that ships with the function; None when none exists (a named file that is missing is an error)."""
