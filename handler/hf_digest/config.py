@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date, time
 from pathlib import Path
@@ -65,17 +65,108 @@ class Secret:
         return hash(self._value)
 
 
+# Parsers from an environment variable's text (or the file's value, spelled as the variable would be) to a
+# setting's value; each error names the variable. None means "as unset": the default.
+def _whole(raw: str, name: str) -> int:
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a whole number") from exc
+
+
+def _seconds(raw: str, name: str) -> float:
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
+
+
+def _switch(raw: str, name: str) -> bool:
+    if raw.lower() in _ON:
+        return True
+    if raw.lower() in _OFF:
+        return False
+    raise ConfigError(f"{name}: {raw!r} is not on or off")
+
+
+def _words(raw: str, name: str) -> tuple[str, ...] | None:
+    """Comma separated words; none at all is unset."""
+    return tuple(part.strip() for part in raw.split(",") if part.strip()) or None
+
+
+def _lower_words(raw: str, name: str) -> tuple[str, ...] | None:
+    return _words(raw.lower(), name)
+
+
+def _token(raw: str, name: str) -> Secret:
+    """A token, checked to fit in an HTTP header (the error names the variable, never the value)."""
+    return Secret(check_token(raw, name))
+
+
+def _destinations(raw: str, name: str) -> tuple[str, ...]:
+    try:
+        return parse_destinations(raw)
+    except BadInput as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def parse_days_back(raw: str, name: str = "DIGEST_REFRESH_DAYS") -> tuple[int, ...]:
+    """Days back such as "1,7"; "0" alone means none."""
+    try:
+        numbers = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a list of whole numbers such as 1,7") from exc
+    return () if numbers == (0,) else numbers
+
+
+def parse_time(raw: str, name: str) -> time:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?", raw.strip())
+    if not match:
+        raise ConfigError(f"{name}: {raw!r} is not a time of day HH:MM")
+    return time(int(match[1]), int(match[2]), int(match[3] or 0))
+
+
+def _url(raw: str, name: str) -> str | None:
+    return raw.rstrip("/") or None
+
+
+def _lower(raw: str, name: str) -> str:
+    return raw.lower()
+
+
+def _prefix(raw: str, name: str) -> str:
+    return raw.strip("/")
+
+
+# The parser of each type a setting may have, unless its field names its own.
+BY_TYPE: dict[str, Callable[[str, str], object]] = {
+    "str": lambda raw, name: raw,
+    "int": _whole,
+    "float": _seconds,
+    "bool": _switch,
+    "Path": lambda raw, name: Path(raw).expanduser(),
+    "tuple[str, ...]": _words,
+    "tuple[int, ...]": parse_days_back,
+    "Secret": lambda raw, name: Secret(raw),
+    "time": parse_time,
+    "tuple[Profile, ...]": lambda raw, name: parse_profiles(raw),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the digest; defaults are what a new user gets."""
 
     hf_base_url: str = setting(
-        "https://huggingface.co", "HF_BASE_URL", "Hugging Face's address (tests point it at a local server)"
+        "https://huggingface.co",
+        "HF_BASE_URL",
+        "Hugging Face's address (tests point it at a local server)",
+        parse=_url,
     )
     hf_token: Secret | None = setting(
-        None, "HF_TOKEN", "a Hugging Face token: a higher rate limit", secret=True
+        None, "HF_TOKEN", "a Hugging Face token: a higher rate limit", secret=True, parse=_token
     )
-    lang: str = setting("ko", "DIGEST_LANG", "the post's language: ko or en")
+    lang: str = setting("ko", "DIGEST_LANG", "the post's language: ko or en", parse=_lower)
     top_n: int = setting(10, "DIGEST_TOP_N", "papers a post shows, by upvotes; 0 shows all")
     template_dir: Path | None = setting(
         None, "DIGEST_TEMPLATE_DIR", "a folder of Jinja2 templates replacing the built-in ones"
@@ -92,7 +183,7 @@ class Settings:
         ("huggingface", "papers", "daily", "ai"), "DIGEST_TAGS", "front matter tags"
     )
     destinations: tuple[str, ...] = setting(
-        ("local",), "DIGEST_DESTINATIONS", "where posts go: local, github, s3"
+        ("local",), "DIGEST_DESTINATIONS", "where posts go: local, github, s3", parse=_destinations
     )
     output_dir: Path = setting(Path("out"), "DIGEST_OUTPUT_DIR", "the local destination's folder")
     path_template: str = setting(
@@ -107,9 +198,11 @@ class Settings:
     github_branch: str | None = setting(
         None, "GITHUB_BRANCH", "the branch to commit to; empty: the default branch"
     )
-    github_api_url: str = setting("https://api.github.com", "GITHUB_API_URL", "GitHub's API address")
+    github_api_url: str = setting(
+        "https://api.github.com", "GITHUB_API_URL", "GitHub's API address", parse=_url
+    )
     github_token: Secret | None = setting(
-        None, "GITHUB_TOKEN", "a GitHub token with Contents: write", secret=True
+        None, "GITHUB_TOKEN", "a GitHub token with Contents: write", secret=True, parse=_token
     )
     github_token_secret: str | None = setting(
         None, "GITHUB_TOKEN_SECRET", "a Secrets Manager secret holding the GitHub token"
@@ -128,7 +221,7 @@ class Settings:
         None, "GITHUB_COMMIT_MESSAGE_UPDATE", "the commit message updating a file"
     )
     s3_bucket: str | None = setting(None, "S3_BUCKET", "the bucket of the s3 destination")
-    s3_prefix: str = setting("", "S3_PREFIX", "a key prefix (folder) in the bucket")
+    s3_prefix: str = setting("", "S3_PREFIX", "a key prefix (folder) in the bucket", parse=_prefix)
     # {date}: the week's Sunday, the month's last day
     weekly_path_template: str = setting(
         "_posts/{date}-hf-weekly-papers{lang_suffix}.md",
@@ -172,16 +265,21 @@ class Settings:
         60_000, "DIGEST_SUMMARY_TOKEN_BUDGET", "input and output tokens per run"
     )
     summary_concurrency: int = setting(4, "DIGEST_SUMMARY_CONCURRENCY", "summary calls at once")
-    site_url: str | None = setting(None, "DIGEST_SITE_URL", "the blog's base URL, for links and feed ids")
+    site_url: str | None = setting(
+        None, "DIGEST_SITE_URL", "the blog's base URL, for links and feed ids", parse=_url
+    )
     permalink: str | None = setting(
         None, "DIGEST_PERMALINK", "the blog's permalink style or template; empty: its _config.yml's"
     )
     notify: tuple[str, ...] = setting(
-        (), "DIGEST_NOTIFY", "channels told of a new digest: slack, discord, telegram, email"
+        (),
+        "DIGEST_NOTIFY",
+        "channels told of a new digest: slack, discord, telegram, email",
+        parse=_lower_words,
     )
     notify_top: int = setting(3, "DIGEST_NOTIFY_TOP", "papers a notification lists")
     notify_backfill: str = setting(
-        "skip", "DIGEST_NOTIFY_BACKFILL", "older days of a backfill: skip, or summary"
+        "skip", "DIGEST_NOTIFY_BACKFILL", "older days of a backfill: skip, or summary", parse=_lower
     )
     notify_secret: str | None = setting(
         None, "DIGEST_NOTIFY_SECRET", "a Secrets Manager secret holding the channels' webhooks and tokens"
@@ -199,7 +297,7 @@ class Settings:
         None, "TELEGRAM_CHAT_ID", "the Telegram chat to post to", secret=True
     )
     telegram_api_url: str = setting(
-        "https://api.telegram.org", "TELEGRAM_API_URL", "Telegram's Bot API address"
+        "https://api.telegram.org", "TELEGRAM_API_URL", "Telegram's Bot API address", parse=_url
     )
     email_from: str | None = setting(None, "DIGEST_EMAIL_FROM", "the SES-verified sender of the e-mail")
     email_to: tuple[str, ...] = setting((), "DIGEST_EMAIL_TO", "the e-mail's recipients")
@@ -222,8 +320,12 @@ class Settings:
     feed_entries: int = setting(30, "DIGEST_FEED_ENTRIES", "digests kept in a digest feed")
     papers_feed_entries: int = setting(100, "DIGEST_PAPERS_FEED_ENTRIES", "papers kept in a papers feed")
     site: bool = setting(False, "DIGEST_SITE", "the s3 destination also writes a static HTML site")
-    include: tuple[str, ...] = setting((), "DIGEST_INCLUDE", "keep a paper when any of these terms matches")
-    exclude: tuple[str, ...] = setting((), "DIGEST_EXCLUDE", "drop a paper when any matches (exclude wins)")
+    include: tuple[str, ...] = setting(
+        (), "DIGEST_INCLUDE", "keep a paper when any of these terms matches", parse=parse_terms
+    )
+    exclude: tuple[str, ...] = setting(
+        (), "DIGEST_EXCLUDE", "drop a paper when any matches (exclude wins)", parse=parse_terms
+    )
     skip_empty_filtered: bool = setting(
         False, "DIGEST_SKIP_EMPTY_FILTERED", "a filter that removes every paper writes no post"
     )
@@ -462,82 +564,6 @@ _BEDROCK_MODEL = re.compile(r"(arn:aws[\w-]*:bedrock:[\w-]*:\d{0,12}:[\w-]+/)?[\
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 
 
-def _secret(env: Mapping[str, str], name: str) -> Secret | None:
-    value = _text(env, name)
-    return Secret(value) if value else None
-
-
-def _text(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(name, "").strip()
-    return value or None
-
-
-def _token(env: Mapping[str, str], name: str) -> str | None:
-    """A token setting, checked to fit in an HTTP header (the error names the variable, never the value)."""
-    value = _text(env, name)
-    return None if value is None else check_token(value, name)
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = _text(env, name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a whole number") from exc
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = _text(env, name)
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
-
-
-def _switch(env: Mapping[str, str], name: str, default: bool = False) -> bool:
-    raw = _text(env, name)
-    if raw is None:
-        return default
-    if raw.lower() in _ON:
-        return True
-    if raw.lower() in _OFF:
-        return False
-    raise ConfigError(f"{name}: {raw!r} is not on or off")
-
-
-def parse_days_back(raw: str, name: str = "DIGEST_REFRESH_DAYS") -> tuple[int, ...]:
-    """Days back such as "1,7"; "0" alone means none."""
-    try:
-        numbers = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a list of whole numbers such as 1,7") from exc
-    return () if numbers == (0,) else numbers
-
-
-def _list(raw: str | None) -> tuple[str, ...] | None:
-    if raw is None:
-        return None
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
-
-
-def parse_time(raw: str, name: str) -> time:
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?", raw.strip())
-    if not match:
-        raise ConfigError(f"{name}: {raw!r} is not a time of day HH:MM")
-    return time(int(match[1]), int(match[2]), int(match[3] or 0))
-
-
-def _destinations(raw: str) -> tuple[str, ...]:
-    try:
-        return parse_destinations(raw)
-    except BadInput as exc:
-        raise ConfigError(str(exc)) from None
-
-
 def default_state_path(env: Mapping[str, str] | None = None) -> Path:
     """$XDG_CACHE_HOME/hf-digest/state.sqlite3, else ~/.cache/hf-digest/state.sqlite3."""
     env = os.environ if env is None else env
@@ -547,102 +573,33 @@ def default_state_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from environment variables (os.environ by default), validated."""
+    """Settings from environment variables (os.environ by default), validated: each setting's own parser
+    (Settings' field metadata, else its type's), an unset or empty variable giving the default."""
     env = os.environ if env is None else env
-    defaults = Settings()
-    hf_token = _token(env, "HF_TOKEN")
-    github_token = _token(env, "GITHUB_TOKEN")
-    template_dir = _text(env, "DIGEST_TEMPLATE_DIR")
-    destinations = _text(env, "DIGEST_DESTINATIONS")
-    post_time = _text(env, "DIGEST_POST_TIME")
-    refresh_days = _text(env, "DIGEST_REFRESH_DAYS")
-    state_path = _text(env, "DIGEST_STATE_PATH")
-    max_papers = _text(env, "DIGEST_SUMMARY_MAX_PAPERS")
-    settings = Settings(
-        hf_base_url=(_text(env, "HF_BASE_URL") or defaults.hf_base_url).rstrip("/"),
-        hf_token=Secret(hf_token) if hf_token else None,
-        lang=(_text(env, "DIGEST_LANG") or defaults.lang).lower(),
-        top_n=_int(env, "DIGEST_TOP_N", defaults.top_n),
-        template_dir=Path(template_dir) if template_dir else None,
-        timezone=_text(env, "DIGEST_TIMEZONE") or defaults.timezone,
-        post_time=parse_time(post_time, "DIGEST_POST_TIME") if post_time else defaults.post_time,
-        author=_text(env, "DIGEST_AUTHOR"),
-        categories=_list(_text(env, "DIGEST_CATEGORIES")),
-        tags=_list(_text(env, "DIGEST_TAGS")) or defaults.tags,
-        destinations=_destinations(destinations) if destinations else defaults.destinations,
-        output_dir=Path(_text(env, "DIGEST_OUTPUT_DIR") or defaults.output_dir),
-        path_template=_text(env, "DIGEST_PATH_TEMPLATE") or defaults.path_template,
-        data_path_template=_text(env, "DIGEST_DATA_PATH_TEMPLATE"),
-        github_repository=_text(env, "GITHUB_REPOSITORY"),
-        github_branch=_text(env, "GITHUB_BRANCH"),
-        github_api_url=(_text(env, "GITHUB_API_URL") or defaults.github_api_url).rstrip("/"),
-        github_token=Secret(github_token) if github_token else None,
-        github_token_secret=_text(env, "GITHUB_TOKEN_SECRET"),
-        github_committer_name=_text(env, "GITHUB_COMMITTER_NAME") or defaults.github_committer_name,
-        github_committer_email=_text(env, "GITHUB_COMMITTER_EMAIL") or defaults.github_committer_email,
-        github_message_add=_text(env, "GITHUB_COMMIT_MESSAGE"),
-        github_message_update=_text(env, "GITHUB_COMMIT_MESSAGE_UPDATE"),
-        s3_bucket=_text(env, "S3_BUCKET"),
-        s3_prefix=(_text(env, "S3_PREFIX") or "").strip("/"),
-        weekly_path_template=_text(env, "DIGEST_WEEKLY_PATH_TEMPLATE") or defaults.weekly_path_template,
-        monthly_path_template=_text(env, "DIGEST_MONTHLY_PATH_TEMPLATE") or defaults.monthly_path_template,
-        catchup_days=_int(env, "DIGEST_CATCHUP_DAYS", defaults.catchup_days),
-        refresh_days=parse_days_back(refresh_days) if refresh_days else defaults.refresh_days,
-        backfill_pace_s=_float(env, "DIGEST_BACKFILL_PACE", defaults.backfill_pace_s),
-        backfill_queue_url=_text(env, "DIGEST_BACKFILL_QUEUE_URL"),
-        state_path=Path(state_path).expanduser() if state_path else default_state_path(env),
-        state_table=_text(env, "DIGEST_STATE_TABLE"),
-        summary_model=_text(env, "DIGEST_SUMMARY_MODEL"),
-        summary_region=_text(env, "DIGEST_SUMMARY_REGION"),
-        summary_max_papers=_int(env, "DIGEST_SUMMARY_MAX_PAPERS", 0) if max_papers else None,
-        summary_max_tokens=_int(env, "DIGEST_SUMMARY_MAX_TOKENS", defaults.summary_max_tokens),
-        summary_token_budget=_int(env, "DIGEST_SUMMARY_TOKEN_BUDGET", defaults.summary_token_budget),
-        summary_concurrency=_int(env, "DIGEST_SUMMARY_CONCURRENCY", defaults.summary_concurrency),
-        site_url=(_text(env, "DIGEST_SITE_URL") or "").rstrip("/") or None,
-        permalink=_text(env, "DIGEST_PERMALINK"),
-        notify=_list((_text(env, "DIGEST_NOTIFY") or "").lower()) or (),
-        notify_top=_int(env, "DIGEST_NOTIFY_TOP", defaults.notify_top),
-        notify_backfill=(_text(env, "DIGEST_NOTIFY_BACKFILL") or defaults.notify_backfill).lower(),
-        notify_secret=_text(env, "DIGEST_NOTIFY_SECRET"),
-        slack_webhook_url=_secret(env, "SLACK_WEBHOOK_URL"),
-        discord_webhook_url=_secret(env, "DISCORD_WEBHOOK_URL"),
-        telegram_bot_token=_secret(env, "TELEGRAM_BOT_TOKEN"),
-        telegram_chat_id=_secret(env, "TELEGRAM_CHAT_ID"),
-        telegram_api_url=(_text(env, "TELEGRAM_API_URL") or defaults.telegram_api_url).rstrip("/"),
-        email_from=_text(env, "DIGEST_EMAIL_FROM"),
-        email_to=_list(_text(env, "DIGEST_EMAIL_TO")) or (),
-        email_unsubscribe=_text(env, "DIGEST_EMAIL_UNSUBSCRIBE"),
-        feeds=_switch(env, "DIGEST_FEEDS", defaults.feeds),
-        feed_path_template=_text(env, "DIGEST_FEED_PATH_TEMPLATE") or defaults.feed_path_template,
-        json_feed_path_template=(
-            _text(env, "DIGEST_JSON_FEED_PATH_TEMPLATE") or defaults.json_feed_path_template
-        ),
-        papers_feed_path_template=(
-            _text(env, "DIGEST_PAPERS_FEED_PATH_TEMPLATE") or defaults.papers_feed_path_template
-        ),
-        papers_json_feed_path_template=(
-            _text(env, "DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE") or defaults.papers_json_feed_path_template
-        ),
-        feed_entries=_int(env, "DIGEST_FEED_ENTRIES", defaults.feed_entries),
-        papers_feed_entries=_int(env, "DIGEST_PAPERS_FEED_ENTRIES", defaults.papers_feed_entries),
-        site=_switch(env, "DIGEST_SITE", defaults.site),
-        include=parse_terms(_text(env, "DIGEST_INCLUDE"), "DIGEST_INCLUDE"),
-        exclude=parse_terms(_text(env, "DIGEST_EXCLUDE"), "DIGEST_EXCLUDE"),
-        skip_empty_filtered=_switch(env, "DIGEST_SKIP_EMPTY_FILTERED"),
-        topic_tags=_int(env, "DIGEST_TOPIC_TAGS", defaults.topic_tags),
-        profiles=parse_profiles(_text(env, "DIGEST_PROFILES")),
-        linked=_switch(env, "DIGEST_LINKED"),
-        bibtex=_switch(env, "DIGEST_BIBTEX"),
-        retired=tuple(name for name in RETIRED if _text(env, name) is not None),
-    )
-    return settings.validate()
+    values: dict[str, object] = {}
+    for spec in specs():
+        raw = env.get(spec.env, "").strip()
+        value = spec.parse(raw, spec.env) if raw else None
+        values[spec.attr] = spec.default if value is None else value
+    if values["state_path"] is None:
+        values["state_path"] = default_state_path(env)
+    retired = tuple(name for name in RETIRED if env.get(name, "").strip())
+    return Settings(**values, retired=retired).validate()  # type: ignore[arg-type]
 
 
 @functools.cache
 def specs() -> tuple[Spec, ...]:
     """Every user setting, in Settings' order: the one definition the file, the README and `config` use."""
     return tuple(
-        Spec(f.name, f.metadata["env"], str(f.type), f.default, f.metadata["help"], f.metadata["secret"])
+        Spec(
+            f.name,
+            f.metadata["env"],
+            str(f.type),
+            f.default,
+            f.metadata["help"],
+            f.metadata["secret"],
+            f.metadata["parse"] or BY_TYPE[str(f.type).removesuffix(" | None")],
+        )
         for f in fields(Settings)
         if "env" in f.metadata
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,13 @@ PACKAGED = Path(__file__).resolve().parent.parent / FILE_NAME
 SOURCES = ("flag", "env", "file", "default")
 
 
-def setting(default: Any, env: str, help: str, *, secret: bool = False) -> Any:
-    """A Settings field that users set: its environment name, its help line, and whether it is a secret."""
-    return field(default=default, repr=not secret, metadata={"env": env, "help": help, "secret": secret})
+def setting(
+    default: Any, env: str, help: str, *, secret: bool = False, parse: Callable[[str, str], Any] | None = None
+) -> Any:
+    """A Settings field that users set: its environment name, its help line, whether it is a secret, and
+    its parser from the variable's text when its type's (config.BY_TYPE) does not suit."""
+    metadata = {"env": env, "help": help, "secret": secret, "parse": parse}
+    return field(default=default, repr=not secret, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Spec:
     default: Any
     help: str
     secret: bool
+    parse: Callable[[str, str], Any]  # the variable's text -> the value (None: as unset)
 
     @property
     def key(self) -> str:
