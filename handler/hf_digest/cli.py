@@ -212,6 +212,8 @@ def load_app() -> ModuleType:
 
 
 def _invoke(args: argparse.Namespace) -> int:
+    if args.settings is not None:  # the handler reads its settings as deployed, never a flag
+        raise BadInput("--settings", "invoke runs the function as deployed: use DIGEST_SETTINGS")
     try:
         event: Any = json.loads(args.event.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
