@@ -120,12 +120,7 @@ def run_digest(request: DigestRequest, ctx: Context) -> DigestResult:
         parts = []
         for profile in settings.profiles:
             own = profile.settings(settings)
-            options = replace(
-                request.options,
-                lang=profile.lang or request.options.lang,
-                top_n=request.options.top_n if profile.top_n is None else profile.top_n,
-                destinations=profile.destinations or request.options.destinations,
-            )
+            options = request.options.refine(profile.overlay)
             chosen = [p for p in ctx.publishers if p.name in options.destinations]
             own_request = replace(request, options=options)
             part = digest_listing(listing, own_request, replace(ctx, settings=own, publishers=chosen))

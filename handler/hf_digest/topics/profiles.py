@@ -66,6 +66,11 @@ class Profile:
         return replace(base, **changes, profiles=(), site_lang=base.home_lang)
 
     @property
+    def overlay(self) -> dict[str, Any]:
+        """What this profile sets of a request's options (request.OVERLAY_KEYS); None keeps the request's."""
+        return {"lang": self.lang, "top_n": self.top_n, "destinations": self.destinations}
+
+    @property
     def slug(self) -> str:
         return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "profile"
 
