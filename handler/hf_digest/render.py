@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from hf_digest import paths, preview, topics
+from hf_digest import paths, preview, topics, trends
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
 from hf_digest.markdown import code_block, is_http_url, md_text, md_url, plain_math
@@ -261,6 +261,7 @@ def render_post(
         "released": digest.released,
         "bibtex": bibtex.entry if settings.bibtex else None,
         "week_topics": _week_topics(digest, settings),
+        "keywords": trends.day_keywords(digest.papers),
     }
     content, alike = _dated(lambda read: _render(template, {**context, "counts_read": read}), counts_read)
     path = settings.post_path(span.kind, span.last, lang)

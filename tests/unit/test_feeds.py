@@ -244,5 +244,7 @@ def test_the_papers_feed_shows_the_summary_the_post_shows(samples_dir: Path) -> 
     assert first.summary == "모달리티 차이를 줄이는 방법을 제안합니다."
     assert "<strong>요약</strong>: 모달리티 차이를 줄이는 방법을 제안합니다." in first.content[0].value
     assert (ours.ai_summary or "")[:30] not in first.content[0].value
-    assert "<strong>AI 요약</strong>" in second.content[0].value  # Hugging Face's, labelled as the post does
+    assert (
+        "<strong>AI 요약 (영문)</strong>" in second.content[0].value
+    )  # Hugging Face's, labelled as the post does
     assert "<strong>초록</strong>" in first.content[0].value and "Abstract" not in first.content[0].value

@@ -280,5 +280,7 @@ def test_the_site_shows_the_summary_the_post_shows(samples_dir: Path) -> None:
     assert first(cards[0], "p.summary").text() == "요약 한국어 요약입니다."
     assert "- 요약: 한국어 요약입니다." in post
     assert (digest.papers[0].ai_summary or "")[:30] not in cards[0].text()
-    assert first(cards[1], "p.summary strong").text() == "AI 요약"  # Hugging Face's, as the post labels it
+    assert (
+        first(cards[1], "p.summary strong").text() == "AI 요약 (영문)"
+    )  # Hugging Face's, as the post labels it
     assert first(cards[1], "details summary").text() == "초록"
