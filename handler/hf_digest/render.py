@@ -298,12 +298,18 @@ CHART_TITLES: dict[str, dict[str, str]] = {
 CHART_SOURCE = {"ko": "Hugging Face ai_keywords 기준. ", "en": "Counted from Hugging Face ai_keywords. "}
 
 
+def chart_title(span: Span, lang: str) -> str:
+    """The chart's title, also its alt text: `2025-W46 top topics: papers per day`."""
+    titles = CHART_TITLES.get(lang, CHART_TITLES["en"])
+    return titles[span.kind].format(key=span.key) if span.kind in titles else ""
+
+
 def render_chart(movement: trends.Trends, settings: Settings, lang: str) -> OutputFile | None:
     """The period's chart as an SVG file; None when no topic is charted."""
     if not movement.series:
         return None
     span = movement.span
-    title = CHART_TITLES.get(lang, CHART_TITLES["en"])[span.kind].format(key=span.key)
+    title = chart_title(span, lang)
     listed = "; ".join(
         f"{one.label}: " + ", ".join(f"{b} {n}" for b, n in zip(movement.buckets, one.counts, strict=True))
         for one in movement.series

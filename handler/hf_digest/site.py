@@ -188,6 +188,8 @@ def render_digest(
         ),
         thumb_width=THUMB_SIZE[0],
         thumb_height=THUMB_SIZE[1],
+        chart=root + d.chart if d.chart else None,
+        chart_alt=render.chart_title(d.span, d.lang),
     )
 
 
