@@ -245,6 +245,8 @@ def derived_files(
     lang = lang or settings.lang
     d = replace(of(digest, post, settings, lang, counts_read), post_url=post_url, chart=chart)
     markdown = post.content.decode("utf-8")
+    if chart and site_url:  # the post links its chart from the site's root; a feed reader needs the blog's
+        markdown = markdown.replace(f"](/{chart})", f"]({site_url.rstrip('/')}/{chart})")
     files = feed_files(d, markdown, settings, notice, site_url) if settings.feeds else []
     if settings.site:
         from hf_digest.site import site_files  # jinja2 and the templates load only when the site is on
