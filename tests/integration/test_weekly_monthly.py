@@ -281,3 +281,32 @@ def test_a_month_without_the_month_before_says_there_is_nothing_to_compare(
     )
     svg = (tmp_path / "assets/img/hf-digest/2025-11-30-hf-monthly-papers.svg").read_text(encoding="utf-8")
     assert svg.count('<g class="series"') == 5 and svg.count('class="bucket"') == 5  # W44 … W48
+
+
+class RefusesAfterTheFirstList(RecordedOrderServer):
+    """Serves the first week or month asked for, then refuses every other with HTTP 403."""
+
+    def items_where(self, wanted: set[str]) -> list[dict[str, Any]]:
+        self.refuse = {"week": 403, "month": 403}
+        return super().items_where(wanted)
+
+
+def test_a_week_whose_week_before_cannot_be_read_is_published_without_the_comparison(
+    month_items: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    with RefusesAfterTheFirstList(month_items) as server:
+        proc = hf_digest(server, "run", "--week", "2025-W46", "--json", "--out", str(tmp_path))
+        asked = [r.query.get("week") for r in server.requests]
+    assert proc.exit_code == 0, proc.stderr
+    assert asked == ["2025-W46", "2025-W45"]  # one refusal, not retried
+    result = json.loads(proc.stdout)
+    assert result["status"] == "published" and result["hf_requests"] == 2
+    [warning] = [w for w in result["warnings"] if w.startswith("trends: ")]
+    assert warning.startswith("trends: 2025-W45 could not be read, so nothing is compared with it (")
+    assert "HTTP 403" in warning
+    text = (tmp_path / "_posts/2025-11-16-hf-weekly-papers.md").read_text(encoding="utf-8")
+    assert "지난주(2025-W45)와 비교할 논문이 없어 주제의 변화는 보여 주지 않습니다." in text
+    assert "**떠오른 주제**" not in text
+    assert (
+        tmp_path / "assets/img/hf-digest/2025-11-16-hf-weekly-papers.svg"
+    ).is_file()  # the week's own chart
