@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from hf_digest import render
+from hf_digest import render, trends
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
@@ -114,8 +114,9 @@ def run_digest(request: DigestRequest, ctx: Context) -> DigestResult:
     settings, source = ctx.settings, ctx.source
     before = source.requests
     listing = source.fetch(request.span, ctx.deadline)
+    earlier = previous_listing(request.span, ctx) if listing.items else None
     if not settings.profiles:
-        result = digest_listing(listing, request, ctx)
+        result = digest_listing(listing, request, ctx, earlier)
     else:
         parts = []
         for profile in settings.profiles:
@@ -123,11 +124,49 @@ def run_digest(request: DigestRequest, ctx: Context) -> DigestResult:
             options = request.options.refine(profile.overlay)
             chosen = [p for p in ctx.publishers if p.name in options.destinations]
             own_request = replace(request, options=options)
-            part = digest_listing(listing, own_request, replace(ctx, settings=own, publishers=chosen))
+            own_ctx = replace(ctx, settings=own, publishers=chosen)
+            part = digest_listing(listing, own_request, own_ctx, earlier)
             parts.append(replace(part, profile=profile.name))
         result = combined(parts)
     # DIGEST_LINKED's listings count too (the pacer's figure).
     return replace(result, hf_requests=max(result.hf_requests, source.requests - before))
+
+
+class Earlier(NamedTuple):
+    """The period before a week or a month, as listed, or why it could not be read."""
+
+    span: Span
+    listing: DayListing | None
+    warning: str | None = None
+
+
+def previous_listing(span: Span, ctx: Context) -> Earlier | None:
+    """For a week or a month, the period before it (closed, so read once per run for every profile), to
+    show which topics rose and fell; None for a day. A failure is a warning: the post goes out without
+    the comparison."""
+    if span.kind == DAILY:
+        return None
+    earlier = trends.previous_span(span)
+    try:
+        return Earlier(earlier, ctx.source.fetch(earlier, ctx.deadline.keeping()))
+    except UpstreamError as exc:
+        warning = f"trends: {earlier.key} could not be read, so nothing is compared with it ({exc})"
+        log.warning("%s", warning, extra=span_keys(span))
+        return Earlier(earlier, None, warning)
+
+
+def period_trends(
+    span: Span, papers: list[Paper], earlier: Earlier | None, settings: Settings
+) -> trends.Trends | None:
+    """The movement of a week's or month's topics against earlier, each period's papers filtered alike."""
+    if earlier is None:
+        return None
+    before: list[Paper] = []
+    if earlier.listing is not None:
+        read, _ = papers_from_items(earlier.listing.items, earlier.span.window)
+        before = enrich(read, settings).papers
+    ordered = digest(span, papers, 0).papers  # best first, so a topic takes its best paper's spelling
+    return trends.movement(span, ordered, before)
 
 
 class Enriched(NamedTuple):
@@ -161,8 +200,11 @@ def for_you(
     return replace(ranked, relevance=found.relevance), base
 
 
-def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) -> DigestResult:
-    """The digest path after the fetch: one listing can serve several profiles."""
+def digest_listing(
+    listing: DayListing, request: DigestRequest, ctx: Context, earlier: Earlier | None = None
+) -> DigestResult:
+    """The digest path after the fetch: one listing can serve several profiles; earlier is the period
+    before a week or a month (see previous_listing)."""
     span, options = request.span, request.options
     settings, deadline, features = ctx.settings, ctx.deadline, ctx.features
     papers, warnings = papers_from_items(listing.items, span.window)
@@ -174,8 +216,14 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
             "as a paper: the API schema may have changed"
         )
     retired = (settings.retired_warning,) if settings.retired_warning else ()
+    unread_earlier = (earlier.warning,) if earlier is not None and earlier.warning else ()
+    earlier_requests = earlier.listing.requests if earlier is not None and earlier.listing else 0
     base = DigestResult(
-        span, EMPTY, via=listing.via, hf_requests=listing.requests, warnings=(*retired, *warnings)
+        span,
+        EMPTY,
+        via=listing.via,
+        hf_requests=listing.requests + earlier_requests,
+        warnings=(*retired, *warnings, *unread_earlier),
     )
     if not papers:
         log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
@@ -201,7 +249,8 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         summarized, report = features.summarizer(ranked.papers, options.lang, deadline)
         ranked = replace(ranked, papers=tuple(summarized))
     counts_read = read_date(span.last, ctx.now, settings)
-    bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
+    movement = period_trends(span, kept, earlier, settings)
+    bundle = render.render(ranked, settings, options.lang, counts_read=counts_read, movement=movement)
     blog = ctx.blog or BlogConfig(settings)
     site = blog.blog()
     url = blog_post_url(bundle.files[0], span, options.lang, site, settings, options.destinations)
