@@ -34,6 +34,17 @@ def region() -> str | None:
     return config.aws_region() or boto3.session.Session().region_name
 
 
+def verify() -> bool | str:
+    """What TLS is verified with, as botocore resolves it for a client: the `ca_bundle` setting (AWS_CA_BUNDLE
+    or the profile's ca_bundle, through botocore's public `get_config_variable`), else REQUESTS_CA_BUNDLE,
+    else botocore's own bundle (True). A client built here and its watched sender (hf_digest.budget_aws)
+    both use it."""
+    import botocore.session
+
+    bundle = botocore.session.Session().get_config_variable("ca_bundle")
+    return str(bundle) if bundle else config.requests_ca_bundle() or True
+
+
 def client(
     service: str,
     *,
@@ -63,4 +74,5 @@ def client(
         if max_attempts is None
         else {"mode": "standard", "total_max_attempts": max_attempts},
     )
-    return boto3.session.Session().client(service, region_name=where, config=config)  # type: ignore[call-overload]
+    session = boto3.session.Session()
+    return session.client(service, region_name=where, config=config, verify=verify())  # type: ignore[call-overload]
