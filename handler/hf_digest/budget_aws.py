@@ -137,7 +137,7 @@ def _chunked(headers: Any) -> bool:
 def guard(client: T) -> T:
     """client, its requests made cuttable by the thread's watches and its retries stopped after a cut."""
     events = client.meta.events  # type: ignore[attr-defined]
-    sender = _Sender(client.meta.config, aws.verify())  # type: ignore[attr-defined]
+    sender = _Sender(client.meta.config, aws.verify(client))  # type: ignore[attr-defined]
     events.register_first("before-send", sender.send)
     events.register_first("needs-retry", _no_retry_after_cut)
     return client
