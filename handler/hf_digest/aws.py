@@ -9,6 +9,7 @@ boto3 is imported only when a client is built, so a local run never pays for it.
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any
 
 from hf_digest import config
@@ -18,6 +19,7 @@ CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
 MAX_ATTEMPTS = 3  # botocore standard retry mode, the first attempt included
 _WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
+_VERIFY: weakref.WeakKeyDictionary[Any, bool | str] = weakref.WeakKeyDictionary()  # see verify()
 
 
 def quiet_wire_logs() -> None:
@@ -32,6 +34,25 @@ def region() -> str | None:
     import boto3
 
     return config.aws_region() or boto3.session.Session().region_name
+
+
+def verify(client: Any) -> bool | str:
+    """What client verifies TLS with: a CA bundle's path, or True for botocore's own. botocore keeps it only
+    in private attributes, so client() records what it resolved; its watched sender (hf_digest.budget_aws)
+    uses the same."""
+    found = _VERIFY.get(client)
+    if found is not None:
+        return found
+    import botocore.session
+
+    return _resolve_verify(botocore.session.Session())
+
+
+def _resolve_verify(core: Any) -> bool | str:
+    """As botocore resolves it for a client: the `ca_bundle` setting (AWS_CA_BUNDLE or the profile's
+    ca_bundle, through the session's public get_config_variable), else REQUESTS_CA_BUNDLE, else True."""
+    bundle = core.get_config_variable("ca_bundle")
+    return str(bundle) if bundle else config.requests_ca_bundle() or True
 
 
 def client(
@@ -50,6 +71,7 @@ def client(
     """
     quiet_wire_logs()
     import boto3
+    import botocore.session
     from botocore.config import Config
 
     where = (region_name or "").strip() or region()
@@ -63,4 +85,10 @@ def client(
         if max_attempts is None
         else {"mode": "standard", "total_max_attempts": max_attempts},
     )
-    return boto3.session.Session().client(service, region_name=where, config=config)  # type: ignore[call-overload]
+    core = botocore.session.Session()
+    tls = _resolve_verify(core)
+    made = boto3.session.Session(botocore_session=core).client(  # type: ignore[call-overload]
+        service, region_name=where, config=config, verify=tls
+    )
+    _VERIFY[made] = tls
+    return made

@@ -9,6 +9,7 @@ Connections are seen through their classes (hf_digest.watches): a requests `sess
 passed to `guard()` (which sends through botocore's public `before-send` event, hf_digest.budget_aws) hand
 each socket they send on to the watches of the calling thread. Every adapter (Hugging Face, GitHub,
 S3, Secrets Manager, and chat, e-mail, queue and model clients to come) uses one or the other.
+This module bounds each attempt; whether to try again, and how long to wait first, is hf_digest.policy's.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 botocore has no public way to choose its connection class, but its event system is public: a `before-send`
 handler may answer a signed request itself ("None or an instance of AWSResponse", botocore's events
 reference). `guard` registers one that sends through a urllib3 pool of botocore's own connection classes
-made to record their sockets, with the client's configured timeouts, as botocore's URLLib3Session would;
-the client's retries, signing and parsing are botocore's as before.
+made to record their sockets, with the client's configured timeouts and TLS verification (the CA bundle
+hf_digest.aws gives the client too: botocore keeps its own only in private attributes), as botocore's
+URLLib3Session would; the client's retries, signing and parsing are botocore's as before.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from urllib3.exceptions import NewConnectionError, ProtocolError
 from urllib3.exceptions import ReadTimeoutError as URLLib3ReadTimeoutError
 from urllib3.exceptions import SSLError as URLLib3SSLError
 
+from hf_digest import aws
 from hf_digest.errors import DeadlineExceeded
 from hf_digest.watches import Recorded, watches
 
@@ -66,14 +68,15 @@ POOLS = {"http": _AWSHTTPPool, "https": _AWSHTTPSPool}
 class _Sender:
     """Sends a client's signed requests on connections the thread's watches can cut."""
 
-    def __init__(self, config: Any) -> None:
-        """config: the client's botocore Config (its timeouts and pool size)."""
+    def __init__(self, config: Any, verify: bool | str) -> None:
+        """config: the client's botocore Config (its timeouts and pool size); verify: what the client verifies
+        TLS with (hf_digest.aws.verify: a CA bundle's path, True for botocore's own, False for none)."""
         timeout = Timeout(connect=config.connect_timeout, read=config.read_timeout)
         self._pools = PoolManager(
             maxsize=config.max_pool_connections,
             timeout=timeout,
-            cert_reqs="CERT_REQUIRED",
-            ca_certs=get_cert_path(True),
+            cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
+            ca_certs=(get_cert_path(True) if verify is True else verify) or None,
         )
         self._pools.pool_classes_by_scheme = dict(POOLS)
         self._proxied = bool(config.proxies)
@@ -134,7 +137,8 @@ def _chunked(headers: Any) -> bool:
 def guard(client: T) -> T:
     """client, its requests made cuttable by the thread's watches and its retries stopped after a cut."""
     events = client.meta.events  # type: ignore[attr-defined]
-    events.register_first("before-send", _Sender(client.meta.config).send)  # type: ignore[attr-defined]
+    sender = _Sender(client.meta.config, aws.verify(client))  # type: ignore[attr-defined]
+    events.register_first("before-send", sender.send)
     events.register_first("needs-retry", _no_retry_after_cut)
     return client
 

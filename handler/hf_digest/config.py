@@ -750,6 +750,12 @@ def aws_endpoint(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
     return tuple(env.get(name, "") for name in AWS_ENDPOINT_VARIABLES)
 
 
+def requests_ca_bundle(env: Mapping[str, str] | None = None) -> str | None:
+    """REQUESTS_CA_BUNDLE, which botocore falls back to for TLS verification when no ca_bundle is set."""
+    env = os.environ if env is None else env
+    return (env.get("REQUESTS_CA_BUNDLE") or "").strip() or None
+
+
 @dataclass(frozen=True)
 class Powertools:
     """What the Powertools singletons are built from."""

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
-from hf_digest import USER_AGENT, budget, served
+from hf_digest import USER_AGENT, budget, policy, served
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DayNotAvailable, DeadlineExceeded, UpstreamError, WrongDay
@@ -55,6 +55,14 @@ class DayListing:
     items: tuple[dict[str, Any], ...]
     via: str  # "api" or "html"
     requests: int  # HTTP requests made, retries and fallback included
+
+
+class _Failed(policy.Again):
+    """A try that failed (5xx, no answer, an unreadable body); unreachable: no connection was ever made."""
+
+    def __init__(self, reason: str, unreachable: bool = False, *, status: int | None = None) -> None:
+        super().__init__(reason, status=status)
+        self.unreachable = unreachable
 
 
 class _Tally:
@@ -249,16 +257,16 @@ class HuggingFaceSource:
         parse: Callable[[requests.Response], T],
         refuse: Callable[[int], UpstreamError],
     ) -> T:
-        """One GET with bounded retries; parse() reads a 200 and raises BadBody to ask for a retry."""
+        """One GET under the request policy (hf_digest.policy); parse() reads a 200 and raises BadBody to ask
+        for a retry."""
         headers = {**self._headers, "Accept": accept}
-        retries = rate_waits = 0
-        while True:
-            status: int | None = None
-            unreachable = False
+        what = f"Hugging Face {path} for {subject}"
+
+        def attempt(_: int) -> T:
             tally.requests += 1
             self.requests += 1
             try:
-                with budget.watch(deadline, f"Hugging Face {path} for {subject}"):
+                with budget.watch(deadline, what):
                     response = self._session.get(
                         self._base + path,
                         params=dict(params),
@@ -266,41 +274,54 @@ class HuggingFaceSource:
                         timeout=self._timeouts(deadline),
                     )
             except requests.Timeout as exc:  # before ConnectionError: ConnectTimeout is both
-                problem = "gave no answer within the timeout"
-                unreachable = isinstance(exc, requests.ConnectTimeout)
+                raise _Failed(
+                    "gave no answer within the timeout", isinstance(exc, requests.ConnectTimeout)
+                ) from None
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                problem = f"dropped or refused the connection ({type(exc).__name__})"
-                unreachable = _never_connected(exc)
-            else:
-                status = response.status_code
-                if status == 200:
-                    try:
-                        return parse(response)
-                    except BadBody as exc:
-                        problem = str(exc)
-                elif status == 429:
-                    wait = rate_limit_wait(response)
-                    if wait is None:
-                        wait = self._backoff(rate_waits)
-                    if rate_waits >= MAX_RATE_LIMIT_WAITS or not deadline.allows(wait):
-                        raise rate_limited(path, subject, wait, rate_waits)
-                    rate_waits += 1
-                    self._wait(wait, subject, rate_waits, status)
-                    continue
-                elif status >= 500:
-                    problem = f"answered HTTP {status}"
-                else:
-                    raise refuse(status)
-            if retries >= MAX_RETRIES:
-                raise Unserved(f"{problem} ({retries + 1} attempts)", unreachable=unreachable)
-            wait = self._backoff(retries)
-            if not deadline.allows(wait):
-                raise DeadlineExceeded(
-                    f"Hugging Face {path} for {subject} {problem}; too little time is left to retry "
-                    f"({deadline.remaining():.1f} s left, the next try waits {wait:.1f} s)"
-                )
-            retries += 1
-            self._wait(wait, subject, retries, status)
+                raise _Failed(
+                    f"dropped or refused the connection ({type(exc).__name__})", _never_connected(exc)
+                ) from None
+            status = response.status_code
+            if status == 200:
+                try:
+                    return parse(response)
+                except BadBody as exc:
+                    raise _Failed(str(exc), status=status) from None
+            if status == 429:
+                raise policy.Again("HTTP 429", wait_s=rate_limit_wait(response), rate=True, status=status)
+            if status >= 500:
+                raise _Failed(f"answered HTTP {status}", status=status)
+            raise refuse(status)
+
+        def retrying(why: policy.Again, wait: float, count: int) -> None:
+            logger.warning(
+                "Hugging Face request failed; retrying",
+                extra={"date": subject, "attempt": count, "status": why.status, "wait_s": round(wait, 3)},
+            )
+
+        rules = policy.Policy(
+            deadline,
+            BACKOFF_BASE_S,
+            tries=MAX_RETRIES + 1,
+            rate_waits=MAX_RATE_LIMIT_WAITS,
+            cap_s=BACKOFF_CAP_S,
+            sleep=self._sleep,
+            jitter=self._jitter,
+            on_retry=retrying,
+        )
+        try:
+            return rules.run(attempt)
+        except policy.GaveUp as gave:
+            if gave.again.rate:
+                raise rate_limited(path, subject, gave.wait_s, gave.rate_waits) from None
+            failed = gave.again
+            unreachable = isinstance(failed, _Failed) and failed.unreachable
+            if gave.why == "tries":
+                raise Unserved(f"{failed.reason} ({gave.errors} attempts)", unreachable=unreachable) from None
+            raise DeadlineExceeded(
+                f"{what} {failed.reason}; too little time is left to retry "
+                f"({deadline.remaining():.1f} s left, the next try waits {gave.wait_s:.1f} s)"
+            ) from None
 
     def repo_listing(
         self, kind: str, params: Mapping[str, str], deadline: Deadline
@@ -333,17 +354,6 @@ class HuggingFaceSource:
             parse=parse,
             refuse=refuse,
         )
-
-    def _backoff(self, retries: int) -> float:
-        """Exponential backoff with full jitter: anywhere from 0 to base * 2^retries, capped."""
-        return self._jitter() * min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0**retries)
-
-    def _wait(self, wait: float, subject: str, attempt: int, status: int | None) -> None:
-        logger.warning(
-            "Hugging Face request failed; retrying",
-            extra={"date": subject, "attempt": attempt, "status": status, "wait_s": round(wait, 3)},
-        )
-        self._sleep(wait)
 
     def _timeouts(self, deadline: Deadline) -> tuple[float, float]:
         return budget.timeouts(deadline, *self._timeout)

@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 
-from hf_digest import served
+from hf_digest import policy, served
 from hf_digest.errors import RateLimited, UpstreamError
 
 MAX_RATE_LIMIT_WAITS = 3  # per request, for 429
@@ -83,18 +82,7 @@ def rate_limit_wait(response: requests.Response) -> float | None:
     match = _RATELIMIT_RESET.search(response.headers.get("RateLimit", ""))
     if match:
         return float(match[1])
-    retry_after = response.headers.get("Retry-After", "").strip()
-    if retry_after.isdigit():
-        return float(retry_after)
-    if retry_after:
-        try:
-            when = parsedate_to_datetime(retry_after)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, float((when - datetime.now(UTC)).total_seconds()))
-    return None
+    return policy.retry_after(response.headers.get("Retry-After", ""))
 
 
 def rate_limited(path: str, subject: str, wait: float, waits_done: int) -> RateLimited:

@@ -11,7 +11,8 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -242,6 +243,17 @@ def test_retry_after_is_waited_for(server: GitHubServer) -> None:
     started = time.monotonic()
     assert publish(server, bundle()).status == CREATED
     assert time.monotonic() - started >= 1.0
+    assert server.git_log("main") == [ADD, "Init"]
+
+
+def test_a_retry_after_given_as_an_http_date_is_waited_for(server: GitHubServer) -> None:
+    """RFC 9110 allows Retry-After as a date; it was taken for a secondary limit with no time (60 s)."""
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
+    limit = fault(429, "You have exceeded a secondary rate limit", retry_after=when)
+    server.inject("GET", "/repos/octo/blog/git/ref/", limit)
+    started = time.monotonic()
+    assert publish(server, bundle()).status == CREATED
+    assert 1.0 <= time.monotonic() - started < 10  # the date's 2-3 s, not a minute
     assert server.git_log("main") == [ADD, "Init"]
 
 

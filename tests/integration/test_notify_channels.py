@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -139,6 +142,20 @@ def test_a_429_is_waited_out_as_the_platform_says_then_sent_once(
     assert made == 2
     assert [r.answer.status for r in server.received] == [429, 200]
     assert len(server.delivered) == 1
+
+
+def test_a_slack_retry_after_given_as_an_http_date_is_waited_out(
+    slack_server: SlackServer, ranked: list[Paper]
+) -> None:
+    """RFC 9110 allows Retry-After as a date; it was taken for no wait at all (our short backoff)."""
+    from tests.chat_server import Answer
+
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
+    slack_server.answer_next(Answer.text(429, "rate_limited", **{"Retry-After": when}))
+    started = time.monotonic()
+    made = notifier_for("slack", {"slack": slack_server}).send(day_message(ranked, 58), Deadline.after(60))
+    assert made == 2 and 1.0 <= time.monotonic() - started < 10  # the date's 2-3 s
+    assert [r.answer.status for r in slack_server.received] == [429, 200]
 
 
 @pytest.mark.parametrize("channel", CHANNELS)

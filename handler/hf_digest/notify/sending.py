@@ -5,19 +5,17 @@ could show it (requests' carry the URL) is kept: reasons are the platform's word
 and an answer's body has every form of every secret masked before any of it is quoted or cut (a 404
 page repeats the path it was asked for).
 
-A POST is not safe to repeat: once the whole request is on its way (`written()` moved) a lost
-answer (connection dropped, no answer in time, the run's budget spent) means it may have arrived, and
-it is reported as MayHaveArrived, never tried again. Only a request that never went out whole (connection
-refused, reset while sending) is retried.
+A POST is not safe to repeat: the request policy (hf_digest.policy, `unsafe`) sees when the whole
+request was on its way (`written()` moved) and its answer was lost (connection dropped, no answer in
+time, the run's budget spent): it may have arrived, and it is reported as MayHaveArrived, never tried
+again. Only a request that never went out whole (connection refused, reset while sending) is retried.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import random
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +23,11 @@ from typing import Any
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from hf_digest import aws, budget
+from hf_digest import aws, budget, policy
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded
 from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, scrub
-from hf_digest.watches import written
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +81,11 @@ class Verdict:
 Judge = Callable[[Reply], Verdict]
 
 
-def backoff(attempt: int) -> float:
-    """Full jitter: a wait up to BACKOFF_BASE_S * 2**attempt."""
-    return random.uniform(0, BACKOFF_BASE_S * 2**attempt)  # noqa: S311 - jitter, not cryptography
-
-
 def seconds(value: object) -> float | None:
-    """A non-negative number of seconds from a header or a JSON field, else None."""
-    try:
-        number = float(str(value))
-    except ValueError:
-        return None
-    return number if 0 <= number < 86_400 else None
+    """A non-negative number of seconds (or a Retry-After HTTP-date) from a header or a JSON field, else
+    None; a day or more counts as none."""
+    number = policy.retry_after(str(value))
+    return number if number is not None and number < 86_400 else None
 
 
 def post_json(
@@ -113,33 +103,44 @@ def post_json(
     Raises ChannelFailed, or MayHaveArrived when the whole message went out and its answer was lost."""
     aws.quiet_wire_logs()  # urllib3 logs each request line, with the URL's path, at DEBUG
     hidden = [secret for secret in (url, *secrets) if secret is not None]
-    made = 0
-    for attempt in range(MAX_ATTEMPTS):
-        made += 1
-        verdict, reply = _attempt(channel, session, url, payload, deadline)
-        if reply is not None:
-            reply = Reply(reply.status, reply.headers, reply.body, tuple(hidden))
-            verdict = judge(reply)
-            if verdict.delivered:
-                return reply, made
+
+    def attempt(made: int) -> tuple[Reply, int]:
+        answer = _attempt(channel, session, url, payload, deadline, made, hidden)
+        reply = Reply(answer.status, answer.headers, answer.body, tuple(hidden))
+        verdict = judge(reply)
+        if verdict.delivered:
+            return reply, made
         reason = scrub(verdict.reason, hidden)[:REASON_LIMIT]
-        if verdict.sent:
-            log.warning("notification may have arrived", extra={"channel": channel, "reason": reason})
-            raise MayHaveArrived(channel, reason, requests=made)
-        if not verdict.retry:
-            raise ChannelFailed(channel, reason, requests=made)
-        if attempt == MAX_ATTEMPTS - 1:
-            raise ChannelFailed(channel, f"{reason} (after {made} attempts)", requests=made)
-        wait = verdict.wait_s if verdict.wait_s is not None else backoff(attempt)
-        if wait > MAX_WAIT_S or not deadline.allows(wait + REQUEST_TIMEOUT_S):
-            raise ChannelFailed(
-                channel, f"{reason}; a retry after {wait:.1f}s would pass the deadline", requests=made
-            )
-        log.warning(
-            "notification retried", extra={"channel": channel, "reason": reason, "wait_s": round(wait, 2)}
-        )
-        time.sleep(wait)
-    raise AssertionError("unreachable")  # pragma: no cover
+        if verdict.retry:
+            raise policy.Again(reason, wait_s=verdict.wait_s)
+        raise ChannelFailed(channel, reason, requests=made)
+
+    def retried(why: policy.Again, wait: float, _: int) -> None:
+        extra = {"channel": channel, "reason": why.reason, "wait_s": round(wait, 2)}
+        log.warning("notification retried", extra=extra)
+
+    rules = policy.Policy(
+        deadline,
+        BACKOFF_BASE_S,
+        tries=MAX_ATTEMPTS,
+        max_wait_s=MAX_WAIT_S,
+        attempt_s=REQUEST_TIMEOUT_S,
+        unsafe=True,
+        on_retry=retried,
+    )
+    try:
+        return rules.run(attempt)
+    except policy.Unconfirmed as lost:
+        reason = scrub(lost.reason, hidden)[:REASON_LIMIT]
+        log.warning("notification may have arrived", extra={"channel": channel, "reason": reason})
+        raise MayHaveArrived(channel, reason, requests=lost.attempts) from None
+    except policy.GaveUp as gave:
+        reason, made = gave.again.reason, gave.attempts
+        if gave.why == "tries":
+            raise ChannelFailed(channel, f"{reason} (after {made} attempts)", requests=made) from None
+        raise ChannelFailed(
+            channel, f"{reason}; a retry after {gave.wait_s:.1f}s would pass the deadline", requests=made
+        ) from None
 
 
 def readable(text: str) -> str:
@@ -148,9 +149,20 @@ def readable(text: str) -> str:
 
 
 def _attempt(
-    channel: str, session: requests.Session, url: Secret, payload: Mapping[str, Any], deadline: Deadline
-) -> tuple[Verdict, Reply | None]:
-    before = written()
+    channel: str,
+    session: requests.Session,
+    url: Secret,
+    payload: Mapping[str, Any],
+    deadline: Deadline,
+    made: int,
+    hidden: list[Secret],
+) -> Reply:
+    """The platform's answer; a lost one raises policy.Lost, which the policy reports as may-have-arrived
+    once the whole request went out."""
+
+    def failed(reason: str) -> ChannelFailed:
+        return ChannelFailed(channel, scrub(reason, hidden)[:REASON_LIMIT], requests=made)
+
     try:
         with budget.watch(deadline, channel):
             response = session.post(
@@ -161,25 +173,21 @@ def _attempt(
                 allow_redirects=False,
             )
             with response:
-                headers = CaseInsensitiveDict(response.headers)
-                return Verdict(), Reply(response.status_code, headers, response.content)
+                return Reply(response.status_code, CaseInsensitiveDict(response.headers), response.content)
     except DeadlineExceeded as exc:
         # Out of time before sending (no other try this run), or cut mid-answer after it.
-        return _lost(before, str(exc), Verdict(reason=str(exc))), None
+        raise _lost(str(exc), failed(str(exc))) from None
     except requests.exceptions.ReadTimeout:
         # Only after the request went out: the platform may have the message already.
-        return _lost(before, "no answer in time", Verdict(reason="no answer in time")), None
+        raise _lost("no answer in time", failed("no answer in time")) from None
     except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
         # Refused, or reset while sending: nothing arrived. Dropped after the whole request: it may have.
         name = type(exc).__name__
-        unsent = Verdict(reason=f"cannot connect ({name})", retry=True)
-        return _lost(before, f"the connection closed without an answer ({name})", unsent), None
+        unsent = policy.Again(f"cannot connect ({name})")
+        raise _lost(f"the connection closed without an answer ({name})", unsent) from None
     except (requests.exceptions.RequestException, ValueError) as exc:  # ValueError: the URL (never shown)
-        return Verdict(reason=f"request failed ({type(exc).__name__})"), None
+        raise failed(f"request failed ({type(exc).__name__})") from None
 
 
-def _lost(before: int, what: str, unsent: Verdict) -> Verdict:
-    """unsent when the request never went out whole; else a verdict that the message may have arrived."""
-    if written() == before:
-        return unsent
-    return Verdict(reason=f"{what} after the whole message was sent; it may have arrived", sent=True)
+def _lost(what: str, unsent: Exception) -> policy.Lost:
+    return policy.Lost(f"{what} after the whole message was sent; it may have arrived", unsent)

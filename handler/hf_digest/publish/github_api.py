@@ -7,7 +7,6 @@ errors) passes through `_scrub`, and no requests exception is chained, so none c
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ from typing import Any
 
 import requests
 
-from hf_digest import USER_AGENT, budget
+from hf_digest import USER_AGENT, budget, policy
 from hf_digest.config import Secret
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded, PublishError
@@ -78,12 +77,29 @@ class GitHubApi:
     def _fail(self, text: str) -> PublishError:
         return PublishError(self._scrub(f"github: {self.repository}: {text}"))
 
+    def _policy(self, deadline: Deadline) -> policy.Policy:
+        def waiting(why: policy.Again, wait: float, _: int) -> None:
+            if why.rate:
+                extra = {"destination": "github", "status": why.status, "wait_s": round(wait, 1)}
+                log.warning("github rate limit: waiting", extra=extra)
+
+        return policy.Policy(
+            deadline,
+            self.backoff_s,
+            tries=MAX_SERVER_RETRIES + 1,
+            rate_waits=MAX_RATE_LIMIT_WAITS,
+            floor=0.5,
+            sleep=self._sleep,
+            on_retry=waiting,
+        )
+
     def backoff(self, attempt: int, deadline: Deadline, reason: str) -> None:
         """Sleep a short jittered time before try attempt+1, or raise DeadlineExceeded when none is left."""
-        wait = min(8.0, self.backoff_s * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)  # noqa: S311
-        if not deadline.allows(wait):
+        rules = self._policy(deadline)
+        wait = rules.backoff(attempt - 1)
+        if not rules.fits(wait):
             raise DeadlineExceeded(self._scrub(f"github: {self.repository}: {reason}; no time left to retry"))
-        self._sleep(wait)
+        rules.pause(wait)
 
     def call(
         self,
@@ -94,10 +110,14 @@ class GitHubApi:
         body: Mapping[str, Any] | None = None,
         params: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """The JSON object of a 2xx answer; Conflict for 409 and 422 races; PublishError for the rest."""
+        """The JSON object of a 2xx answer; Conflict for 409 and 422 races; PublishError for the rest.
+
+        GitHub's writes are safe to repeat (hf_digest.policy): blobs, trees and commits are named by their
+        content, and a ref update that is not a fast forward answers a Conflict, on which the caller reads
+        the branch again before writing."""
         what = f"{method} {path}"
-        server_tries = rate_waits = 0
-        while True:
+
+        def attempt(_: int) -> dict[str, Any]:
             try:
                 with budget.watch(deadline, f"github: {self.repository}: {what}"):
                     resp = self._session.request(
@@ -111,13 +131,9 @@ class GitHubApi:
             except UnicodeError:  # http.client encodes headers as Latin-1; the error's args hold the value
                 raise self._fail(f"{what} failed: a header (the token?) cannot be sent as Latin-1") from None
             except requests.RequestException as exc:
-                server_tries += 1
                 reason = f"{what} failed: {type(exc).__name__}: {self._scrub(str(exc))[:300]}"
                 log.warning("github request failed", extra={"destination": "github", "reason": reason})
-                if server_tries > MAX_SERVER_RETRIES:
-                    raise self._fail(reason) from None
-                self.backoff(server_tries, deadline, reason)
-                continue
+                raise policy.Again(reason) from None
             status = resp.status_code
             data = _json_object(resp)
             message = self._scrub(str(data.get("message", "")))[:300] if data is not None else ""
@@ -129,27 +145,35 @@ class GitHubApi:
                 return data
             wait = _rate_limit_wait(resp, message)
             if wait is not None:
-                rate_waits += 1
-                resume = datetime.fromtimestamp(time.time() + wait, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-                if rate_waits > MAX_RATE_LIMIT_WAITS or not deadline.allows(wait):
-                    raise self._fail(f"rate limited by GitHub ({status} on {what}); try again after {resume}")
-                log.warning("github rate limit: waiting", extra={**extra, "wait_s": round(wait, 1)})
-                self._sleep(wait)
-                continue
+                raise policy.Again(
+                    f"rate limited by GitHub ({status} on {what})", wait_s=wait, rate=True, status=status
+                )
             if status >= 500:
-                server_tries += 1
-                reason = f"{what} answered {status} {message}".rstrip()
                 log.warning("github server error", extra=extra)
-                if server_tries > MAX_SERVER_RETRIES:
-                    raise self._fail(f"{reason} (after {server_tries} tries)")
-                self.backoff(server_tries, deadline, reason)
-                continue
+                raise policy.Again(f"{what} answered {status} {message}".rstrip(), status=status)
             if status in (401, 403, 404):
                 raise self._fail(self._access_hint(status, what, message))
             lowered = message.lower()
             if status == 409 or (status == 422 and any(m in lowered for m in _CONFLICT_MESSAGES)):
                 raise Conflict(f"{what} answered {status} {message}".rstrip())
             raise self._fail(f"{what} answered {status} {message}".rstrip())
+
+        try:
+            return self._policy(deadline).run(attempt)
+        except policy.GaveUp as gave:
+            reason = gave.again.reason
+            if gave.again.rate:
+                resume = datetime.fromtimestamp(time.time() + gave.wait_s, UTC).strftime(
+                    "%Y-%m-%d %H:%M:%S UTC"
+                )
+                raise self._fail(f"{reason}; try again after {resume}") from None
+            if gave.why == "time":
+                raise DeadlineExceeded(
+                    self._scrub(f"github: {self.repository}: {reason}; no time left to retry")
+                ) from None
+            if gave.again.status is None:  # no answer: the network failed
+                raise self._fail(reason) from None
+            raise self._fail(f"{reason} (after {gave.errors} tries)") from None
 
     def _access_hint(self, status: int, what: str, message: str) -> str:
         need = f"it needs {PERMISSION.format(repo=self.repository)}"
@@ -177,10 +201,8 @@ def _rate_limit_wait(resp: requests.Response, message: str) -> float | None:
         return None
     retry_after = resp.headers.get("retry-after", "").strip()
     if retry_after:
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            return SECONDARY_LIMIT_WAIT_S
+        wait = policy.retry_after(retry_after)
+        return SECONDARY_LIMIT_WAIT_S if wait is None else wait
     if resp.headers.get("x-ratelimit-remaining", "").strip() == "0":
         try:
             reset = float(resp.headers.get("x-ratelimit-reset", ""))

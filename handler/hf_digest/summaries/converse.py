@@ -1,18 +1,18 @@
 """One paper's Bedrock Converse call: bounded retries that fit the deadline, errors as one clear line.
 
 botocore's retry modes cannot see the Lambda deadline, so its retries are off and `Caller` retries
-throttling and transient errors itself, starting no attempt that could not finish in time.
+throttling and transient errors under the request policy (hf_digest.policy), starting no attempt that
+could not finish in time.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from hf_digest import budget
+from hf_digest import budget, policy
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded
@@ -87,11 +87,11 @@ class Caller:
     sleep: Callable[[float], None] = time.sleep
 
     def call(self, request: Mapping[str, Any]) -> Called:
+        """The paper's answer, retried under the request policy (hf_digest.policy); a repeated call costs
+        tokens only, so a lost reply is tried again."""
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-        attempts = 0
-        while True:
-            attempts += 1
+        def attempt(attempts: int) -> Called:
             try:
                 with budget.watch(self.deadline, "Bedrock Converse"):
                     response = self.client.converse(**request)
@@ -103,27 +103,31 @@ class Caller:
                 fatal = self.fatal(code, str(error.get("Message", "")))
                 if fatal:
                     return Called(problem=fatal, fatal=fatal, attempts=attempts)
-                if code in RETRYABLE and self._may_retry(attempts):
-                    continue
+                if code in RETRYABLE:
+                    raise policy.Again(code) from None
                 return Called(problem=f"{code} after {attempts} attempt(s)", attempts=attempts)
             except NoCredentialsError:
                 fatal = f"DIGEST_SUMMARY_MODEL {self.model}: no AWS credentials to call Bedrock with"
                 return Called(problem=fatal, fatal=fatal, attempts=attempts)
             except BotoCoreError as exc:  # a dropped connection, a read or connect timeout
-                if self._may_retry(attempts):
-                    continue
-                return Called(problem=f"{type(exc).__name__} after {attempts} attempt(s)", attempts=attempts)
+                raise policy.Again(type(exc).__name__) from None
             return _answer(response, attempts)
 
-    def _may_retry(self, attempts: int) -> bool:
-        if attempts >= MAX_ATTEMPTS:
-            return False
-        step = BACKOFF_S * 2 ** (attempts - 1)
-        wait_s = step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not a secret
-        if not self.deadline.allows(wait_s + ATTEMPT_S, self.reserve_s):
-            return False
-        self.sleep(wait_s)
-        return True
+        rules = policy.Policy(
+            self.deadline,
+            BACKOFF_S,
+            tries=MAX_ATTEMPTS,
+            floor=0.5,
+            attempt_s=ATTEMPT_S,
+            margin_s=self.reserve_s,
+            sleep=self.sleep,
+        )
+        try:
+            return rules.run(attempt)
+        except policy.GaveUp as gave:
+            return Called(
+                problem=f"{gave.again.reason} after {gave.attempts} attempt(s)", attempts=gave.attempts
+            )
 
     def fatal(self, code: str, message: str) -> str | None:
         """One line naming the setting and what to do, for errors no other paper's call can escape."""
