@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from hf_digest import config, request, runs
 from hf_digest.deadline import Deadline
@@ -43,8 +43,28 @@ def _seconds(text: str) -> float:
     return value
 
 
+def version() -> str:
+    """The installed distribution's version; the package's own where it is not installed (Lambda)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("hf-daily-digest")
+    except metadata.PackageNotFoundError:
+        from hf_digest import __version__
+
+        return __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a usage error on one line (exit 2), pointing at --help instead of printing usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hf-digest", description=__doc__)
+    parser = _Parser(prog="hf-digest", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     parser.add_argument("--verbose", "-v", action="store_true", help=VERBOSE_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
 
