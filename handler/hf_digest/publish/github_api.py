@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -113,6 +114,8 @@ class GitHubApi:
             except requests.RequestException as exc:
                 server_tries += 1
                 reason = f"{what} failed: {type(exc).__name__}: {self._scrub(str(exc))[:300]}"
+                if _no_connection(exc):
+                    reason = f"{what} failed: cannot reach {urlsplit(self.api_url).hostname} (no network?)"
                 log.warning("github request failed", extra={"destination": "github", "reason": reason})
                 if server_tries > MAX_SERVER_RETRIES:
                     raise self._fail(reason) from None
@@ -161,6 +164,14 @@ class GitHubApi:
             f"{what} answered 404 {message or 'Not Found'}: the repository or branch does not exist, "
             f"or the token cannot see it; {need}"
         )
+
+
+def _no_connection(exc: requests.RequestException) -> bool:
+    """True when no connection was made at all (no DNS, no route, refused, timed out connecting)."""
+    from urllib3.exceptions import NewConnectionError  # NameResolutionError is one too
+
+    cause = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectTimeout) or isinstance(cause, NewConnectionError)
 
 
 def _json_object(resp: requests.Response) -> dict[str, Any] | None:
