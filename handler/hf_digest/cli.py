@@ -1,5 +1,5 @@
 """The command line: `hf-digest run` builds a post; `hf-digest notify` tells the channels about one;
-`hf-digest invoke` runs the Lambda handler here."""
+`hf-digest check` proves the settings and each part work; `hf-digest invoke` runs the Lambda handler here."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from hf_digest import config, request, runs
+from hf_digest.check import CHECKED
 from hf_digest.deadline import Deadline
 from hf_digest.errors import BadInput, ConfigError, DigestError
 from hf_digest.runs.result import OK_STATUSES
@@ -100,6 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     notify.add_argument("--json", action="store_true", help="print the result as JSON")
     notify.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
 
+    check = commands.add_parser("check", help="prove each configured part works, one line each (✓ or ✗)")
+    check.add_argument(
+        "--send-test", action="store_true", help="post a marked test message to Slack, Discord"
+    )
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
+
     invoke = commands.add_parser("invoke", help="run the Lambda handler with an event file, here")
     invoke.add_argument("event", type=Path, help="a JSON event, e.g. events/manual.json")
     invoke.add_argument(
@@ -166,6 +174,13 @@ def _notify(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _check(args: argparse.Namespace) -> int:
+    settings = config.from_env()
+    outcome = runs.execute(request.CheckRequest(args.send_test), settings, Deadline.after(120.0), args.now)
+    print(json.dumps(outcome.to_json(), ensure_ascii=False, indent=2) if args.json else outcome.summary())
+    return 0 if outcome.ok else 1
+
+
 class LocalContext:
     """The parts of Lambda's context object the handler reads, with a real deadline."""
 
@@ -211,7 +226,7 @@ def _invoke(args: argparse.Namespace) -> int:
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if "batchItemFailures" in result:  # an SQS batch: every message done, or the ones to retry
         return 0 if not result["batchItemFailures"] else 1
-    return 0 if result.get("status") in (*OK_STATUSES, "queued") else 1
+    return 0 if result.get("status") in (*OK_STATUSES, "queued", CHECKED) else 1
 
 
 def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
@@ -225,7 +240,7 @@ def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> i
         stream=sys.stderr,
     )
     try:
-        commands = {"invoke": _invoke, "notify": _notify, "run": _run}
+        commands = {"check": _check, "invoke": _invoke, "notify": _notify, "run": _run}
         return commands[args.command](args)
     except DigestError as exc:
         if args.verbose:
