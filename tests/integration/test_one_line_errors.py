@@ -80,3 +80,24 @@ def test_make_clean_keeps_the_folder_of_posts(tmp_path: Path) -> None:
     subprocess.run(["make", "-s", "clean"], cwd=tmp_path, check=True, capture_output=True, timeout=60)
     assert (tmp_path / "out" / "_posts" / "2026-02-10-hf-daily-papers.md").is_file()
     assert not (tmp_path / ".pytest_cache").exists()
+
+
+def test_make_demo_installs_only_the_runtime_dependencies_and_make_test_the_dev_tools(tmp_path: Path) -> None:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(REPO / name, tmp_path / name)
+
+    def planned(target: str) -> list[str]:
+        done = subprocess.run(
+            ["make", "-n", target, "BASE_PYTHON=python3"],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return [line for line in done.stdout.splitlines() if "pip install" in line]
+
+    assert [line.split()[-1] for line in planned("demo")] == ["."]
+    assert [line.split()[-1] for line in planned("lint")] == [".", "'.[dev]'"]
