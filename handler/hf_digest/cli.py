@@ -175,7 +175,11 @@ def _notify(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    settings = config.from_env()
+    try:
+        settings = config.from_env()
+    except ConfigError as exc:  # the first part checked: nothing else can be built without it
+        print(f"✗ settings: {exc}")
+        return exc.exit_code
     outcome = runs.execute(request.CheckRequest(args.send_test), settings, Deadline.after(120.0), args.now)
     print(json.dumps(outcome.to_json(), ensure_ascii=False, indent=2) if args.json else outcome.summary())
     return 0 if outcome.ok else 1

@@ -55,6 +55,12 @@ def _fits_openapi(server: GitHubServer) -> None:
     assert OpenApi(path).check(server.requests) == []
 
 
+def test_a_malformed_setting_is_the_settings_line_and_exit_2() -> None:
+    proc = check({"DIGEST_DESTINATIONS": "local,ftp"})
+    assert proc.exit_code == 2
+    assert proc.stdout.startswith("✗ settings: DIGEST_DESTINATIONS") and proc.stdout.count("\n") == 1
+
+
 def test_a_token_that_may_push_to_an_unprotected_branch_passes(github: GitHubServer) -> None:
     proc = check(github_env(github))
     assert proc.exit_code == 0, proc.stdout + proc.stderr
