@@ -14,7 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hf_digest import check_parts
+from hf_digest import check_channels, check_parts
 from hf_digest.check_parts import Line, Probe, failed, passed
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
@@ -72,7 +72,7 @@ def run_check(settings: Settings, deadline: Deadline, *, send_test: bool = False
     if settings.summary_model:
         probes.append(("bedrock", check_parts.bedrock))
     for channel in settings.notify:
-        probe = check_parts.channel(channel, send_test)
+        probe = check_channels.channel(channel, send_test)
         probes.append((channel, probe))
     for part, probe in probes:
         lines.append(_guarded(part, probe, settings, deadline))
