@@ -291,3 +291,28 @@ def test_no_network_is_one_line_naming_the_host(monkeypatch: pytest.MonkeyPatch,
         )
         assert not line.startswith(f"✗ {part}: {part}:")
         assert "NameResolutionError" not in line and "Traceback" not in line
+
+
+@pytest.mark.parametrize(
+    ("event", "error"),
+    [
+        ({"check": False}, "check: must be true for a check event"),
+        ({"check": "yes"}, 'check: must be true or false, got "yes"'),
+        (
+            {"check": True, "date": "2026-02-10"},
+            "date: is not a known field; a check event takes check, send_test",
+        ),
+    ],
+)
+def test_a_check_event_takes_only_its_own_fields(event: dict[str, object], error: str) -> None:
+    from datetime import UTC, datetime
+
+    from hf_digest.config import Settings
+    from hf_digest.errors import BadInput
+    from hf_digest.request import CheckRequest, from_event
+
+    now = datetime(2026, 2, 11, 3, tzinfo=UTC)
+    assert from_event({"check": True, "send_test": True}, Settings(), now) == CheckRequest(send_test=True)
+    with pytest.raises(BadInput) as refused:
+        from_event(event, Settings(), now)
+    assert str(refused.value) == error
