@@ -13,7 +13,7 @@ ARGS ?=
 OPENAPI_SPEC := .cache/octokit-openapi/node_modules/@octokit/openapi/generated/api.github.com.json
 
 # Two steps: what the digest needs at run time (demo, digest), then the dev tools (test, lint, bench).
-PIP := $(PY) -m pip install -q --disable-pip-version-check
+PIP := $(PY) -m pip install -q --disable-pip-version-check --no-compile
 
 $(VENV)/.runtime: pyproject.toml
 	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
