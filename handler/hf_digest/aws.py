@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import weakref
 from typing import Any
+from urllib.parse import urlsplit
 
 from hf_digest import config
 from hf_digest.errors import ConfigError
@@ -92,3 +93,42 @@ def client(
     )
     _VERIFY[made] = tls
     return made
+
+
+# Error codes that mean AWS refused who is asking, not what was asked (S3's, then the JSON services').
+CREDENTIAL_CODES = frozenset(
+    {
+        "SignatureDoesNotMatch",
+        "InvalidAccessKeyId",
+        "ExpiredToken",
+        "TokenRefreshRequired",
+        "InvalidSignatureException",
+        "UnrecognizedClientException",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "IncompleteSignature",
+    }
+)
+CREDENTIALS_FIX = "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or the role"
+
+
+def credential_problem(code: str, service: str) -> str | None:
+    """One line for an error code that means the credentials or the request's signature were refused."""
+    if code not in CREDENTIAL_CODES:
+        return None
+    what = "signature" if "Signature" in code else "credentials"
+    return f"{service}: AWS refused the {what} ({code}); {CREDENTIALS_FIX}"
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """What went wrong, naming the host, when no request got through (no credentials to sign it, no DNS, no
+    route, no answer to connect), else None."""
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, NoCredentialsError
+
+    if isinstance(exc, NoCredentialsError):
+        return f"no AWS credentials found; {CREDENTIALS_FIX}"
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        url = str(getattr(exc, "kwargs", {}).get("endpoint_url", ""))
+        host = urlsplit(url).hostname or url or "the endpoint"
+        return f"cannot reach {host} (no network?)"
+    return None

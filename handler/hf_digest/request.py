@@ -124,7 +124,15 @@ class QueueBatch:
     event: Mapping[str, Any]
 
 
-Request = DigestRequest | ScheduleRequest | RangeRequest | QueueBatch
+@dataclass(frozen=True)
+class CheckRequest:
+    """`hf-digest check` or `{"check": true}`: prove each configured part works; publish nothing."""
+
+    send_test: bool = False  # post one marked test message to Slack and Discord
+
+
+Request = DigestRequest | ScheduleRequest | RangeRequest | QueueBatch | CheckRequest
+CHECK_KEYS = ("check", "send_test")
 
 
 def closes_at(day: date) -> datetime:
@@ -301,6 +309,11 @@ def from_event(event: object, settings: Settings, now: datetime) -> Request:
         raise BadInput("event", f"must be a JSON object, got {type(event).__name__}")
     if is_queue_batch(event):
         return QueueBatch(event)
+    if "check" in event:
+        _only(event, CHECK_KEYS, "a check event")
+        if not flag_field(event["check"], "check"):
+            raise BadInput("check", "must be true for a check event")
+        return CheckRequest(flag_field(event.get("send_test", False), "send_test"))
     if "digest" in event:
         _only(event, SCHEDULED_KEYS, "a scheduled digest event")
         return _scheduled(event["digest"], event, settings)

@@ -260,6 +260,9 @@ class S3Publisher:
     def _error(self, exc: ClientError, operation: str, key: str) -> PublishError:
         """A one-line error naming the bucket and what to fix; never S3's full message or request."""
         code = _code(exc)
+        refused = aws.credential_problem(code, "s3")
+        if refused:
+            return PublishError(refused)
         if code in _DENIED_CODES:
             return PublishError(
                 f"s3: access denied ({operation} s3://{self.bucket}/{key}); the run's role needs "
@@ -273,7 +276,8 @@ class S3Publisher:
 
     def _failed(self, exc: BotoCoreError, key: str) -> PublishError:
         """No answer from S3 (no credentials, no connection, a timeout after the retries)."""
-        return PublishError(f"s3: request for s3://{self.bucket}/{key} failed: {type(exc).__name__}: {exc}")
+        reason = aws.unreachable(exc) or f"{type(exc).__name__}: {exc}"
+        return PublishError(f"s3: request for s3://{self.bucket}/{key} failed: {reason}")
 
 
 def _code(exc: ClientError) -> str:

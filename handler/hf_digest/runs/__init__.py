@@ -16,7 +16,15 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.publish import Publisher
-from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
+from hf_digest.request import (
+    CheckRequest,
+    DigestRequest,
+    Options,
+    QueueBatch,
+    RangeRequest,
+    Request,
+    ScheduleRequest,
+)
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.digest import Context, Features, Link, Source, Summarize, run_digest
 from hf_digest.runs.result import DigestResult, Metrics, span_keys
@@ -190,6 +198,8 @@ def describe(request: Request) -> dict[str, Any]:
         case QueueBatch():
             records = request.event.get("Records")
             return {"trigger": "queue", "messages": len(records) if isinstance(records, list) else 0}
+        case CheckRequest():
+            return {"trigger": "check", "send_test": request.send_test}
 
 
 def execute(
@@ -206,8 +216,12 @@ def execute(
 
     Each trigger's own code (schedule, backfill, queue worker) is imported when a request needs it, so a
     cold start loads only the digest path."""
-    adapters = adapters or Adapters.from_settings(settings)
     log.info("run requested", extra=describe(request))
+    if isinstance(request, CheckRequest):  # builds each part itself, as the digest's factories do
+        from hf_digest.check import run_check
+
+        return run_check(settings, deadline, send_test=request.send_test)
+    adapters = adapters or Adapters.from_settings(settings)
     match request:
         case DigestRequest():
             ctx, herald = adapters.context(request.options, deadline, now)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from hf_digest import budget, policy
+from hf_digest import aws, budget, policy
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded
@@ -32,7 +32,6 @@ RETRYABLE = frozenset(
         "ModelNotReadyException",
     }
 )
-_CREDENTIAL_CODES = {"UnrecognizedClientException", "ExpiredTokenException", "InvalidSignatureException"}
 
 
 class ConverseClient(Protocol):
@@ -46,8 +45,6 @@ def converse_client(settings: Settings) -> ConverseClient:
 
     It honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME and AWS_ENDPOINT_URL like every boto3 client.
     """
-    from hf_digest import aws
-
     client: ConverseClient = budget.guard(
         aws.client(
             "bedrock-runtime",
@@ -91,6 +88,8 @@ class Caller:
         tokens only, so a lost reply is tried again."""
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+        lost: list[str | None] = []  # each dropped attempt: the host no request reached, if none did
+
         def attempt(attempts: int) -> Called:
             try:
                 with budget.watch(self.deadline, "Bedrock Converse"):
@@ -106,10 +105,12 @@ class Caller:
                 if code in RETRYABLE:
                     raise policy.Again(code) from None
                 return Called(problem=f"{code} after {attempts} attempt(s)", attempts=attempts)
-            except NoCredentialsError:
-                fatal = f"DIGEST_SUMMARY_MODEL {self.model}: no AWS credentials to call Bedrock with"
+            except NoCredentialsError as exc:
+                fatal = f"Bedrock: {aws.unreachable(exc)}"
                 return Called(problem=fatal, fatal=fatal, attempts=attempts)
             except BotoCoreError as exc:  # a dropped connection, a read or connect timeout
+                # No connection at all: after the retries, every other paper's call would meet the same.
+                lost.append(aws.unreachable(exc))
                 raise policy.Again(type(exc).__name__) from None
             return _answer(response, attempts)
 
@@ -125,6 +126,9 @@ class Caller:
         try:
             return rules.run(attempt)
         except policy.GaveUp as gave:
+            if lost and lost[-1]:
+                fatal = f"Bedrock: {lost[-1]}"
+                return Called(problem=fatal, fatal=fatal, attempts=gave.attempts)
             return Called(
                 problem=f"{gave.again.reason} after {gave.attempts} attempt(s)", attempts=gave.attempts
             )
@@ -133,6 +137,9 @@ class Caller:
         """One line naming the setting and what to do, for errors no other paper's call can escape."""
         region = getattr(getattr(self.client, "meta", None), "region_name", None) or "this region"
         said = " ".join(message.split())[:200]
+        refused = aws.credential_problem(code, f"Bedrock in {region}")
+        if refused:  # who is asking, not which model
+            return refused
         if code == "AccessDeniedException":
             return (
                 f"DIGEST_SUMMARY_MODEL {self.model}: access denied in {region}: enable access to this model "
@@ -144,8 +151,6 @@ class Caller:
                 f"DIGEST_SUMMARY_MODEL: Bedrock in {region} refused model {self.model!r} ({code}: {said}); "
                 "name a model or inference profile id that is offered there"
             )
-        if code in _CREDENTIAL_CODES:
-            return f"DIGEST_SUMMARY_MODEL {self.model}: Bedrock in {region} refused the credentials ({code})"
         return None
 
 
