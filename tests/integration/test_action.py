@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.actions_runner import ActionRun, Runner, StartTogether
+from tests.bedrock_server import BedrockServer
 from tests.github_server import GitHubServer
 from tests.helpers import MakeGitHubServer, without_settings
 from tests.hf_server import HFServer
@@ -23,6 +24,7 @@ from tests.slack_server import SlackServer
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = "2026-02-10"
+MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 POST = f"_posts/{DAY}-hf-daily-papers.md"
 _GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -150,30 +152,38 @@ def test_first_run_pushes_one_commit_and_writes_a_job_summary(make_runner: MakeR
     assert [entry.name for entry in runner.cache.iterdir()] == ["hf-digest-state-1-1"]  # saved state
 
 
-def test_a_rerun_commits_nothing_and_notifies_no_one_again(
-    make_runner: MakeRunner, remote: Path, slack_server: SlackServer
-) -> None:
-    slack = {"DIGEST_NOTIFY": "slack", "SLACK_WEBHOOK_URL": slack_server.webhook_url}
-    first = make_runner(**slack).run({"date": DAY})
+def test_a_rerun_commits_nothing(make_runner: MakeRunner, remote: Path) -> None:
+    first = make_runner().run({"date": DAY})
     assert first.ok, first.log
-    assert len(slack_server.delivered) == 1
-    assert (next(first_cache(make_runner)) / "state.sqlite3").is_file()  # the notifications' ledger
     head = git(remote, "rev-parse", "main")
-    again = make_runner(**slack)  # a new job: a fresh checkout, a fresh temp folder, the cache restored
+    again = make_runner()  # a new job: a fresh checkout, a fresh temp folder, the cache restored
     rerun = again.run({"date": DAY})
-    assert len(slack_server.delivered) == 1
     assert rerun.ok, rerun.log
     assert git(remote, "rev-parse", "main") == head and len(remote_log(remote)) == 2
     assert rerun.action_outputs["commit"] == "" and rerun.action_outputs["status"] == "unchanged"
     assert "Nothing changed: no commit." in rerun.log
     assert "**unchanged** 2026-02-10" in rerun.summary
-    assert rerun.restored_key is not None and rerun.restored_key.startswith("hf-digest-state-1-")
+    assert rerun.restored_key == "hf-digest-state-1-1"
     assert git(again.workspace, "status", "--porcelain") == ""
 
 
-def first_cache(make_runner: MakeRunner) -> Iterator[Path]:
-    """The cache entries saved so far (the shared cache folder of make_runner's jobs)."""
-    return iter(sorted(make_runner(workspace=Path("unused")).cache.iterdir()))
+def test_the_cached_state_keeps_a_notification_to_one_message(
+    make_runner: MakeRunner, remote: Path, slack_server: SlackServer
+) -> None:
+    slack = {"DIGEST_NOTIFY": "slack", "SLACK_WEBHOOK_URL": slack_server.webhook_url}
+    runner = make_runner(**slack)
+    first = runner.run({"date": DAY})
+    assert first.ok, first.log
+    assert len(slack_server.delivered) == 1
+    assert (runner.cache / "hf-digest-state-1-1" / "state.sqlite3").is_file()  # the notifications' ledger
+    # The blog loses the commit (reverted by hand, say): the next run publishes the post anew, but the
+    # ledger it restored from the cache says Slack was told. Without the cache, Slack hears it twice.
+    git(remote, "update-ref", "refs/heads/main", "main~1")
+    rerun = make_runner(**slack).run({"date": DAY})
+    assert rerun.ok, rerun.log
+    assert rerun.action_outputs["status"] == "published" and len(remote_log(remote)) == 2
+    assert rerun.restored_key == "hf-digest-state-1-1"
+    assert len(slack_server.delivered) == 1
 
 
 def _at_once(runners: list[Runner]) -> list[ActionRun]:
@@ -242,3 +252,22 @@ def test_the_github_destination_publishes_through_the_api_without_a_push(
         == "unchanged"
     )
     assert len(github.git_log("main")) == 2
+
+
+def test_the_cached_state_pays_for_each_summary_once(
+    make_runner: MakeRunner, remote: Path, bedrock: BedrockServer
+) -> None:
+    # Bedrock here; an OpenAI-compatible model shares the cache the same way. The workflow env names the
+    # model; the bedrock fixture's endpoint and fake credentials reach the runner's environment.
+    summaries = {"DIGEST_SUMMARY_MODEL": MODEL, "DIGEST_SUMMARY_REGION": "us-east-1"}
+    first = make_runner(**summaries).run({"date": DAY})
+    assert first.ok, first.log
+    paid = len(bedrock.calls)
+    assert paid == 10  # the post's ten papers
+    post = post_in_remote(remote)
+    git(remote, "update-ref", "refs/heads/main", "main~1")  # the post is written anew ...
+    rerun = make_runner(**summaries).run({"date": DAY})
+    assert rerun.ok, rerun.log
+    assert rerun.action_outputs["status"] == "published"
+    assert len(bedrock.calls) == paid  # ... from the summaries the first run paid for
+    assert post_in_remote(remote) == post
