@@ -271,3 +271,22 @@ def test_the_cached_state_pays_for_each_summary_once(
     assert rerun.action_outputs["status"] == "published"
     assert len(bedrock.calls) == paid  # ... from the summaries the first run paid for
     assert post_in_remote(remote) == post
+
+
+def test_a_blog_in_the_docs_folder_gets_its_post_there(make_runner: MakeRunner, remote: Path) -> None:
+    # GitHub Pages can build from /docs: DIGEST_OUTPUT_DIR names the blog's folder in the checkout
+    run = make_runner(DIGEST_OUTPUT_DIR="docs").run({"date": DAY})
+    assert run.ok, run.log
+    changed = git(remote, "show", "--name-only", "--format=", "main").splitlines()
+    assert f"docs/{POST}" in changed and all(path.startswith("docs/") for path in changed)
+    assert len(remote_log(remote)) == 2
+
+
+def test_a_checkout_on_no_branch_fails_saying_so(make_runner: MakeRunner, remote: Path) -> None:
+    runner = make_runner()
+    git(runner.workspace, "checkout", "--quiet", "--detach")
+    run = runner.run({"date": DAY})
+    assert run.outcomes["commit"] == "failure"
+    assert "::error::the checkout is on no branch" in run.log
+    assert remote_log(remote) == ["Init"]
+    assert "**published** 2026-02-10" in run.summary  # the post was built; the summary still says so
