@@ -30,8 +30,9 @@ def _span(result: Mapping[str, Any]) -> tuple[str, str, str]:
     raise BadInput("result", "names no date, week or month: is it the JSON of `hf-digest run --json`?")
 
 
-def summary_markdown(result: Mapping[str, Any]) -> str:
-    """The job summary: the result line, the post's link, a row per destination, the warnings."""
+def summary_markdown(result: Mapping[str, Any], commit_url: str | None = None) -> str:
+    """The job summary: the result line, the post's and the commit's links, a row per destination, the
+    warnings."""
     _, key, _ = _span(result)
     status = str(result.get("status", "unknown"))
     if status == "empty":
@@ -42,6 +43,8 @@ def summary_markdown(result: Mapping[str, Any]) -> str:
     lines = ["### Hugging Face Daily Papers digest", "", head, ""]
     if result.get("url"):
         lines += [f"Post: <{result['url']}>", ""]
+    if commit_url:
+        lines += [f"Commit: <{commit_url}>", ""]
     deliveries = result.get("destinations") or []
     if deliveries:
         lines += ["| destination | status | where |", "| --- | --- | --- |"]
@@ -94,11 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hf_digest.github_action", description=__doc__)
     parser.add_argument("what", choices=("summary", "message", "identity"))
     parser.add_argument("result", type=Path, help="the JSON that `hf-digest run --json` printed")
+    parser.add_argument("--commit-url", help="the summary links the commit the Action pushed")
     args = parser.parse_args(argv)
     try:
         result = _read(args.result)
         if args.what == "summary":
-            sys.stdout.write(summary_markdown(result))
+            sys.stdout.write(summary_markdown(result, args.commit_url))
             return 0
         settings = config.from_env()
         if args.what == "message":

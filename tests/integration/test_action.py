@@ -116,6 +116,7 @@ def make_runner(
             "GITHUB_ACTIONS": "true",
             "GITHUB_WORKSPACE": str(workspace),
             "GITHUB_REPOSITORY": "blogger/blog",
+            "GITHUB_SERVER_URL": "https://github.com",
             "GITHUB_RUN_ID": str(job),
             "RUNNER_OS": "Linux",
             "HF_BASE_URL": hf_server.url,
@@ -147,6 +148,7 @@ def test_first_run_pushes_one_commit_and_writes_a_job_summary(make_runner: MakeR
     assert run.action_outputs["status"] == "published"
     assert "**published** 2026-02-10: 10 of 33 papers shown" in run.summary
     assert f"| local | created | {runner.workspace / POST} |" in run.summary
+    assert f"Commit: <https://github.com/blogger/blog/commit/{run.action_outputs['commit']}>" in run.summary
     commit = git(remote, "log", "-1", "--format=%an <%ae>", "main")
     assert commit == "hf-daily-digest <hf-daily-digest@users.noreply.github.com>"
     assert [entry.name for entry in runner.cache.iterdir()] == ["hf-digest-state-1-1"]  # saved state
@@ -162,7 +164,7 @@ def test_a_rerun_commits_nothing(make_runner: MakeRunner, remote: Path) -> None:
     assert git(remote, "rev-parse", "main") == head and len(remote_log(remote)) == 2
     assert rerun.action_outputs["commit"] == "" and rerun.action_outputs["status"] == "unchanged"
     assert "Nothing changed: no commit." in rerun.log
-    assert "**unchanged** 2026-02-10" in rerun.summary
+    assert "**unchanged** 2026-02-10" in rerun.summary and "Commit:" not in rerun.summary
     assert rerun.restored_key == "hf-digest-state-1-1"
     assert git(again.workspace, "status", "--porcelain") == ""
 
