@@ -18,7 +18,7 @@ import pytest
 from tests.actions_runner import ActionRun, Runner, StartTogether
 from tests.bedrock_server import BedrockServer
 from tests.github_server import GitHubServer
-from tests.helpers import MakeGitHubServer, without_settings
+from tests.helpers import MakeGitHubServer, run_cli, without_settings
 from tests.hf_server import HFServer
 from tests.slack_server import SlackServer
 
@@ -292,3 +292,33 @@ def test_a_checkout_on_no_branch_fails_saying_so(make_runner: MakeRunner, remote
     assert "::error::the checkout is on no branch" in run.log
     assert remote_log(remote) == ["Init"]
     assert "**published** 2026-02-10" in run.summary  # the post was built; the summary still says so
+
+
+def test_the_action_and_the_lambda_write_the_same_bytes(
+    make_runner: MakeRunner, remote: Path, hf_server: HFServer, tmp_path: Path
+) -> None:
+    runner = make_runner()
+    run = runner.run({"date": DAY})
+    assert run.ok, run.log
+    event = tmp_path / "manual.json"
+    event.write_text(f'{{"date": "{DAY}"}}', encoding="utf-8")
+    lambda_out = tmp_path / "lambda-blog"
+    shutil.copytree(runner.workspace, lambda_out, ignore=shutil.ignore_patterns(".git"))
+    for path in lambda_out.rglob("*"):  # the blog as the Lambda's bucket or repository had it: no post yet
+        if path.is_file() and path.name not in ("_config.yml", ".keep"):
+            path.unlink()
+    invoked = run_cli(
+        ["invoke", str(event)],
+        {"HF_BASE_URL": hf_server.url, "DIGEST_DESTINATIONS": "local", "DIGEST_OUTPUT_DIR": str(lambda_out)},
+    )
+    assert invoked.exit_code == 0, invoked.stderr
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(root)): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git" not in p.relative_to(root).parts
+        }
+
+    action_files = files(runner.workspace)
+    assert POST in action_files and action_files == files(lambda_out)
