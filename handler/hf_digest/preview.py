@@ -57,24 +57,30 @@ def description(digest: Digest, lang: str) -> str:
 
     `2026-02-10 Hugging Face 논문 33개 중 좋아요 상위 10개: Modality Gap-Driven…, MOVA, QuantaAlpha 외 7개`;
     `The top 10 of 33 Hugging Face papers of 2026-02-10 by upvotes: Modality Gap-Driven…, MOVA, … and 7 more`.
+    A digest ranked by the reader's interests (DIGEST_INTERESTS_RANK=relevance) says so instead of upvotes.
     """
     total, shown, matched, when = digest.total, len(digest.papers), digest.matched, _when(digest, lang)
+    mine = digest.relevance is not None and digest.relevance.by_relevance
     if lang == "ko":
         line = f"{when} Hugging Face 논문 {total}개"
         if shown and (shown < total or matched is not None):
             kept = f"관심 주제 {matched}개, " if matched is not None else ""
-            line += f" 중 {kept}좋아요 상위 {shown}개"
+            line += f" 중 {kept}{'내 관심사에 가까운' if mine else '좋아요'} 상위 {shown}개"
+        elif shown and mine:
+            line += ", 내 관심사에 가까운 순"
         line += f": {_names(digest.papers, lang)}" if shown else "."
     elif not shown:
         line = f"No Hugging Face papers shown for {when} ({total} listed)."
     else:
         papers = "paper" if total == 1 else "papers"
         if matched is not None:
-            line = f"The top {shown} of {matched} Hugging Face papers of {when} on the topics, {total} listed"
+            on = "on the topics, ranked by your interests" if mine else "on the topics"
+            line = f"The top {shown} of {matched} Hugging Face papers of {when} {on}, {total} listed"
         elif shown < total:
-            line = f"The top {shown} of {total} Hugging Face {papers} of {when} by upvotes"
+            by = "your interests" if mine else "upvotes"
+            line = f"The top {shown} of {total} Hugging Face {papers} of {when} by {by}"
         else:
-            line = f"{total} Hugging Face {papers} of {when}"
+            line = f"{total} Hugging Face {papers} of {when}" + (", ranked by your interests" if mine else "")
         line += f": {_names(digest.papers, lang)}"
     if len(line) > DESCRIPTION_MAX:  # cannot happen with NAME_MAX and NAMES_SHOWN; a guard for both
         line = line[: DESCRIPTION_MAX - 1] + "…"

@@ -50,6 +50,7 @@ def message_for(ranked: Digest, settings: Settings, lang: str, url: str | None) 
         lang=lang,
         top=settings.notify_top,
         post_url=url,
+        by_relevance=ranked.relevance is not None and ranked.relevance.by_relevance,
     )
 
 

@@ -45,6 +45,7 @@ class DigestMessage:
     shown: int  # papers the post shows
     papers: tuple[MessagePaper, ...]
     post_url: str | None = None
+    by_relevance: bool = False  # the post ranks its papers by the reader's interests, not upvotes
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def digest_message(
     top: int,
     shown: int | None = None,
     post_url: str | None = None,
+    by_relevance: bool = False,
 ) -> DigestMessage:
     """The message for a digest whose ranked papers are papers (the post shows `shown`, default all)."""
     if kind not in KINDS:
@@ -119,6 +121,7 @@ def digest_message(
         shown=len(papers) if shown is None else shown,
         papers=picked,
         post_url=post_url,
+        by_relevance=by_relevance,
     )
 
 
