@@ -21,7 +21,7 @@ from typing import Any
 from hf_digest import config, request, runs
 from hf_digest.deadline import Deadline
 from hf_digest.errors import BadInput, ConfigError, DigestError
-from hf_digest.runs.result import OK_STATUSES
+from hf_digest.outcomes import OK_STATUSES, Status
 
 # Lambda's maximum; a local run has the same ceiling so waits behave as they would in AWS.
 DEFAULT_TIMEOUT_S = 900.0
@@ -191,7 +191,7 @@ def _invoke(args: argparse.Namespace) -> int:
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if "batchItemFailures" in result:  # an SQS batch: every message done, or the ones to retry
         return 0 if not result["batchItemFailures"] else 1
-    return 0 if result.get("status") in (*OK_STATUSES, "queued") else 1
+    return 0 if result.get("status") in (*OK_STATUSES, Status.QUEUED) else 1
 
 
 def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:

@@ -24,26 +24,14 @@ from hf_digest.notify.message import (
     digest_message,
 )
 from hf_digest.notify.report import (
-    ALREADY_SENT,
-    FAILED,
-    IN_PROGRESS,
-    SENT,
-    SKIPPED,
-    UNCONFIRMED,
     ChannelReport,
     NotifyReport,
 )
 
 __all__ = [
-    "ALREADY_SENT",
     "DAY",
-    "FAILED",
-    "IN_PROGRESS",
     "LEASE_S",
     "MONTH",
-    "SENT",
-    "SKIPPED",
-    "UNCONFIRMED",
     "WEEK",
     "BackfillMessage",
     "ChannelFailed",

@@ -20,12 +20,8 @@ from hf_digest.notify.herald import owed
 from hf_digest.notify.ledger import notify_digest
 from hf_digest.notify.message import DigestMessage
 from hf_digest.notify.report import NotifyReport
+from hf_digest.outcomes import Status
 from hf_digest.state.store import StateStore
-
-DRY_RUN = "dry_run"
-EMPTY = "empty"
-DONE = "done"
-FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ class Told:
 @dataclass(frozen=True)
 class NotifyCommandResult:
     day: date
-    status: str  # DONE (each channel sent or already told), FAILED, DRY_RUN or EMPTY
+    status: Status  # done (each channel sent or already told), failed, dry_run or empty
     told: tuple[Told, ...] = ()  # one per post: the day's, or each profile's
     hf_requests: int = 0
     papers_shown: int = 0  # what the announced post shows (with profiles: the most any shows)
@@ -71,7 +67,7 @@ class NotifyCommandResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.status == FAILED else 0
+        return 1 if self.status == Status.FAILED else 0
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -91,9 +87,9 @@ class NotifyCommandResult:
 
     def lines(self) -> list[str]:
         """What the command prints: one line per channel, or each channel's payload on a dry run."""
-        if self.status == EMPTY and self.papers_total:  # DIGEST_SKIP_EMPTY_FILTERED: no post was made
+        if self.status == Status.EMPTY and self.papers_total:  # DIGEST_SKIP_EMPTY_FILTERED: no post was made
             return [f"{self.day}: the topic filter left no papers, so there is no post; nothing to tell"]
-        if self.status == EMPTY:
+        if self.status == Status.EMPTY:
             return [f"{self.day}: Hugging Face lists no papers; nothing to tell"]
         return [line for told in self.told for line in told.lines()]
 

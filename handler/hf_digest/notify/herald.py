@@ -22,8 +22,9 @@ from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest
 from hf_digest.notify.channel import Notifier
 from hf_digest.notify.ledger import notify_backfill, notify_digest
 from hf_digest.notify.message import DAY, MONTH, WEEK, DigestMessage, digest_message
-from hf_digest.notify.report import FAILED, ChannelReport, NotifyReport
-from hf_digest.publish import CREATED, Delivery
+from hf_digest.notify.report import ChannelReport, NotifyReport
+from hf_digest.outcomes import Status
+from hf_digest.publish import Delivery
 from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class Herald:
         if not self.notifiers:
             return None
         message = message_for(ranked, self.settings, lang, url)
-        if any(d.status == CREATED for d in deliveries):
+        if any(d.status == Status.CREATED for d in deliveries):
             return self._tell(message, self.notifiers)
         return self.settle(message)
 
@@ -158,7 +159,7 @@ class Herald:
         except Exception as exc:  # a notification's bug must not fail a post already published
             reason = f"unexpected {type(exc).__name__}"
             log.exception("notifications failed unexpectedly", extra={"digest": name, "error_kind": "bug"})
-        failed = tuple(ChannelReport(n.channel, FAILED, reason=reason) for n in notifiers)
+        failed = tuple(ChannelReport(n.channel, Status.FAILED, reason=reason) for n in notifiers)
         return NotifyReport(digest=name, channels=failed)
 
 
@@ -172,7 +173,7 @@ class _Later:
         if not self.herald.notifiers:
             return None
         message = message_for(ranked, self.herald.settings, lang, url)
-        if any(d.status == CREATED for d in deliveries):
+        if any(d.status == Status.CREATED for d in deliveries):
             self.herald.held.append(message)
             return None
         return self.herald.settle(message)  # a refresh or catch-up day an earlier run still owes

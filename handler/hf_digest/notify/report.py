@@ -5,20 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SENT = "sent"
-ALREADY_SENT = "already_sent"
-IN_PROGRESS = "in_progress"  # another run holds the claim and is sending now
-FAILED = "failed"
-SKIPPED = "skipped"
-# The whole message went out and the answer was lost (connection dropped, no answer in time): it may have
-# arrived, so it is recorded as told and never sent again.
-UNCONFIRMED = "unconfirmed"
+from hf_digest.outcomes import Status
 
 
 @dataclass(frozen=True)
 class ChannelReport:
     channel: str
-    status: str
+    status: Status
     requests: int = 0
     reason: str | None = None  # the platform's words when failed; why, when skipped or unconfirmed
     covers: int = 1  # digests the message stood for (a backfill summary: many)
@@ -44,20 +37,20 @@ class NotifyReport:
 
     @property
     def failed(self) -> list[str]:
-        return [c.channel for c in self.channels if c.status == FAILED]
+        return [c.channel for c in self.channels if c.status == Status.FAILED]
 
     @property
     def sent(self) -> list[str]:
-        return [c.channel for c in self.channels if c.status == SENT]
+        return [c.channel for c in self.channels if c.status == Status.SENT]
 
     @property
     def unconfirmed(self) -> list[str]:
-        return [c.channel for c in self.channels if c.status == UNCONFIRMED]
+        return [c.channel for c in self.channels if c.status == Status.UNCONFIRMED]
 
     @property
     def open(self) -> list[str]:
         """Channels another run is still telling: their outcome is not known yet."""
-        return [c.channel for c in self.channels if c.status == IN_PROGRESS]
+        return [c.channel for c in self.channels if c.status == Status.IN_PROGRESS]
 
     @property
     def requests(self) -> int:

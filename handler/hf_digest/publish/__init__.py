@@ -13,18 +13,13 @@ from typing import Any, Protocol
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.model import Bundle, OutputFile
-
-# What a destination did: wrote new content, replaced content, found it already there, or failed.
-CREATED = "created"
-UPDATED = "updated"
-UNCHANGED = "unchanged"
-FAILED = "failed"
+from hf_digest.outcomes import Status
 
 
 @dataclass(frozen=True)
 class Delivery:
     destination: str
-    status: str
+    status: Status
     location: str
     commit: str | None = None
     url: str | None = None

@@ -23,7 +23,8 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
+from hf_digest.outcomes import Status
+from hf_digest.publish import Delivery, contents
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
 log = logging.getLogger(__name__)
@@ -161,9 +162,9 @@ class GitHubPublisher:
                 and not (f.amends and f.path not in existing)
             ]
             if not changed:
-                log.info("github: content already on the branch", extra={**extra, "status": UNCHANGED})
+                log.info("github: content already on the branch", extra={**extra, "status": Status.UNCHANGED})
                 return Delivery(
-                    self.name, UNCHANGED, location, commit=head, url=f"{self.web_url}/commit/{head}"
+                    self.name, Status.UNCHANGED, location, commit=head, url=f"{self.web_url}/commit/{head}"
                 )
             existed = post in existing
             try:
@@ -179,7 +180,7 @@ class GitHubPublisher:
                 if round_ < MAX_ROUNDS:
                     self.api.backoff(round_, deadline, str(exc))
                 continue
-            status = UPDATED if existed else CREATED
+            status = Status.UPDATED if existed else Status.CREATED
             log.info("github: committed", extra={**extra, "status": status, "commit": commit[0]})
             return Delivery(self.name, status, location, commit=commit[0], url=commit[1])
         raise PublishError(

@@ -19,7 +19,8 @@ from pathlib import Path
 from hf_digest.deadline import Deadline
 from hf_digest.errors import PublishError
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
+from hf_digest.outcomes import Status
+from hf_digest.publish import Delivery, contents
 
 
 class LocalPublisher:
@@ -53,7 +54,7 @@ class LocalPublisher:
                 _replace_all(changed)
         except OSError as exc:
             raise PublishError(f"local: cannot write {exc.filename or self.root}: {exc.strerror}") from exc
-        status = UNCHANGED if not changed else (UPDATED if post_existed else CREATED)
+        status = Status.UNCHANGED if not changed else (Status.UPDATED if post_existed else Status.CREATED)
         return Delivery(destination=self.name, status=status, location=str(post))
 
     def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:

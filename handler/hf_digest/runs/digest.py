@@ -14,14 +14,13 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
 from hf_digest.model import Bundle, Paper, Released, Span, papers_from_items
-from hf_digest.publish import FAILED, Delivery, Publisher
+from hf_digest.outcomes import Status
+from hf_digest.publish import Delivery, Publisher
 from hf_digest.rank import digest, distinct
 from hf_digest.request import DigestRequest
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.blog import post_url as blog_post_url
 from hf_digest.runs.result import (
-    DRY_RUN,
-    EMPTY,
     DigestResult,
     Shown,
     combined,
@@ -160,10 +159,10 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         )
     retired = (settings.retired_warning,) if settings.retired_warning else ()
     base = DigestResult(
-        span, EMPTY, via=listing.via, hf_requests=listing.requests, warnings=(*retired, *warnings)
+        span, Status.EMPTY, via=listing.via, hf_requests=listing.requests, warnings=(*retired, *warnings)
     )
     if not papers:
-        log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
+        log.info("no papers listed", extra={**span_keys(span), "status": Status.EMPTY})
         return base
     kept, filtered = enrich(papers, settings)
     ranked = digest(span, kept, options.top_n, warnings)
@@ -175,7 +174,7 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         base = replace(base, warnings=(*base.warnings, *left_out))
     base = replace(base, filters=filtered, papers_total=ranked.total)
     if not kept and settings.skip_empty_filtered:
-        log.info("no papers left by the topic filter", extra={**span_keys(span), "status": EMPTY})
+        log.info("no papers left by the topic filter", extra={**span_keys(span), "status": Status.EMPTY})
         return base
     report = None
     if (
@@ -199,7 +198,7 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         shown=Shown(ranked, options.lang),
     )
     if options.dry_run:
-        return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
+        return replace(counted, status=Status.DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
     if settings.feeds or settings.site:
         from hf_digest import feeds  # the feeds' and the site's code load only when one is on
@@ -235,9 +234,9 @@ def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> 
     try:
         delivery = publisher.publish(bundle, deadline)
     except DigestError as exc:
-        log.error("publish failed: %s", exc, extra={**extra, "status": FAILED})
+        log.error("publish failed: %s", exc, extra={**extra, "status": Status.FAILED})
         # Publishers start their messages with their name; an error raised deeper may not.
         error = str(exc) if str(exc).startswith(f"{publisher.name}: ") else f"{publisher.name}: {exc}"
-        return Delivery(destination=publisher.name, status=FAILED, location="", error=error)
+        return Delivery(destination=publisher.name, status=Status.FAILED, location="", error=error)
     log.info("published", extra={**extra, "status": delivery.status, "location": delivery.location})
     return delivery

@@ -11,19 +11,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest.errors import PublishError
 from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Digest, Span
+from hf_digest.outcomes import OK_STATUSES, Status
 from hf_digest.permalink import UNREAD
-from hf_digest.publish import FAILED, UNCHANGED, Delivery
+from hf_digest.publish import Delivery
 from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered
 
 if TYPE_CHECKING:
     from hf_digest.notify.report import NotifyReport
 
-PUBLISHED = "published"
-EMPTY = "empty"
-DRY_RUN = "dry_run"
-# What a run as a whole did; FAILED and UNCHANGED are shared with the deliveries to one destination.
-OK_STATUSES = (PUBLISHED, UNCHANGED, EMPTY, DRY_RUN)
 _EMPTY_SPANS = {DAILY: "day (weekend or holiday)", WEEKLY: "week", MONTHLY: "month"}
 
 
@@ -58,7 +54,7 @@ class DigestResult:
     """What one digest did: its counts, where it went, and (on a dry run) its markdown."""
 
     span: Span
-    status: str
+    status: Status
     papers_total: int = 0
     papers_shown: int = 0
     via: str | None = None
@@ -80,7 +76,7 @@ class DigestResult:
 
     @property
     def failed_destinations(self) -> list[str]:
-        return [d.destination for d in self.deliveries if d.status == FAILED]
+        return [d.destination for d in self.deliveries if d.status == Status.FAILED]
 
     def to_json(self) -> dict[str, Any]:
         """The result as JSON: what the CLI prints with --json and the Lambda returns."""
@@ -113,7 +109,7 @@ class DigestResult:
 
     def failure(self) -> PublishError:
         """The error that makes Lambda retry: it names each failed destination and why."""
-        failed = [d for d in self.deliveries if d.status == FAILED]
+        failed = [d for d in self.deliveries if d.status == Status.FAILED]
         names = ", ".join(d.destination for d in failed) or "no destination"
         details = "; ".join(d.error or f"{d.destination}: failed" for d in failed)
         return PublishError(
@@ -122,7 +118,7 @@ class DigestResult:
 
     def summary(self) -> str:
         """The result as the CLI prints it: one line, then a line per destination and warning."""
-        if self.status == EMPTY:
+        if self.status == Status.EMPTY:
             lines = [f"{self.span.key}: no papers that {_EMPTY_SPANS[self.span.kind]}; nothing written"]
         else:
             lines = [
@@ -161,7 +157,7 @@ class DigestResult:
             return
         metrics.add_metadata(key="date", value=self.span.key)
         metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
-        published = self.papers_shown if self.status == PUBLISHED else 0
+        published = self.papers_shown if self.status == Status.PUBLISHED else 0
         metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
 
 
@@ -182,7 +178,10 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
     first = parts[0]
     deliveries = tuple(d for part in parts for d in part.deliveries)
     statuses = {part.status for part in parts}
-    status = next((s for s in (FAILED, PUBLISHED, DRY_RUN, UNCHANGED) if s in statuses), EMPTY)
+    status = next(
+        (s for s in (Status.FAILED, Status.PUBLISHED, Status.DRY_RUN, Status.UNCHANGED) if s in statuses),
+        Status.EMPTY,
+    )
     return replace(
         first,
         status=status,
@@ -197,9 +196,9 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
     )
 
 
-def overall_status(deliveries: Sequence[Delivery]) -> str:
-    if any(d.status == FAILED for d in deliveries):
-        return FAILED
-    if all(d.status == UNCHANGED for d in deliveries):
-        return UNCHANGED
-    return PUBLISHED
+def overall_status(deliveries: Sequence[Delivery]) -> Status:
+    if any(d.status == Status.FAILED for d in deliveries):
+        return Status.FAILED
+    if all(d.status == Status.UNCHANGED for d in deliveries):
+        return Status.UNCHANGED
+    return Status.PUBLISHED

@@ -13,11 +13,11 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.model import DAILY
+from hf_digest.outcomes import Status
 from hf_digest.publish import Publisher
 from hf_digest.request import ScheduleRequest, closed_day
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
 from hf_digest.runs.digest import Context
-from hf_digest.runs.result import EMPTY
 
 if TYPE_CHECKING:
     from hf_digest.notify.herald import Announcer, Herald
@@ -76,7 +76,7 @@ def _lacking(
 
 def listed_empty(run: DayRun) -> bool:
     """True when Hugging Face listed no paper at all that day (not when a topic filter left none)."""
-    return run.result is not None and run.result.status == EMPTY and run.result.papers_total == 0
+    return run.result is not None and run.result.status == Status.EMPTY and run.result.papers_total == 0
 
 
 def run_scheduled(
