@@ -26,7 +26,7 @@ from hf_digest.notify.discord import DiscordNotifier
 from hf_digest.notify.ledger import LEASE_S
 from hf_digest.notify.slack import SlackNotifier
 from hf_digest.notify.telegram import TelegramNotifier
-from hf_digest.outcomes import Status
+from hf_digest.outcomes import SpanKind, Status
 from hf_digest.rank import rank
 from hf_digest.state import DynamoStore, SQLiteStore, StateStore
 from tests.discord_server import DiscordServer
@@ -61,7 +61,7 @@ def ranked(samples_dir: Path) -> list[Paper]:
 
 @pytest.fixture
 def day(ranked: list[Paper]) -> DigestMessage:
-    return digest_message("day", "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3)
+    return digest_message(SpanKind.DAY, "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3)
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def test_too_little_time_left_tries_nothing_and_leaves_it_to_the_next_run(
 
 def backfill_days(ranked: list[Paper], count: int) -> list[DigestMessage]:
     return [
-        digest_message("day", f"2026-01-{n:02d}", ranked, len(ranked), lang="ko", top=3)
+        digest_message(SpanKind.DAY, f"2026-01-{n:02d}", ranked, len(ranked), lang="ko", top=3)
         for n in range(1, count + 1)
     ]
 

@@ -14,9 +14,6 @@ from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
 from hf_digest.notify.command import NotifyCommandResult, Told
 from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
 from hf_digest.notify.message import (
-    DAY,
-    MONTH,
-    WEEK,
     BackfillMessage,
     DigestMessage,
     MessagePaper,
@@ -29,10 +26,7 @@ from hf_digest.notify.report import (
 )
 
 __all__ = [
-    "DAY",
     "LEASE_S",
-    "MONTH",
-    "WEEK",
     "BackfillMessage",
     "ChannelFailed",
     "ChannelReport",

@@ -18,10 +18,10 @@ from typing import Protocol
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
-from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest
+from hf_digest.model import Bundle, Digest
 from hf_digest.notify.channel import Notifier
 from hf_digest.notify.ledger import notify_backfill, notify_digest
-from hf_digest.notify.message import DAY, MONTH, WEEK, DigestMessage, digest_message
+from hf_digest.notify.message import DigestMessage, digest_message
 from hf_digest.notify.report import ChannelReport, NotifyReport
 from hf_digest.outcomes import Status
 from hf_digest.publish import Delivery
@@ -29,7 +29,6 @@ from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
-KINDS = {DAILY: DAY, WEEKLY: WEEK, MONTHLY: MONTH}
 OWED_KEPT_S = 14 * 86400.0  # a digest owed to a channel is retried by runs of it within this time
 
 
@@ -44,7 +43,7 @@ class Announcer(Protocol):
 def message_for(ranked: Digest, settings: Settings, lang: str, url: str | None) -> DigestMessage:
     """The message for a published digest, linking to url, the page its post is read on."""
     return digest_message(
-        KINDS[ranked.span.kind],
+        ranked.span.kind,
         ranked.span.key,
         ranked.papers,
         ranked.total,

@@ -23,7 +23,7 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
-from hf_digest.outcomes import Status
+from hf_digest.outcomes import SpanKind, Status
 from hf_digest.publish import Delivery, contents
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
@@ -35,13 +35,19 @@ _REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*)/[A-Za-z0-9._-]+")
 # The commit messages each kind gets unless GITHUB_COMMIT_MESSAGE(_UPDATE) says otherwise; the user's
 # template serves every kind, with the placeholders MESSAGE_SAMPLE names.
 DEFAULT_MESSAGES = {
-    "daily": ("Add Hugging Face Daily Papers for {date}", "Update Hugging Face Daily Papers for {date}"),
-    "weekly": ("Add Hugging Face Weekly Papers for {key}", "Update Hugging Face Weekly Papers for {key}"),
-    "monthly": ("Add Hugging Face Monthly Papers for {key}", "Update Hugging Face Monthly Papers for {key}"),
+    SpanKind.DAY: ("Add Hugging Face Daily Papers for {date}", "Update Hugging Face Daily Papers for {date}"),
+    SpanKind.WEEK: (
+        "Add Hugging Face Weekly Papers for {key}",
+        "Update Hugging Face Weekly Papers for {key}",
+    ),
+    SpanKind.MONTH: (
+        "Add Hugging Face Monthly Papers for {key}",
+        "Update Hugging Face Monthly Papers for {key}",
+    ),
 }
 # {date}: the post's date (the day, the week's Sunday, the month's last day); {kind}: daily, weekly or
 # monthly; {key}: what the post covers as Hugging Face names it (2026-02-10, 2026-W06, 2026-02).
-MESSAGE_SAMPLE = {"date": "2026-02-15", "kind": "weekly", "key": "2026-W07"}
+MESSAGE_SAMPLE = {"date": "2026-02-15", "kind": SpanKind.WEEK.value, "key": "2026-W07"}
 
 
 def blob_sha(content: bytes) -> str:
@@ -190,7 +196,7 @@ class GitHubPublisher:
 
     def message(self, bundle: Bundle, existed: bool) -> str:
         """The commit message for bundle: the user's template (add or update) or the kind's default."""
-        add, update = DEFAULT_MESSAGES.get(bundle.kind, DEFAULT_MESSAGES["daily"])
+        add, update = DEFAULT_MESSAGES[bundle.kind]
         template = (self.message_update or update) if existed else (self.message_add or add)
         variable = "GITHUB_COMMIT_MESSAGE_UPDATE" if existed else "GITHUB_COMMIT_MESSAGE"
         values = {"date": bundle.day.isoformat(), "kind": bundle.kind, "key": bundle.span.key}

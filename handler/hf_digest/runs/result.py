@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest.errors import PublishError
-from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Digest, Span
-from hf_digest.outcomes import OK_STATUSES, Status
+from hf_digest.model import Digest, Span
+from hf_digest.outcomes import OK_STATUSES, SpanKind, Status
 from hf_digest.permalink import UNREAD
 from hf_digest.publish import Delivery
 from hf_digest.summaries.report import SummaryReport
@@ -20,7 +20,7 @@ from hf_digest.topics import Filtered
 if TYPE_CHECKING:
     from hf_digest.notify.report import NotifyReport
 
-_EMPTY_SPANS = {DAILY: "day (weekend or holiday)", WEEKLY: "week", MONTHLY: "month"}
+_EMPTY_SPANS = {SpanKind.DAY: "day (weekend or holiday)", SpanKind.WEEK: "week", SpanKind.MONTH: "month"}
 
 
 class Metrics(Protocol):
@@ -36,9 +36,9 @@ def status_metric(status: str) -> str:
 
 def span_keys(span: Span) -> dict[str, str]:
     """How a result and a log line name the span: its date, or its week or month and first and last day."""
-    if span.kind == DAILY:
+    if span.kind == SpanKind.DAY:
         return {"date": span.key}
-    return {QUERY_NAMES[span.kind]: span.key, "from": span.first.isoformat(), "to": span.last.isoformat()}
+    return {span.kind.query: span.key, "from": span.first.isoformat(), "to": span.last.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class DigestResult:
 
     def record_papers(self, metrics: Metrics) -> None:
         """How many papers a day listed and published (a week's or month's repeat its days': not counted)."""
-        if self.span.kind != DAILY:
+        if self.span.kind != SpanKind.DAY:
             return
         metrics.add_metadata(key="date", value=self.span.key)
         metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
