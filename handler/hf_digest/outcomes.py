@@ -1,4 +1,4 @@
-"""The words a run reports what happened with, defined once: statuses and span kinds.
+"""The words a run reports what happened with, defined once: statuses, span kinds, and one delivery.
 
 Both are `StrEnum`s, so a member is its string: the result JSON, the log lines and the state store hold the
 same bytes as before, and a status read back from the store compares equal to its member. This module
@@ -7,6 +7,7 @@ imports nothing from the package, so the core and every adapter may import it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -46,6 +47,22 @@ class Status(StrEnum):
     CLAIMED = "claimed"
     # An invocation's log line (never a result's): its event refused (rejected), or it raised.
     ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened at one destination (a post published) or one channel (a digest announced): the one
+    shape publishing and notifying report in. runs/result.py writes it into the result JSON."""
+
+    target: str  # the destination ("github", "s3", "local") or the channel ("slack", "email", …)
+    status: Status
+    detail: str | None = None  # why: a destination's error; a channel's failure, skip or lost answer
+    location: str = ""  # a destination: where the post is (a path, an S3 URI, a file on GitHub)
+    commit: str | None = None  # GitHub: the commit that holds the post
+    url: str | None = None  # GitHub: the commit's page
+    requests: int = 0  # a channel: the requests it took
+    covers: int = 1  # a channel: digests the message stood for (a backfill summary: many)
+    warning: str | None = None  # a channel: what the result's reader should know although it worked
 
 
 # A digest run that did what was asked (the CLI's exit code 0).

@@ -21,9 +21,9 @@ from hf_digest.config import Secret, Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
 from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.outcomes import Status
-from hf_digest.publish import Delivery
+from hf_digest.outcomes import Delivery, Status
 from hf_digest.publish.github import GitHubPublisher, blob_sha, web_root
+from hf_digest.runs.result import destination_json
 from tests.github_server import GitHubServer, fault
 from tests.helpers import MakeGitHubServer
 
@@ -117,7 +117,7 @@ def publisher(server: GitHubServer, **changes: Any) -> GitHubPublisher:
 
 def publish(server: GitHubServer, b: Bundle, **changes: Any) -> Delivery:
     outcome = publisher(server, **changes).publish(b, Deadline.after(60))
-    assert_clean(outcome, outcome.to_json())
+    assert_clean(outcome, destination_json(outcome))
     return outcome
 
 

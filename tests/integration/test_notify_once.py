@@ -28,6 +28,7 @@ from hf_digest.notify.slack import SlackNotifier
 from hf_digest.notify.telegram import TelegramNotifier
 from hf_digest.outcomes import SpanKind, Status
 from hf_digest.rank import rank
+from hf_digest.runs.result import channel_json, notifications_json
 from hf_digest.state import DynamoStore, SQLiteStore, StateStore
 from tests.discord_server import DiscordServer
 from tests.helpers import create_state_table, load_sample
@@ -86,7 +87,7 @@ def delivered(
 
 
 def statuses(report: Any) -> dict[str, str]:
-    return {c.channel: c.status for c in report.channels}
+    return {c.target: c.status for c in report.channels}
 
 
 def test_a_created_day_notifies_each_channel_once_and_a_rerun_nothing(
@@ -97,7 +98,7 @@ def test_a_created_day_notifies_each_channel_once_and_a_rerun_nothing(
 ) -> None:
     first = notify_digest(day, notifiers, make_store(), Deadline.after(60), time.time())
     assert statuses(first) == dict.fromkeys(("slack", "discord", "telegram"), Status.SENT)
-    assert first.to_json() == {
+    assert notifications_json(first) == {
         "digest": "day#2026-02-10#ko",
         "channels": [
             {"channel": "slack", "status": "sent", "requests": 1},
@@ -190,7 +191,7 @@ def test_a_permanent_error_is_reported_and_retried_by_the_next_run(
         "telegram": Status.SENT,
     }  # the others went on
     [failed] = [c for c in first.channels if c.status == Status.FAILED]
-    assert (failed.reason, failed.requests) == ("HTTP 404 Unknown Webhook (10015)", 1)
+    assert (failed.detail, failed.requests) == ("HTTP 404 Unknown Webhook (10015)", 1)
     assert first.failed == ["discord"]
     second = notify_digest(day, notifiers, make_store(), Deadline.after(60), time.time())
     assert statuses(second) == {
@@ -206,7 +207,7 @@ def test_a_429_then_success_is_one_message_counted_as_two_requests(
 ) -> None:
     telegram_server.answer_next(TelegramServer.rate_limited(1))
     report = notify_digest(day, notifiers, make_store(), Deadline.after(60), time.time())
-    assert [(c.channel, c.status, c.requests) for c in report.channels] == [
+    assert [(c.target, c.status, c.requests) for c in report.channels] == [
         ("slack", Status.SENT, 1),
         ("discord", Status.SENT, 1),
         ("telegram", Status.SENT, 2),
@@ -247,7 +248,7 @@ def test_a_backfill_of_twenty_days_sends_one_summary_per_channel(
 ) -> None:
     days = backfill_days(ranked, 20)
     report = notify_backfill(days, notifiers, make_store(), Deadline.after(60), time.time(), mode="summary")
-    assert [(c.channel, c.status, c.covers) for c in report.channels] == [
+    assert [(c.target, c.status, c.covers) for c in report.channels] == [
         ("slack", Status.SENT, 20),
         ("discord", Status.SENT, 20),
         ("telegram", Status.SENT, 20),
@@ -274,7 +275,7 @@ def test_a_backfill_with_skip_sends_nothing(
         backfill_days(ranked, 20), notifiers, make_store(), Deadline.after(60), time.time(), mode="skip"
     )
     assert set(statuses(report).values()) == {Status.SKIPPED}
-    assert report.channels[0].to_json() == {
+    assert channel_json(report.channels[0]) == {
         "channel": "slack",
         "status": "skipped",
         "requests": 0,

@@ -18,6 +18,7 @@ from hf_digest.errors import DigestError
 from hf_digest.model import Paper
 from hf_digest.notify import build_notifiers, digest_message, notify_digest
 from hf_digest.outcomes import SpanKind
+from hf_digest.runs.result import notifications_json
 from hf_digest.state import SQLiteStore
 from tests.chat_server import Answer, ChatServer
 from tests.discord_server import DiscordServer
@@ -111,7 +112,7 @@ def test_no_channel_secret_reaches_a_log_a_result_or_an_exception(
             report = notify_digest(
                 replace(message, key=key), notifiers, store, Deadline.after(deadline_s), time.time()
             )
-            scan.add("result", report.to_json(), repr(report))
+            scan.add("result", notifications_json(report), repr(report))
             return report
 
         limited: list[Answer] = []
@@ -136,8 +137,8 @@ def test_no_channel_secret_reaches_a_log_a_result_or_an_exception(
             Deadline.after(60),
             time.time(),
         )
-        assert report.failed == [channel] and "cannot connect" in str(report.channels[0].reason)
-        scan.add("result", report.to_json())
+        assert report.failed == [channel] and "cannot connect" in str(report.channels[0].detail)
+        scan.add("result", notifications_json(report))
     if secrets:  # a malformed secret is refused naming its key only
         malformed = {k: v + " with words" for k, v in secrets.items()}
         with pytest.raises(DigestError) as refused:

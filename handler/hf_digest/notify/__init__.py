@@ -11,7 +11,6 @@ By hand: `runs.announce.announce(...)` (`hf-digest notify`), through the run lay
 
 from hf_digest.notify.build import build_notifiers, check_templates
 from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
-from hf_digest.notify.command import NotifyCommandResult, Told
 from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
 from hf_digest.notify.message import (
     BackfillMessage,
@@ -21,7 +20,6 @@ from hf_digest.notify.message import (
     digest_message,
 )
 from hf_digest.notify.report import (
-    ChannelReport,
     NotifyReport,
 )
 
@@ -29,14 +27,11 @@ __all__ = [
     "LEASE_S",
     "BackfillMessage",
     "ChannelFailed",
-    "ChannelReport",
     "DigestMessage",
     "MayHaveArrived",
     "MessagePaper",
     "Notifier",
-    "NotifyCommandResult",
     "NotifyReport",
-    "Told",
     "backfill_message",
     "build_notifiers",
     "check_templates",

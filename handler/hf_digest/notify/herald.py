@@ -22,9 +22,8 @@ from hf_digest.model import Bundle, Digest
 from hf_digest.notify.channel import Notifier
 from hf_digest.notify.ledger import notify_backfill, notify_digest
 from hf_digest.notify.message import DigestMessage, digest_message
-from hf_digest.notify.report import ChannelReport, NotifyReport
-from hf_digest.outcomes import Status
-from hf_digest.publish import Delivery
+from hf_digest.notify.report import NotifyReport
+from hf_digest.outcomes import Delivery, Status
 from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -158,7 +157,7 @@ class Herald:
         except Exception as exc:  # a notification's bug must not fail a post already published
             reason = f"unexpected {type(exc).__name__}"
             log.exception("notifications failed unexpectedly", extra={"digest": name, "error_kind": "bug"})
-        failed = tuple(ChannelReport(n.channel, Status.FAILED, reason=reason) for n in notifiers)
+        failed = tuple(Delivery(n.channel, Status.FAILED, detail=reason) for n in notifiers)
         return NotifyReport(digest=name, channels=failed)
 
 

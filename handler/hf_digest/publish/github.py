@@ -23,8 +23,8 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
-from hf_digest.outcomes import SpanKind, Status
-from hf_digest.publish import Delivery, contents
+from hf_digest.outcomes import Delivery, SpanKind, Status
+from hf_digest.publish import contents
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,11 @@ class GitHubPublisher:
             if not changed:
                 log.info("github: content already on the branch", extra={**extra, "status": Status.UNCHANGED})
                 return Delivery(
-                    self.name, Status.UNCHANGED, location, commit=head, url=f"{self.web_url}/commit/{head}"
+                    self.name,
+                    Status.UNCHANGED,
+                    location=location,
+                    commit=head,
+                    url=f"{self.web_url}/commit/{head}",
                 )
             existed = post in existing
             try:
@@ -188,7 +192,7 @@ class GitHubPublisher:
                 continue
             status = Status.UPDATED if existed else Status.CREATED
             log.info("github: committed", extra={**extra, "status": status, "commit": commit[0]})
-            return Delivery(self.name, status, location, commit=commit[0], url=commit[1])
+            return Delivery(self.name, status, location=location, commit=commit[0], url=commit[1])
         raise PublishError(
             f"github: {self.repository}: branch {branch} kept moving under other writers; "
             f"gave up after {MAX_ROUNDS} rounds"

@@ -23,8 +23,7 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
-from hf_digest.outcomes import Status
-from hf_digest.publish import Delivery
+from hf_digest.outcomes import Delivery, Status
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -96,7 +95,7 @@ class S3Publisher:
             status = Status.CREATED if post_status == Status.CREATED else Status.UPDATED
         location = f"s3://{self.bucket}/{self.key(post.path)}"
         log.info("s3 publish", extra={"destination": self.name, "status": status, "location": location})
-        return Delivery(destination=self.name, status=status, location=location)
+        return Delivery(self.name, status, location=location)
 
     def _publish_file(self, file: OutputFile, deadline: Deadline) -> str:
         key = self.key(file.path)

@@ -16,12 +16,13 @@ from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError
 from hf_digest.model import day_span
 from hf_digest.notify.build import build_notifiers
-from hf_digest.notify.command import NotifyCommandResult, Told, preview, tell
+from hf_digest.notify.command import preview, tell
 from hf_digest.notify.herald import message_for
 from hf_digest.outcomes import Status
 from hf_digest.request import DigestRequest, Options
 from hf_digest.runs import Adapters
 from hf_digest.runs.digest import Context, run_digest
+from hf_digest.runs.result import NotifyCommandResult, Told
 
 
 def announce(
@@ -71,8 +72,11 @@ def announce(
         return finished(Status.EMPTY)
     if dry_run:
         return finished(
-            Status.DRY_RUN, tuple(preview(message, notifiers, profile) for profile, message in messages)
+            Status.DRY_RUN,
+            tuple(Told(profile, previews=preview(message, notifiers)) for profile, message in messages),
         )
     ledger, stamp = adapters.state(), now.timestamp()
-    told = tuple(tell(message, notifiers, ledger, deadline, stamp, profile) for profile, message in messages)
+    told = tuple(
+        Told(profile, tell(message, notifiers, ledger, deadline, stamp)) for profile, message in messages
+    )
     return finished(Status.FAILED if any(t.report and t.report.failed for t in told) else Status.DONE, told)

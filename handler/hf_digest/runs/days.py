@@ -20,6 +20,7 @@ from hf_digest.runs.digest import Context, run_digest
 from hf_digest.runs.result import (
     DigestResult,
     Metrics,
+    notifications_json,
     record_notifications,
     status_metric,
 )
@@ -146,7 +147,7 @@ class DaysOutcome:
         if self.notifications is not None:
             # A schedule's top-level notifications are its target day's; a backfill has only the summary.
             key = "older_notifications" if self.kind == "schedule" else "notifications"
-            data[key] = self.notifications.to_json()
+            data[key] = notifications_json(self.notifications)
         return data
 
     def failure(self) -> DigestError | None:

@@ -14,8 +14,8 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
 from hf_digest.model import Bundle, Paper, Released, Span, papers_from_items
-from hf_digest.outcomes import Status
-from hf_digest.publish import Delivery, Publisher
+from hf_digest.outcomes import Delivery, Status
+from hf_digest.publish import Publisher
 from hf_digest.rank import digest, distinct
 from hf_digest.request import DigestRequest
 from hf_digest.runs.blog import BlogConfig
@@ -237,6 +237,6 @@ def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> 
         log.error("publish failed: %s", exc, extra={**extra, "status": Status.FAILED})
         # Publishers start their messages with their name; an error raised deeper may not.
         error = str(exc) if str(exc).startswith(f"{publisher.name}: ") else f"{publisher.name}: {exc}"
-        return Delivery(destination=publisher.name, status=Status.FAILED, location="", error=error)
+        return Delivery(publisher.name, Status.FAILED, detail=error)
     log.info("published", extra={**extra, "status": delivery.status, "location": delivery.location})
     return delivery

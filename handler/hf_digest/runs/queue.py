@@ -21,7 +21,7 @@ from hf_digest.request import DigestRequest, QueueBatch, day_event
 from hf_digest.runs.backfill import Pacer
 from hf_digest.runs.days import MIN_DAY_S
 from hf_digest.runs.digest import Context, Features, run_digest
-from hf_digest.runs.result import DigestResult, Metrics, record_notifications
+from hf_digest.runs.result import DigestResult, Metrics, notifications_json, record_notifications
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -59,7 +59,7 @@ class BatchOutcome:
                 "status": Status.OK if self.ok else Status.PARTIAL,
                 "days": len(self.results),
                 "failed": failures,
-                **({"notifications": self.notifications.to_json()} if self.notifications else {}),
+                **({"notifications": notifications_json(self.notifications)} if self.notifications else {}),
             },
         )
 

@@ -1,19 +1,20 @@
-"""What a digest run did: its statuses, its result (JSON, the CLI's lines, metrics) and how several
-profiles' results combine into one."""
+"""What a digest run (or `hf-digest notify`) did: its result (JSON, the CLI's lines, metrics), the JSON of
+each destination's and channel's Delivery, and how several profiles' results combine into one."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest.errors import PublishError
 from hf_digest.model import Digest, Span
-from hf_digest.outcomes import OK_STATUSES, SpanKind, Status
+from hf_digest.outcomes import OK_STATUSES, Delivery, SpanKind, Status
 from hf_digest.permalink import UNREAD
-from hf_digest.publish import Delivery
 from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered
 
@@ -76,7 +77,7 @@ class DigestResult:
 
     @property
     def failed_destinations(self) -> list[str]:
-        return [d.destination for d in self.deliveries if d.status == Status.FAILED]
+        return [d.target for d in self.deliveries if d.status == Status.FAILED]
 
     def to_json(self) -> dict[str, Any]:
         """The result as JSON: what the CLI prints with --json and the Lambda returns."""
@@ -85,7 +86,7 @@ class DigestResult:
             "status": self.status,
             "papers_total": self.papers_total,
             "papers_shown": self.papers_shown,
-            "destinations": [d.to_json() for d in self.deliveries],
+            "destinations": [destination_json(d) for d in self.deliveries],
             "source": self.via,
             "hf_requests": self.hf_requests,
         }
@@ -98,7 +99,7 @@ class DigestResult:
         if self.post is not None:
             data["post"] = self.post
         if self.notifications is not None:
-            data["notifications"] = self.notifications.to_json()
+            data["notifications"] = notifications_json(self.notifications)
         if self.filters is not None:
             data["filters"] = self.filters.to_json()
         if self.profile is not None:
@@ -110,8 +111,8 @@ class DigestResult:
     def failure(self) -> PublishError:
         """The error that makes Lambda retry: it names each failed destination and why."""
         failed = [d for d in self.deliveries if d.status == Status.FAILED]
-        names = ", ".join(d.destination for d in failed) or "no destination"
-        details = "; ".join(d.error or f"{d.destination}: failed" for d in failed)
+        names = ", ".join(d.target for d in failed) or "no destination"
+        details = "; ".join(d.detail or f"{d.target}: failed" for d in failed)
         return PublishError(
             f"{self.span.key}: publishing failed at {names}" + (f" ({details})" if details else "")
         )
@@ -126,9 +127,9 @@ class DigestResult:
             ]
         for delivery in self.deliveries:
             where = delivery.location + (f" ({delivery.commit[:12]})" if delivery.commit else "")
-            lines.append(f"  {delivery.destination}: {delivery.status} {where}".rstrip())
-            if delivery.error:
-                lines.append(f"    error: {delivery.error}")
+            lines.append(f"  {delivery.target}: {delivery.status} {where}".rstrip())
+            if delivery.detail:
+                lines.append(f"    error: {delivery.detail}")
         if self.summaries is not None and self.summaries.model is not None:
             lines.append(f"  {self.summaries.line()}")
         lines.extend(f"  warning: {warning}" for warning in self.warnings)
@@ -159,6 +160,118 @@ class DigestResult:
         metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
         published = self.papers_shown if self.status == Status.PUBLISHED else 0
         metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
+
+
+def destination_json(delivery: Delivery) -> dict[str, Any]:
+    """A destination in the result: its name, status and location; its commit, url and error when known."""
+    data: dict[str, Any] = {
+        "destination": delivery.target,
+        "status": delivery.status,
+        "location": delivery.location,
+    }
+    for key, value in (("commit", delivery.commit), ("url", delivery.url), ("error", delivery.detail)):
+        if value is not None:
+            data[key] = value
+    return data
+
+
+def channel_json(delivery: Delivery) -> dict[str, Any]:
+    """A channel in the result: its name, status and requests; why, how many digests, and a warning."""
+    data: dict[str, Any] = {
+        "channel": delivery.target,
+        "status": delivery.status,
+        "requests": delivery.requests,
+    }
+    if delivery.detail is not None:
+        data["reason"] = delivery.detail
+    if delivery.covers != 1:
+        data["covers"] = delivery.covers
+    if delivery.warning is not None:
+        data["warning"] = delivery.warning
+    return data
+
+
+def notifications_json(report: NotifyReport) -> dict[str, Any]:
+    """A digest's notifications in the result: each channel, the requests, and which failed."""
+    data: dict[str, Any] = {
+        "digest": report.digest,
+        "channels": [channel_json(c) for c in report.channels],
+        "requests": report.requests,
+        "failed": report.failed,
+    }
+    if report.unconfirmed:
+        data["unconfirmed"] = report.unconfirmed
+    return data
+
+
+@dataclass(frozen=True)
+class Told:
+    """One post's message: what each channel would get (a dry run) or what each did."""
+
+    profile: str | None = None  # the named digest (DIGEST_PROFILES) whose post it announces
+    report: NotifyReport | None = None
+    previews: dict[str, dict[str, Any]] = field(default_factory=dict)  # channel -> payload, on a dry run
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {} if self.profile is None else {"profile": self.profile}
+        if self.report is not None:
+            data["notifications"] = notifications_json(self.report)
+        if self.previews:
+            data["previews"] = self.previews
+        return data
+
+    def lines(self) -> list[str]:
+        prefix = "" if self.profile is None else f"{self.profile} "
+        if self.report is None:
+            return [
+                f"{prefix}{channel}:\n{json.dumps(p, ensure_ascii=False, indent=2)}"
+                for channel, p in self.previews.items()
+            ]
+        return [
+            f"{prefix}{c.target}: {c.status}"
+            + (f" ({c.detail})" if c.detail else "")
+            + (f"; warning: {c.warning}" if c.warning and c.warning != c.detail else "")
+            for c in self.report.channels
+        ]
+
+
+@dataclass(frozen=True)
+class NotifyCommandResult:
+    day: date
+    status: Status  # done (each channel sent or already told), failed, dry_run or empty
+    told: tuple[Told, ...] = ()  # one per post: the day's, or each profile's
+    hf_requests: int = 0
+    papers_shown: int = 0  # what the announced post shows (with profiles: the most any shows)
+    papers_total: int = 0  # what Hugging Face listed that day
+    warnings: tuple[str, ...] = ()  # what the digest could not do (a summary not made, a config unread)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.status == Status.FAILED else 0
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "date": self.day.isoformat(),
+            "status": self.status,
+            "hf_requests": self.hf_requests,
+            "papers_shown": self.papers_shown,
+            "papers_total": self.papers_total,
+        }
+        if len(self.told) == 1 and self.told[0].profile is None:
+            data.update(self.told[0].to_json())
+        elif self.told:
+            data["profiles"] = [told.to_json() for told in self.told]
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        return data
+
+    def lines(self) -> list[str]:
+        """What the command prints: one line per channel, or each channel's payload on a dry run."""
+        if self.status == Status.EMPTY and self.papers_total:  # DIGEST_SKIP_EMPTY_FILTERED: no post was made
+            return [f"{self.day}: the topic filter left no papers, so there is no post; nothing to tell"]
+        if self.status == Status.EMPTY:
+            return [f"{self.day}: Hugging Face lists no papers; nothing to tell"]
+        return [line for told in self.told for line in told.lines()]
 
 
 def record_notifications(reports: Sequence[NotifyReport], metrics: Metrics) -> None:
