@@ -7,7 +7,7 @@ BASE_PYTHON ?= $(shell p=$$(pyenv prefix 3.13.0 2>/dev/null) && [ -x "$$p/bin/py
 DATE ?=
 ARGS ?=
 
-.PHONY: demo digest test lint typecheck unit bench golden clean chirpy chirpy-assets chirpy-screenshots
+.PHONY: demo digest test lint typecheck unit bench golden clean chirpy chirpy-assets chirpy-screenshots weekly-chart
 
 # GitHub's official OpenAPI description, to check the local GitHub server and our requests against it.
 OPENAPI_SPEC := .cache/octokit-openapi/node_modules/@octokit/openapi/generated/api.github.com.json
@@ -66,6 +66,10 @@ chirpy-assets: $(CHIRPY_ASSETS)
 # docs/chirpy-home.png and docs/chirpy-post.png: a few recorded days on the Chirpy theme, in Chromium.
 chirpy-screenshots: $(VENV)/.installed $(CHIRPY_THEME) $(CHIRPY_ASSETS)
 	$(PY) -m bench.chirpy_screenshots
+
+# docs/weekly-chart.png: a recorded week's topic chart (the SVG beside its post), in headless Chromium.
+weekly-chart: $(VENV)/.installed
+	$(PY) -m bench.weekly_chart
 
 # Benchmarks of the built function (sam build first): requests, cold start, memory, layer size, cost.
 bench: $(VENV)/.installed

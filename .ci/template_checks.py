@@ -4,8 +4,9 @@
     python .ci/template_checks.py transform VARIANT.yaml OUT.json  # SAM's transform, offline (tools venv)
     python .ci/template_checks.py gate VARIANT.yaml CHECKOV.json   # 1 unless all is fixed or explained
 
-A variant is template.yaml with some parameters' defaults changed, so that cfn-lint, sam validate and checkov
-(which resolve !Ref to a parameter's default) see the stack as a user who turned a feature on deploys it.
+A variant is template.yaml with some parameters' defaults (or values of its Deploy mapping) changed, so
+that cfn-lint, sam validate and checkov (which resolve !Ref to a parameter's default) see the stack as a
+user who turned a feature on deploys it.
 checkov reads AWS::Serverless::Function as it is; the transformed template shows it what CloudFormation
 deploys: the function's IAM role, the schedules and their roles, the event source mapping.
 """
@@ -23,13 +24,15 @@ import yaml
 # name -> {parameter: default}; "defaults" is the template as it is.
 VARIANTS: dict[str, dict[str, str]] = {
     "defaults": {},
-    "site": {"Site": "on", "PublicFront": "on"},
-    "summaries": {"SummaryModel": "global.anthropic.claude-haiku-4-5-20251001-v1:0"},
+    "site": {"PublicFront": "on", "S3Prefix": "blog"},
+    "summaries": {
+        "SummaryModel": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "SummaryRegion": "us-west-2",
+    },
     "notifications": {
         "Notify": "slack,discord,telegram,email",
         "NotifySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-digest/notify-AbC123",
         "EmailFrom": "digest@example.com",
-        "EmailTo": "me@example.com",
     },
     "github": {
         "Destinations": "github,s3",
@@ -47,8 +50,11 @@ def write_variants(template: Path, out: Path) -> None:
         for parameter, value in defaults.items():
             pattern = rf"(\n  {parameter}:\n    Type: String\n    Default: )[^\n]*"
             variant, count = re.subn(pattern, lambda m: m.group(1) + json.dumps(value), variant)  # noqa: B023
+            if count == 0:  # a value of the Deploy mapping (what the guided deploy does not ask)
+                pattern = rf"(\n      {parameter}: )[^\n#]*"
+                variant, count = re.subn(pattern, lambda m: m.group(1) + json.dumps(value) + " ", variant)  # noqa: B023
             if count != 1:
-                sys.exit(f"template_checks: parameter {parameter} (variant {name}) not found in {template}")
+                sys.exit(f"template_checks: {parameter} (variant {name}) not found in {template}")
         (out / f"{name}.yaml").write_text(variant, encoding="utf-8")
 
 

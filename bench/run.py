@@ -13,7 +13,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import backfill, coldstart, fullrun, layer, machine, notes, report, scenarios, site, summaries
+from bench import (
+    backfill,
+    coldstart,
+    fullrun,
+    layer,
+    machine,
+    notes,
+    relevance,
+    report,
+    scenarios,
+    site,
+    summaries,
+)
 from bench.runtime import BUILD, built_runtime, snapshot
 from bench.servers import Servers
 
@@ -83,10 +95,12 @@ def collect(runs: int, pace_scale: float, with_backfill: bool) -> report.Results
     )
 
 
-def document(results: report.Results) -> str:
-    return "\n".join(
-        [TITLE, "", PREAMBLE, report.header(results), report.table(results), notes.notes(results)]
-    )
+def document(results: report.Results, ranked: str | None = None) -> str:
+    """The page: the run's table and notes, then (with the recordings) the relevance table."""
+    parts = [TITLE, "", PREAMBLE, report.header(results), report.table(results), notes.notes(results)]
+    if ranked is not None:
+        parts += ["## Ranked for me: relevance\n", ranked]
+    return "\n".join(parts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,9 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = collect(args.runs, 0.1 if args.quick else 1.0, not args.skip_backfill)
     print(report.header(results))
     print(report.table(results), end="")
+    _say("relevance of the interests rankers on the recorded days")
+    ranked = relevance.report()
+    if ranked is not None:
+        print("\n" + ranked, end="")
     if args.write is not None:
         args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(document(results), encoding="utf-8")
+        args.write.write_text(document(results, ranked), encoding="utf-8")
         _say(f"wrote {args.write}")
     return 0
 

@@ -22,6 +22,7 @@ from hf_digest.model import Paper, papers_from_items
 from hf_digest.rank import rank
 from tests.bedrock_server import BedrockServer
 from tests.discord_server import DiscordServer
+from tests.embeddings_server import EmbeddingsServer
 from tests.github_server import GitHubServer
 from tests.helpers import (
     SAMPLES,
@@ -123,6 +124,17 @@ def ranked(samples_dir: Path) -> list[Paper]:
 def bedrock(monkeypatch: pytest.MonkeyPatch) -> Iterator[BedrockServer]:
     """A local Bedrock Runtime, reached through AWS_ENDPOINT_URL_BEDROCK_RUNTIME, with fake credentials."""
     server = BedrockServer().start()
+    for name, value in _AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def embeddings(monkeypatch: pytest.MonkeyPatch) -> Iterator[EmbeddingsServer]:
+    """A local Bedrock Runtime answering InvokeModel with deterministic embeddings, with fake credentials."""
+    server = EmbeddingsServer().start()
     for name, value in _AWS_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", server.url)

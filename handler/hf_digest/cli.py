@@ -1,5 +1,5 @@
 """The command line: `hf-digest run` builds a post; `hf-digest notify` tells the channels about one;
-`hf-digest invoke` runs the Lambda handler here."""
+`hf-digest invoke` runs the Lambda handler here; `hf-digest config` shows the effective settings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import math
 import sys
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +27,7 @@ DEFAULT_TIMEOUT_S = 900.0
 # A local backfill is not bound by Lambda: a year of days at the default pace takes minutes, not hours.
 BACKFILL_TIMEOUT_S = 24 * 3600.0
 VERBOSE_HELP = "log progress; show tracebacks"
+SETTINGS_HELP = "the settings file (default: DIGEST_SETTINGS, else ./digest.toml, else handler/digest.toml)"
 
 
 def _seconds(text: str) -> float:
@@ -46,6 +46,7 @@ def _seconds(text: str) -> float:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hf-digest", description=__doc__)
     parser.add_argument("--verbose", "-v", action="store_true", help=VERBOSE_HELP)
+    parser.add_argument("--settings", metavar="PATH", help=SETTINGS_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="build one day's post (or a range, a week, a month) and publish it")
@@ -57,10 +58,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--to", dest="last", metavar="DAY", help="last day of --from (default: latest closed day)"
     )
-    run.add_argument("--out", type=Path, help="output folder for the local destination (DIGEST_OUTPUT_DIR)")
+    run.add_argument(
+        "--out",
+        "--output-dir",
+        dest="out",
+        type=Path,
+        help="output folder for the local destination (DIGEST_OUTPUT_DIR)",
+    )
     run.add_argument("--lang", choices=config.LANGUAGES, help="post language (DIGEST_LANG)")
-    run.add_argument("--top", type=int, help="papers to show, 0 for all (DIGEST_TOP_N)")
-    run.add_argument("--dest", help="destinations, comma separated: local,github,s3 (DIGEST_DESTINATIONS)")
+    run.add_argument(
+        "--top", "--top-n", dest="top", type=int, help="papers to show, 0 for all (DIGEST_TOP_N)"
+    )
+    run.add_argument(
+        "--dest",
+        "--destinations",
+        dest="dest",
+        help="destinations, comma separated: local,github,s3 (DIGEST_DESTINATIONS)",
+    )
     run.add_argument("--dry-run", action="store_true", help="print the markdown, publish nothing")
     run.add_argument("--partial", action="store_true", help="allow a day whose list is still open")
     run.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -80,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     notify.add_argument("--json", action="store_true", help="print the result as JSON")
     notify.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
 
+    settings = commands.add_parser("config", help="print the effective settings and where each came from")
+    settings.add_argument(
+        "--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP
+    )
+    for command in (run, notify, settings):
+        command.add_argument("--settings", metavar="PATH", default=argparse.SUPPRESS, help=SETTINGS_HELP)
+
     invoke = commands.add_parser("invoke", help="run the Lambda handler with an event file, here")
     invoke.add_argument("event", type=Path, help="a JSON event, e.g. events/manual.json")
     invoke.add_argument(
@@ -89,10 +110,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings(args: argparse.Namespace, flags: dict[str, str] | None = None) -> config.Loaded:
+    return config.load(path=args.settings, cli=True, flags=flags)
+
+
 def _run(args: argparse.Namespace) -> int:
-    settings = config.from_env()
-    if args.out is not None:
-        settings = replace(settings, output_dir=args.out)
+    flags = {"DIGEST_OUTPUT_DIR": str(args.out)} if args.out is not None else {}
+    settings = _settings(args, flags).settings
     now: datetime = args.now
     req = request.from_flags(
         settings,
@@ -126,7 +150,7 @@ def _run(args: argparse.Namespace) -> int:
 def _notify(args: argparse.Namespace) -> int:
     from hf_digest.runs.announce import announce
 
-    settings = config.from_env()
+    settings = _settings(args).settings
     now: datetime = args.now
     day = request.parse_day(args.date, now=now, partial=False, field="--date")
     result = announce(
@@ -144,6 +168,18 @@ def _notify(args: argparse.Namespace) -> int:
     else:
         print("\n".join(result.lines()))
     return result.exit_code
+
+
+def _config(args: argparse.Namespace) -> int:
+    loaded = _settings(args)
+    print(f"# settings file: {loaded.file or 'none'}")
+    for spec in config.specs():
+        value = config.shown_value(getattr(loaded.settings, spec.attr))
+        source = loaded.sources[spec.env]
+        where = f"{source} {spec.env}" if source == "env" else source
+        line = f"{spec.key} = {value}" if value is not None else f"# {spec.key} (unset)"
+        print(f"{line:<60} # {where}")
+    return 0
 
 
 class LocalContext:
@@ -176,6 +212,8 @@ def load_app() -> ModuleType:
 
 
 def _invoke(args: argparse.Namespace) -> int:
+    if args.settings is not None:  # the handler reads its settings as deployed, never a flag
+        raise BadInput("--settings", "invoke runs the function as deployed: use DIGEST_SETTINGS")
     try:
         event: Any = json.loads(args.event.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -205,7 +243,7 @@ def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> i
         stream=sys.stderr,
     )
     try:
-        commands = {"invoke": _invoke, "notify": _notify, "run": _run}
+        commands = {"config": _config, "invoke": _invoke, "notify": _notify, "run": _run}
         return commands[args.command](args)
     except DigestError as exc:
         if args.verbose:

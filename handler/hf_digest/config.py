@@ -1,19 +1,21 @@
-"""Configuration, read once from the environment into one validated object.
+"""Configuration, read once from the settings file and the environment into one validated object.
 
-The CLI and the Lambda read the same names; CLI flags are applied on top with `dataclasses.replace`.
+Each setting is defined once, on `Settings`; the file (digest.toml), the environment and the CLI use its
+names. `load` layers them: CLI flags, then the environment, then the file, then the defaults.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hf_digest import layout, paths
+from hf_digest import layout, paths, settings_file
 from hf_digest.destinations import parse_destinations
 from hf_digest.errors import BadInput, ConfigError
 from hf_digest.model import LANGUAGES as LANGUAGES  # config.LANGUAGES: the names the settings accept
@@ -21,6 +23,7 @@ from hf_digest.permalink import STYLES as PERMALINK_STYLES
 from hf_digest.permalink import Blog, PermalinkError
 from hf_digest.permalink import template as permalink_template
 from hf_digest.redact import check_token
+from hf_digest.settings_file import Spec, setting, shown
 from hf_digest.topics import parse_terms
 from hf_digest.topics.profiles import Profile, check_paths, parse_profiles
 
@@ -31,6 +34,8 @@ MAX_EMAIL_RECIPIENTS = 50  # SES SendEmail's limit per message
 MAX_LOOKBACK_DAYS = 60
 MAX_CATEGORIES = 2  # Chirpy files a post under a category and a subcategory, and shows no more
 MAX_FEED_ENTRIES = 1000
+MAX_INTERESTS_TOP = 20
+INTERESTS_RANKS = ("upvotes", "relevance")
 # Settings a release retired, and why: still accepted, so an existing deploy keeps working, but ignored,
 # and each run's result says so in one warning.
 _NO_RETURNING = "the returning-paper mark is gone: Hugging Face lists each paper on one day only"
@@ -62,81 +67,305 @@ class Secret:
         return hash(self._value)
 
 
+# Parsers from an environment variable's text (or the file's value, spelled as the variable would be) to a
+# setting's value; each error names the variable. None means "as unset": the default.
+def _whole(raw: str, name: str) -> int:
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a whole number") from exc
+
+
+def _seconds(raw: str, name: str) -> float:
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
+
+
+def _switch(raw: str, name: str) -> bool:
+    if raw.lower() in _ON:
+        return True
+    if raw.lower() in _OFF:
+        return False
+    raise ConfigError(f"{name}: {raw!r} is not on or off")
+
+
+def _words(raw: str, name: str) -> tuple[str, ...] | None:
+    """Comma separated words; none at all is unset."""
+    return tuple(part.strip() for part in raw.split(",") if part.strip()) or None
+
+
+def _lower_words(raw: str, name: str) -> tuple[str, ...] | None:
+    return _words(raw.lower(), name)
+
+
+def _token(raw: str, name: str) -> Secret:
+    """A token, checked to fit in an HTTP header (the error names the variable, never the value)."""
+    return Secret(check_token(raw, name))
+
+
+def _destinations(raw: str, name: str) -> tuple[str, ...]:
+    try:
+        return parse_destinations(raw)
+    except BadInput as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def parse_days_back(raw: str, name: str = "DIGEST_REFRESH_DAYS") -> tuple[int, ...]:
+    """Days back such as "1,7"; "0" alone means none."""
+    try:
+        numbers = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a list of whole numbers such as 1,7") from exc
+    return () if numbers == (0,) else numbers
+
+
+def parse_time(raw: str, name: str) -> time:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?", raw.strip())
+    if not match:
+        raise ConfigError(f"{name}: {raw!r} is not a time of day HH:MM")
+    return time(int(match[1]), int(match[2]), int(match[3] or 0))
+
+
+def _url(raw: str, name: str) -> str | None:
+    return raw.rstrip("/") or None
+
+
+def _lower(raw: str, name: str) -> str:
+    return raw.lower()
+
+
+def _score(raw: str, name: str) -> float:
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not a number such as 0.1") from exc
+
+
+def _prefix(raw: str, name: str) -> str:
+    return raw.strip("/")
+
+
+# The parser of each type a setting may have, unless its field names its own.
+BY_TYPE: dict[str, Callable[[str, str], object]] = {
+    "str": lambda raw, name: raw,
+    "int": _whole,
+    "float": _seconds,
+    "bool": _switch,
+    "Path": lambda raw, name: Path(raw).expanduser(),
+    "tuple[str, ...]": _words,
+    "tuple[int, ...]": parse_days_back,
+    "Secret": lambda raw, name: Secret(raw),
+    "time": parse_time,
+    "tuple[Profile, ...]": lambda raw, name: parse_profiles(raw),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the digest; defaults are what a new user gets."""
 
-    hf_base_url: str = "https://huggingface.co"
-    hf_token: Secret | None = None
-    lang: str = "ko"
-    top_n: int = 10
-    template_dir: Path | None = None
-    timezone: str = "Asia/Seoul"
-    post_time: time = time(9, 15)
-    author: str | None = None
-    categories: tuple[str, ...] | None = None  # None: the language's default
-    tags: tuple[str, ...] = ("huggingface", "papers", "daily", "ai")
-    destinations: tuple[str, ...] = ("local",)
-    output_dir: Path = Path("out")
-    path_template: str = "_posts/{date}-hf-daily-papers{lang_suffix}.md"
-    data_path_template: str | None = None
-    github_repository: str | None = None
-    github_branch: str | None = None
-    github_api_url: str = "https://api.github.com"
-    github_token: Secret | None = field(default=None, repr=False)
-    github_token_secret: str | None = None
-    github_committer_name: str = "hf-daily-digest"
-    github_committer_email: str = "hf-daily-digest@users.noreply.github.com"
-    github_message_add: str | None = None  # None: each kind's own (publish.github.DEFAULT_MESSAGES)
-    github_message_update: str | None = None
-    s3_bucket: str | None = None
-    s3_prefix: str = ""
-    weekly_path_template: str = "_posts/{date}-hf-weekly-papers{lang_suffix}.md"
+    hf_base_url: str = setting(
+        "https://huggingface.co",
+        "HF_BASE_URL",
+        "Hugging Face's address (tests point it at a local server)",
+        parse=_url,
+    )
+    hf_token: Secret | None = setting(
+        None, "HF_TOKEN", "a Hugging Face token: a higher rate limit", secret=True, parse=_token
+    )
+    lang: str = setting("ko", "DIGEST_LANG", "the post's language: ko or en", parse=_lower)
+    top_n: int = setting(10, "DIGEST_TOP_N", "papers a post shows, by upvotes; 0 shows all")
+    template_dir: Path | None = setting(
+        None, "DIGEST_TEMPLATE_DIR", "a folder of Jinja2 templates replacing the built-in ones"
+    )
+    timezone: str = setting("Asia/Seoul", "DIGEST_TIMEZONE", "IANA time zone of the post's date and time")
+    post_time: time = setting(
+        time(9, 15), "DIGEST_POST_TIME", "the post's time of day in its front matter, HH:MM"
+    )
+    author: str | None = setting(None, "DIGEST_AUTHOR", "the front matter's author; empty leaves it out")
+    categories: tuple[str, ...] | None = setting(
+        None, "DIGEST_CATEGORIES", "front matter categories (at most 2); empty: the language's own"
+    )
+    tags: tuple[str, ...] = setting(
+        ("huggingface", "papers", "daily", "ai"), "DIGEST_TAGS", "front matter tags"
+    )
+    destinations: tuple[str, ...] = setting(
+        ("local",), "DIGEST_DESTINATIONS", "where posts go: local, github, s3", parse=_destinations
+    )
+    output_dir: Path = setting(Path("out"), "DIGEST_OUTPUT_DIR", "the local destination's folder")
+    path_template: str = setting(
+        "_posts/{date}-hf-daily-papers{lang_suffix}.md", "DIGEST_PATH_TEMPLATE", "the daily post's path"
+    )
+    data_path_template: str | None = setting(
+        None, "DIGEST_DATA_PATH_TEMPLATE", "a JSON data file beside each post; empty: none"
+    )
+    github_repository: str | None = setting(
+        None, "GITHUB_REPOSITORY", "the repository that receives posts, owner/name"
+    )
+    github_branch: str | None = setting(
+        None, "GITHUB_BRANCH", "the branch to commit to; empty: the default branch"
+    )
+    github_api_url: str = setting(
+        "https://api.github.com", "GITHUB_API_URL", "GitHub's API address", parse=_url
+    )
+    github_token: Secret | None = setting(
+        None, "GITHUB_TOKEN", "a GitHub token with Contents: write", secret=True, parse=_token
+    )
+    github_token_secret: str | None = setting(
+        None, "GITHUB_TOKEN_SECRET", "a Secrets Manager secret holding the GitHub token"
+    )
+    github_committer_name: str = setting(
+        "hf-daily-digest", "GITHUB_COMMITTER_NAME", "the commits' committer name"
+    )
+    github_committer_email: str = setting(
+        "hf-daily-digest@users.noreply.github.com", "GITHUB_COMMITTER_EMAIL", "the commits' committer e-mail"
+    )
+    # None: each kind's own (publish.github.DEFAULT_MESSAGES)
+    github_message_add: str | None = setting(
+        None, "GITHUB_COMMIT_MESSAGE", "the commit message adding a file"
+    )
+    github_message_update: str | None = setting(
+        None, "GITHUB_COMMIT_MESSAGE_UPDATE", "the commit message updating a file"
+    )
+    s3_bucket: str | None = setting(None, "S3_BUCKET", "the bucket of the s3 destination")
+    s3_prefix: str = setting("", "S3_PREFIX", "a key prefix (folder) in the bucket", parse=_prefix)
     # {date}: the week's Sunday, the month's last day
-    monthly_path_template: str = "_posts/{date}-hf-monthly-papers{lang_suffix}.md"
-    catchup_days: int = 7  # a scheduled run publishes days missing among the 7 before its own
-    refresh_days: tuple[int, ...] = (1, 7)  # ... and re-reads these days back, for settled upvotes
-    backfill_pace_s: float = 0.75  # seconds per Hugging Face request in a backfill: 400 per 5 minutes
-    backfill_queue_url: str | None = None  # in AWS, a range becomes one SQS message per day
-    state_path: Path | None = None  # the SQLite state store; None: under the user's cache folder
-    state_table: str | None = None  # a DynamoDB table for the state store instead (in AWS)
-    summary_model: str | None = None  # a Bedrock model or inference profile id; None: no summaries
-    summary_region: str | None = None  # None: the function's own region
-    summary_max_papers: int | None = None  # None: every shown paper (the post's top N)
-    summary_max_tokens: int = 400  # output tokens per Converse call
-    summary_token_budget: int = 60_000  # input + output tokens per run, across all calls
-    summary_concurrency: int = 4  # Converse calls at once
-    site_url: str | None = None  # the blog's base URL: a post's link is this + the post's path
-    permalink: str | None = None  # the blog's permalink for posts; None: as its _config.yml says
-    notify: tuple[str, ...] = ()  # channels told about a new digest; empty: none
-    notify_top: int = 3
-    notify_backfill: str = "skip"  # older days of a backfill or catch-up: skip, or one summary message
-    notify_secret: str | None = None  # a Secrets Manager secret holding the channels' webhooks and tokens
-    slack_webhook_url: Secret | None = field(default=None, repr=False)
-    discord_webhook_url: Secret | None = field(default=None, repr=False)
-    telegram_bot_token: Secret | None = field(default=None, repr=False)
-    telegram_chat_id: Secret | None = field(default=None, repr=False)
-    telegram_api_url: str = "https://api.telegram.org"
-    email_from: str | None = None
-    email_to: tuple[str, ...] = ()
-    email_unsubscribe: str | None = None  # mailto: or https: target of List-Unsubscribe; default: the sender
-    feeds: bool = True  # Atom and JSON feeds beside the posts, in every destination
-    feed_path_template: str = "feeds/hf-daily-papers.{lang}.atom"
-    json_feed_path_template: str = "feeds/hf-daily-papers.{lang}.json"
-    papers_feed_path_template: str = "feeds/hf-papers.{lang}.atom"
-    papers_json_feed_path_template: str = "feeds/hf-papers.{lang}.json"
-    feed_entries: int = 30  # digests kept in a digest feed
-    papers_feed_entries: int = 100  # papers kept in a papers feed (ten days of ten papers)
-    site: bool = False  # the S3 destination also writes a static HTML site
+    weekly_path_template: str = setting(
+        "_posts/{date}-hf-weekly-papers{lang_suffix}.md",
+        "DIGEST_WEEKLY_PATH_TEMPLATE",
+        "the weekly post's path",
+    )
+    monthly_path_template: str = setting(
+        "_posts/{date}-hf-monthly-papers{lang_suffix}.md",
+        "DIGEST_MONTHLY_PATH_TEMPLATE",
+        "the monthly post's path",
+    )
+    catchup_days: int = setting(
+        7, "DIGEST_CATCHUP_DAYS", "a scheduled run also publishes missing days among this many before; 0: off"
+    )
+    refresh_days: tuple[int, ...] = setting(
+        (1, 7), "DIGEST_REFRESH_DAYS", "days back a scheduled run re-reads for settled upvotes; 0: none"
+    )
+    backfill_pace_s: float = setting(
+        0.75, "DIGEST_BACKFILL_PACE", "seconds per Hugging Face request in a backfill"
+    )
+    backfill_queue_url: str | None = setting(
+        None, "DIGEST_BACKFILL_QUEUE_URL", "in AWS, the queue a range's days go to"
+    )
+    state_path: Path | None = setting(
+        None, "DIGEST_STATE_PATH", "the SQLite state store; empty: under the user's cache folder"
+    )
+    state_table: str | None = setting(
+        None, "DIGEST_STATE_TABLE", "a DynamoDB table for the state store instead (in AWS)"
+    )
+    summary_model: str | None = setting(
+        None, "DIGEST_SUMMARY_MODEL", "a Bedrock model or inference profile id; empty: no summaries"
+    )
+    summary_region: str | None = setting(
+        None, "DIGEST_SUMMARY_REGION", "the Region to call Bedrock in; empty: the function's"
+    )
+    summary_max_papers: int | None = setting(
+        None, "DIGEST_SUMMARY_MAX_PAPERS", "papers summarised; empty: every shown paper"
+    )
+    summary_max_tokens: int = setting(400, "DIGEST_SUMMARY_MAX_TOKENS", "output tokens per summary")
+    summary_token_budget: int = setting(
+        60_000, "DIGEST_SUMMARY_TOKEN_BUDGET", "input and output tokens per run"
+    )
+    summary_concurrency: int = setting(4, "DIGEST_SUMMARY_CONCURRENCY", "summary calls at once")
+    site_url: str | None = setting(
+        None, "DIGEST_SITE_URL", "the blog's base URL, for links and feed ids", parse=_url
+    )
+    permalink: str | None = setting(
+        None, "DIGEST_PERMALINK", "the blog's permalink style or template; empty: its _config.yml's"
+    )
+    notify: tuple[str, ...] = setting(
+        (),
+        "DIGEST_NOTIFY",
+        "channels told of a new digest: slack, discord, telegram, email",
+        parse=_lower_words,
+    )
+    notify_top: int = setting(3, "DIGEST_NOTIFY_TOP", "papers a notification lists")
+    notify_backfill: str = setting(
+        "skip", "DIGEST_NOTIFY_BACKFILL", "older days of a backfill: skip, or summary", parse=_lower
+    )
+    notify_secret: str | None = setting(
+        None, "DIGEST_NOTIFY_SECRET", "a Secrets Manager secret holding the channels' webhooks and tokens"
+    )
+    slack_webhook_url: Secret | None = setting(
+        None, "SLACK_WEBHOOK_URL", "a Slack incoming webhook", secret=True
+    )
+    discord_webhook_url: Secret | None = setting(
+        None, "DISCORD_WEBHOOK_URL", "a Discord webhook", secret=True
+    )
+    telegram_bot_token: Secret | None = setting(
+        None, "TELEGRAM_BOT_TOKEN", "a Telegram bot's token", secret=True
+    )
+    telegram_chat_id: Secret | None = setting(
+        None, "TELEGRAM_CHAT_ID", "the Telegram chat to post to", secret=True
+    )
+    telegram_api_url: str = setting(
+        "https://api.telegram.org", "TELEGRAM_API_URL", "Telegram's Bot API address", parse=_url
+    )
+    email_from: str | None = setting(None, "DIGEST_EMAIL_FROM", "the SES-verified sender of the e-mail")
+    email_to: tuple[str, ...] = setting((), "DIGEST_EMAIL_TO", "the e-mail's recipients")
+    email_unsubscribe: str | None = setting(
+        None, "DIGEST_EMAIL_UNSUBSCRIBE", "List-Unsubscribe target, mailto: or https:; empty: the sender"
+    )
+    feeds: bool = setting(True, "DIGEST_FEEDS", "Atom and JSON feeds beside the posts")
+    feed_path_template: str = setting(
+        "feeds/hf-daily-papers.{lang}.atom", "DIGEST_FEED_PATH_TEMPLATE", "the digests' Atom feed"
+    )
+    json_feed_path_template: str = setting(
+        "feeds/hf-daily-papers.{lang}.json", "DIGEST_JSON_FEED_PATH_TEMPLATE", "the digests' JSON Feed"
+    )
+    papers_feed_path_template: str = setting(
+        "feeds/hf-papers.{lang}.atom", "DIGEST_PAPERS_FEED_PATH_TEMPLATE", "the papers' Atom feed"
+    )
+    papers_json_feed_path_template: str = setting(
+        "feeds/hf-papers.{lang}.json", "DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE", "the papers' JSON Feed"
+    )
+    feed_entries: int = setting(30, "DIGEST_FEED_ENTRIES", "digests kept in a digest feed")
+    papers_feed_entries: int = setting(100, "DIGEST_PAPERS_FEED_ENTRIES", "papers kept in a papers feed")
+    site: bool = setting(False, "DIGEST_SITE", "the s3 destination also writes a static HTML site")
+    include: tuple[str, ...] = setting(
+        (), "DIGEST_INCLUDE", "keep a paper when any of these terms matches", parse=parse_terms
+    )
+    exclude: tuple[str, ...] = setting(
+        (), "DIGEST_EXCLUDE", "drop a paper when any matches (exclude wins)", parse=parse_terms
+    )
+    skip_empty_filtered: bool = setting(
+        False, "DIGEST_SKIP_EMPTY_FILTERED", "a filter that removes every paper writes no post"
+    )
+    topic_tags: int = setting(
+        5, "DIGEST_TOPIC_TAGS", "front matter tags from the shown papers' keywords; 0: none"
+    )
+    profiles: tuple[Profile, ...] = setting((), "DIGEST_PROFILES", "named digests from one Hugging Face read")
+    linked: bool = setting(False, "DIGEST_LINKED", "models, datasets and Spaces citing each shown paper")
+    bibtex: bool = setting(False, "DIGEST_BIBTEX", "each paper's BibTeX in the post")
     # The site's own language, at its root: DIGEST_LANG, kept when a profile's settings take its own lang.
     site_lang: str | None = None
-    include: tuple[str, ...] = ()  # topic filter: keep a paper when any term matches
-    exclude: tuple[str, ...] = ()  # ... drop it when any matches (exclude wins)
-    skip_empty_filtered: bool = False  # a filter that removes every paper writes no post
-    topic_tags: int = 5  # front matter tags from the shown papers' keywords; 0: none
-    profiles: tuple[Profile, ...] = ()  # named digests, each from the same Hugging Face read
-    linked: bool = False  # models, datasets and Spaces citing each shown paper
-    bibtex: bool = False  # each paper's BibTeX behind a <details> in the post (the data file: always)
+    # Ranked for me (hf_digest.interests): free text, or a library file's path (.bib, .bibtex, .txt)
+    interests: str | None = setting(
+        None, "DIGEST_INTERESTS", "your interests: a few sentences, or a .bib/.txt library file in the blog"
+    )
+    interests_top: int = setting(3, "DIGEST_INTERESTS_TOP", "papers in the For you section; 0: none")
+    interests_min_score: float | None = setting(
+        None,
+        "DIGEST_INTERESTS_MIN_SCORE",
+        "the score a For you paper needs, 0 to 1; empty: the method's own",
+        parse=_score,
+    )
+    interests_model: str | None = setting(
+        None, "DIGEST_INTERESTS_MODEL", "a Bedrock embeddings model for interests; empty: lexical (offline)"
+    )
+    interests_rank: str = setting(
+        "upvotes",
+        "DIGEST_INTERESTS_RANK",
+        "upvotes, or relevance: the whole digest ranked by interests",
+        parse=_lower,
+    )
     retired: tuple[str, ...] = ()  # retired variables still set (RETIRED): ignored, named in each result
 
     @property
@@ -218,6 +447,7 @@ class Settings:
             raise ConfigError(f"HF_BASE_URL: {self.hf_base_url!r} is not an http(s) URL")
         self._validate_notify()
         self._validate_feeds()
+        self._validate_interests()
         if not 0 <= self.topic_tags <= 20:
             raise ConfigError(f"DIGEST_TOPIC_TAGS: {self.topic_tags} must be 0 (off) to 20")
         if self.categories is not None and len(self.categories) > MAX_CATEGORIES:
@@ -256,6 +486,21 @@ class Settings:
             raise ConfigError(f"DIGEST_SUMMARY_TOKEN_BUDGET: {self.summary_token_budget} must be 0 or more")
         if not 1 <= self.summary_concurrency <= 16:
             raise ConfigError(f"DIGEST_SUMMARY_CONCURRENCY: {self.summary_concurrency} must be 1 to 16")
+
+    def _validate_interests(self) -> None:
+        if not 0 <= self.interests_top <= MAX_INTERESTS_TOP:
+            raise ConfigError(f"DIGEST_INTERESTS_TOP: {self.interests_top} must be 0 to {MAX_INTERESTS_TOP}")
+        if self.interests_min_score is not None and not 0 <= self.interests_min_score <= 1:
+            raise ConfigError(f"DIGEST_INTERESTS_MIN_SCORE: {self.interests_min_score} must be 0 to 1")
+        if self.interests_model is not None and not _BEDROCK_MODEL.fullmatch(self.interests_model):
+            raise ConfigError(
+                f"DIGEST_INTERESTS_MODEL: {self.interests_model!r} is not a Bedrock model id "
+                "(e.g. amazon.titan-embed-text-v2:0)"
+            )
+        if self.interests_rank not in INTERESTS_RANKS:
+            raise ConfigError(
+                f"DIGEST_INTERESTS_RANK: {self.interests_rank!r} is not one of {', '.join(INTERESTS_RANKS)}"
+            )
 
     def _validate_notify(self) -> None:
         unknown = [c for c in self.notify if c not in NOTIFY_CHANNELS]
@@ -364,82 +609,6 @@ _BEDROCK_MODEL = re.compile(r"(arn:aws[\w-]*:bedrock:[\w-]*:\d{0,12}:[\w-]+/)?[\
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 
 
-def _secret(env: Mapping[str, str], name: str) -> Secret | None:
-    value = _text(env, name)
-    return Secret(value) if value else None
-
-
-def _text(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(name, "").strip()
-    return value or None
-
-
-def _token(env: Mapping[str, str], name: str) -> str | None:
-    """A token setting, checked to fit in an HTTP header (the error names the variable, never the value)."""
-    value = _text(env, name)
-    return None if value is None else check_token(value, name)
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = _text(env, name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a whole number") from exc
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = _text(env, name)
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
-
-
-def _switch(env: Mapping[str, str], name: str, default: bool = False) -> bool:
-    raw = _text(env, name)
-    if raw is None:
-        return default
-    if raw.lower() in _ON:
-        return True
-    if raw.lower() in _OFF:
-        return False
-    raise ConfigError(f"{name}: {raw!r} is not on or off")
-
-
-def parse_days_back(raw: str, name: str = "DIGEST_REFRESH_DAYS") -> tuple[int, ...]:
-    """Days back such as "1,7"; "0" alone means none."""
-    try:
-        numbers = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a list of whole numbers such as 1,7") from exc
-    return () if numbers == (0,) else numbers
-
-
-def _list(raw: str | None) -> tuple[str, ...] | None:
-    if raw is None:
-        return None
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
-
-
-def parse_time(raw: str, name: str) -> time:
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?", raw.strip())
-    if not match:
-        raise ConfigError(f"{name}: {raw!r} is not a time of day HH:MM")
-    return time(int(match[1]), int(match[2]), int(match[3] or 0))
-
-
-def _destinations(raw: str) -> tuple[str, ...]:
-    try:
-        return parse_destinations(raw)
-    except BadInput as exc:
-        raise ConfigError(str(exc)) from None
-
-
 def default_state_path(env: Mapping[str, str] | None = None) -> Path:
     """$XDG_CACHE_HOME/hf-digest/state.sqlite3, else ~/.cache/hf-digest/state.sqlite3."""
     env = os.environ if env is None else env
@@ -449,95 +618,112 @@ def default_state_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from environment variables (os.environ by default), validated."""
+    """Settings from environment variables (os.environ by default), validated: each setting's own parser
+    (Settings' field metadata, else its type's), an unset or empty variable giving the default."""
     env = os.environ if env is None else env
-    defaults = Settings()
-    hf_token = _token(env, "HF_TOKEN")
-    github_token = _token(env, "GITHUB_TOKEN")
-    template_dir = _text(env, "DIGEST_TEMPLATE_DIR")
-    destinations = _text(env, "DIGEST_DESTINATIONS")
-    post_time = _text(env, "DIGEST_POST_TIME")
-    refresh_days = _text(env, "DIGEST_REFRESH_DAYS")
-    state_path = _text(env, "DIGEST_STATE_PATH")
-    max_papers = _text(env, "DIGEST_SUMMARY_MAX_PAPERS")
-    settings = Settings(
-        hf_base_url=(_text(env, "HF_BASE_URL") or defaults.hf_base_url).rstrip("/"),
-        hf_token=Secret(hf_token) if hf_token else None,
-        lang=(_text(env, "DIGEST_LANG") or defaults.lang).lower(),
-        top_n=_int(env, "DIGEST_TOP_N", defaults.top_n),
-        template_dir=Path(template_dir) if template_dir else None,
-        timezone=_text(env, "DIGEST_TIMEZONE") or defaults.timezone,
-        post_time=parse_time(post_time, "DIGEST_POST_TIME") if post_time else defaults.post_time,
-        author=_text(env, "DIGEST_AUTHOR"),
-        categories=_list(_text(env, "DIGEST_CATEGORIES")),
-        tags=_list(_text(env, "DIGEST_TAGS")) or defaults.tags,
-        destinations=_destinations(destinations) if destinations else defaults.destinations,
-        output_dir=Path(_text(env, "DIGEST_OUTPUT_DIR") or defaults.output_dir),
-        path_template=_text(env, "DIGEST_PATH_TEMPLATE") or defaults.path_template,
-        data_path_template=_text(env, "DIGEST_DATA_PATH_TEMPLATE"),
-        github_repository=_text(env, "GITHUB_REPOSITORY"),
-        github_branch=_text(env, "GITHUB_BRANCH"),
-        github_api_url=(_text(env, "GITHUB_API_URL") or defaults.github_api_url).rstrip("/"),
-        github_token=Secret(github_token) if github_token else None,
-        github_token_secret=_text(env, "GITHUB_TOKEN_SECRET"),
-        github_committer_name=_text(env, "GITHUB_COMMITTER_NAME") or defaults.github_committer_name,
-        github_committer_email=_text(env, "GITHUB_COMMITTER_EMAIL") or defaults.github_committer_email,
-        github_message_add=_text(env, "GITHUB_COMMIT_MESSAGE"),
-        github_message_update=_text(env, "GITHUB_COMMIT_MESSAGE_UPDATE"),
-        s3_bucket=_text(env, "S3_BUCKET"),
-        s3_prefix=(_text(env, "S3_PREFIX") or "").strip("/"),
-        weekly_path_template=_text(env, "DIGEST_WEEKLY_PATH_TEMPLATE") or defaults.weekly_path_template,
-        monthly_path_template=_text(env, "DIGEST_MONTHLY_PATH_TEMPLATE") or defaults.monthly_path_template,
-        catchup_days=_int(env, "DIGEST_CATCHUP_DAYS", defaults.catchup_days),
-        refresh_days=parse_days_back(refresh_days) if refresh_days else defaults.refresh_days,
-        backfill_pace_s=_float(env, "DIGEST_BACKFILL_PACE", defaults.backfill_pace_s),
-        backfill_queue_url=_text(env, "DIGEST_BACKFILL_QUEUE_URL"),
-        state_path=Path(state_path).expanduser() if state_path else default_state_path(env),
-        state_table=_text(env, "DIGEST_STATE_TABLE"),
-        summary_model=_text(env, "DIGEST_SUMMARY_MODEL"),
-        summary_region=_text(env, "DIGEST_SUMMARY_REGION"),
-        summary_max_papers=_int(env, "DIGEST_SUMMARY_MAX_PAPERS", 0) if max_papers else None,
-        summary_max_tokens=_int(env, "DIGEST_SUMMARY_MAX_TOKENS", defaults.summary_max_tokens),
-        summary_token_budget=_int(env, "DIGEST_SUMMARY_TOKEN_BUDGET", defaults.summary_token_budget),
-        summary_concurrency=_int(env, "DIGEST_SUMMARY_CONCURRENCY", defaults.summary_concurrency),
-        site_url=(_text(env, "DIGEST_SITE_URL") or "").rstrip("/") or None,
-        permalink=_text(env, "DIGEST_PERMALINK"),
-        notify=_list((_text(env, "DIGEST_NOTIFY") or "").lower()) or (),
-        notify_top=_int(env, "DIGEST_NOTIFY_TOP", defaults.notify_top),
-        notify_backfill=(_text(env, "DIGEST_NOTIFY_BACKFILL") or defaults.notify_backfill).lower(),
-        notify_secret=_text(env, "DIGEST_NOTIFY_SECRET"),
-        slack_webhook_url=_secret(env, "SLACK_WEBHOOK_URL"),
-        discord_webhook_url=_secret(env, "DISCORD_WEBHOOK_URL"),
-        telegram_bot_token=_secret(env, "TELEGRAM_BOT_TOKEN"),
-        telegram_chat_id=_secret(env, "TELEGRAM_CHAT_ID"),
-        telegram_api_url=(_text(env, "TELEGRAM_API_URL") or defaults.telegram_api_url).rstrip("/"),
-        email_from=_text(env, "DIGEST_EMAIL_FROM"),
-        email_to=_list(_text(env, "DIGEST_EMAIL_TO")) or (),
-        email_unsubscribe=_text(env, "DIGEST_EMAIL_UNSUBSCRIBE"),
-        feeds=_switch(env, "DIGEST_FEEDS", defaults.feeds),
-        feed_path_template=_text(env, "DIGEST_FEED_PATH_TEMPLATE") or defaults.feed_path_template,
-        json_feed_path_template=(
-            _text(env, "DIGEST_JSON_FEED_PATH_TEMPLATE") or defaults.json_feed_path_template
-        ),
-        papers_feed_path_template=(
-            _text(env, "DIGEST_PAPERS_FEED_PATH_TEMPLATE") or defaults.papers_feed_path_template
-        ),
-        papers_json_feed_path_template=(
-            _text(env, "DIGEST_PAPERS_JSON_FEED_PATH_TEMPLATE") or defaults.papers_json_feed_path_template
-        ),
-        feed_entries=_int(env, "DIGEST_FEED_ENTRIES", defaults.feed_entries),
-        papers_feed_entries=_int(env, "DIGEST_PAPERS_FEED_ENTRIES", defaults.papers_feed_entries),
-        site=_switch(env, "DIGEST_SITE", defaults.site),
-        include=parse_terms(_text(env, "DIGEST_INCLUDE"), "DIGEST_INCLUDE"),
-        exclude=parse_terms(_text(env, "DIGEST_EXCLUDE"), "DIGEST_EXCLUDE"),
-        skip_empty_filtered=_switch(env, "DIGEST_SKIP_EMPTY_FILTERED"),
-        topic_tags=_int(env, "DIGEST_TOPIC_TAGS", defaults.topic_tags),
-        profiles=parse_profiles(_text(env, "DIGEST_PROFILES")),
-        linked=_switch(env, "DIGEST_LINKED"),
-        bibtex=_switch(env, "DIGEST_BIBTEX"),
-        retired=tuple(name for name in RETIRED if _text(env, name) is not None),
+    values: dict[str, object] = {}
+    for spec in specs():
+        raw = env.get(spec.env, "").strip()
+        value = spec.parse(raw, spec.env) if raw else None
+        values[spec.attr] = spec.default if value is None else value
+    if values["state_path"] is None:
+        values["state_path"] = default_state_path(env)
+    retired = tuple(name for name in RETIRED if env.get(name, "").strip())
+    return Settings(**values, retired=retired).validate()  # type: ignore[arg-type]
+
+
+@functools.cache
+def specs() -> tuple[Spec, ...]:
+    """Every user setting, in Settings' order: the one definition the file, the README and `config` use."""
+    return tuple(
+        Spec(
+            f.name,
+            f.metadata["env"],
+            str(f.type),
+            f.default,
+            f.metadata["help"],
+            f.metadata["secret"],
+            f.metadata["parse"] or BY_TYPE[str(f.type).removesuffix(" | None")],
+        )
+        for f in fields(Settings)
+        if "env" in f.metadata
     )
-    return settings.validate()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The effective settings, where each came from (by environment name), and the file read."""
+
+    settings: Settings
+    sources: Mapping[str, str]  # ENV_NAME -> flag | env | file | default
+    file: Path | None
+
+
+def load(
+    env: Mapping[str, str] | None = None,
+    *,
+    path: str | None = None,
+    cli: bool = False,
+    flags: Mapping[str, str] | None = None,
+) -> Loaded:
+    """Settings from CLI flags (by environment name), then the environment, then the settings file (path,
+    else DIGEST_SETTINGS, else ./digest.toml for the CLI, else the function's own), then the defaults."""
+    env = os.environ if env is None else env
+    file = settings_file.chosen(path, env, cli=cli)
+    in_file = settings_file.read(file, specs()) if file is not None else {}
+    merged = dict(env)
+    sources: dict[str, str] = {}
+    for spec in specs():
+        name = spec.env
+        if flags and flags.get(name):
+            merged[name], sources[name] = flags[name], "flag"
+        elif env.get(name, "").strip():
+            sources[name] = "env"
+        elif name in in_file:
+            merged[name], sources[name] = in_file[name][0], "file"
+        else:
+            sources[name] = "default"
+    try:
+        settings = from_env(merged)
+    except ConfigError as exc:
+        raise _from_file(exc, file, in_file, sources) from None
+    return Loaded(settings, sources, file)
+
+
+def shown_value(value: object) -> str | None:
+    """A setting's value as TOML spells it (secrets as "***"); None when unset."""
+    if value is None:
+        return None
+    if isinstance(value, Secret):
+        return '"***"'
+    if isinstance(value, tuple):
+        items = [
+            {k: v for k, v in asdict(item).items() if v is not None} if isinstance(item, Profile) else item
+            for item in value
+        ]
+        return shown(items)
+    if isinstance(value, bool | int | float):
+        return shown(value)
+    if isinstance(value, time):
+        return shown(value.strftime("%H:%M"))
+    return shown(str(value))
+
+
+def _from_file(
+    exc: ConfigError, file: Path | None, in_file: Mapping[str, tuple[str, object]], sources: Mapping[str, str]
+) -> ConfigError:
+    """exc, naming the file, key and value instead of the variable when the value came from the file."""
+    message = str(exc)
+    match = re.match(r"[A-Z][A-Z0-9_]*", message)
+    name = match[0] if match else ""
+    if file is None or sources.get(name) != "file":
+        return exc
+    spec = next(spec for spec in specs() if spec.env == name)
+    rest = message[len(name) :]
+    if rest.startswith(":"):
+        value = "***" if spec.secret else shown(in_file[name][1])
+        return ConfigError(f"{file}: {spec.key} = {value}{rest}")
+    return ConfigError(f"{file}: {spec.key}{rest}")
 
 
 # What the platform sets rather than the user: read here too, so no other module reads the environment.

@@ -35,7 +35,7 @@ def handle(event: object, remaining_ms: int, now: datetime | None = None) -> dic
     now = now or datetime.now(UTC)
     deadline = Deadline.from_lambda_context(remaining_ms)
     try:
-        settings = config.from_env()
+        settings = config.load().settings
         request = from_event(event, settings, now)
     except DigestError as exc:
         log.error(

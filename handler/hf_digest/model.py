@@ -11,11 +11,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hf_digest import served
 from hf_digest.latex import plain_text, short_name
 from hf_digest.outcomes import SpanKind
+
+if TYPE_CHECKING:  # the interests room builds on Paper: imported for the annotation only
+    from hf_digest.interests.relevance import Relevance
 
 # Links in the post point at the public site, whatever HF_BASE_URL the data came from.
 HF_SITE = "https://huggingface.co"
@@ -232,6 +235,7 @@ class Digest:
     skipped: tuple[str, ...] = field(default=())  # one warning per listed item left out
     matched: int | None = None  # what a topic filter kept of the papers read; None without a filter
     released: Mapping[str, Released] = field(default_factory=dict)  # by arXiv id, with DIGEST_LINKED
+    relevance: Relevance | None = None  # each paper's relevance to the reader, with DIGEST_INTERESTS
 
     @property
     def day(self) -> date:

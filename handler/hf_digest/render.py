@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from hf_digest import paths, preview, topics
+from hf_digest import chart, paths, preview, topics, trends
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
 from hf_digest.markdown import code_block, is_http_url, md_text, md_url, plain_math
@@ -27,6 +27,10 @@ from hf_digest.outcomes import SpanKind
 from hf_digest.topics import bibtex
 
 POST_CONTENT_TYPE = "text/markdown; charset=utf-8"
+SVG_CONTENT_TYPE = "image/svg+xml"
+# Where a week's or month's chart is written, beside the blog's other images: a Jekyll static file that
+# GitHub's Markdown view finds from the repository's root too.
+CHART_DIR = "assets/img/hf-digest"
 DATA_CONTENT_TYPE = "application/json"
 TEMPLATE_NAME = "{lang}/{kind}.md.j2"
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -239,8 +243,12 @@ def render_post(
     lang: str | None = None,
     *,
     counts_read: date | None = None,
+    movement: trends.Trends | None = None,
 ) -> OutputFile:
-    """The digest's Jekyll post at its kind's path template; it says when its counts were read, if given."""
+    """The digest's Jekyll post at its kind's path template; it says when its counts were read, if given.
+
+    A week's or month's movement shows when given, with its chart at chart_path as a root-relative image.
+    """
     lang = lang or settings.lang
     span = digest.span
     template = _template(settings.template_dir, lang, span.kind)
@@ -264,10 +272,61 @@ def render_post(
         "released": digest.released,
         "bibtex": bibtex.entry if settings.bibtex else None,
         "week_topics": _week_topics(digest, settings),
+        # With DIGEST_INTERESTS: the "For you" picks as (paper, score) pairs, and whether the whole list
+        # is ranked by relevance; empty and false without, so the post stays as it was.
+        "for_you": digest.relevance.pairs() if digest.relevance else [],
+        "by_relevance": bool(digest.relevance and digest.relevance.by_relevance),
+        "keywords": trends.day_keywords(digest.papers),
+        "trends": movement,
+        "chart": _chart_src(digest, settings, lang, movement),
     }
     content, alike = _dated(lambda read: _render(template, {**context, "counts_read": read}), counts_read)
     path = settings.post_path(span.kind, span.last, lang)
     return OutputFile(path=path, content=content, content_type=POST_CONTENT_TYPE, alike=alike)
+
+
+def chart_path(span: Span, settings: Settings, lang: str) -> str:
+    """The chart's path: `assets/img/hf-digest/2025-11-16-hf-weekly-papers.svg`, named as its post is."""
+    return f"{CHART_DIR}/{post_slug(settings.post_path(span.kind, span.last, lang))}.svg"
+
+
+def _chart_src(digest: Digest, settings: Settings, lang: str, movement: trends.Trends | None) -> str | None:
+    """The chart's address in the post: from the site's root, which GitHub's Markdown view reads as the
+    repository's root, and to which Chirpy adds the blog's `baseurl` (or its `img_cdn`) itself."""
+    if movement is None or not movement.series:
+        return None
+    return "/" + chart_path(digest.span, settings, lang)
+
+
+CHART_TITLES: dict[str, dict[str, str]] = {
+    "ko": {SpanKind.WEEK: "{key} 주요 주제: 날짜별 논문 수", SpanKind.MONTH: "{key} 주요 주제: 주별 논문 수"},
+    "en": {
+        SpanKind.WEEK: "{key} top topics: papers per day",
+        SpanKind.MONTH: "{key} top topics: papers per week",
+    },
+}
+CHART_SOURCE = {"ko": "Hugging Face ai_keywords 기준. ", "en": "Counted from Hugging Face ai_keywords. "}
+
+
+def chart_title(span: Span, lang: str) -> str:
+    """The chart's title, also its alt text: `2025-W46 top topics: papers per day`."""
+    titles = CHART_TITLES.get(lang, CHART_TITLES["en"])
+    return titles[span.kind].format(key=span.key) if span.kind in titles else ""
+
+
+def render_chart(movement: trends.Trends, settings: Settings, lang: str) -> OutputFile | None:
+    """The period's chart as an SVG file; None when no topic is charted."""
+    if not movement.series:
+        return None
+    span = movement.span
+    title = chart_title(span, lang)
+    listed = "; ".join(
+        f"{one.label}: " + ", ".join(f"{b} {n}" for b, n in zip(movement.buckets, one.counts, strict=True))
+        for one in movement.series
+    )
+    source = CHART_SOURCE.get(lang, CHART_SOURCE["en"])
+    content = chart.render_svg(title, source + listed, movement.buckets, movement.series)
+    return OutputFile(path=chart_path(span, settings, lang), content=content, content_type=SVG_CONTENT_TYPE)
 
 
 def _week_topics(digest: Digest, settings: Settings) -> list[tuple[str, int]]:
@@ -283,6 +342,8 @@ def paper_json(paper: Paper, digest: Digest) -> dict[str, Any]:
     if paper.arxiv_id in digest.released:
         data["released"] = digest.released[paper.arxiv_id].to_json()
     data["bibtex"] = bibtex.entry(paper)
+    if digest.relevance is not None and paper.arxiv_id in digest.relevance.scores:
+        data["relevance"] = digest.relevance.scores[paper.arxiv_id].to_json()
     return data
 
 
@@ -300,6 +361,12 @@ def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> 
     if digest.matched is not None:
         payload["matched"] = digest.matched
     payload["papers"] = [paper_json(paper, digest) for paper in digest.papers]
+    if digest.relevance is not None:  # the "For you" picks, each with its score and reason
+        payload["for_you"] = [
+            {"arxiv_id": paper.arxiv_id, "title": paper.title, **score.to_json()}
+            for paper, score in digest.relevance.pairs()
+        ]
+        payload["ranked_by"] = "relevance" if digest.relevance.by_relevance else "upvotes"
     text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     path = paths.resolve(
         settings.data_path_template,
@@ -317,13 +384,17 @@ def render(
     lang: str | None = None,
     *,
     counts_read: date | None = None,
+    movement: trends.Trends | None = None,
 ) -> Bundle:
-    """Everything a run writes for the digest: the post first, then the data file if configured."""
-    post = render_post(digest, settings, lang, counts_read=counts_read)
+    """Everything a run writes for the digest: the post first, then a period's chart, then the data file
+    if configured."""
+    lang = lang or settings.lang
+    post = render_post(digest, settings, lang, counts_read=counts_read, movement=movement)
+    drawn = render_chart(movement, settings, lang) if movement is not None else None
     data = render_data(digest, settings, lang)
     if data is not None and data.path == post.path:
         raise ConfigError(
             f"DIGEST_DATA_PATH_TEMPLATE: {settings.data_path_template!r} names the post's own path "
             f"{post.path}; the data file would overwrite it"
         )
-    return Bundle(span=digest.span, files=(post,) if data is None else (post, data))
+    return Bundle(span=digest.span, files=tuple(f for f in (post, drawn, data) if f is not None))

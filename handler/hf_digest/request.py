@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -28,6 +28,8 @@ from hf_digest.model import (
 )
 from hf_digest.outcomes import SpanKind
 
+# What a request or a profile may refine of the settings: the names Settings and Profile give them too.
+OVERLAY_KEYS = ("lang", "top_n", "destinations")
 LIST_CLOSES_AFTER = timedelta(days=1, hours=2, minutes=30)  # day D closes at D+1 02:30 UTC
 OPTION_KEYS = ("dry_run", "lang", "top", "destinations")
 DAY_KEYS = ("date", "dry_run", "lang", "top", "destinations", "partial")
@@ -48,13 +50,27 @@ FLAG_NAMES = {"lang": "--lang", "top": "--top", "destinations": "--dest", "dry_r
 
 @dataclass(frozen=True)
 class Options:
-    """How a digest is made and where it goes, the same for every kind of request."""
+    """How a digest is made and where it goes, the same for every kind of request: the settings' values,
+    refined by what a request asks and then by a profile (`refine`, the one place they are merged)."""
 
     lang: str
     top_n: int
     destinations: tuple[str, ...]
     dry_run: bool = False
     trigger: str = "manual"  # manual | schedule | cli
+
+    @classmethod
+    def of(cls, settings: Settings, *, dry_run: bool = False, trigger: str = "manual") -> Options:
+        """The options a request that asks nothing gets: the settings' own."""
+        return cls(settings.lang, settings.top_n, settings.destinations, dry_run=dry_run, trigger=trigger)
+
+    def refine(self, overlay: Mapping[str, Any]) -> Options:
+        """These options with overlay's values in place (a request's fields, a profile's; None keeps ours)."""
+        changes = {key: value for key, value in overlay.items() if value is not None}
+        unknown = set(changes) - set(OVERLAY_KEYS)
+        if unknown:
+            raise TypeError(f"not an option a request or profile may refine: {sorted(unknown)}")
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -203,17 +219,15 @@ def parse_options(
         raise BadInput(names["lang"], f"must be one of {', '.join(LANGUAGES)}, got {json.dumps(lang)}")
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 0):
         raise BadInput(names["top"], f"must be a whole number, 0 (all papers) or more, got {json.dumps(top)}")
-    return Options(
-        lang=str(lang) if lang is not None else settings.lang,
-        top_n=top if top is not None else settings.top_n,
-        destinations=(
-            parse_destinations(destinations, names["destinations"])
-            if destinations is not None
-            else settings.destinations
-        ),
-        dry_run=flag_field(values.get("dry_run", False), names["dry_run"]),
-        trigger=trigger,
-    )
+    dry_run = flag_field(values.get("dry_run", False), names["dry_run"])
+    asked = {
+        "lang": lang,
+        "top_n": top,
+        "destinations": None
+        if destinations is None
+        else parse_destinations(destinations, names["destinations"]),
+    }
+    return Options.of(settings, dry_run=dry_run, trigger=trigger).refine(asked)
 
 
 def parse_range(
@@ -361,7 +375,7 @@ def _scheduled(kind: object, event: Mapping[str, Any], settings: Settings) -> Di
     if kind not in DIGEST_KINDS:
         raise BadInput("digest", f"must be one of {', '.join(DIGEST_KINDS)}, got {json.dumps(kind)}")
     closed = closed_day(scheduled_time(event))
-    options = Options(settings.lang, settings.top_n, settings.destinations, trigger="schedule")
+    options = Options.of(settings, trigger="schedule")
     if kind == SpanKind.DAY:
         return ScheduleRequest(closed, options)
     return DigestRequest(closed_period(SpanKind(str(kind)), closed), options)

@@ -52,7 +52,7 @@ WORDS: dict[str, dict[str, str]] = {
         "daily": "일간", "weekly": "주간", "monthly": "월간", "count": "{total}개 중 {shown}개", "top": "1위",
         "subscribe": "구독", "back": "← 전체 목록", "authors": "저자 {n}명", "hf": "HF 페이지",
         "arxiv": "논문 링크", "code": "코드", "project": "프로젝트 페이지", "summary": "요약",
-        "ai_summary": "AI 요약", "abstract": "초록", "counts_read": "좋아요 수는 {date} 기준",
+        "ai_summary": "AI 요약 (영문)", "abstract": "초록", "counts_read": "좋아요 수는 {date} 기준",
         "nothing": "아직 다이제스트가 없습니다.",
         "not_found": "페이지를 찾을 수 없습니다", "source": "데이터:", "feed_digests": "다이제스트",
         "feed_papers": "논문별",
@@ -188,6 +188,8 @@ def render_digest(
         ),
         thumb_width=THUMB_SIZE[0],
         thumb_height=THUMB_SIZE[1],
+        chart=root + d.chart if d.chart else None,
+        chart_alt=render.chart_title(d.span, d.lang),
     )
 
 

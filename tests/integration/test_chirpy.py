@@ -64,7 +64,8 @@ def built(
     root = tmp_path_factory.mktemp(f"chirpy-{name}")
     site = chirpy_site(root)
     blog = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8"))
-    blog.update(url=SITE, baseurl=BASEURL)
+    # img_cdn as a blog starts with (the theme's package names its author's CDN): images from the site itself.
+    blog.update(url=SITE, baseurl=BASEURL, img_cdn="")
     if name != "chirpy":  # the site-wide permalink, with Chirpy's own for posts taken out of its defaults
         blog["permalink"] = PERMALINKS[name]
         for entry in blog["defaults"]:
@@ -137,3 +138,17 @@ def test_every_link_we_send_is_a_page_that_build_made(built: Built) -> None:
     results = [r["url"] for r in built.results if "url" in r]
     dead = [link for link in [*told, *fed, *results] if not served(link, built.public).is_file()]
     assert not dead, dead
+
+
+def test_every_weekly_and_monthly_chart_is_a_file_the_build_made(built: Built) -> None:
+    """The chart beside a week's or month's post: its image tag (to which Chirpy adds the blog's baseurl)
+    leads to the SVG that Jekyll copied as a static file, in the page Chirpy made of the post."""
+    periods = [r for r in built.results if r["status"] == "published" and ("week" in r or "month" in r)]
+    assert periods
+    for result in periods:
+        page = served(result["url"], built.public).read_text(encoding="utf-8")
+        sources = re.findall(r'<img [^>]*?(?:data-src|src)="([^"]+\.svg)"', page)
+        assert len(sources) == 1, result["url"]
+        assert sources[0].startswith(f"{BASEURL}/assets/img/hf-digest/")
+        drawn = built.public / sources[0].removeprefix(BASEURL).lstrip("/")
+        assert drawn.read_bytes().startswith(b"<svg "), drawn

@@ -153,9 +153,11 @@ def test_the_layer_holds_exactly_the_pinned_versions() -> None:
     assert not (LAYER / "bin").exists(), "console scripts in the layer: nothing on Lambda runs them"
 
 
-def test_the_function_ships_only_the_handler_and_its_package() -> None:
+def test_the_function_ships_only_the_handler_its_settings_file_and_its_package() -> None:
     shipped = sorted(p.name for p in FUNCTION.iterdir() if p.name != "__pycache__")
-    assert shipped == ["app.py", "hf_digest"]
+    assert shipped == ["app.py", "digest.toml", "hf_digest"]
+    # the file the function reads: hf_digest/settings_file.py's PACKAGED, beside app.py
+    assert (FUNCTION / "digest.toml").read_bytes() == (REPO / "handler" / "digest.toml").read_bytes()
     assert (FUNCTION / "hf_digest" / "templates").is_dir(), "the Jinja templates did not ship"
 
 
@@ -245,6 +247,28 @@ def test_importing_from_a_read_only_copy_compiles_nothing(runtime_python: Path, 
     assert compiled == [], f"compiled from source at import: {compiled[:5]}"
     assert len(loaded) > 100, "python -v showed almost no module of the function or layer being loaded"
     assert sorted(str(p) for root in (function, layer) for p in root.rglob("*")) == before
+
+
+def test_the_built_function_reads_its_own_settings_file(runtime_python: Path, tmp_path: Path) -> None:
+    function = tmp_path / "task"
+    shutil.copytree(FUNCTION, function)
+    (function / "digest.toml").write_text("top_n = 4\ncatchup_days = 0\n", encoding="utf-8")
+    base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+    script = (
+        "from hf_digest import config; loaded = config.load(); settings = loaded.settings; "
+        "print(loaded.file, settings.top_n, settings.catchup_days, loaded.sources['DIGEST_TOP_N'])"
+    )
+    proc = subprocess.run(
+        [str(runtime_python), "-P", "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=base | {"PYTHONPATH": f"{function}{os.pathsep}{LAYER}", "PYTHONNOUSERSITE": "1"},
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split() == [str(function / "digest.toml"), "4", "0", "file"]
 
 
 def test_the_template_passes_only_settings_the_code_reads() -> None:

@@ -59,7 +59,7 @@ def test_a_day_is_summarised_once_and_a_rerun_or_refresh_makes_no_call(
     assert (report["status"], report["generated"], report["fallback"]) == ("ok", 10, 0)
     assert len(bedrock.calls) == report["calls"] == 10 and bedrock.problems == []
     text = (env / POST).read_text(encoding="utf-8")
-    assert text.count("\n   - 요약: ") + text.count("\n    - 요약: ") == 10 and "AI 요약: " not in text
+    assert text.count("\n   - 요약: ") + text.count("\n    - 요약: ") == 10 and "AI 요약 (영문): " not in text
     shown = output.metrics()[-1]
     assert (shown["SummariesGenerated"], shown["SummariesRunFailed"], shown["RunPublished"]) == (10, 0, 1)
     assert shown["SummaryInputTokens"] > 0 and shown["SummaryCostMicroUSD"] > 0
@@ -85,7 +85,7 @@ def test_access_denied_gives_one_clear_line_and_the_post_is_published_with_fallb
     assert report["status"] == "failed" and report["fallback"] == 10
     assert report["error"].startswith(f"DIGEST_SUMMARY_MODEL {MODEL}: access denied in us-east-1")
     text = (env / POST).read_text(encoding="utf-8")
-    assert "요약: " not in text.replace("AI 요약: ", "") and "AI 요약: " in text
+    assert "요약: " not in text.replace("AI 요약 (영문): ", "") and "AI 요약 (영문): " in text
     errors = [r["message"] for r in output.lines() if r.get("level") == "ERROR"]
     assert errors.count(report["error"]) == 1 and errors.count("summaries: failed") == 1
     assert output.metrics()[-1]["SummariesRunFailed"] == 1  # what template.yaml's alarm watches
@@ -121,7 +121,7 @@ def test_summaries_off_leave_the_result_and_the_post_as_they_were(
     monkeypatch.delenv("DIGEST_SUMMARY_MODEL")
     result = app.lambda_handler(DAY_EVENT, FakeContext())
     assert "summaries" not in result and bedrock.calls == []
-    assert "\n   - AI 요약: " in (env / POST).read_text(encoding="utf-8")
+    assert "\n   - AI 요약 (영문): " in (env / POST).read_text(encoding="utf-8")
     assert not any(name.startswith("Summar") for name in output.metrics()[-1])
 
 

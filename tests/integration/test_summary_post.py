@@ -29,7 +29,7 @@ DAY, READ = date(2026, 2, 10), date(2026, 2, 11)
 MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 # As tests/unit/test_golden.py renders the posts without summaries.
 CASES = {"ko": Settings(author="lim4349"), "en": Settings(lang="en")}
-LABELS = {"ko": ("요약: ", "AI 요약: "), "en": ("Summary: ", "AI summary: ")}
+LABELS = {"ko": ("요약: ", "AI 요약 (영문): "), "en": ("Summary: ", "AI summary: ")}
 
 
 def summarised_day(bedrock: BedrockServer, samples_dir: Path, tmp_path: Path, lang: str) -> Digest:

@@ -22,11 +22,13 @@ from hf_digest import lambda_entry
 from hf_digest.errors import PublishError
 from hf_digest.observability import metrics
 from hf_digest.topics import normalise_tag
+from hf_digest.trends import MIN_PAPERS, topic_key
 from tests.helpers import FakeContext, Output, hf_digest, load_sample
 from tests.hf_server import HFServer
 
 MONTH_FILE = "honggi82_month_2025-11.json"
 WEEK_46 = {f"2025-11-{n}" for n in range(10, 17)}  # 2025-W46: Monday 11-10 to Sunday 11-16
+WEEK_45 = {f"2025-11-{n:02d}" for n in range(3, 10)}
 
 
 class RecordedOrderServer(HFServer):
@@ -72,8 +74,10 @@ def test_a_month_ranks_every_page_as_one_list(
     )
     assert proc.exit_code == 0, proc.stderr
     assert proc.stdout.startswith("published 2025-11: 412 of 412 papers shown\n")
+    # The month's five pages, then the month before (for its topics' movement): unrecorded, so empty.
     assert [r.query for r in server.requests] == [
-        {"month": "2025-11", "limit": "100", "p": str(page)} for page in range(5)
+        *({"month": "2025-11", "limit": "100", "p": str(page)} for page in range(5)),
+        {"month": "2025-10", "limit": "100", "p": "0"},
     ]
     text = (tmp_path / "_posts/2025-11-30-hf-monthly-papers-en.md").read_text(encoding="utf-8")
     meta = front_matter(text)
@@ -220,3 +224,89 @@ def test_hf_digest_run_of_a_failed_week_prints_each_destination_and_why(
     assert plain.stdout.startswith("failed 2025-W46: 10 of ")
     assert "  local: failed\n    error: local: " in plain.stdout
     assert f"  s3: failed\n    error: s3: bucket {failing} does not exist" in plain.stdout
+
+
+def test_a_week_shows_the_topics_that_rose_and_fell_against_the_week_before(
+    server: HFServer, month_items: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    proc = hf_digest(server, "run", "--week", "2025-W46", "--lang", "en", "--json", "--out", str(tmp_path))
+    assert proc.exit_code == 0, proc.stderr
+    # The week, then the week before it (106 papers: two pages), each once; the result counts them all.
+    assert [(r.query.get("week"), r.query["p"]) for r in server.requests] == [
+        ("2025-W46", "0"),
+        ("2025-W45", "0"),
+        ("2025-W45", "1"),
+    ]
+    assert json.loads(proc.stdout)["hf_requests"] == 3
+    text = (tmp_path / "_posts/2025-11-16-hf-weekly-papers-en.md").read_text(encoding="utf-8")
+    chart = "/assets/img/hf-digest/2025-11-16-hf-weekly-papers-en.svg"
+    assert f"## 📈 Topics on the move\n\n![2025-W46 top topics: papers per day]({chart})\n" in text
+    assert (tmp_path / chart.lstrip("/")).read_bytes().startswith(b"<svg ")
+    assert "Against the week before (2025-W45, 106 papers)" in text
+    assert text.index("## 📈 Topics on the move") < text.index("## 📊 Ranked by upvotes")
+
+    def carrying(days: set[str]) -> tuple[int, dict[str, int]]:
+        items = [i for i in month_items if i["paper"]["submittedOnDailyAt"][:10] in days]
+        counts: dict[str, int] = {}
+        for item in items:
+            for key in {topic_key(k) for k in item["paper"].get("ai_keywords", [])} - {None}:
+                counts[str(key)] = counts.get(str(key), 0) + 1
+        return len(items), counts
+
+    (now_total, now), (then_total, then) = carrying(WEEK_46), carrying(WEEK_45)
+    moves = re.findall(r"^- ([▲▼]) (.+): (\d+) → (\d+) papers \(([\d.]+)% → ([\d.]+)%\)$", text, re.MULTILINE)
+    assert [m[0] for m in moves] == ["▲"] * 5 + ["▼"] * 5
+    changes = []
+    for arrow, label, before, after, _, _ in moves:
+        key = str(topic_key(label))
+        assert (int(before), int(after)) == (then.get(key, 0), now.get(key, 0))  # the true counts
+        change = now.get(key, 0) / now_total - then.get(key, 0) / then_total
+        assert (change > 0) == (arrow == "▲")
+        assert max(int(before), int(after)) >= MIN_PAPERS
+        changes.append(abs(change))
+    assert changes[:5] == sorted(changes[:5], reverse=True) and changes[5:] == sorted(
+        changes[5:], reverse=True
+    )
+
+
+def test_a_month_without_the_month_before_says_there_is_nothing_to_compare(
+    server: HFServer, tmp_path: Path
+) -> None:
+    proc = hf_digest(server, "run", "--month", "2025-11", "--out", str(tmp_path))
+    assert proc.exit_code == 0, proc.stderr
+    text = (tmp_path / "_posts/2025-11-30-hf-monthly-papers.md").read_text(encoding="utf-8")
+    assert "지난달(2025-10)와 비교할 논문이 없어 주제의 변화는 보여 주지 않습니다." in text
+    assert (
+        "![2025-11 주요 주제의 주별 논문 수](/assets/img/hf-digest/2025-11-30-hf-monthly-papers.svg)" in text
+    )
+    svg = (tmp_path / "assets/img/hf-digest/2025-11-30-hf-monthly-papers.svg").read_text(encoding="utf-8")
+    assert svg.count('<g class="series"') == 5 and svg.count('class="bucket"') == 5  # W44 … W48
+
+
+class RefusesAfterTheFirstList(RecordedOrderServer):
+    """Serves the first week or month asked for, then refuses every other with HTTP 403."""
+
+    def items_where(self, wanted: set[str]) -> list[dict[str, Any]]:
+        self.refuse = {"week": 403, "month": 403}
+        return super().items_where(wanted)
+
+
+def test_a_week_whose_week_before_cannot_be_read_is_published_without_the_comparison(
+    month_items: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    with RefusesAfterTheFirstList(month_items) as server:
+        proc = hf_digest(server, "run", "--week", "2025-W46", "--json", "--out", str(tmp_path))
+        asked = [r.query.get("week") for r in server.requests]
+    assert proc.exit_code == 0, proc.stderr
+    assert asked == ["2025-W46", "2025-W45"]  # one refusal, not retried
+    result = json.loads(proc.stdout)
+    assert result["status"] == "published" and result["hf_requests"] == 2
+    [warning] = [w for w in result["warnings"] if w.startswith("trends: ")]
+    assert warning.startswith("trends: 2025-W45 could not be read, so nothing is compared with it (")
+    assert "HTTP 403" in warning
+    text = (tmp_path / "_posts/2025-11-16-hf-weekly-papers.md").read_text(encoding="utf-8")
+    assert "지난주(2025-W45)와 비교할 논문이 없어 주제의 변화는 보여 주지 않습니다." in text
+    assert "**떠오른 주제**" not in text
+    assert (
+        tmp_path / "assets/img/hf-digest/2025-11-16-hf-weekly-papers.svg"
+    ).is_file()  # the week's own chart

@@ -244,5 +244,25 @@ def test_the_papers_feed_shows_the_summary_the_post_shows(samples_dir: Path) -> 
     assert first.summary == "모달리티 차이를 줄이는 방법을 제안합니다."
     assert "<strong>요약</strong>: 모달리티 차이를 줄이는 방법을 제안합니다." in first.content[0].value
     assert (ours.ai_summary or "")[:30] not in first.content[0].value
-    assert "<strong>AI 요약</strong>" in second.content[0].value  # Hugging Face's, labelled as the post does
+    assert (
+        "<strong>AI 요약 (영문)</strong>" in second.content[0].value
+    )  # Hugging Face's, labelled as the post does
     assert "<strong>초록</strong>" in first.content[0].value and "Abstract" not in first.content[0].value
+
+
+def test_a_weeks_entry_shows_its_chart_at_the_blogs_address(samples_dir: Path) -> None:
+    from hf_digest import render, trends
+
+    settings = Settings(feeds=True)
+    week = week_digest(samples_dir)
+    movement = trends.movement(week.span, week.papers, [])
+    bundle = render.render(week, settings, "en", movement=movement)
+    chart = "assets/img/hf-digest/2026-02-15-hf-weekly-papers-en.svg"
+    assert bundle.files[1].path == chart
+    for site_url, src in (
+        ("https://you.github.io/blog", f"https://you.github.io/blog/{chart}"),
+        (None, f"/{chart}"),
+    ):
+        extended = feeds.extend(bundle, week, settings, "en", site_url=site_url)
+        atom = next(f for f in extended.files if f.path.endswith(".en.atom")).content_for(None).decode()
+        assert f'&lt;img src="{src}" alt="2026-W07 top topics: papers per day" /&gt;' in atom

@@ -76,7 +76,12 @@ def test_post_has_the_reference_shape(samples_dir: Path) -> None:
     # No heading: the layout shows the title, a `# title` would show it twice.
     assert body.startswith("총 **33개** 논문 중 좋아요 상위 **10개**를 소개합니다.\n")
     assert not re.search(r"^# ", body, re.MULTILINE)
-    assert "총 **33개** 논문 중 좋아요 상위 **10개**를 소개합니다.\n\n## 📊 좋아요 순위\n\n1. **" in body
+    # The day's keywords sit between the counts and the ranking, a paragraph of their own.
+    assert re.search(
+        r"소개합니다\.\n\n\*\*오늘의 키워드\*\*: Multimodal Large Language Models \(2\) · [^\n]+\n\n"
+        r"## 📊 좋아요 순위\n\n1\. \*\*",
+        body,
+    )
     assert len(re.findall(r"^\d+\. \*\*", body, re.MULTILINE)) == 10
     assert body.endswith("\n") and not body.endswith("\n\n")
 
@@ -107,7 +112,7 @@ def test_the_abstract_is_folded_under_the_entry(samples_dir: Path) -> None:
     body = post_text(digest)
     paper = next(p for p in digest.papers if p.arxiv_id == "2602.07026")
     lines = entry(body, "2602.07026")
-    assert lines[3].startswith("- AI 요약: Researchers address the modality gap")
+    assert lines[3].startswith("- AI 요약 (영문): Researchers address the modality gap")
     assert lines[4:] == [
         "",
         '<details markdown="1">',

@@ -159,3 +159,19 @@ def test_a_partial_run_behind_utc_never_reads_its_counts_before_its_own_day() ->
     assert read_date(day, moment, Settings(timezone="America/Los_Angeles")) == date(2026, 2, 11)
     assert read_date(day, moment, Settings(timezone="Asia/Seoul")) == date(2026, 2, 11)
     assert read_date(date(2026, 2, 9), moment, Settings(timezone="Asia/Seoul")) == date(2026, 2, 11)
+
+
+def test_a_request_then_a_profile_refine_the_settings_options_and_none_keeps_them() -> None:
+    from hf_digest.request import Options
+    from hf_digest.topics.profiles import Profile
+
+    settings = Settings(lang="ko", top_n=10, destinations=("local",))
+    request = from_event({"date": "2026-02-10", "top": 3, "dry_run": True}, settings, NOW)
+    assert isinstance(request, DigestRequest)
+    asked = request.options
+    assert asked == Options("ko", 3, ("local",), dry_run=True, trigger="manual")
+    robotics = Profile("robotics", lang="en", destinations=("s3",))
+    assert asked.refine(robotics.overlay) == Options("en", 3, ("s3",), dry_run=True, trigger="manual")
+    assert asked.refine(Profile("all", top_n=0).overlay) == Options("ko", 0, ("local",), True, "manual")
+    with pytest.raises(TypeError, match="dry_run"):
+        asked.refine({"dry_run": False})

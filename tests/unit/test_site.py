@@ -280,5 +280,23 @@ def test_the_site_shows_the_summary_the_post_shows(samples_dir: Path) -> None:
     assert first(cards[0], "p.summary").text() == "요약 한국어 요약입니다."
     assert "- 요약: 한국어 요약입니다." in post
     assert (digest.papers[0].ai_summary or "")[:30] not in cards[0].text()
-    assert first(cards[1], "p.summary strong").text() == "AI 요약"  # Hugging Face's, as the post labels it
+    assert (
+        first(cards[1], "p.summary strong").text() == "AI 요약 (영문)"
+    )  # Hugging Face's, as the post labels it
     assert first(cards[1], "details summary").text() == "초록"
+
+
+def test_a_weeks_page_shows_its_chart_from_the_file_beside_the_post(samples_dir: Path) -> None:
+    from hf_digest import feeds, render, trends
+
+    week = week_digest(samples_dir, top_n=0)
+    movement = trends.movement(week.span, week.papers, [])
+    bundle = feeds.extend(render.render(week, SITE, "ko", movement=movement), week, SITE, "ko")
+    held = apply({}, bundle)
+    chart = "assets/img/hf-digest/2026-02-15-hf-weekly-papers.svg"
+    assert held[chart].startswith(b"<svg ")  # written to S3 with the post
+    [img] = page(held["weekly/2026-W07.html"]).css("figure.chart img")
+    assert img.attributes["src"] == "../" + chart  # relative to the page, so a bucket prefix keeps it
+    assert img.attributes["alt"] == "2026-W07 주요 주제: 날짜별 논문 수"
+    daily = apply({}, digest_bundle(sample_digest(samples_dir), SITE))
+    assert not page(daily["daily/2026-02-10.html"]).css("figure.chart")  # a day has no chart

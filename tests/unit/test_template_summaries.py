@@ -57,7 +57,7 @@ def test_bedrock_is_granted_only_on_the_configured_model_and_only_when_summaries
     assert profile.endswith(":inference-profile/${SummaryModel}")
     variables = function["Environment"]["Variables"]
     assert variables["DIGEST_SUMMARY_MODEL"] == {"!Ref": "SummaryModel"}
-    assert variables["DIGEST_SUMMARY_REGION"] == {"!Ref": "SummaryRegion"}
+    assert variables["DIGEST_SUMMARY_REGION"] == {"!FindInMap": ["Deploy", "Stack", "SummaryRegion"]}
     assert template["Parameters"]["SummaryModel"]["Default"] == ""  # off until asked
 
 

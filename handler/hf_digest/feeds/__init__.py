@@ -22,6 +22,7 @@ from hf_digest.markdown import plain_math
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
 from hf_digest.model import Digest as Ranked
 from hf_digest.outcomes import SpanKind
+from hf_digest.render import SVG_CONTENT_TYPE
 from hf_digest.site_paths import page_url
 
 __all__ = [
@@ -237,13 +238,16 @@ def derived_files(
     notice: Notice | None = None,
     post_url: str | None = None,
     site_url: str | None = None,
+    chart: str | None = None,
 ) -> list[OutputFile]:
     """The feed files (DIGEST_FEEDS) and site pages (DIGEST_SITE, S3 only) to add to a digest's bundle;
     notice hears of each feed rebuilt because the destination held something else there; post_url is
     where a reader opens the post (its entry's link), site_url the blog's address (the feeds' links)."""
     lang = lang or settings.lang
-    d = replace(of(digest, post, settings, lang, counts_read), post_url=post_url)
+    d = replace(of(digest, post, settings, lang, counts_read), post_url=post_url, chart=chart)
     markdown = post.content.decode("utf-8")
+    if chart and site_url:  # the post links its chart from the site's root; a feed reader needs the blog's
+        markdown = markdown.replace(f"](/{chart})", f"]({site_url.rstrip('/')}/{chart})")
     files = feed_files(d, markdown, settings, notice, site_url) if settings.feeds else []
     if settings.site:
         from hf_digest.site import site_files  # jinja2 and the templates load only when the site is on
@@ -265,6 +269,7 @@ def extend(
 ) -> Bundle:
     """bundle with the digest's feed and site files after its own (the post is its first file)."""
     first = bundle.files[0]
+    chart = next((f.path for f in bundle.files if f.content_type == SVG_CONTENT_TYPE), None)
     derived = derived_files(
         digest,
         first,
@@ -274,5 +279,6 @@ def extend(
         notice=notice,
         post_url=post_url,
         site_url=site_url,
+        chart=chart,
     )
     return replace(bundle, files=(*bundle.files, *derived)) if derived else bundle

@@ -68,7 +68,7 @@ LABELS = {
     "ko": {
         "rank": "{n}위", "upvotes": "좋아요 {n}", "listed": "{day} 목록", "hf": "HF 페이지",
         "arxiv": "논문 링크", "code": "코드", "project": "프로젝트 페이지", "summary": "요약",
-        "ai_summary": "AI 요약", "abstract": "초록",
+        "ai_summary": "AI 요약 (영문)", "abstract": "초록",
     },
     "en": {
         "rank": "#{n}", "upvotes": "{n} upvotes", "listed": "listed {day}", "hf": "HF page", "arxiv": "Paper",

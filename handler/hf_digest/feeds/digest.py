@@ -34,6 +34,7 @@ class Digest:
     lang: str
     main_lang: str = ""  # the site's own language (DIGEST_LANG); empty: lang
     post_url: str | None = None  # where a reader opens the post: its blog page, when known
+    chart: str | None = None  # a week's or month's topic chart (its path in the bundle), when one is drawn
 
     @property
     def page_path(self) -> str:

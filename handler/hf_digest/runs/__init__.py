@@ -22,6 +22,7 @@ from hf_digest.runs.digest import Context, Features, Link, Source, Summarize, ru
 from hf_digest.runs.result import DigestResult, Metrics, span_keys
 
 if TYPE_CHECKING:
+    from hf_digest.interests.ranker import Ranker
     from hf_digest.notify.channel import Notifier
     from hf_digest.notify.herald import Announcer, Herald
 
@@ -97,6 +98,7 @@ class Adapters:
     notifiers: list[Notifier] | None = None  # the channels (DIGEST_NOTIFY), built when first needed
     linker: Link | None = None  # with DIGEST_LINKED: what each shown paper released
     blog_config: BlogConfig | None = None  # the blog's _config.yml, read when the first post needs it
+    ranker: Ranker | None = None  # with DIGEST_INTERESTS (the deployment's or a profile's)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
@@ -110,6 +112,10 @@ class Adapters:
             adapters.summarizer = Summarizer.from_settings(settings, adapters.state())
         if settings.linked:
             adapters.linker = Linker(source, adapters.state)
+        if settings.interests or any(profile.interests for profile in settings.profiles):
+            from hf_digest.interests.ranker import Ranker
+
+            adapters.ranker = Ranker(adapters.state)
         return adapters
 
     def state(self) -> StateStore:
@@ -141,7 +147,9 @@ class Adapters:
 
     def features(self, announcer: Announcer | None = None) -> Features:
         """The optional rooms of the digest path, built once, with who is told about a new post."""
-        return Features(summarizer=self.summarizer, linker=self.linker, announcer=announcer)
+        return Features(
+            summarizer=self.summarizer, linker=self.linker, announcer=announcer, ranker=self.ranker
+        )
 
     def context(self, options: Options, deadline: Deadline, now: datetime) -> tuple[Context, Herald | None]:
         """What a run's digests share, and who tells the channels: the publishers are built first, then the

@@ -44,7 +44,7 @@ def announce(
     # The channels first, then the blog's config, both before Hugging Face is called: a missing secret fails
     # first. A dry run reads neither secrets nor the blog's config (links follow the defaults, as a run's).
     notifiers = build_notifiers(settings, chosen, deadline, preview=dry_run)
-    options = Options(lang or settings.lang, settings.top_n, settings.destinations, dry_run=dry_run)
+    options = Options.of(settings, dry_run=dry_run).refine({"lang": lang})
     blog = adapters.blog(adapters.publishers(options, deadline), deadline)
     # Built as a dry run builds it: rendered, never published, no one told along the way.
     request = DigestRequest(day_span(day), replace(options, dry_run=True, trigger="cli"))

@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from hf_digest import render
+from hf_digest import render, trends
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
-from hf_digest.model import Bundle, Paper, Released, Span, papers_from_items
-from hf_digest.outcomes import Delivery, Status
+from hf_digest.model import Bundle, Digest, Paper, Released, Span, papers_from_items
+from hf_digest.outcomes import Delivery, SpanKind, Status
 from hf_digest.publish import Publisher
 from hf_digest.rank import digest, distinct
 from hf_digest.request import DigestRequest
@@ -32,6 +32,7 @@ from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered, TopicFilter
 
 if TYPE_CHECKING:
+    from hf_digest.interests.ranker import Ranker
     from hf_digest.notify.herald import Announcer
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class Features:
     summarizer: Summarize | None = None
     linker: Link | None = None
     announcer: Announcer | None = None
+    ranker: Ranker | None = None  # with DIGEST_INTERESTS (the deployment's or a profile's)
 
     def announcing(self, announcer: Announcer | None) -> Features:
         return replace(self, announcer=announcer)
@@ -111,25 +113,59 @@ def run_digest(request: DigestRequest, ctx: Context) -> DigestResult:
     settings, source = ctx.settings, ctx.source
     before = source.requests
     listing = source.fetch(request.span, ctx.deadline)
+    earlier = previous_listing(request.span, ctx) if listing.items else None
     if not settings.profiles:
-        result = digest_listing(listing, request, ctx)
+        result = digest_listing(listing, request, ctx, earlier)
     else:
         parts = []
         for profile in settings.profiles:
             own = profile.settings(settings)
-            options = replace(
-                request.options,
-                lang=profile.lang or request.options.lang,
-                top_n=request.options.top_n if profile.top_n is None else profile.top_n,
-                destinations=profile.destinations or request.options.destinations,
-            )
+            options = request.options.refine(profile.overlay)
             chosen = [p for p in ctx.publishers if p.name in options.destinations]
             own_request = replace(request, options=options)
-            part = digest_listing(listing, own_request, replace(ctx, settings=own, publishers=chosen))
+            own_ctx = replace(ctx, settings=own, publishers=chosen)
+            part = digest_listing(listing, own_request, own_ctx, earlier)
             parts.append(replace(part, profile=profile.name))
         result = combined(parts)
     # DIGEST_LINKED's listings count too (the pacer's figure).
     return replace(result, hf_requests=max(result.hf_requests, source.requests - before))
+
+
+class Earlier(NamedTuple):
+    """The period before a week or a month, as listed, or why it could not be read."""
+
+    span: Span
+    listing: DayListing | None
+    warning: str | None = None
+
+
+def previous_listing(span: Span, ctx: Context) -> Earlier | None:
+    """For a week or a month, the period before it (closed, so read once per run for every profile), to
+    show which topics rose and fell; None for a day. A failure is a warning: the post goes out without
+    the comparison."""
+    if span.kind == SpanKind.DAY:
+        return None
+    earlier = trends.previous_span(span)
+    try:
+        return Earlier(earlier, ctx.source.fetch(earlier, ctx.deadline.keeping()))
+    except UpstreamError as exc:
+        warning = f"trends: {earlier.key} could not be read, so nothing is compared with it ({exc})"
+        log.warning("%s", warning, extra=span_keys(span))
+        return Earlier(earlier, None, warning)
+
+
+def period_trends(
+    span: Span, papers: list[Paper], earlier: Earlier | None, settings: Settings
+) -> trends.Trends | None:
+    """The movement of a week's or month's topics against earlier, each period's papers filtered alike."""
+    if earlier is None:
+        return None
+    before: list[Paper] = []
+    if earlier.listing is not None:
+        read, _ = papers_from_items(earlier.listing.items, earlier.span.window)
+        before = enrich(read, settings).papers
+    ordered = digest(span, papers, 0).papers  # best first, so a topic takes its best paper's spelling
+    return trends.movement(span, ordered, before)
 
 
 class Enriched(NamedTuple):
@@ -145,8 +181,29 @@ def enrich(papers: list[Paper], settings: Settings) -> Enriched:
     return Enriched(list(filtered.papers) if filtered is not None else papers, filtered)
 
 
-def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) -> DigestResult:
-    """The digest path after the fetch: one listing can serve several profiles."""
+def for_you(
+    ranked: Digest, kept: Sequence[Paper], base: DigestResult, ctx: Context, top_n: int
+) -> tuple[Digest, DigestResult]:
+    """Every kept paper scored against the reader's interests: the "For you" picks (from the whole day, not
+    only the top N), or the digest itself in relevance order; what could not be done, a warning."""
+    from hf_digest.interests.relevance import relevance_key
+
+    assert ctx.features.ranker is not None
+    found = ctx.features.ranker.rank(kept, ctx.settings, ctx.publishers, ctx.deadline)
+    base = replace(base, interests=found.report, warnings=(*base.warnings, *found.warnings))
+    if found.relevance is None:
+        return ranked, base
+    if found.relevance.by_relevance:
+        ordered = sorted(kept, key=relevance_key(found.relevance.scores))
+        ranked = replace(ranked, papers=tuple(ordered if top_n == 0 else ordered[:top_n]))
+    return replace(ranked, relevance=found.relevance), base
+
+
+def digest_listing(
+    listing: DayListing, request: DigestRequest, ctx: Context, earlier: Earlier | None = None
+) -> DigestResult:
+    """The digest path after the fetch: one listing can serve several profiles; earlier is the period
+    before a week or a month (see previous_listing)."""
     span, options = request.span, request.options
     settings, deadline, features = ctx.settings, ctx.deadline, ctx.features
     papers, warnings = papers_from_items(listing.items, span.window)
@@ -158,8 +215,14 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
             "as a paper: the API schema may have changed"
         )
     retired = (settings.retired_warning,) if settings.retired_warning else ()
+    unread_earlier = (earlier.warning,) if earlier is not None and earlier.warning else ()
+    earlier_requests = earlier.listing.requests if earlier is not None and earlier.listing else 0
     base = DigestResult(
-        span, Status.EMPTY, via=listing.via, hf_requests=listing.requests, warnings=(*retired, *warnings)
+        span,
+        Status.EMPTY,
+        via=listing.via,
+        hf_requests=listing.requests + earlier_requests,
+        warnings=(*retired, *warnings, *unread_earlier),
     )
     if not papers:
         log.info("no papers listed", extra={**span_keys(span), "status": Status.EMPTY})
@@ -168,6 +231,9 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
     ranked = digest(span, kept, options.top_n, warnings)
     if filtered is not None:
         ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(filtered.papers))
+    # daily posts only
+    if features.ranker is not None and settings.interests and kept and span.kind == SpanKind.DAY:
+        ranked, base = for_you(ranked, kept, base, ctx, options.top_n)
     if features.linker is not None and ranked.papers:
         released, left_out = features.linker.released(ranked.papers, deadline.keeping())
         ranked = replace(ranked, released=released)
@@ -183,7 +249,8 @@ def digest_listing(listing: DayListing, request: DigestRequest, ctx: Context) ->
         summarized, report = features.summarizer(ranked.papers, options.lang, deadline)
         ranked = replace(ranked, papers=tuple(summarized))
     counts_read = read_date(span.last, ctx.now, settings)
-    bundle = render.render(ranked, settings, options.lang, counts_read=counts_read)
+    movement = period_trends(span, kept, earlier, settings)
+    bundle = render.render(ranked, settings, options.lang, counts_read=counts_read, movement=movement)
     blog = ctx.blog or BlogConfig(settings)
     site = blog.blog()
     url = blog_post_url(bundle.files[0], span, options.lang, site, settings, options.destinations)

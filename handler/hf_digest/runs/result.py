@@ -19,6 +19,7 @@ from hf_digest.summaries.report import SummaryReport
 from hf_digest.topics import Filtered
 
 if TYPE_CHECKING:
+    from hf_digest.interests.ranker import InterestsReport
     from hf_digest.notify.report import NotifyReport
 
 _EMPTY_SPANS = {SpanKind.DAY: "day (weekend or holiday)", SpanKind.WEEK: "week", SpanKind.MONTH: "month"}
@@ -69,6 +70,9 @@ class DigestResult:
     profile: str | None = None  # the named digest (DIGEST_PROFILES) this result is one of
     profiles: tuple[DigestResult, ...] = ()  # with DIGEST_PROFILES: each profile's own result
     url: str | None = None  # where the post is read: its page on the blog (or the S3 site)
+    interests: InterestsReport | None = (
+        None  # with DIGEST_INTERESTS: how the papers were ranked for the reader
+    )
     shown: Shown | None = field(default=None, compare=False, repr=False)  # the post's digest, once built
 
     @property
@@ -102,6 +106,8 @@ class DigestResult:
             data["notifications"] = notifications_json(self.notifications)
         if self.filters is not None:
             data["filters"] = self.filters.to_json()
+        if self.interests is not None:
+            data["interests"] = self.interests.to_json()
         if self.profile is not None:
             data["profile"] = self.profile
         if self.profiles:
@@ -146,6 +152,8 @@ class DigestResult:
             metrics.add_metric(name="RunWarnings", unit=MetricUnit.Count, value=len(self.warnings))
         if self.notifications is not None:
             record_notifications([self.notifications], metrics)
+        for name, value in (self.interests.metrics() if self.interests else {}).items():
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
     def record_summaries(self, metrics: Metrics) -> None:
         """The summaries' counts, tokens and cost, when they are on."""
@@ -302,6 +310,7 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
         deliveries=deliveries,
         post=None,
         filters=None,
+        interests=None,  # each profile ranks for its own reader: in profiles
         url=None,  # each profile's post has its own page: in profiles
         shown=None,  # so has each profile's digest
         profile=None,

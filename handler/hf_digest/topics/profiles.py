@@ -26,6 +26,9 @@ _KEYS = (
     "monthly_path_template",
     "data_path_template",
     "destinations",
+    "interests",
+    "interests_top",
+    "interests_rank",
 )
 MAX_PROFILES = 10
 
@@ -44,6 +47,9 @@ class Profile:
     monthly_path_template: str | None = None
     data_path_template: str | None = None
     destinations: tuple[str, ...] | None = None
+    interests: str | None = None  # the profile's own DIGEST_INTERESTS (free text or a library file)
+    interests_top: int | None = None
+    interests_rank: str | None = None  # upvotes, or relevance: the profile's digest ranked for its reader
 
     def settings(self, base: Settings) -> Settings:
         """base with this profile's values in place of its own, and no profiles of its own. A profile with
@@ -58,6 +64,11 @@ class Profile:
         changes.update({key: getattr(self, key) for key in _KEYS[1:] if getattr(self, key) is not None})
         # The site keeps one root language whatever a profile's own: DIGEST_LANG.
         return replace(base, **changes, profiles=(), site_lang=base.home_lang)
+
+    @property
+    def overlay(self) -> dict[str, Any]:
+        """What this profile sets of a request's options (request.OVERLAY_KEYS); None keeps the request's."""
+        return {"lang": self.lang, "top_n": self.top_n, "destinations": self.destinations}
 
     @property
     def slug(self) -> str:
@@ -90,10 +101,16 @@ def _profile(raw: object, index: int) -> Profile:
         if not isinstance(raw["lang"], str):
             raise ConfigError(f'{where}.lang: must be a string such as "en"')
         values["lang"] = raw["lang"].lower()
-    if "top_n" in raw:
-        if isinstance(raw["top_n"], bool) or not isinstance(raw["top_n"], int):
-            raise ConfigError(f"{where}.top_n: must be a whole number")
-        values["top_n"] = raw["top_n"]
+    for key in ("top_n", "interests_top"):
+        if key in raw:
+            if isinstance(raw[key], bool) or not isinstance(raw[key], int):
+                raise ConfigError(f"{where}.{key}: must be a whole number")
+            values[key] = raw[key]
+    for key in ("interests", "interests_rank"):
+        if key in raw:
+            if not isinstance(raw[key], str) or not raw[key].strip():
+                raise ConfigError(f"{where}.{key}: must be a non-empty string")
+            values[key] = raw[key].strip()
     for key in ("path_template", "weekly_path_template", "monthly_path_template", "data_path_template"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].strip():
