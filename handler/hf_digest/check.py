@@ -19,12 +19,10 @@ from hf_digest.check_parts import Line, Probe, failed, passed
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
+from hf_digest.outcomes import Status
 from hf_digest.runs.result import Metrics
 
 log = logging.getLogger(__name__)
-
-CHECKED = "checked"
-CHECK_FAILED = "check_failed"
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class CheckOutcome:
     def to_json(self) -> dict[str, Any]:
         return {
             "check": True,
-            "status": CHECKED if self.ok else CHECK_FAILED,
+            "status": Status.CHECKED if self.ok else Status.CHECK_FAILED,
             "parts": [line.to_json() for line in self.lines],
             "lines": [line.text() for line in self.lines],
         }

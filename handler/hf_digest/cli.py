@@ -19,10 +19,9 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from hf_digest import config, request, runs
-from hf_digest.check import CHECKED
 from hf_digest.deadline import Deadline
 from hf_digest.errors import BadInput, ConfigError, DigestError
-from hf_digest.runs.result import OK_STATUSES
+from hf_digest.outcomes import OK_STATUSES, Status
 
 # Lambda's maximum; a local run has the same ceiling so waits behave as they would in AWS.
 DEFAULT_TIMEOUT_S = 900.0
@@ -269,7 +268,7 @@ def _invoke(args: argparse.Namespace) -> int:
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if "batchItemFailures" in result:  # an SQS batch: every message done, or the ones to retry
         return 0 if not result["batchItemFailures"] else 1
-    return 0 if result.get("status") in (*OK_STATUSES, "queued", CHECKED) else 1
+    return 0 if result.get("status") in (*OK_STATUSES, Status.QUEUED, Status.CHECKED) else 1
 
 
 def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:

@@ -15,17 +15,15 @@ from typing import Any
 
 from hf_digest import config, paths
 from hf_digest.errors import BadInput, DigestError
-from hf_digest.publish import CREATED, UPDATED
+from hf_digest.outcomes import SpanKind, Status
 from hf_digest.publish.github import DEFAULT_MESSAGES
 
-_KINDS = (("date", "daily"), ("week", "weekly"), ("month", "monthly"))
 
-
-def _span(result: Mapping[str, Any]) -> tuple[str, str, str]:
+def _span(result: Mapping[str, Any]) -> tuple[SpanKind, str, str]:
     """The result's kind, key (2026-02-10, 2026-W06, 2026-02) and post date (the span's last day)."""
-    for name, kind in _KINDS:
-        if isinstance(result.get(name), str):
-            key = str(result[name])
+    for kind in SpanKind:
+        if isinstance(result.get(kind.query), str):
+            key = str(result[kind.query])
             return kind, key, str(result.get("to", key))
     raise BadInput("result", "names no date, week or month: is it the JSON of `hf-digest run --json`?")
 
@@ -74,8 +72,8 @@ def commit_message(result: Mapping[str, Any], settings: config.Settings) -> str:
     GITHUB_COMMIT_MESSAGE_UPDATE (a changed one), else the kind's default, as the github destination's."""
     kind, key, post_date = _span(result)
     statuses = {d.get("status") for d in result.get("destinations") or [] if d.get("destination") == "local"}
-    existed = UPDATED in statuses and CREATED not in statuses
-    add, update = DEFAULT_MESSAGES.get(kind, DEFAULT_MESSAGES["daily"])
+    existed = Status.UPDATED in statuses and Status.CREATED not in statuses
+    add, update = DEFAULT_MESSAGES[kind]
     if existed:
         template, variable = settings.github_message_update or update, "GITHUB_COMMIT_MESSAGE_UPDATE"
     else:

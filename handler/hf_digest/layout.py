@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from hf_digest import paths, site_paths
 from hf_digest.errors import ConfigError
 from hf_digest.model import LANGUAGES
+from hf_digest.outcomes import SpanKind
 
 if TYPE_CHECKING:
     from hf_digest.config import Settings
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 DAYS = (date(2026, 2, 10), date(2026, 2, 11), date(2026, 3, 10), date(2027, 2, 10))
 SUNDAYS = (date(2026, 2, 15), date(2026, 2, 22), date(2026, 3, 15), date(2027, 2, 14))
 MONTH_ENDS = (date(2026, 1, 31), date(2026, 2, 28), date(2027, 1, 31))
-_EVERY = {"daily": "day", "weekly": "week", "monthly": "month"}
 SITE = "DIGEST_SITE"
 _SITE_DESTINATION = "s3"
 
@@ -36,7 +36,7 @@ class Written:
     path: str
     variable: str
     template: str
-    kind: str | None = None  # daily, weekly, monthly: a dated file
+    kind: SpanKind | None = None  # a dated file
     day: date | None = None
     lang: str = ""
     merged: bool = False
@@ -52,9 +52,9 @@ def files(
     own = settings.destinations
     for lang in langs or LANGUAGES:
         for kind, days in (
-            ("daily", DAYS + SUNDAYS + MONTH_ENDS),
-            ("weekly", SUNDAYS),
-            ("monthly", MONTH_ENDS),
+            (SpanKind.DAY, DAYS + SUNDAYS + MONTH_ENDS),
+            (SpanKind.WEEK, SUNDAYS),
+            (SpanKind.MONTH, MONTH_ENDS),
         ):
             variable, template = settings.post_path_template(kind)
             if lang == settings.lang or paths.names_language(template):
@@ -68,7 +68,7 @@ def files(
             variable = "DIGEST_DATA_PATH_TEMPLATE"
             for day in DAYS + SUNDAYS + MONTH_ENDS:
                 path = paths.resolve(data, day, variable=variable, lang=lang, default_lang=settings.lang)
-                yield Written(path, variable, data, "daily", day, lang, False, own, profile)
+                yield Written(path, variable, data, SpanKind.DAY, day, lang, False, own, profile)
         if settings.feeds:
             templates = _feed_templates(settings)
             for variable, path in settings.feed_paths(lang).items():
@@ -91,12 +91,12 @@ def _site(settings: Settings, profile: str | None) -> Iterator[Written]:
     from hf_digest.model import day_span, month_of, week_of
 
     where = (_SITE_DESTINATION,)
-    pages = [("daily", day, day_span(day).key) for day in DAYS]
-    pages += [("weekly", day, week_of(day).key) for day in SUNDAYS]
-    pages += [("monthly", day, month_of(day).key) for day in MONTH_ENDS]
+    pages = [(SpanKind.DAY, day, day_span(day).key) for day in DAYS]
+    pages += [(SpanKind.WEEK, day, week_of(day).key) for day in SUNDAYS]
+    pages += [(SpanKind.MONTH, day, month_of(day).key) for day in MONTH_ENDS]
     for kind, day, key in pages:
         yield Written(
-            f"{kind}/{key}.html", SITE, f"{kind}/<{_EVERY[kind]}>.html", kind, day, "", False, where, profile
+            f"{kind}/{key}.html", SITE, f"{kind}/<{kind.noun}>.html", kind, day, "", False, where, profile
         )
     for path in (site_paths.MANIFEST, site_paths.INDEX, site_paths.NOT_FOUND):
         yield Written(path, SITE, path, None, None, "", True, where, profile)
@@ -118,7 +118,7 @@ def _refuse(old: Written, new: Written, destination: str) -> None:
     if same and (old.merged or old.day == new.day):
         return  # one feed or index that each digest adds to; a language's own check covers the rest
     if same and old.kind is not None:
-        every = _EVERY[old.kind]
+        every = old.kind.noun
         raise ConfigError(
             f"{new.variable}: {new.template!r} names one file ({new.path}) for {old.day} and {new.day}, so "
             f"each {every} would overwrite the last; put {{date}} in it (or {{year}}, {{month}} and {{day}})"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hf_digest import served
 from hf_digest.latex import plain_text, short_name
+from hf_digest.outcomes import SpanKind
 
 if TYPE_CHECKING:  # the interests room builds on Paper: imported for the annotation only
     from hf_digest.interests.relevance import Relevance
@@ -22,13 +23,8 @@ if TYPE_CHECKING:  # the interests room builds on Paper: imported for the annota
 # Links in the post point at the public site, whatever HF_BASE_URL the data came from.
 HF_SITE = "https://huggingface.co"
 ARXIV_ABS = "https://arxiv.org/abs/"
-# The kinds of digest: a day's, an ISO week's, a calendar month's.
 # The languages a post is written in (DIGEST_LANG, --lang, a profile's lang).
 LANGUAGES = ("ko", "en")
-DAILY = "daily"
-WEEKLY = "weekly"
-MONTHLY = "monthly"
-QUERY_NAMES = {DAILY: "date", WEEKLY: "week", MONTHLY: "month"}  # as the API and the result JSON name them
 
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^\ud800-\udfff]+")
@@ -147,7 +143,7 @@ class Paper:
 class Span:
     """What one digest covers: a day, an ISO week or a month, named as Hugging Face names it."""
 
-    kind: str  # DAILY | WEEKLY | MONTHLY
+    kind: SpanKind
     key: str  # "2026-02-10" | "2026-W06" | "2026-02"
     first: date
     last: date
@@ -155,7 +151,7 @@ class Span:
     @property
     def query(self) -> dict[str, str]:
         """The Hugging Face API parameter that lists the span's papers."""
-        return {QUERY_NAMES[self.kind]: self.key}
+        return {self.kind.query: self.key}
 
     def days(self) -> list[date]:
         return days_between(self.first, self.last)
@@ -163,9 +159,9 @@ class Span:
     @property
     def window(self) -> served.Window:
         """The list days whose papers belong to the span, for checking what Hugging Face answered."""
-        if self.kind == DAILY:
+        if self.kind == SpanKind.DAY:
             return served.Window.day(self.last)
-        return served.Window(self.first, self.last, f"{QUERY_NAMES[self.kind]} {self.key}")
+        return served.Window(self.first, self.last, f"{self.kind.query} {self.key}")
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -173,18 +169,18 @@ def days_between(first: date, last: date) -> list[date]:
 
 
 def day_span(day: date) -> Span:
-    return Span(DAILY, day.isoformat(), day, day)
+    return Span(SpanKind.DAY, day.isoformat(), day, day)
 
 
 def week(year: int, number: int) -> Span:
     first = date.fromisocalendar(year, number, 1)
-    return Span(WEEKLY, f"{year:04d}-W{number:02d}", first, first + timedelta(days=6))
+    return Span(SpanKind.WEEK, f"{year:04d}-W{number:02d}", first, first + timedelta(days=6))
 
 
 def month(year: int, number: int) -> Span:
     first = date(year, number, 1)
     following = date(year + number // 12, number % 12 + 1, 1)
-    return Span(MONTHLY, f"{year:04d}-{number:02d}", first, following - timedelta(days=1))
+    return Span(SpanKind.MONTH, f"{year:04d}-{number:02d}", first, following - timedelta(days=1))
 
 
 def week_of(day: date) -> Span:
@@ -351,7 +347,7 @@ class Bundle:
         return self.span.last
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> SpanKind:
         return self.span.kind
 
     def files_for(self, destination: str) -> tuple[OutputFile, ...]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from hf_digest.model import DAILY, WEEKLY, Digest, Paper
+from hf_digest.model import Digest, Paper
+from hf_digest.outcomes import SpanKind
 
 DESCRIPTION_MAX = 300
 NAMES_SHOWN = 3  # the top papers a description names
@@ -44,12 +45,12 @@ def _names(papers: tuple[Paper, ...], lang: str) -> str:
 
 def _when(digest: Digest, lang: str) -> str:
     span = digest.span
-    if span.kind == DAILY:
+    if span.kind == SpanKind.DAY:
         return span.key
     first, last = span.first.isoformat(), span.last.isoformat()
     if lang == "ko":
-        return f"{first} ~ {last} {'한 주' if span.kind == WEEKLY else '한 달'} 동안의"
-    return f"the {'week' if span.kind == WEEKLY else 'month'} {first} to {last}"
+        return f"{first} ~ {last} {'한 주' if span.kind == SpanKind.WEEK else '한 달'} 동안의"
+    return f"the {'week' if span.kind == SpanKind.WEEK else 'month'} {first} to {last}"
 
 
 def description(digest: Digest, lang: str) -> str:

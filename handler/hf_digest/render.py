@@ -22,7 +22,8 @@ from hf_digest import chart, paths, preview, topics, trends
 from hf_digest.config import Settings
 from hf_digest.errors import ConfigError
 from hf_digest.markdown import code_block, is_http_url, md_text, md_url, plain_math
-from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest, OutputFile, Paper, Span
+from hf_digest.model import Bundle, Digest, OutputFile, Paper, Span
+from hf_digest.outcomes import SpanKind
 from hf_digest.topics import bibtex
 
 POST_CONTENT_TYPE = "text/markdown; charset=utf-8"
@@ -35,8 +36,8 @@ TEMPLATE_NAME = "{lang}/{kind}.md.j2"
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_CATEGORIES = {"ko": ("Daily Papers", "일간"), "en": ("Daily Papers", "Daily")}
 PERIOD_CATEGORIES = {
-    WEEKLY: {"ko": ("Weekly Papers", "주간"), "en": ("Weekly Papers", "Weekly")},
-    MONTHLY: {"ko": ("Monthly Papers", "월간"), "en": ("Monthly Papers", "Monthly")},
+    SpanKind.WEEK: {"ko": ("Weekly Papers", "주간"), "en": ("Weekly Papers", "Weekly")},
+    SpanKind.MONTH: {"ko": ("Monthly Papers", "월간"), "en": ("Monthly Papers", "Monthly")},
 }
 # Two read dates unlike in every digit, month and weekday: rendered with each, a post differs only where
 # its template prints the read date, however it formats it.
@@ -83,10 +84,12 @@ def front_matter_values(
     kind = span.kind
     categories = settings.categories
     tags = list(settings.tags)
-    if kind != DAILY:
+    if kind != SpanKind.DAY:
         defaults = PERIOD_CATEGORIES[kind]
         categories = defaults.get(lang, defaults["en"])
-        tags = [kind if tag.lower() == DAILY else tag for tag in tags]
+        tags = [
+            kind.value if tag.lower() == SpanKind.DAY else tag for tag in tags
+        ]  # YAML takes str, not an enum
     elif categories is None:
         categories = DEFAULT_CATEGORIES.get(lang, DEFAULT_CATEGORIES["en"])
     values: dict[str, Any] = {
@@ -296,8 +299,11 @@ def _chart_src(digest: Digest, settings: Settings, lang: str, movement: trends.T
 
 
 CHART_TITLES: dict[str, dict[str, str]] = {
-    "ko": {WEEKLY: "{key} 주요 주제: 날짜별 논문 수", MONTHLY: "{key} 주요 주제: 주별 논문 수"},
-    "en": {WEEKLY: "{key} top topics: papers per day", MONTHLY: "{key} top topics: papers per week"},
+    "ko": {SpanKind.WEEK: "{key} 주요 주제: 날짜별 논문 수", SpanKind.MONTH: "{key} 주요 주제: 주별 논문 수"},
+    "en": {
+        SpanKind.WEEK: "{key} top topics: papers per day",
+        SpanKind.MONTH: "{key} top topics: papers per week",
+    },
 }
 CHART_SOURCE = {"ko": "Hugging Face ai_keywords 기준. ", "en": "Counted from Hugging Face ai_keywords. "}
 
@@ -325,7 +331,7 @@ def render_chart(movement: trends.Trends, settings: Settings, lang: str) -> Outp
 
 def _week_topics(digest: Digest, settings: Settings) -> list[tuple[str, int]]:
     """A week's or month's most frequent keywords with their counts, when topic tags are on."""
-    if digest.span.kind == DAILY or settings.topic_tags <= 0:
+    if digest.span.kind == SpanKind.DAY or settings.topic_tags <= 0:
         return []
     return topics.keyword_counts(digest.papers)[: settings.topic_tags]
 
@@ -343,7 +349,7 @@ def paper_json(paper: Paper, digest: Digest) -> dict[str, Any]:
 
 def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> OutputFile | None:
     """A day's papers as JSON at settings.data_path_template; None when that is not set, or for a period."""
-    if not settings.data_path_template or digest.span.kind != DAILY:
+    if not settings.data_path_template or digest.span.kind != SpanKind.DAY:
         return None
     payload: dict[str, Any] = {
         "date": digest.day.isoformat(),

@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass, replace
 
 from hf_digest.feeds.digest import Digest
 from hf_digest.markdown import plain_math
+from hf_digest.outcomes import SpanKind
 
-_KIND_ORDER = {"monthly": 0, "weekly": 1, "daily": 2}
+_KIND_ORDER: dict[str, int] = {SpanKind.MONTH: 0, SpanKind.WEEK: 1, SpanKind.DAY: 2}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from hf_digest import USER_AGENT, budget, policy, served
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DayNotAvailable, DeadlineExceeded, UpstreamError, WrongDay
-from hf_digest.model import DAILY, Span
+from hf_digest.model import Span
+from hf_digest.outcomes import SpanKind
 from hf_digest.source_answers import (
     MAX_RATE_LIMIT_WAITS,
     BadBody,
@@ -127,7 +128,7 @@ class HuggingFaceSource:
 
     def fetch(self, span: Span, deadline: Deadline) -> DayListing:
         """The span's items: a day's (with the page as fallback), or a week's or month's from the API."""
-        if span.kind == DAILY:
+        if span.kind == SpanKind.DAY:
             return self.fetch_day(span.last, deadline)
         tally = _Tally()
         items = self.fetch_period(span.query, deadline, tally)

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from hf_digest.model import DAILY, MONTHLY, Paper, Span, month_of, week, week_of
+from hf_digest.model import Paper, Span, month_of, week, week_of
+from hf_digest.outcomes import SpanKind
 from hf_digest.topics import normalise_tag
 
 DAY_KEYWORDS = 8  # keywords on the day's line
@@ -122,7 +123,7 @@ class Trends:
 
 def previous_span(span: Span) -> Span:
     """The week or month before span."""
-    if span.kind == MONTHLY:
+    if span.kind == SpanKind.MONTH:
         return month_of(span.first - timedelta(days=1))
     return week_of(span.first - timedelta(days=1))
 
@@ -139,9 +140,9 @@ def _counts(papers: Iterable[Paper]) -> tuple[Counter[str], dict[str, str]]:
 
 def buckets(span: Span) -> list[tuple[str, date, date]]:
     """The chart's buckets: each day of a week; each ISO week a month touches (clipped to the month)."""
-    if span.kind == DAILY:
+    if span.kind == SpanKind.DAY:
         return [(span.key[5:], span.first, span.last)]
-    if span.kind != MONTHLY:
+    if span.kind != SpanKind.MONTH:
         return [(day.isoformat()[5:], day, day) for day in span.days()]
     found = []
     day = span.first

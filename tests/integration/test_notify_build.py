@@ -11,8 +11,9 @@ import pytest
 
 from hf_digest.config import from_env
 from hf_digest.errors import ConfigError
-from hf_digest.notify import DAY, build_notifiers, digest_message
+from hf_digest.notify import build_notifiers, digest_message
 from hf_digest.notify.message import MessagePaper
+from hf_digest.outcomes import SpanKind
 
 SLACK = "https://hooks.slack.com/services/T0BUILD/B0BUILD/buildSecret0001"
 DISCORD = "https://discord.com/api/webhooks/111/buildDiscordSecret0001"
@@ -113,7 +114,9 @@ def test_templates_in_digest_template_dir_override_ours(tmp_path: Path) -> None:
     )
     [slack] = build_notifiers(settings)
     paper = MessagePaper("Title", 3, None, None, "https://huggingface.co/papers/2602.00001")
-    message = digest_message(DAY, "2026-02-10", [], 1, lang="ko", top=0, post_url="https://b.example/p")
+    message = digest_message(
+        SpanKind.DAY, "2026-02-10", [], 1, lang="ko", top=0, post_url="https://b.example/p"
+    )
     message = replace(message, papers=(paper,))
     assert "<https://b.example/p|블로그에서 읽기>" in json.dumps(slack.render(message), ensure_ascii=False)
 

@@ -15,9 +15,10 @@ from hf_digest.deadline import Deadline
 from hf_digest.model import Paper
 from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
 from hf_digest.notify.discord import DiscordNotifier
-from hf_digest.notify.message import DAY, DigestMessage, digest_message
+from hf_digest.notify.message import DigestMessage, digest_message
 from hf_digest.notify.slack import SlackNotifier
 from hf_digest.notify.telegram import TelegramNotifier
+from hf_digest.outcomes import SpanKind
 from hf_digest.permalink import post_url
 from tests.chat_server import ChatServer
 from tests.discord_server import DiscordServer, seen
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.usefixtures("quick_notify_retries")
 
 def day_message(papers: list[Paper], total: int, *, lang: str = "ko", top: int = 3) -> DigestMessage:
     link = post_url("https://blog.example.org", "2026/02/10/hf-daily-papers.html")
-    return digest_message(DAY, "2026-02-10", papers[:10], total, lang=lang, top=top, post_url=link)
+    return digest_message(SpanKind.DAY, "2026-02-10", papers[:10], total, lang=lang, top=top, post_url=link)
 
 
 @pytest.fixture
@@ -231,7 +232,7 @@ def test_discords_rate_limit_headers_are_honoured_before_the_next_message(ranked
     with DiscordServer(bucket=1, reset_after_s=0.5) as server:
         notifier = DiscordNotifier(Secret(server.webhook_url), None)
         for day in ("2026-02-10", "2026-02-11"):
-            notifier.send(digest_message(DAY, day, ranked, 58, lang="en", top=3), Deadline.after(60))
+            notifier.send(digest_message(SpanKind.DAY, day, ranked, 58, lang="en", top=3), Deadline.after(60))
         assert [r.answer.status for r in server.received] == [200, 200]  # never a 429
 
 

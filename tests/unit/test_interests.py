@@ -18,6 +18,7 @@ from hf_digest.interests.ranker import InterestsReport
 from hf_digest.interests.relevance import Score, pick
 from hf_digest.interests.semantic import EmbeddingError, Embeddings
 from hf_digest.model import Paper, day_span
+from hf_digest.outcomes import Status
 from hf_digest.runs.result import DigestResult
 
 ZOTERO = r"""
@@ -188,7 +189,7 @@ class Recorded:
 def test_an_unreadable_library_is_a_metric_and_the_result_says_so() -> None:
     result = DigestResult(
         day_span(date(2026, 2, 10)),
-        "published",
+        Status.PUBLISHED,
         warnings=("interests unavailable: ...",),
         interests=InterestsReport(None, library="me.bib"),
     )

@@ -11,7 +11,8 @@ import pytest
 from hf_digest import config, request
 from hf_digest.config import Settings
 from hf_digest.errors import BadInput, ConfigError
-from hf_digest.model import MONTHLY, WEEKLY, day_span, papers_from_items
+from hf_digest.model import day_span, papers_from_items
+from hf_digest.outcomes import SpanKind
 from hf_digest.rank import digest as rank_digest
 from hf_digest.render import render, render_post
 from hf_digest.request import DigestRequest, Options, RangeRequest, ScheduleRequest
@@ -35,7 +36,7 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     ],
 )
 def test_a_schedule_targets_the_latest_closed_period_at_its_time(moment: str, week: str, month: str) -> None:
-    for kind, key in ((WEEKLY, week), (MONTHLY, month)):
+    for kind, key in ((SpanKind.WEEK, week), (SpanKind.MONTH, month)):
         parsed = request.from_event({"digest": kind, "time": moment, "id": "x"}, SETTINGS, NOW)
         assert isinstance(parsed, DigestRequest)
         assert (parsed.span.kind, parsed.span.key, parsed.options.trigger) == (kind, key, "schedule")

@@ -19,8 +19,9 @@ from hf_digest.feeds.content import paper_html, post_html, shown_summary
 from hf_digest.feeds.digest import HF_DAY_PAGE, Digest, address, of, timestamp
 from hf_digest.feeds.entries import Entry, FeedInfo, Link, merge
 from hf_digest.markdown import plain_math
-from hf_digest.model import DAILY, MAX_HELD_BYTES, MONTHLY, WEEKLY, Bundle, OutputFile, Oversized
+from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
 from hf_digest.model import Digest as Ranked
+from hf_digest.outcomes import SpanKind
 from hf_digest.render import SVG_CONTENT_TYPE
 from hf_digest.site_paths import page_url
 
@@ -40,8 +41,8 @@ __all__ = [
 FEED_CACHE_CONTROL = "public, max-age=300"
 PAPER = "paper"
 _LABELS = {
-    "ko": {DAILY: "일간", WEEKLY: "주간", MONTHLY: "월간", PAPER: "논문"},
-    "en": {DAILY: "Daily", WEEKLY: "Weekly", MONTHLY: "Monthly", PAPER: "Paper"},
+    "ko": {SpanKind.DAY: "일간", SpanKind.WEEK: "주간", SpanKind.MONTH: "월간", PAPER: "논문"},
+    "en": {SpanKind.DAY: "Daily", SpanKind.WEEK: "Weekly", SpanKind.MONTH: "Monthly", PAPER: "Paper"},
 }
 _TITLES = {
     "ko": ("Hugging Face 데일리 페이퍼", "Hugging Face 데일리 페이퍼: 논문별"),
@@ -86,7 +87,7 @@ def digest_entry(d: Digest, post_markdown: str, settings: Settings) -> Entry:
     page = d.post_url or page_url(d.page_path, settings)
     if page:
         links.append(Link(page, "alternate", "text/html"))
-    if d.span.kind == DAILY:
+    if d.span.kind == SpanKind.DAY:
         links.append(Link(f"{HF_DAY_PAGE}{d.span.key}", "related" if page else "alternate", "text/html"))
     return Entry(
         id=address(d.post_path, settings),
@@ -104,7 +105,7 @@ def digest_entry(d: Digest, post_markdown: str, settings: Settings) -> Entry:
 
 def paper_entries(d: Digest, settings: Settings) -> list[Entry]:
     """One entry per paper a daily digest shows, updated in place when its numbers change."""
-    if d.span.kind != DAILY:
+    if d.span.kind != SpanKind.DAY:
         return []  # weekly and monthly digests show papers that their days already showed
     entries = []
     for rank, paper in enumerate(d.papers, start=1):

@@ -9,10 +9,11 @@ from urllib.parse import quote
 
 from hf_digest import model, render
 from hf_digest.config import Settings
-from hf_digest.model import DAILY, MONTHLY, WEEKLY, OutputFile, Paper, Span
+from hf_digest.model import OutputFile, Paper, Span
+from hf_digest.outcomes import SpanKind
 from hf_digest.site_paths import site_page
 
-KINDS = (DAILY, WEEKLY, MONTHLY)
+KINDS = tuple(SpanKind)
 # Ids without DIGEST_SITE_URL: a tag URI (RFC 4151) under the project's name, never changed once published.
 TAG_PREFIX = "tag:hf-daily-digest,2026:"
 HF_DAY_PAGE = "https://huggingface.co/papers/date/"

@@ -11,12 +11,8 @@ By hand: `runs.announce.announce(...)` (`hf-digest notify`), through the run lay
 
 from hf_digest.notify.build import build_notifiers, check_templates
 from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
-from hf_digest.notify.command import NotifyCommandResult, Told
 from hf_digest.notify.ledger import LEASE_S, claim_key, notify_backfill, notify_digest
 from hf_digest.notify.message import (
-    DAY,
-    MONTH,
-    WEEK,
     BackfillMessage,
     DigestMessage,
     MessagePaper,
@@ -24,37 +20,18 @@ from hf_digest.notify.message import (
     digest_message,
 )
 from hf_digest.notify.report import (
-    ALREADY_SENT,
-    FAILED,
-    IN_PROGRESS,
-    SENT,
-    SKIPPED,
-    UNCONFIRMED,
-    ChannelReport,
     NotifyReport,
 )
 
 __all__ = [
-    "ALREADY_SENT",
-    "DAY",
-    "FAILED",
-    "IN_PROGRESS",
     "LEASE_S",
-    "MONTH",
-    "SENT",
-    "SKIPPED",
-    "UNCONFIRMED",
-    "WEEK",
     "BackfillMessage",
     "ChannelFailed",
-    "ChannelReport",
     "DigestMessage",
     "MayHaveArrived",
     "MessagePaper",
     "Notifier",
-    "NotifyCommandResult",
     "NotifyReport",
-    "Told",
     "backfill_message",
     "build_notifiers",
     "check_templates",

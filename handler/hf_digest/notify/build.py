@@ -10,11 +10,12 @@ from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError
 from hf_digest.notify import credentials
 from hf_digest.notify.channel import Notifier
-from hf_digest.notify.message import DAY, DigestMessage, MessagePaper, backfill_message
+from hf_digest.notify.message import DigestMessage, MessagePaper, backfill_message
+from hf_digest.outcomes import SpanKind
 
 # Renders every template of a channel before anything is published, so a broken one fails early.
 _SAMPLE = DigestMessage(
-    kind=DAY,
+    kind=SpanKind.DAY.noun,
     key="2026-02-10",
     lang="en",
     total=2,

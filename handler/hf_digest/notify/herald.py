@@ -18,17 +18,16 @@ from typing import Protocol
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
-from hf_digest.model import DAILY, MONTHLY, WEEKLY, Bundle, Digest
+from hf_digest.model import Bundle, Digest
 from hf_digest.notify.channel import Notifier
 from hf_digest.notify.ledger import notify_backfill, notify_digest
-from hf_digest.notify.message import DAY, MONTH, WEEK, DigestMessage, digest_message
-from hf_digest.notify.report import FAILED, ChannelReport, NotifyReport
-from hf_digest.publish import CREATED, Delivery
+from hf_digest.notify.message import DigestMessage, digest_message
+from hf_digest.notify.report import NotifyReport
+from hf_digest.outcomes import Delivery, Status
 from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
-KINDS = {DAILY: DAY, WEEKLY: WEEK, MONTHLY: MONTH}
 OWED_KEPT_S = 14 * 86400.0  # a digest owed to a channel is retried by runs of it within this time
 
 
@@ -43,7 +42,7 @@ class Announcer(Protocol):
 def message_for(ranked: Digest, settings: Settings, lang: str, url: str | None) -> DigestMessage:
     """The message for a published digest, linking to url, the page its post is read on."""
     return digest_message(
-        KINDS[ranked.span.kind],
+        ranked.span.kind,
         ranked.span.key,
         ranked.papers,
         ranked.total,
@@ -87,7 +86,7 @@ class Herald:
         if not self.notifiers:
             return None
         message = message_for(ranked, self.settings, lang, url)
-        if any(d.status == CREATED for d in deliveries):
+        if any(d.status == Status.CREATED for d in deliveries):
             return self._tell(message, self.notifiers)
         return self.settle(message)
 
@@ -159,7 +158,7 @@ class Herald:
         except Exception as exc:  # a notification's bug must not fail a post already published
             reason = f"unexpected {type(exc).__name__}"
             log.exception("notifications failed unexpectedly", extra={"digest": name, "error_kind": "bug"})
-        failed = tuple(ChannelReport(n.channel, FAILED, reason=reason) for n in notifiers)
+        failed = tuple(Delivery(n.channel, Status.FAILED, detail=reason) for n in notifiers)
         return NotifyReport(digest=name, channels=failed)
 
 
@@ -173,7 +172,7 @@ class _Later:
         if not self.herald.notifiers:
             return None
         message = message_for(ranked, self.herald.settings, lang, url)
-        if any(d.status == CREATED for d in deliveries):
+        if any(d.status == Status.CREATED for d in deliveries):
             self.herald.held.append(message)
             return None
         return self.herald.settle(message)  # a refresh or catch-up day an earlier run still owes

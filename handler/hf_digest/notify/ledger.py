@@ -17,16 +17,8 @@ from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
 from hf_digest.notify.channel import MayHaveArrived, Notifier
 from hf_digest.notify.message import DigestMessage, Message, backfill_message
-from hf_digest.notify.report import (
-    ALREADY_SENT,
-    FAILED,
-    IN_PROGRESS,
-    SENT,
-    SKIPPED,
-    UNCONFIRMED,
-    ChannelReport,
-    NotifyReport,
-)
+from hf_digest.notify.report import NotifyReport
+from hf_digest.outcomes import Delivery, Status
 from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -88,7 +80,7 @@ def notify_backfill(
     if mode == SKIP:
         reason = "DIGEST_NOTIFY_BACKFILL=skip"
         skipped = tuple(
-            ChannelReport(n.channel, SKIPPED, reason=reason, covers=len(messages)) for n in notifiers
+            Delivery(n.channel, Status.SKIPPED, detail=reason, covers=len(messages)) for n in notifiers
         )
         return NotifyReport(digest=name, channels=skipped)
     if mode != SUMMARY:
@@ -107,19 +99,21 @@ def _deliver(
     owner: str,
     name: str,
     interrupted: bool = False,
-) -> ChannelReport:
+) -> Delivery:
     channel = notifier.channel
     extra = {"channel": channel, "digest": name}
     if not deadline.allows(MIN_TIME_S):
         log.error("notification not tried: too little time left", extra=extra)
-        return ChannelReport(channel, FAILED, reason="too little time left; the next run tries again")
+        return Delivery(channel, Status.FAILED, detail="too little time left; the next run tries again")
     keys = {claim_key(d, channel): d for d in digests}
     claimed = [key for key in keys if store.claim(key, owner=owner, lease_s=LEASE_S, now=now)]
     if not claimed:
         done = store.get_many(list(keys))
-        status = ALREADY_SENT if all("sent_at" in done.get(key, {}) for key in keys) else IN_PROGRESS
+        status = (
+            Status.ALREADY_SENT if all("sent_at" in done.get(key, {}) for key in keys) else Status.IN_PROGRESS
+        )
         log.info("notification not repeated", extra={**extra, "status": status})
-        return ChannelReport(channel, status, covers=0)
+        return Delivery(channel, status, covers=0)
     ours = [keys[key] for key in claimed]
     message: Message = ours[0] if len(ours) == 1 else backfill_message(ours, ours[0].lang)
     try:
@@ -128,12 +122,19 @@ def _deliver(
         # Never released: another try, here or in a later run, could show the message twice.
         value = {"sent_at": now, "channel": channel, "requests": exc.requests, "unconfirmed": exc.reason}
         notes = [f"{exc.reason}; it is not sent again", _mark_done(store, claimed, owner, value, extra)]
-        return ChannelReport(channel, UNCONFIRMED, exc.requests, exc.reason, len(claimed), _joined(notes))
+        return Delivery(
+            channel,
+            Status.UNCONFIRMED,
+            detail=exc.reason,
+            requests=exc.requests,
+            covers=len(claimed),
+            warning=_joined(notes),
+        )
     except DigestError as exc:
         _release(store, claimed, owner)
         reason = getattr(exc, "reason", str(exc))
         log.error("notification failed", extra={**extra, "reason": reason})
-        return ChannelReport(channel, FAILED, requests=getattr(exc, "requests", 0), reason=reason)
+        return Delivery(channel, Status.FAILED, detail=reason, requests=getattr(exc, "requests", 0))
     except BaseException:
         _release(store, claimed, owner)
         raise
@@ -141,7 +142,9 @@ def _deliver(
     unrecorded = _mark_done(store, claimed, owner, value, extra)
     log.info("notification sent", extra={**extra, "requests": made, "covers": len(claimed)})
     earlier = INTERRUPTED if interrupted else None
-    return ChannelReport(channel, SENT, made, covers=len(claimed), warning=_joined([earlier, unrecorded]))
+    return Delivery(
+        channel, Status.SENT, requests=made, covers=len(claimed), warning=_joined([earlier, unrecorded])
+    )
 
 
 def _joined(notes: Sequence[str | None]) -> str | None:

@@ -11,11 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from hf_digest.model import Paper, clean_text
+from hf_digest.outcomes import SpanKind
 
-DAY = "day"
-WEEK = "week"
-MONTH = "month"
-KINDS = (DAY, WEEK, MONTH)
 ELLIPSIS = "…"
 ORGANIZATION_LIMIT = 80
 MAX_LISTED = 15  # digests a backfill summary lists; the rest are counted
@@ -38,7 +35,7 @@ class MessagePaper:
 class DigestMessage:
     """A new digest: which day, week or month, its count line numbers, its top papers and its post."""
 
-    kind: str  # DAY | WEEK | MONTH
+    kind: str  # "day", "week" or "month": SpanKind.noun
     key: str  # "2026-02-10" | "2026-W06" | "2026-02"
     lang: str
     total: int  # papers the day (week, month) had
@@ -89,7 +86,7 @@ def paper_summary(paper: Paper) -> str | None:
 
 
 def digest_message(
-    kind: str,
+    kind: SpanKind,
     key: str,
     papers: Sequence[Paper],
     total: int,
@@ -101,8 +98,6 @@ def digest_message(
     by_relevance: bool = False,
 ) -> DigestMessage:
     """The message for a digest whose ranked papers are papers (the post shows `shown`, default all)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown digest kind {kind!r}")
     picked = tuple(
         MessagePaper(
             title=paper.title,
@@ -114,7 +109,7 @@ def digest_message(
         for paper in papers[:top]
     )
     return DigestMessage(
-        kind=kind,
+        kind=kind.noun,
         key=key,
         lang=lang,
         total=total,

@@ -1,63 +1,39 @@
-"""What notifying did, channel by channel; its JSON is built here and nowhere else."""
+"""What notifying did, channel by channel: a Delivery per channel (runs/result.py writes its JSON)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-SENT = "sent"
-ALREADY_SENT = "already_sent"
-IN_PROGRESS = "in_progress"  # another run holds the claim and is sending now
-FAILED = "failed"
-SKIPPED = "skipped"
-# The whole message went out and the answer was lost (connection dropped, no answer in time): it may have
-# arrived, so it is recorded as told and never sent again.
-UNCONFIRMED = "unconfirmed"
-
-
-@dataclass(frozen=True)
-class ChannelReport:
-    channel: str
-    status: str
-    requests: int = 0
-    reason: str | None = None  # the platform's words when failed; why, when skipped or unconfirmed
-    covers: int = 1  # digests the message stood for (a backfill summary: many)
-    warning: str | None = None  # what the reader of the result should know although it worked
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"channel": self.channel, "status": self.status, "requests": self.requests}
-        if self.reason is not None:
-            data["reason"] = self.reason
-        if self.covers != 1:
-            data["covers"] = self.covers
-        if self.warning is not None:
-            data["warning"] = self.warning
-        return data
+from hf_digest.outcomes import Delivery, Status
 
 
 @dataclass(frozen=True)
 class NotifyReport:
-    """One digest's (or one backfill's) notifications: a report per channel."""
+    """One digest's (or one backfill's) notifications: a Delivery per channel."""
 
     digest: str  # "day#2026-02-10#ko", or "backfill#2026-01-01..2026-01-20#ko"
-    channels: tuple[ChannelReport, ...] = ()
+    channels: tuple[Delivery, ...] = ()
+
+    def named(self, status: Status) -> list[str]:
+        """The channels whose delivery ended in status."""
+        return [c.target for c in self.channels if c.status == status]
 
     @property
     def failed(self) -> list[str]:
-        return [c.channel for c in self.channels if c.status == FAILED]
+        return self.named(Status.FAILED)
 
     @property
     def sent(self) -> list[str]:
-        return [c.channel for c in self.channels if c.status == SENT]
+        return self.named(Status.SENT)
 
     @property
     def unconfirmed(self) -> list[str]:
-        return [c.channel for c in self.channels if c.status == UNCONFIRMED]
+        return self.named(Status.UNCONFIRMED)
 
     @property
     def open(self) -> list[str]:
         """Channels another run is still telling: their outcome is not known yet."""
-        return [c.channel for c in self.channels if c.status == IN_PROGRESS]
+        return self.named(Status.IN_PROGRESS)
 
     @property
     def requests(self) -> int:
@@ -66,15 +42,4 @@ class NotifyReport:
     @property
     def warnings(self) -> tuple[str, ...]:
         """One line per channel whose outcome the result's reader should know about."""
-        return tuple(f"notification {c.channel}: {c.warning}" for c in self.channels if c.warning)
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "digest": self.digest,
-            "channels": [c.to_json() for c in self.channels],
-            "requests": self.requests,
-            "failed": self.failed,
-        }
-        if self.unconfirmed:
-            data["unconfirmed"] = self.unconfirmed
-        return data
+        return tuple(f"notification {c.target}: {c.warning}" for c in self.channels if c.warning)

@@ -1,4 +1,4 @@
-"""Destinations behind one small protocol: a publisher takes a bundle and returns an outcome.
+"""Destinations behind one small protocol: a publisher takes a bundle and returns a Delivery.
 
 A new destination is a new module here and one line in `build`; the pipeline never changes.
 GitHub and S3 modules are imported only when chosen, so a local run never loads boto3.
@@ -7,40 +7,12 @@ GitHub and S3 modules are imported only when chosen, so a local run never loads 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.model import Bundle, OutputFile
-
-# What a destination did: wrote new content, replaced content, found it already there, or failed.
-CREATED = "created"
-UPDATED = "updated"
-UNCHANGED = "unchanged"
-FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Delivery:
-    destination: str
-    status: str
-    location: str
-    commit: str | None = None
-    url: str | None = None
-    error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "destination": self.destination,
-            "status": self.status,
-            "location": self.location,
-        }
-        for key in ("commit", "url", "error"):
-            value = getattr(self, key)
-            if value is not None:
-                data[key] = value
-        return data
+from hf_digest.outcomes import Delivery
 
 
 class Publisher(Protocol):

@@ -23,7 +23,8 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, PublishError
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
+from hf_digest.outcomes import Delivery, SpanKind, Status
+from hf_digest.publish import contents
 from hf_digest.publish.github_api import Conflict, GitHubApi
 
 log = logging.getLogger(__name__)
@@ -34,13 +35,19 @@ _REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*)/[A-Za-z0-9._-]+")
 # The commit messages each kind gets unless GITHUB_COMMIT_MESSAGE(_UPDATE) says otherwise; the user's
 # template serves every kind, with the placeholders MESSAGE_SAMPLE names.
 DEFAULT_MESSAGES = {
-    "daily": ("Add Hugging Face Daily Papers for {date}", "Update Hugging Face Daily Papers for {date}"),
-    "weekly": ("Add Hugging Face Weekly Papers for {key}", "Update Hugging Face Weekly Papers for {key}"),
-    "monthly": ("Add Hugging Face Monthly Papers for {key}", "Update Hugging Face Monthly Papers for {key}"),
+    SpanKind.DAY: ("Add Hugging Face Daily Papers for {date}", "Update Hugging Face Daily Papers for {date}"),
+    SpanKind.WEEK: (
+        "Add Hugging Face Weekly Papers for {key}",
+        "Update Hugging Face Weekly Papers for {key}",
+    ),
+    SpanKind.MONTH: (
+        "Add Hugging Face Monthly Papers for {key}",
+        "Update Hugging Face Monthly Papers for {key}",
+    ),
 }
 # {date}: the post's date (the day, the week's Sunday, the month's last day); {kind}: daily, weekly or
 # monthly; {key}: what the post covers as Hugging Face names it (2026-02-10, 2026-W06, 2026-02).
-MESSAGE_SAMPLE = {"date": "2026-02-15", "kind": "weekly", "key": "2026-W07"}
+MESSAGE_SAMPLE = {"date": "2026-02-15", "kind": SpanKind.WEEK.value, "key": "2026-W07"}
 
 
 def blob_sha(content: bytes) -> str:
@@ -161,9 +168,13 @@ class GitHubPublisher:
                 and not (f.amends and f.path not in existing)
             ]
             if not changed:
-                log.info("github: content already on the branch", extra={**extra, "status": UNCHANGED})
+                log.info("github: content already on the branch", extra={**extra, "status": Status.UNCHANGED})
                 return Delivery(
-                    self.name, UNCHANGED, location, commit=head, url=f"{self.web_url}/commit/{head}"
+                    self.name,
+                    Status.UNCHANGED,
+                    location=location,
+                    commit=head,
+                    url=f"{self.web_url}/commit/{head}",
                 )
             existed = post in existing
             try:
@@ -179,9 +190,9 @@ class GitHubPublisher:
                 if round_ < MAX_ROUNDS:
                     self.api.backoff(round_, deadline, str(exc))
                 continue
-            status = UPDATED if existed else CREATED
+            status = Status.UPDATED if existed else Status.CREATED
             log.info("github: committed", extra={**extra, "status": status, "commit": commit[0]})
-            return Delivery(self.name, status, location, commit=commit[0], url=commit[1])
+            return Delivery(self.name, status, location=location, commit=commit[0], url=commit[1])
         raise PublishError(
             f"github: {self.repository}: branch {branch} kept moving under other writers; "
             f"gave up after {MAX_ROUNDS} rounds"
@@ -189,7 +200,7 @@ class GitHubPublisher:
 
     def message(self, bundle: Bundle, existed: bool) -> str:
         """The commit message for bundle: the user's template (add or update) or the kind's default."""
-        add, update = DEFAULT_MESSAGES.get(bundle.kind, DEFAULT_MESSAGES["daily"])
+        add, update = DEFAULT_MESSAGES[bundle.kind]
         template = (self.message_update or update) if existed else (self.message_add or add)
         variable = "GITHUB_COMMIT_MESSAGE_UPDATE" if existed else "GITHUB_COMMIT_MESSAGE"
         values = {"date": bundle.day.isoformat(), "kind": bundle.kind, "key": bundle.span.key}

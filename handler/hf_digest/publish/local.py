@@ -19,7 +19,8 @@ from pathlib import Path
 from hf_digest.deadline import Deadline
 from hf_digest.errors import PublishError
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery, contents
+from hf_digest.outcomes import Delivery, Status
+from hf_digest.publish import contents
 
 
 class LocalPublisher:
@@ -53,8 +54,8 @@ class LocalPublisher:
                 _replace_all(changed)
         except OSError as exc:
             raise PublishError(f"local: cannot write {exc.filename or self.root}: {exc.strerror}") from exc
-        status = UNCHANGED if not changed else (UPDATED if post_existed else CREATED)
-        return Delivery(destination=self.name, status=status, location=str(post))
+        status = Status.UNCHANGED if not changed else (Status.UPDATED if post_existed else Status.CREATED)
+        return Delivery(self.name, status, location=str(post))
 
     def existing(self, paths: Sequence[str], deadline: Deadline) -> set[str]:
         """The paths that are files under the folder."""

@@ -23,7 +23,7 @@ from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
 from hf_digest.model import MAX_HELD_BYTES, Bundle, OutputFile, Oversized
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
+from hf_digest.outcomes import Delivery, Status
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -89,31 +89,31 @@ class S3Publisher:
         statuses = [self._publish_file(f, deadline) for f in plain]
         post_status = self._publish_file(post, deadline)
         statuses += [post_status, *(self._publish_file(f, deadline) for f in rest if f.is_derived)]
-        if all(s == UNCHANGED for s in statuses):
-            status = UNCHANGED
+        if all(s == Status.UNCHANGED for s in statuses):
+            status = Status.UNCHANGED
         else:
-            status = CREATED if post_status == CREATED else UPDATED
+            status = Status.CREATED if post_status == Status.CREATED else Status.UPDATED
         location = f"s3://{self.bucket}/{self.key(post.path)}"
         log.info("s3 publish", extra={"destination": self.name, "status": status, "location": location})
-        return Delivery(destination=self.name, status=status, location=location)
+        return Delivery(self.name, status, location=location)
 
     def _publish_file(self, file: OutputFile, deadline: Deadline) -> str:
         key = self.key(file.path)
         for _ in range(CONFLICT_ROUNDS):
             current, content = self._current(key, file, deadline)
             if current is None and file.amends:
-                return UNCHANGED  # nothing there to amend
+                return Status.UNCHANGED  # nothing there to amend
             digest = hashlib.sha256(content).hexdigest()
             if current is not None and (
                 current.sha256 == digest or self._alike(key, file, current, deadline)
             ):
-                return UNCHANGED
+                return Status.UNCHANGED
             try:
                 self._write(key, file, content, digest, current, deadline)
             except _Conflict:
                 log.info("s3 conflict, reading again", extra={"destination": self.name, "key": key})
                 continue
-            return CREATED if current is None else UPDATED
+            return Status.CREATED if current is None else Status.UPDATED
         raise PublishError(
             f"s3: s3://{self.bucket}/{key} changed under every one of {CONFLICT_ROUNDS} writes; "
             "another run keeps writing it"

@@ -13,15 +13,14 @@ from hf_digest import render, trends
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError, UpstreamError
-from hf_digest.model import DAILY, Bundle, Digest, Paper, Released, Span, papers_from_items
-from hf_digest.publish import FAILED, Delivery, Publisher
+from hf_digest.model import Bundle, Digest, Paper, Released, Span, papers_from_items
+from hf_digest.outcomes import Delivery, SpanKind, Status
+from hf_digest.publish import Publisher
 from hf_digest.rank import digest, distinct
 from hf_digest.request import DigestRequest
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.blog import post_url as blog_post_url
 from hf_digest.runs.result import (
-    DRY_RUN,
-    EMPTY,
     DigestResult,
     Shown,
     combined,
@@ -144,7 +143,7 @@ def previous_listing(span: Span, ctx: Context) -> Earlier | None:
     """For a week or a month, the period before it (closed, so read once per run for every profile), to
     show which topics rose and fell; None for a day. A failure is a warning: the post goes out without
     the comparison."""
-    if span.kind == DAILY:
+    if span.kind == SpanKind.DAY:
         return None
     earlier = trends.previous_span(span)
     try:
@@ -220,19 +219,20 @@ def digest_listing(
     earlier_requests = earlier.listing.requests if earlier is not None and earlier.listing else 0
     base = DigestResult(
         span,
-        EMPTY,
+        Status.EMPTY,
         via=listing.via,
         hf_requests=listing.requests + earlier_requests,
         warnings=(*retired, *warnings, *unread_earlier),
     )
     if not papers:
-        log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
+        log.info("no papers listed", extra={**span_keys(span), "status": Status.EMPTY})
         return base
     kept, filtered = enrich(papers, settings)
     ranked = digest(span, kept, options.top_n, warnings)
     if filtered is not None:
         ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(filtered.papers))
-    if features.ranker is not None and settings.interests and kept and span.kind == DAILY:  # daily posts
+    # daily posts only
+    if features.ranker is not None and settings.interests and kept and span.kind == SpanKind.DAY:
         ranked, base = for_you(ranked, kept, base, ctx, options.top_n)
     if features.linker is not None and ranked.papers:
         released, left_out = features.linker.released(ranked.papers, deadline.keeping())
@@ -240,7 +240,7 @@ def digest_listing(
         base = replace(base, warnings=(*base.warnings, *left_out))
     base = replace(base, filters=filtered, papers_total=ranked.total)
     if not kept and settings.skip_empty_filtered:
-        log.info("no papers left by the topic filter", extra={**span_keys(span), "status": EMPTY})
+        log.info("no papers left by the topic filter", extra={**span_keys(span), "status": Status.EMPTY})
         return base
     report = None
     if (
@@ -265,7 +265,7 @@ def digest_listing(
         shown=Shown(ranked, options.lang),
     )
     if options.dry_run:
-        return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
+        return replace(counted, status=Status.DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
     if settings.feeds or settings.site:
         from hf_digest import feeds  # the feeds' and the site's code load only when one is on
@@ -301,9 +301,9 @@ def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> 
     try:
         delivery = publisher.publish(bundle, deadline)
     except DigestError as exc:
-        log.error("publish failed: %s", exc, extra={**extra, "status": FAILED})
+        log.error("publish failed: %s", exc, extra={**extra, "status": Status.FAILED})
         # Publishers start their messages with their name; an error raised deeper may not.
         error = str(exc) if str(exc).startswith(f"{publisher.name}: ") else f"{publisher.name}: {exc}"
-        return Delivery(destination=publisher.name, status=FAILED, location="", error=error)
+        return Delivery(publisher.name, Status.FAILED, detail=error)
     log.info("published", extra={**extra, "status": delivery.status, "location": delivery.location})
     return delivery

@@ -14,17 +14,13 @@ from hf_digest.config import Settings, default_state_path
 from hf_digest.state.sqlite import SQLiteStore
 from hf_digest.state.store import (
     CLAIM_KEPT_S,
-    CLAIMED,
-    DONE,
     StateError,
     StateStore,
     UnavailableStore,
 )
 
 __all__ = [
-    "CLAIMED",
     "CLAIM_KEPT_S",
-    "DONE",
     "DynamoStore",
     "SQLiteStore",
     "StateError",

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError, decoded
+from hf_digest.outcomes import Status
+from hf_digest.state.store import CLAIM_KEPT_S, StateError, decoded
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -67,7 +68,7 @@ class DynamoStore:
     def put(self, key: str, value: Mapping[str, Any], *, ttl_s: float | None = None) -> None:
         item: dict[str, AttributeValueTypeDef] = {
             "key": {"S": key},
-            "status": {"S": DONE},
+            "status": {"S": Status.DONE},
             "value": {"S": _json(value)},
         }
         if ttl_s is not None:
@@ -80,7 +81,7 @@ class DynamoStore:
                 TableName=self.table,
                 Item={
                     "key": {"S": key},
-                    "status": {"S": CLAIMED},
+                    "status": {"S": Status.CLAIMED},
                     "owner": {"S": owner},
                     "claimed_at": {"N": repr(float(now))},
                     "expires_at": {"N": str(int(now + lease_s + CLAIM_KEPT_S))},
@@ -92,7 +93,7 @@ class DynamoStore:
                 ExpressionAttributeNames={n: _NAMES[n] for n in ("#k", "#e", "#s", "#o", "#c")},
                 ExpressionAttributeValues={
                     ":now": {"N": repr(float(now))},
-                    ":claimed": {"S": CLAIMED},
+                    ":claimed": {"S": Status.CLAIMED},
                     ":owner": {"S": owner},
                     ":stale": {"N": repr(float(now - lease_s))},
                 },
@@ -109,7 +110,7 @@ class DynamoStore:
         self, key: str, *, owner: str, value: Mapping[str, Any], ttl_s: float | None = None
     ) -> None:
         values: dict[str, AttributeValueTypeDef] = {
-            ":done": {"S": DONE},
+            ":done": {"S": Status.DONE},
             ":owner": {"S": owner},
             ":value": {"S": _json(value)},
             ":now": {"N": str(int(self._clock()))},
@@ -144,7 +145,7 @@ class DynamoStore:
                 Key={"key": {"S": key}},
                 ConditionExpression="#s = :claimed AND #o = :owner",
                 ExpressionAttributeNames={n: _NAMES[n] for n in ("#s", "#o")},
-                ExpressionAttributeValues={":claimed": {"S": CLAIMED}, ":owner": {"S": owner}},
+                ExpressionAttributeValues={":claimed": {"S": Status.CLAIMED}, ":owner": {"S": owner}},
             )
         except ClientError as exc:
             if _code(exc) != _CONDITION_FAILED:  # not ours (or gone): nothing to give up
@@ -169,7 +170,7 @@ def _code(exc: ClientError) -> str:
 
 
 def _live_value(item: Mapping[str, Any], now: float) -> bool:
-    if item.get("status", {}).get("S") != DONE or "S" not in item.get("value", {}):
+    if item.get("status", {}).get("S") != Status.DONE or "S" not in item.get("value", {}):
         return False
     expires = item.get("expires_at", {}).get("N")
     return expires is None or float(expires) > now

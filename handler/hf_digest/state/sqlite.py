@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from hf_digest.state.store import CLAIM_KEPT_S, CLAIMED, DONE, StateError, decoded
+from hf_digest.outcomes import Status
+from hf_digest.state.store import CLAIM_KEPT_S, StateError, decoded
 
 BUSY_TIMEOUT_S = 10.0
 _SCHEMA = """
@@ -66,7 +67,7 @@ class SQLiteStore:
             rows = self._run(
                 f"SELECT key, value FROM state WHERE key IN ({marks}) AND status = ? "  # noqa: S608 - only "?"s
                 "AND value IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)",
-                (*chunk, DONE, now),
+                (*chunk, Status.DONE, now),
             )
             for key, raw in rows:
                 value = decoded(key, raw, malformed)
@@ -79,7 +80,7 @@ class SQLiteStore:
             "INSERT INTO state (key, status, owner, claimed_at, value, expires_at) "
             "VALUES (?, ?, NULL, NULL, ?, ?) ON CONFLICT (key) DO UPDATE SET status = excluded.status, "
             "owner = NULL, claimed_at = NULL, value = excluded.value, expires_at = excluded.expires_at",
-            (key, DONE, _json(value), self._expiry(ttl_s)),
+            (key, Status.DONE, _json(value), self._expiry(ttl_s)),
         )
 
     def claim(self, key: str, *, owner: str, lease_s: float, now: float) -> bool:
@@ -91,7 +92,18 @@ class SQLiteStore:
             "expires_at = excluded.expires_at "
             "WHERE (state.expires_at IS NOT NULL AND state.expires_at <= ?) "
             "OR (state.status = ? AND (state.owner = ? OR state.claimed_at + ? <= ?))",
-            (key, CLAIMED, owner, now, now + lease_s + CLAIM_KEPT_S, now, CLAIMED, owner, lease_s, now),
+            (
+                key,
+                Status.CLAIMED,
+                owner,
+                now,
+                now + lease_s + CLAIM_KEPT_S,
+                now,
+                Status.CLAIMED,
+                owner,
+                lease_s,
+                now,
+            ),
         )
         return changed == 1
 
@@ -103,11 +115,13 @@ class SQLiteStore:
             "VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT (key) DO UPDATE SET status = excluded.status, "
             "owner = excluded.owner, value = excluded.value, expires_at = excluded.expires_at "
             "WHERE state.status <> ? OR (state.expires_at IS NOT NULL AND state.expires_at <= ?)",
-            (key, DONE, owner, _json(value), self._expiry(ttl_s), DONE, self._clock()),
+            (key, Status.DONE, owner, _json(value), self._expiry(ttl_s), Status.DONE, self._clock()),
         )
 
     def release(self, key: str, *, owner: str) -> None:
-        self._change("DELETE FROM state WHERE key = ? AND status = ? AND owner = ?", (key, CLAIMED, owner))
+        self._change(
+            "DELETE FROM state WHERE key = ? AND status = ? AND owner = ?", (key, Status.CLAIMED, owner)
+        )
 
     def _expiry(self, ttl_s: float | None) -> float | None:
         return None if ttl_s is None else self._clock() + ttl_s

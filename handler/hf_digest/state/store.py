@@ -9,8 +9,6 @@ from typing import Any, Protocol
 
 from hf_digest.errors import DigestError
 
-CLAIMED = "claimed"
-DONE = "done"
 # A claim nobody finished or released is forgotten this long after its lease ran out (TTL clean-up).
 CLAIM_KEPT_S = 7 * 86400.0
 

@@ -9,15 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from hf_digest.outcomes import Status
 from hf_digest.summaries.prompt import model_family
 
-# Per-paper statuses. The entry shows our summary for the first two; the others fall back to Hugging
-# Face's AI summary (or nothing), except "skipped", which DIGEST_SUMMARY_MAX_PAPERS left out on purpose.
-GENERATED, CACHED = "generated", "cached"
-REJECTED, FAILED, BUDGET, DEADLINE, SKIPPED = "rejected", "failed", "budget", "deadline", "skipped"
-FALLBACKS = (REJECTED, FAILED, BUDGET, DEADLINE)
-# Run statuses: off (no model), ok (every paper summarised), partial, failed (papers wanted, none summarised).
-OFF, OK, PARTIAL, RUN_FAILED = "off", "ok", "partial", "failed"
+# A paper's status: generated or cached shows our summary; these fall back to Hugging Face's AI summary (or
+# nothing); skipped is a paper DIGEST_SUMMARY_MAX_PAPERS left out on purpose. The run's status: off (no
+# model), ok (every paper summarised), partial, failed (papers wanted, none summarised).
+FALLBACKS = (Status.REJECTED, Status.FAILED, Status.BUDGET, Status.DEADLINE)
 
 # USD per million tokens (input, output), on-demand, standard tier. Source: Amazon Bedrock pricing,
 # https://aws.amazon.com/bedrock/pricing/ (and Anthropic's model pricing for the Claude rows), as published
@@ -59,7 +57,7 @@ class PaperStatus:
     """One paper's outcome; reason says why it fell back (never holds a prompt or a credential)."""
 
     arxiv_id: str
-    status: str
+    status: Status
     reason: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
@@ -90,16 +88,16 @@ class SummaryReport:
         return cls(model=None)
 
     def count(self, *statuses: str) -> int:
-        counts = Counter(paper.status for paper in self.papers)
+        counts: Counter[str] = Counter(paper.status for paper in self.papers)
         return sum(counts[status] for status in statuses)
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if self.model is None:
-            return OFF
+            return Status.OFF
         if not self.count(*FALLBACKS):
-            return OK
-        return RUN_FAILED if not self.count(GENERATED, CACHED) else PARTIAL
+            return Status.OK
+        return Status.FAILED if not self.count(Status.GENERATED, Status.CACHED) else Status.PARTIAL
 
     @property
     def input_tokens(self) -> int:
@@ -122,13 +120,13 @@ class SummaryReport:
         if self.model is None:
             return {}
         values = {
-            "SummariesGenerated": float(self.count(GENERATED)),
-            "SummariesCached": float(self.count(CACHED)),
+            "SummariesGenerated": float(self.count(Status.GENERATED)),
+            "SummariesCached": float(self.count(Status.CACHED)),
             "SummariesFallback": float(self.count(*FALLBACKS)),
-            "SummariesFailed": float(self.count(FAILED)),
+            "SummariesFailed": float(self.count(Status.FAILED)),
             "SummaryInputTokens": float(self.input_tokens),
             "SummaryOutputTokens": float(self.output_tokens),
-            "SummariesRunFailed": 1.0 if self.status == RUN_FAILED else 0.0,  # template.yaml alarms on it
+            "SummariesRunFailed": 1.0 if self.status == Status.FAILED else 0.0,  # template.yaml alarms on it
             # The state store failed the cache (not opened, not read, not written, unreadable entries).
             "SummaryCacheFaults": float(len(self.warnings)),
         }
@@ -140,8 +138,9 @@ class SummaryReport:
         """One line for the CLI: what was made, reused and fell back, the calls and the estimated cost."""
         cost = "" if self.cost_usd is None else f", about ${self.cost_usd:.4f}"
         said = f": {self.error}" if self.error else ""
+        made, reused = self.count(Status.GENERATED), self.count(Status.CACHED)
         return (
-            f"summaries: {self.status} ({self.count(GENERATED)} new, {self.count(CACHED)} cached, "
+            f"summaries: {self.status} ({made} new, {reused} cached, "
             f"{self.count(*FALLBACKS)} fell back; {self.calls} calls{cost}){said}"
         )
 
@@ -152,11 +151,11 @@ class SummaryReport:
         data |= {
             "model": self.model,
             "prompt_version": self.prompt_version,
-            "generated": self.count(GENERATED),
-            "cached": self.count(CACHED),
+            "generated": self.count(Status.GENERATED),
+            "cached": self.count(Status.CACHED),
             "fallback": self.count(*FALLBACKS),
-            "failed": self.count(FAILED),
-            "skipped": self.count(SKIPPED),
+            "failed": self.count(Status.FAILED),
+            "skipped": self.count(Status.SKIPPED),
             "calls": self.calls,
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,

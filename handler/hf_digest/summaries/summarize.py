@@ -20,19 +20,12 @@ from hf_digest.config import Settings
 from hf_digest.deadline import PUBLISH_RESERVE_S, Deadline
 from hf_digest.errors import ConfigError
 from hf_digest.model import Paper, Summary, clean_text
+from hf_digest.outcomes import Status
 from hf_digest.state import StateError, StateStore
 from hf_digest.summaries import checks as summary_checks
 from hf_digest.summaries.converse import ATTEMPT_S, Called, Caller, ConverseClient, converse_client
 from hf_digest.summaries.prompt import Prompt, converse_request, estimated_input_tokens, load_prompt
 from hf_digest.summaries.report import (
-    BUDGET,
-    CACHED,
-    DEADLINE,
-    FAILED,
-    GENERATED,
-    REJECTED,
-    RUN_FAILED,
-    SKIPPED,
     PaperStatus,
     SummaryReport,
 )
@@ -97,7 +90,7 @@ def summarize(
     try:
         prompt = load_prompt(settings.template_dir, lang)
     except ConfigError as exc:  # a broken prompt template costs the summaries, never the post
-        statuses = tuple(PaperStatus(p.arxiv_id, FAILED, NOT_CALLED) for p in papers)
+        statuses = tuple(PaperStatus(p.arxiv_id, Status.FAILED, NOT_CALLED) for p in papers)
         report = SummaryReport(model=model, papers=statuses, error=str(exc))
         _log(report)
         return {}, report
@@ -142,7 +135,7 @@ class _Run:
 
     def execute(self) -> SummaryReport:
         for paper in self.beyond:
-            self._set(paper, SKIPPED, "beyond DIGEST_SUMMARY_MAX_PAPERS")
+            self._set(paper, Status.SKIPPED, "beyond DIGEST_SUMMARY_MAX_PAPERS")
         cached = self._read_cache()
         to_call = [paper for paper in self.wanted if not self._from_cache(paper, cached)]
         if to_call:
@@ -184,7 +177,7 @@ class _Run:
     def _from_cache(self, paper: Paper, cached: Mapping[str, Mapping[str, Any]]) -> bool:
         """True when the paper needs no call: no abstract, or a summary (or a refusal) in the cache."""
         if not paper.abstract:
-            self._set(paper, SKIPPED, "no abstract to summarise")
+            self._set(paper, Status.SKIPPED, "no abstract to summarise")
             return True
         value = cached.get(self.key(paper)) or {}
         if isinstance(value.get("text"), str):
@@ -195,10 +188,10 @@ class _Run:
                 log.info("cached summary refused now; asking again", extra={"arxiv_id": paper.arxiv_id})
                 return False
             self.summaries[paper.arxiv_id] = Summary(text, self.model, self.prompt.version)
-            self._set(paper, CACHED)
+            self._set(paper, Status.CACHED)
             return True
         if isinstance(value.get("rejected"), str):
-            self._set(paper, REJECTED, f"{value['rejected']} (refused earlier, cached)")
+            self._set(paper, Status.REJECTED, f"{value['rejected']} (refused earlier, cached)")
             return True
         return False
 
@@ -210,19 +203,21 @@ class _Run:
                 while pending and len(running) < self.settings.summary_concurrency and self.error is None:
                     paper = pending[0]
                     if not self.caller.deadline.allows(ATTEMPT_S, self.caller.reserve_s):
-                        self._give_up(pending, DEADLINE, "no time left before the post must be published")
+                        self._give_up(
+                            pending, Status.DEADLINE, "no time left before the post must be published"
+                        )
                         break
                     request = self.requests[paper.arxiv_id]
                     estimate = estimated_input_tokens(request) + self.settings.summary_max_tokens
                     if self.spent + self.reserved + estimate > self.settings.summary_token_budget:
                         if not running:
-                            self._give_up(pending, BUDGET, "DIGEST_SUMMARY_TOKEN_BUDGET spent")
+                            self._give_up(pending, Status.BUDGET, "DIGEST_SUMMARY_TOKEN_BUDGET spent")
                         break
                     pending.popleft()
                     self.reserved += estimate
                     running[pool.submit(self.caller.call, request)] = (paper, estimate)
                 if self.error is not None:
-                    self._give_up(pending, FAILED, NOT_CALLED)
+                    self._give_up(pending, Status.FAILED, NOT_CALLED)
                 if not running:
                     continue
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -231,7 +226,7 @@ class _Run:
                     self.reserved -= estimate
                     self._settle(paper, future.result())
 
-    def _give_up(self, pending: deque[Paper], status: str, reason: str) -> None:
+    def _give_up(self, pending: deque[Paper], status: Status, reason: str) -> None:
         while pending:
             self._set(pending.popleft(), status, reason)
 
@@ -247,13 +242,13 @@ class _Run:
             text, problem = "", called.problem or "no answer"
         if problem is None:
             self.summaries[paper.arxiv_id] = Summary(text, self.model, self.prompt.version)
-            self._set(paper, GENERATED, called=called)
+            self._set(paper, Status.GENERATED, called=called)
             self._put(paper, {"text": text}, called, SUMMARY_TTL_S)
         elif called.answered:
-            self._set(paper, REJECTED, problem, called)
+            self._set(paper, Status.REJECTED, problem, called)
             self._put(paper, {"rejected": problem}, called, REJECTED_TTL_S)
         else:
-            self._set(paper, FAILED, problem, called)
+            self._set(paper, Status.FAILED, problem, called)
 
     def _put(self, paper: Paper, value: dict[str, Any], called: Called, ttl_s: float) -> None:
         usage = {"input_tokens": called.input_tokens, "output_tokens": called.output_tokens}
@@ -264,7 +259,7 @@ class _Run:
             self.cache_error = self.cache_error or str(exc)
 
     def _set(
-        self, paper: Paper, status: str, reason: str | None = None, called: Called | None = None
+        self, paper: Paper, status: Status, reason: str | None = None, called: Called | None = None
     ) -> None:
         usage = called or Called()
         self.statuses[paper.arxiv_id] = PaperStatus(
@@ -277,9 +272,9 @@ def _log(report: SummaryReport) -> None:
     counts = {k: summary[k] for k in ("status", "generated", "cached", "fallback", "failed", "input_tokens")}
     counts |= {"output_tokens": summary["output_tokens"], "model": report.model}
     for paper in report.papers:
-        if paper.reason and paper.status != SKIPPED and paper.reason not in (report.error, NOT_CALLED):
+        if paper.reason and paper.status != Status.SKIPPED and paper.reason not in (report.error, NOT_CALLED):
             log.warning("summary fell back", extra={"arxiv_id": paper.arxiv_id, **paper.to_json()})
-    if report.status == RUN_FAILED:
+    if report.status == Status.FAILED:
         # Alarm-worthy: the post is published with Hugging Face's summaries only.
         log.error("summaries: failed", extra={**counts, "reason": report.error or "every paper fell back"})
     else:
