@@ -19,9 +19,9 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from hf_digest import config, request, runs
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import OK_STATUSES, Status
 from hf_digest.errors import BadInput, ConfigError, DigestError
-from hf_digest.outcomes import OK_STATUSES, Status
+from hf_digest.outbound.deadline import Deadline
 
 # Lambda's maximum; a local run has the same ceiling so waits behave as they would in AWS.
 DEFAULT_TIMEOUT_S = 900.0

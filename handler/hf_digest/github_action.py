@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from hf_digest import config, paths
+from hf_digest import config
+from hf_digest.adapters.publish.github import DEFAULT_MESSAGES
+from hf_digest.core import paths
+from hf_digest.core.outcomes import SpanKind, Status
 from hf_digest.errors import BadInput, DigestError
-from hf_digest.outcomes import SpanKind, Status
-from hf_digest.publish.github import DEFAULT_MESSAGES
 
 
 def _span(result: Mapping[str, Any]) -> tuple[SpanKind, str, str]:

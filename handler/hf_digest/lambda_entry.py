@@ -14,10 +14,10 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest import config, runs
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import DigestError
 from hf_digest.observability import metrics
-from hf_digest.outcomes import Status
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import from_event
 
 log = logging.getLogger(__name__)

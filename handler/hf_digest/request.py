@@ -15,9 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hf_digest.config import LANGUAGES, Settings
-from hf_digest.destinations import parse_destinations
-from hf_digest.errors import BadInput
-from hf_digest.model import (
+from hf_digest.core.model import (
     Span,
     day_span,
     days_between,
@@ -26,7 +24,9 @@ from hf_digest.model import (
     week,
     week_of,
 )
-from hf_digest.outcomes import SpanKind
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.destinations import parse_destinations
+from hf_digest.errors import BadInput
 
 # What a request or a profile may refine of the settings: the names Settings and Profile give them too.
 OVERLAY_KEYS = ("lang", "top_n", "destinations")

@@ -21,14 +21,14 @@ from typing import Any
 
 import pytest
 
-from hf_digest import aws, budget, secrets
+from hf_digest.adapters.publish import s3
+from hf_digest.adapters.publish.github import GitHubPublisher
 from hf_digest.config import Secret, Settings
-from hf_digest.deadline import SAFETY_MARGIN_S, Deadline
+from hf_digest.core.model import Bundle, OutputFile, day_span
 from hf_digest.errors import DeadlineExceeded
-from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.publish import s3
-from hf_digest.publish.github import GitHubPublisher
-from hf_digest.source import HuggingFaceSource
+from hf_digest.huggingface.source import HuggingFaceSource
+from hf_digest.outbound import aws, budget, secrets
+from hf_digest.outbound.deadline import SAFETY_MARGIN_S, Deadline
 from tests.drip_server import BODY, HEADERS, DripProxy, Forwarded
 from tests.helpers import MakeGitHubServer
 from tests.hf_server import HFServer

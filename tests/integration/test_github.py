@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 
 from hf_digest import USER_AGENT
+from hf_digest.adapters.publish.github import GitHubPublisher, blob_sha, web_root
 from hf_digest.config import Secret, Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Bundle, OutputFile, day_span
+from hf_digest.core.outcomes import Delivery, Status
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
-from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.outcomes import Delivery, Status
-from hf_digest.publish.github import GitHubPublisher, blob_sha, web_root
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.runs.result import destination_json
 from tests.github_server import GitHubServer, fault
 from tests.helpers import MakeGitHubServer
@@ -415,7 +415,10 @@ def test_a_missing_or_malformed_secret_fails_before_any_request(
 
 
 def test_importing_the_publisher_does_not_load_boto3() -> None:
-    code = "import sys, hf_digest.publish.github, hf_digest.secrets; print('boto3' in sys.modules)"
+    code = (
+        "import sys, hf_digest.adapters.publish.github, hf_digest.outbound.secrets; "
+        "print('boto3' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from hf_digest.adapters.publish.github import GitHubPublisher
 from hf_digest.config import Secret, Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Bundle, OutputFile, day_span
 from hf_digest.errors import PublishError
-from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.publish.github import GitHubPublisher
+from hf_digest.outbound.deadline import Deadline
 from tests.github_server import Exchange, GitHubServer
 from tests.helpers import MakeGitHubServer
 from tests.openapi_check import INSTALL, SPEC_ENV, OpenApi, spec_path
@@ -156,7 +156,7 @@ def test_the_check_catches_drift(dotcom: OpenApi) -> None:
 def test_the_checks_questions_follow_githubs_description(
     flavour: str, make_server: Callable[..., GitHubServer]
 ) -> None:
-    from hf_digest.check_parts import github
+    from hf_digest.runs.check_parts import github
 
     spec = _load(flavour)
     server = make_server(prefix="/api/v3" if flavour == "ghes" else "", readonly_token="github_pat_read_only")

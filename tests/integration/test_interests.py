@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from hf_digest.interests.semantic import DIMENSIONS, similarity
-from hf_digest.markdown import md_text
+from hf_digest.core.markdown import md_text
+from hf_digest.enrich.interests.semantic import DIMENSIONS, similarity
 from tests.embeddings_server import TITAN_V2, EmbeddingsServer, embedding
 from tests.helpers import MakeGitHubServer, hf_digest, post_path, split_post
 from tests.hf_server import HFServer

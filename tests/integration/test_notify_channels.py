@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
+from hf_digest.adapters.notify.channel import ChannelFailed, MayHaveArrived, Notifier
+from hf_digest.adapters.notify.discord import DiscordNotifier
+from hf_digest.adapters.notify.message import DigestMessage, digest_message
+from hf_digest.adapters.notify.slack import SlackNotifier
+from hf_digest.adapters.notify.telegram import TelegramNotifier
 from hf_digest.config import Secret
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper
-from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
-from hf_digest.notify.discord import DiscordNotifier
-from hf_digest.notify.message import DigestMessage, digest_message
-from hf_digest.notify.slack import SlackNotifier
-from hf_digest.notify.telegram import TelegramNotifier
-from hf_digest.outcomes import SpanKind
-from hf_digest.permalink import post_url
+from hf_digest.core.model import Paper
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.permalink import post_url
+from hf_digest.outbound.deadline import Deadline
 from tests.chat_server import ChatServer
 from tests.discord_server import DiscordServer, seen
 from tests.helpers import hostile_papers

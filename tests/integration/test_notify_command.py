@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest.notify.report import NotifyReport
-from hf_digest.outcomes import Delivery, Status
+from hf_digest.adapters.notify.report import NotifyReport
+from hf_digest.core.outcomes import Delivery, Status
 from hf_digest.runs.result import record_notifications
 from tests.helpers import hf_digest
 from tests.hf_server import HFServer

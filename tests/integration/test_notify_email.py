@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.notify.channel import ChannelFailed
-from hf_digest.notify.email import EmailNotifier
-from hf_digest.notify.message import digest_message
-from hf_digest.outcomes import SpanKind
-from hf_digest.rank import rank
+from hf_digest.adapters.notify.channel import ChannelFailed
+from hf_digest.adapters.notify.email import EmailNotifier
+from hf_digest.adapters.notify.message import digest_message
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.rank import rank
+from hf_digest.outbound.deadline import Deadline
 from tests.helpers import hostile_papers, load_sample, sent_from
 
 

@@ -10,11 +10,7 @@ from typing import Any
 
 import pytest
 
-from hf_digest import aws
-from hf_digest.config import Secret
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.notify import (
+from hf_digest.adapters.notify import (
     DigestMessage,
     Notifier,
     claim_key,
@@ -22,14 +18,18 @@ from hf_digest.notify import (
     notify_backfill,
     notify_digest,
 )
-from hf_digest.notify.discord import DiscordNotifier
-from hf_digest.notify.ledger import LEASE_S
-from hf_digest.notify.slack import SlackNotifier
-from hf_digest.notify.telegram import TelegramNotifier
-from hf_digest.outcomes import SpanKind, Status
-from hf_digest.rank import rank
+from hf_digest.adapters.notify.discord import DiscordNotifier
+from hf_digest.adapters.notify.ledger import LEASE_S
+from hf_digest.adapters.notify.slack import SlackNotifier
+from hf_digest.adapters.notify.telegram import TelegramNotifier
+from hf_digest.adapters.state import DynamoStore, SQLiteStore, StateStore
+from hf_digest.config import Secret
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.outcomes import SpanKind, Status
+from hf_digest.core.rank import rank
+from hf_digest.outbound import aws
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.runs.result import channel_json, notifications_json
-from hf_digest.state import DynamoStore, SQLiteStore, StateStore
 from tests.discord_server import DiscordServer
 from tests.helpers import create_state_table, load_sample
 from tests.slack_server import SlackServer
@@ -40,7 +40,7 @@ MakeStore = Callable[[], StateStore]
 
 @pytest.fixture(autouse=True)
 def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hf_digest.notify.sending.BACKOFF_BASE_S", 0.01)
+    monkeypatch.setattr("hf_digest.adapters.notify.sending.BACKOFF_BASE_S", 0.01)
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])

@@ -12,10 +12,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from hf_digest.deadline import Deadline
+from hf_digest.adapters.publish.s3 import S3Publisher
+from hf_digest.core.model import Bundle, OutputFile, day_span
 from hf_digest.errors import PublishError
-from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.publish.s3 import S3Publisher
+from hf_digest.outbound.deadline import Deadline
 from tests.helpers import REPO, hf_digest
 from tests.hf_server import HFServer
 
@@ -34,7 +34,7 @@ def _failure_line(text: str, destination: str) -> str:
 def test_no_network_to_github_is_one_line_naming_the_host(
     hf_server: HFServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("hf_digest.publish.github_api.BACKOFF_S", 0.01)
+    monkeypatch.setattr("hf_digest.adapters.publish.github_api.BACKOFF_S", 0.01)
     env = {"GITHUB_REPOSITORY": "octo/blog", "GITHUB_API_URL": OFFLINE, "GITHUB_TOKEN": TOKEN}
     proc = hf_digest(hf_server, "run", "--date", "2026-02-10", "--dest", "github", env=env)
     assert proc.exit_code == 1

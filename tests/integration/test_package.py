@@ -158,7 +158,7 @@ def test_the_function_ships_only_the_handler_its_settings_file_and_its_package()
     assert shipped == ["app.py", "digest.toml", "hf_digest"]
     # the file the function reads: hf_digest/settings_file.py's PACKAGED, beside app.py
     assert (FUNCTION / "digest.toml").read_bytes() == (REPO / "handler" / "digest.toml").read_bytes()
-    assert (FUNCTION / "hf_digest" / "templates").is_dir(), "the Jinja templates did not ship"
+    assert (FUNCTION / "hf_digest" / "rendering" / "templates").is_dir(), "the Jinja templates did not ship"
 
 
 def _pyc_flags(pyc: Path) -> tuple[bytes, int]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hf_digest.outcomes import Status
+from hf_digest.core.outcomes import Status
 from tests.bedrock_server import BedrockServer
 from tests.helpers import REPO, hf_digest
 from tests.hf_server import HFServer

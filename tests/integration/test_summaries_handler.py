@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from hf_digest import aws, lambda_entry
+from hf_digest import lambda_entry
 from hf_digest.observability import metrics
+from hf_digest.outbound import aws
 from tests.bedrock_server import BedrockServer
 from tests.helpers import FakeContext, MakeHFServer, Output, create_state_table, hf_digest, load_sample
 from tests.hf_server import HFServer

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
+from hf_digest.adapters.notify import build_notifiers, digest_message, notify_digest
+from hf_digest.adapters.state import SQLiteStore
 from hf_digest.config import from_env
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Paper
+from hf_digest.core.outcomes import SpanKind
 from hf_digest.errors import DigestError
-from hf_digest.model import Paper
-from hf_digest.notify import build_notifiers, digest_message, notify_digest
-from hf_digest.outcomes import SpanKind
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.runs.result import notifications_json
-from hf_digest.state import SQLiteStore
 from tests.chat_server import Answer, ChatServer
 from tests.discord_server import DiscordServer
 from tests.helpers import free_port, quiet_botocore

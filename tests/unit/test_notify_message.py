@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest import model
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.notify.message import (
+from hf_digest.adapters.notify.message import (
     BUDGETS,
     DigestMessage,
     backfill_message,
@@ -18,8 +16,10 @@ from hf_digest.notify.message import (
     digest_message,
     shortened,
 )
-from hf_digest.outcomes import SpanKind
-from hf_digest.rank import rank
+from hf_digest.core import model
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.rank import rank
 from tests.helpers import load_sample
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hf_digest.model import clean_text
-from hf_digest.notify import discord, slack, telegram
-from hf_digest.notify.message import DigestMessage, MessagePaper
-from hf_digest.outcomes import SpanKind
+from hf_digest.adapters.notify import discord, slack, telegram
+from hf_digest.adapters.notify.message import DigestMessage, MessagePaper
+from hf_digest.core.model import clean_text
+from hf_digest.core.outcomes import SpanKind
 from tests.discord_server import form_errors, seen
 from tests.slack_server import SlackServer, check_blocks
 from tests.telegram_server import TEXT_LIMIT, parse_html, utf16

@@ -10,11 +10,11 @@ import pytest
 
 from hf_digest import config, request
 from hf_digest.config import Settings
+from hf_digest.core.model import day_span, papers_from_items
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.rank import digest as rank_digest
 from hf_digest.errors import BadInput, ConfigError
-from hf_digest.model import day_span, papers_from_items
-from hf_digest.outcomes import SpanKind
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import render, render_post
+from hf_digest.rendering.render import render, render_post
 from hf_digest.request import DigestRequest, Options, RangeRequest, ScheduleRequest
 from tests.helpers import load_sample
 
@@ -126,7 +126,9 @@ def test_a_template_that_prints_the_read_date_its_own_way_still_rewrites_nothing
     samples_dir: Path, tmp_path: Path
 ) -> None:
     """Refresh decides from what the post shows, not from how a template prints the date."""
-    ours = (Path(request.__file__).parent / "templates" / "ko" / "daily.md.j2").read_text(encoding="utf-8")
+    ours = (Path(request.__file__).parent / "rendering" / "templates" / "ko" / "daily.md.j2").read_text(
+        encoding="utf-8"
+    )
     mine = ours.replace(
         "{{ counts_read }} 기준", "{{ counts_read | replace('-', '.') }}({{ counts_read[:4] }}년) 기준"
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from hf_digest import config, render
-from hf_digest.model import day_span
-from hf_digest.outcomes import Status
-from hf_digest.permalink import UNREAD, Blog, page_file, page_path, post_url, read_config
+from hf_digest import config
+from hf_digest.core.model import day_span
+from hf_digest.core.outcomes import Status
+from hf_digest.core.permalink import UNREAD, Blog, page_file, page_path, post_url, read_config
+from hf_digest.rendering import render
 from hf_digest.runs.result import DigestResult
 from tests.helpers import SAMPLE_DAY
 

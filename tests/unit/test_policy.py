@@ -1,4 +1,4 @@
-"""The one request policy (hf_digest.policy): waits, jitter, the deadline as a budget, unsafe requests."""
+"""The one request policy (outbound.policy): waits, jitter, the deadline as a budget, unsafe requests."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from email.utils import format_datetime
 import pytest
 import requests
 
-from hf_digest import budget, policy
-from hf_digest.deadline import Deadline
+from hf_digest.outbound import budget, policy
+from hf_digest.outbound.deadline import Deadline
 
 
 def answers(*outcomes: Exception | str) -> Callable[[int], str]:

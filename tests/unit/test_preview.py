@@ -12,12 +12,12 @@ import yaml
 
 from hf_digest import request
 from hf_digest.config import Settings, from_env
+from hf_digest.core.model import Digest, Paper, Span, day_span, papers_from_items
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.enrich.interests.relevance import LEXICAL, Relevance
 from hf_digest.errors import ConfigError
-from hf_digest.interests.relevance import LEXICAL, Relevance
-from hf_digest.model import Digest, Paper, Span, day_span, papers_from_items
-from hf_digest.preview import short_name
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import front_matter, front_matter_values, render_post
+from hf_digest.rendering.preview import short_name
+from hf_digest.rendering.render import front_matter, front_matter_values, render_post
 from tests.helpers import day_digest, hostile_digest, post_text, split_post
 from tests.hf_server import load_sample_days
 

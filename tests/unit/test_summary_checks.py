@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hf_digest.summaries.checks import handle_problem, hangul_share, number_problem, problem, url_problem
+from hf_digest.enrich.summaries.checks import (
+    handle_problem,
+    hangul_share,
+    number_problem,
+    problem,
+    url_problem,
+)
 
 TITLE = "SkillRL: Evolving Agents via Recursive Skill-Augmented Reinforcement Learning"
 ABSTRACT = (

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from hf_digest.model import Paper, Summary
-from hf_digest.outcomes import Status
-from hf_digest.summaries.report import PRICES_AS_OF, PaperStatus, SummaryReport, cost_usd, price
+from hf_digest.core.model import Paper, Summary
+from hf_digest.core.outcomes import Status
+from hf_digest.enrich.summaries.report import PRICES_AS_OF, PaperStatus, SummaryReport, cost_usd, price
 
 HAIKU = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 

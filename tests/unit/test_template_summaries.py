@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hf_digest.state.dynamodb import _NAMES
+from hf_digest.adapters.state.dynamodb import _NAMES
 from tests.helpers import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"

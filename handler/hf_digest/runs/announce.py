@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from hf_digest.adapters.notify.build import build_notifiers
+from hf_digest.adapters.notify.command import preview, tell
+from hf_digest.adapters.notify.herald import message_for
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import day_span
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import ConfigError
-from hf_digest.model import day_span
-from hf_digest.notify.build import build_notifiers
-from hf_digest.notify.command import preview, tell
-from hf_digest.notify.herald import message_for
-from hf_digest.outcomes import Status
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import DigestRequest, Options
 from hf_digest.runs import Adapters
 from hf_digest.runs.digest import Context, run_digest

@@ -16,18 +16,18 @@ from typing import IO, TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hf_digest import aws, budget
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import ConfigError, PublishError
-from hf_digest.outcomes import Status
+from hf_digest.outbound import aws, budget
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import RangeRequest
 from hf_digest.runs.days import BACKFILL, DayRun, DaysOutcome, run_day
 from hf_digest.runs.digest import Context
 from hf_digest.runs.result import Metrics
 
 if TYPE_CHECKING:
-    from hf_digest.notify.herald import Herald
+    from hf_digest.adapters.notify.herald import Herald
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from hf_digest.core.model import day_span
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import DeadlineExceeded, DigestError, PublishError
-from hf_digest.model import day_span
-from hf_digest.outcomes import Status
 from hf_digest.request import DigestRequest, Options
 from hf_digest.runs.digest import Context, run_digest
 from hf_digest.runs.result import (
@@ -26,7 +26,7 @@ from hf_digest.runs.result import (
 )
 
 if TYPE_CHECKING:
-    from hf_digest.notify.report import NotifyReport
+    from hf_digest.adapters.notify.report import NotifyReport
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,18 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from hf_digest import render, trends
+from hf_digest.adapters.publish import Publisher
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Bundle, Digest, Paper, Released, Span, papers_from_items
+from hf_digest.core.outcomes import Delivery, SpanKind, Status
+from hf_digest.core.rank import digest, distinct
+from hf_digest.enrich import trends
+from hf_digest.enrich.summaries.report import SummaryReport
+from hf_digest.enrich.topics import Filtered, TopicFilter
 from hf_digest.errors import DigestError, UpstreamError
-from hf_digest.model import Bundle, Digest, Paper, Released, Span, papers_from_items
-from hf_digest.outcomes import Delivery, SpanKind, Status
-from hf_digest.publish import Publisher
-from hf_digest.rank import digest, distinct
+from hf_digest.huggingface.source import DayListing
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.rendering import render
 from hf_digest.request import DigestRequest
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.blog import post_url as blog_post_url
@@ -27,13 +31,10 @@ from hf_digest.runs.result import (
     overall_status,
     span_keys,
 )
-from hf_digest.source import DayListing
-from hf_digest.summaries.report import SummaryReport
-from hf_digest.topics import Filtered, TopicFilter
 
 if TYPE_CHECKING:
-    from hf_digest.interests.ranker import Ranker
-    from hf_digest.notify.herald import Announcer
+    from hf_digest.adapters.notify.herald import Announcer
+    from hf_digest.enrich.interests.ranker import Ranker
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Summarize(Protocol):
 
 
 class Link(Protocol):
-    """What the shown papers released on Hugging Face (hf_digest.topics.linked.Linker), and warnings."""
+    """What the shown papers released on Hugging Face (enrich.topics.linked.Linker), and warnings."""
 
     def released(
         self, papers: Sequence[Paper], deadline: Deadline
@@ -186,7 +187,7 @@ def for_you(
 ) -> tuple[Digest, DigestResult]:
     """Every kept paper scored against the reader's interests: the "For you" picks (from the whole day, not
     only the top N), or the digest itself in relevance order; what could not be done, a warning."""
-    from hf_digest.interests.relevance import relevance_key
+    from hf_digest.enrich.interests.relevance import relevance_key
 
     assert ctx.features.ranker is not None
     found = ctx.features.ranker.rank(kept, ctx.settings, ctx.publishers, ctx.deadline)
@@ -268,7 +269,7 @@ def digest_listing(
         return replace(counted, status=Status.DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
     if settings.feeds or settings.site:
-        from hf_digest import feeds  # the feeds' and the site's code load only when one is on
+        from hf_digest.rendering import feeds  # the feeds' and the site's code load only when one is on
 
         bundle = feeds.extend(
             bundle,

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import BadInput, DeadlineExceeded, DigestError
-from hf_digest.outcomes import Status
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import DigestRequest, QueueBatch, day_event
 from hf_digest.runs.backfill import Pacer
 from hf_digest.runs.days import MIN_DAY_S
@@ -26,7 +26,7 @@ from hf_digest.runs.result import DigestResult, Metrics, notifications_json, rec
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from hf_digest.notify.report import NotifyReport
+    from hf_digest.adapters.notify.report import NotifyReport
     from hf_digest.runs import Adapters
 
 log = logging.getLogger(__name__)

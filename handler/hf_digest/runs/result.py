@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from hf_digest.core.model import Digest, Span
+from hf_digest.core.outcomes import OK_STATUSES, Delivery, SpanKind, Status
+from hf_digest.core.permalink import UNREAD
+from hf_digest.enrich.summaries.report import SummaryReport
+from hf_digest.enrich.topics import Filtered
 from hf_digest.errors import PublishError
-from hf_digest.model import Digest, Span
-from hf_digest.outcomes import OK_STATUSES, Delivery, SpanKind, Status
-from hf_digest.permalink import UNREAD
-from hf_digest.summaries.report import SummaryReport
-from hf_digest.topics import Filtered
 
 if TYPE_CHECKING:
-    from hf_digest.interests.ranker import InterestsReport
-    from hf_digest.notify.report import NotifyReport
+    from hf_digest.adapters.notify.report import NotifyReport
+    from hf_digest.enrich.interests.ranker import InterestsReport
 
 _EMPTY_SPANS = {SpanKind.DAY: "day (weekend or holiday)", SpanKind.WEEK: "week", SpanKind.MONTH: "month"}
 

@@ -9,17 +9,17 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from hf_digest.adapters.publish import Publisher
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import SpanKind, Status
 from hf_digest.errors import DigestError
-from hf_digest.outcomes import SpanKind, Status
-from hf_digest.publish import Publisher
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import ScheduleRequest, closed_day
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
 from hf_digest.runs.digest import Context
 
 if TYPE_CHECKING:
-    from hf_digest.notify.herald import Announcer, Herald
+    from hf_digest.adapters.notify.herald import Announcer, Herald
     from hf_digest.runs.empty_days import EmptyDays
 
 log = logging.getLogger(__name__)
