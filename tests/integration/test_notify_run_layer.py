@@ -124,7 +124,6 @@ def test_a_profile_ranked_for_its_reader_is_announced_as_ranked_by_interests(
     hf_server: HFServer, env: dict[str, str], slack_server: SlackServer, tmp_path: Path
 ) -> None:
     interests = "robot manipulation, vision-language-action models, humanoid control and embodied agents"
-    # Two profiles in one language would share one notification (its ledger key is the day and language).
     for everyone_lang, mine_lang in (("ko", "en"), ("en", "ko")):
         mine = {"name": "mine", "lang": mine_lang, "interests": interests, "interests_rank": "relevance"}
         profiles = [{"name": "all", "lang": everyone_lang}, {**mine, "top_n": 3, "path_template": MINE}]
@@ -141,3 +140,28 @@ def test_a_profile_ranked_for_its_reader_is_announced_as_ranked_by_interests(
     assert "33 papers were listed; the post shows the top 3 by your interests." in en_mine
     assert "총 33개 논문 중 내 관심사에 가까운 상위 3개를 소개합니다." in ko_mine
     assert "by upvotes" not in en_mine and "좋아요 상위" not in ko_mine
+
+
+def test_two_profiles_in_one_language_are_each_told_once(
+    hf_server: HFServer, env: dict[str, str], slack_server: SlackServer
+) -> None:
+    profiles = [
+        {"name": "all"},
+        {"name": "robots", "include": "robot", "path_template": "_posts/{date}-robots.md"},
+    ]
+    env = {**env, "DIGEST_PROFILES": json.dumps(profiles)}
+    first = run_json(hf_server, env, "run", "--date", DAY)["profiles"]
+    assert [(p["profile"], [c["status"] for c in p["notifications"]["channels"]]) for p in first] == [
+        ("all", ["sent"]),
+        ("robots", ["sent"]),
+    ]
+    assert [first[0]["url"] in json.dumps(m) for m in slack_server.delivered] == [True, False]
+    assert first[1]["url"] in json.dumps(slack_server.delivered[1])
+    # Both posts are in place: a rerun, and `notify` for the day, tell no one again.
+    run_json(hf_server, env, "run", "--date", DAY)
+    told = run_json(hf_server, env, "notify", "--date", DAY)["profiles"]
+    assert [[c["status"] for c in t["notifications"]["channels"]] for t in told] == [
+        ["already_sent"],
+        ["already_sent"],
+    ]
+    assert len(slack_server.delivered) == 2

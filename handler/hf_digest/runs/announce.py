@@ -52,7 +52,7 @@ def announce(
     result = run_digest(request, ctx)
     parts = result.profiles or (result,)
     messages = [
-        (part.profile, message_for(part.shown.ranked, settings, part.shown.lang, part.url))
+        (part.profile, message_for(part.shown.ranked, settings, part.shown.lang, part.url, part.profile))
         for part in parts
         if part.shown is not None
     ]

@@ -91,6 +91,7 @@ class Context:
     now: datetime
     features: Features = NO_FEATURES
     blog: BlogConfig | None = None  # the blog's _config.yml, read once per invocation; None: defaults
+    profile: str | None = None  # the named digest (DIGEST_PROFILES) this context builds, if any
 
     def to(self, publishers: Sequence[Publisher]) -> Context:
         return replace(self, publishers=publishers)
@@ -124,7 +125,7 @@ def run_digest(request: DigestRequest, ctx: Context) -> DigestResult:
             options = request.options.refine(profile.overlay)
             chosen = [p for p in ctx.publishers if p.name in options.destinations]
             own_request = replace(request, options=options)
-            own_ctx = replace(ctx, settings=own, publishers=chosen)
+            own_ctx = replace(ctx, settings=own, publishers=chosen, profile=profile.name)
             part = digest_listing(listing, own_request, own_ctx, earlier)
             parts.append(replace(part, profile=profile.name))
         result = combined(parts)
@@ -286,7 +287,9 @@ def digest_listing(
     for note in notes:
         log.warning("%s", note, extra=span_keys(span))
     announcer = features.announcer
-    told = announcer.published(ranked, bundle, deliveries, options.lang, url) if announcer else None
+    told = (
+        announcer.published(ranked, bundle, deliveries, options.lang, url, ctx.profile) if announcer else None
+    )
     return replace(
         counted,
         status=overall_status(deliveries),

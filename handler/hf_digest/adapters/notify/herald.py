@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from hf_digest.adapters.notify.channel import Notifier
-from hf_digest.adapters.notify.ledger import notify_backfill, notify_digest
+from hf_digest.adapters.notify.ledger import digest_id, notify_backfill, notify_digest
 from hf_digest.adapters.notify.message import DigestMessage, digest_message
 from hf_digest.adapters.notify.report import NotifyReport
 from hf_digest.adapters.state.store import StateStore
@@ -35,12 +35,20 @@ class Announcer(Protocol):
     """What run_digest calls after publishing: the report of what it told, or None."""
 
     def published(
-        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str, url: str | None
+        self,
+        ranked: Digest,
+        bundle: Bundle,
+        deliveries: Sequence[Delivery],
+        lang: str,
+        url: str | None,
+        profile: str | None = None,
     ) -> NotifyReport | None: ...
 
 
-def message_for(ranked: Digest, settings: Settings, lang: str, url: str | None) -> DigestMessage:
-    """The message for a published digest, linking to url, the page its post is read on."""
+def message_for(
+    ranked: Digest, settings: Settings, lang: str, url: str | None, profile: str | None = None
+) -> DigestMessage:
+    """The message for a published digest (profile: a named digest's), linking to url, its post's page."""
     return digest_message(
         ranked.span.kind,
         ranked.span.key,
@@ -50,11 +58,12 @@ def message_for(ranked: Digest, settings: Settings, lang: str, url: str | None) 
         top=settings.notify_top,
         post_url=url,
         by_relevance=ranked.relevance is not None and ranked.relevance.by_relevance,
+        profile=profile,
     )
 
 
 def owed_key(message: DigestMessage) -> str:
-    return f"notify-owed#{message.kind}#{message.key}#{message.lang}"
+    return f"notify-owed#{digest_id(message)}"
 
 
 def owed(store: StateStore, message: DigestMessage) -> tuple[list[str], list[str]]:
@@ -79,13 +88,19 @@ class Herald:
     held: list[DigestMessage] = field(default_factory=list)
 
     def published(
-        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str, url: str | None
+        self,
+        ranked: Digest,
+        bundle: Bundle,
+        deliveries: Sequence[Delivery],
+        lang: str,
+        url: str | None,
+        profile: str | None = None,
     ) -> NotifyReport | None:
         """Tell the channels when some destination got the post for the first time; otherwise tell only
         the channels an earlier run owes it to."""
         if not self.notifiers:
             return None
-        message = message_for(ranked, self.settings, lang, url)
+        message = message_for(ranked, self.settings, lang, url, profile)
         if any(d.status == Status.CREATED for d in deliveries):
             return self._tell(message, self.notifiers)
         return self.settle(message)
@@ -115,9 +130,9 @@ class Herald:
         """Tell notifiers, then write down what is still owed (nothing, mostly)."""
         pending = [n.channel for n in notifiers]
         # Pending until told: a run killed mid-send leaves this for a later run to settle.
-        self._owe(message, {"channels": [], "pending": pending}, f"{message.kind}#{message.key}")
+        self._owe(message, {"channels": [], "pending": pending}, digest_id(message))
         report = self._guarded(
-            f"{message.kind}#{message.key}#{message.lang}",
+            digest_id(message),
             notifiers,
             lambda: notify_digest(
                 message, notifiers, self.store(), self.deadline, self.now, interrupted=interrupted
@@ -167,11 +182,17 @@ class _Later:
     herald: Herald
 
     def published(
-        self, ranked: Digest, bundle: Bundle, deliveries: Sequence[Delivery], lang: str, url: str | None
+        self,
+        ranked: Digest,
+        bundle: Bundle,
+        deliveries: Sequence[Delivery],
+        lang: str,
+        url: str | None,
+        profile: str | None = None,
     ) -> NotifyReport | None:
         if not self.herald.notifiers:
             return None
-        message = message_for(ranked, self.herald.settings, lang, url)
+        message = message_for(ranked, self.herald.settings, lang, url, profile)
         if any(d.status == Status.CREATED for d in deliveries):
             self.herald.held.append(message)
             return None

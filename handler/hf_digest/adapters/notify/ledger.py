@@ -31,11 +31,13 @@ SUMMARY = "summary"
 
 
 def claim_key(message: DigestMessage, channel: str) -> str:
-    return f"notify#{message.kind}#{message.key}#{message.lang}#{channel}"
+    return f"notify#{digest_id(message)}#{channel}"
 
 
 def digest_id(message: DigestMessage) -> str:
-    return f"{message.kind}#{message.key}#{message.lang}"
+    """kind#key#lang, and a named digest's name: two profiles in one language are two digests to tell."""
+    named = f"#{message.profile}" if message.profile else ""
+    return f"{message.kind}#{message.key}#{message.lang}{named}"
 
 
 def notify_digest(

@@ -43,6 +43,7 @@ class DigestMessage:
     papers: tuple[MessagePaper, ...]
     post_url: str | None = None
     by_relevance: bool = False  # the post ranks its papers by the reader's interests, not upvotes
+    profile: str | None = None  # a named digest (DIGEST_PROFILES): told apart from others in its language
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def digest_message(
     shown: int | None = None,
     post_url: str | None = None,
     by_relevance: bool = False,
+    profile: str | None = None,
 ) -> DigestMessage:
     """The message for a digest whose ranked papers are papers (the post shows `shown`, default all)."""
     picked = tuple(
@@ -117,6 +119,7 @@ def digest_message(
         papers=picked,
         post_url=post_url,
         by_relevance=by_relevance,
+        profile=profile,
     )
 
 
