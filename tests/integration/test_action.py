@@ -373,3 +373,37 @@ def test_summaries_from_either_provider_through_either_entry_write_the_same_byte
         k: v for k, v in from_bedrock.items() if k != data
     }
     assert action_files[data] == from_bedrock[data].replace(MODEL.encode(), b"gpt-4o-mini")
+
+
+def _commit_settings(runner: Runner, path: str, text: str) -> None:
+    """The blog keeps its settings file in its repository, as the README suggests."""
+    target = runner.workspace / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    git(runner.workspace, "add", "-A")
+    git(runner.workspace, "commit", "--quiet", "-m", "Settings")
+    git(runner.workspace, "push", "--quiet", "origin", "HEAD:main")
+
+
+@pytest.mark.parametrize("path", ["config/digest.toml", "digest.toml"])
+def test_the_blogs_settings_file_is_read(make_runner: MakeRunner, remote: Path, path: str) -> None:
+    runner = make_runner()
+    _commit_settings(
+        runner,
+        path,
+        'top_n = 3\nlang = "en"\ngithub_commit_message = "papers: {key} from the settings file"\n',
+    )
+    # The settings input names a file (passed as DIGEST_SETTINGS); without it, ./digest.toml is read.
+    run = runner.run({"date": DAY, "settings": path} if path != "digest.toml" else {"date": DAY})
+    assert run.ok, run.log
+    assert remote_log(remote) == ["papers: 2026-02-10 from the settings file", "Settings", "Init"]
+    post = git(remote, "show", f"main:_posts/{DAY}-hf-daily-papers.md")  # en: no language suffix
+    assert post.count("👍") == 3 and post.startswith("---\ntitle: Hugging Face Daily Papers - 2026-02-10\n")
+    assert "**published** 2026-02-10: 3 of 33 papers shown" in run.summary
+
+
+def test_a_settings_file_that_is_not_there_fails_in_one_line(make_runner: MakeRunner, remote: Path) -> None:
+    run = make_runner().run({"date": DAY, "settings": "config/missing.toml"})
+    assert run.outcomes["digest"] == "failure" and remote_log(remote) == ["Init"]
+    error = next(line for line in run.summary.splitlines() if "hf-digest: error:" in line)
+    assert "config/missing.toml" in error and "DIGEST_SETTINGS" in error, error
