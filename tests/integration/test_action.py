@@ -4,6 +4,7 @@ plays setup-python and the Actions cache. No network, no Docker."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -274,6 +275,30 @@ def test_the_cached_state_pays_for_each_summary_once(
     assert rerun.action_outputs["status"] == "published"
     assert len(bedrock.calls) == paid  # ... from the summaries the first run paid for
     assert post_in_remote(remote) == post
+
+
+def test_the_cached_state_pays_for_each_openai_summary_once(
+    make_runner: MakeRunner, remote: Path, openai_api: OpenAIServer
+) -> None:
+    # The README's setup: the key as a secret, the provider and the model in the workflow's env.
+    summaries = {
+        "DIGEST_SUMMARY_PROVIDER": "openai",
+        "DIGEST_SUMMARY_MODEL": "gpt-4o-mini",
+        "OPENAI_BASE_URL": openai_api.url,
+        "OPENAI_API_KEY": str(openai_api.api_key),
+    }
+    first = make_runner(**summaries).run({"date": DAY})
+    assert first.ok, first.log
+    assert len(openai_api.calls) == 10 and openai_api.problems == []
+    assert json.loads(Path(first.action_outputs["result"]).read_text())["summaries"]["generated"] == 10
+    post = post_in_remote(remote)
+    git(remote, "update-ref", "refs/heads/main", "main~1")  # the post is written anew ...
+    rerun = make_runner(**summaries).run({"date": DAY})
+    assert rerun.ok, rerun.log
+    assert rerun.action_outputs["status"] == "published"
+    assert len(openai_api.calls) == 10  # ... from the summaries the first run paid for: 0 calls
+    assert json.loads(Path(rerun.action_outputs["result"]).read_text())["summaries"]["cached"] == 10
+    assert post_in_remote(remote) == post and "이 논문은" in post
 
 
 def test_a_blog_in_the_docs_folder_gets_its_post_there(make_runner: MakeRunner, remote: Path) -> None:
