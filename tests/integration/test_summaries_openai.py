@@ -201,13 +201,18 @@ def test_a_hanging_server_is_cut_at_the_deadline(
             "OPENAI_API_KEY: the key was refused by 127.0.0.1:{port} (401: Incorrect API key provided: ***.)",
         ),
         (
+            {"openai_api_key": None},
+            "OPENAI_API_KEY: not set, and 127.0.0.1:{port} asks for a key "
+            "(401: Incorrect API key provided: none.)",
+        ),
+        (
             {"summary_model": "gpt-9-nonexistent"},
             "DIGEST_SUMMARY_MODEL: 127.0.0.1:{port} has no model 'gpt-9-nonexistent' (404: The model "
             "`gpt-9-nonexistent` does not exist or you do not have access to it.); name a model it serves, "
             "or check OPENAI_BASE_URL (it ends before /chat/completions, e.g. .../v1)",
         ),
     ],
-    ids=["401-key", "404-model"],
+    ids=["401-key", "401-no-key", "404-model"],
 )
 def test_a_refusal_is_one_line_naming_the_setting_and_stops_the_calls(
     openai_api: OpenAIServer, store: SQLiteStore, papers: list[Paper], change: dict[str, Any], line: str

@@ -191,7 +191,7 @@ class ChatCaller:
     def call(self, request: Mapping[str, Any]) -> Called:
         """The paper's answer, retried under the request policy; a repeated call costs tokens only."""
         body = chat_request(request)
-        lost: list[bool] = []  # each dropped attempt: True when no connection was made at all
+        lost: list[bool] = []  # each attempt without an answer: True when no connection was made at all
 
         def attempt(attempts: int) -> Called:
             try:
@@ -204,6 +204,7 @@ class ChatCaller:
             except requests.RequestException as exc:
                 lost.append(budget.no_connection(exc))
                 raise policy.Again(type(exc).__name__) from None
+            lost.append(False)  # the server is there
             status = response.status_code
             if status == 429 or status == 408 or status == 409 or status >= 500:
                 error = error_of(response)
@@ -247,8 +248,9 @@ class ChatCaller:
         said = self.client.scrub(" ".join(message.split())[:200])
         host = self.client.host
         if status == 401:
-            given = "is not set" if self.client.api_key is None else "was refused"
-            return f"OPENAI_API_KEY: the key {given} by {host} (401: {said})"
+            if self.client.api_key is None:
+                return f"OPENAI_API_KEY: not set, and {host} asks for a key (401: {said})"
+            return f"OPENAI_API_KEY: the key was refused by {host} (401: {said})"
         if status == 403:
             return f"OPENAI_API_KEY: the key may not use model {self.model!r} at {host} (403: {said})"
         if status == 404:
