@@ -19,7 +19,7 @@ from hf_digest.rank import rank
 from hf_digest.state import SQLiteStore, StateStore
 from hf_digest.summaries.converse import converse_client
 from hf_digest.summaries.openai_chat import chat_client, rate_limit_wait
-from hf_digest.summaries.prompt import SCHEMA, TOOL
+from hf_digest.summaries.prompt import TOOL, converse_request, load_prompt
 from hf_digest.summaries.report import SummaryReport
 from hf_digest.summaries.summarize import Summarizer, summarize
 from tests.bedrock_server import BedrockServer
@@ -79,16 +79,23 @@ def test_each_paper_is_summarised_with_a_request_the_openai_types_accept(
     assert sorted(str(c.arxiv_id) for c in openai_api.calls) == sorted(p.arxiv_id for p in papers)
     first = openai_api.calls[0]
     assert first.headers["authorization"] == f"Bearer {openai_api.api_key}"
+    # Whatever tools the prompt module offers, each goes as a function with its JSON schema unchanged.
+    offered = [
+        tool["toolSpec"]
+        for tool in converse_request(load_prompt(None, "ko"), papers[0], MODEL, 400)["toolConfig"]["tools"]
+    ]
     assert first.body["tools"] == [
         {
             "type": "function",
             "function": {
-                "name": TOOL,
-                "description": "Record the summary of the paper.",
-                "parameters": SCHEMA,
+                "name": spec["name"],
+                "description": spec["description"],
+                "parameters": spec["inputSchema"]["json"],
             },
         }
+        for spec in offered
     ]
+    assert offered and first.body["tools"][0]["function"]["name"] == TOOL
     assert first.body["tool_choice"] == {"type": "function", "function": {"name": TOOL}}
     assert [m["role"] for m in first.body["messages"]] == ["system", "user"]
     assert report.status == "ok" and report.count("generated") == 10
