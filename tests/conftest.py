@@ -35,6 +35,7 @@ from tests.helpers import (
     load_sample,
 )
 from tests.hf_server import HFServer, load_sample_days
+from tests.openai_server import OpenAIServer
 from tests.slack_server import SlackServer
 from tests.telegram_server import TelegramServer
 
@@ -127,6 +128,14 @@ def bedrock(monkeypatch: pytest.MonkeyPatch) -> Iterator[BedrockServer]:
     for name, value in _AWS_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def openai_api() -> Iterator[OpenAIServer]:
+    """A local OpenAI-compatible chat completions API (its url is OPENAI_BASE_URL, with /v1)."""
+    server = OpenAIServer().start()
     yield server
     server.stop()
 

@@ -56,7 +56,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "hf-samples"
 EVENTS = REPO / "events"
 # The digest's settings; a test starts from none of them, whatever the developer's shell holds.
-SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_", "SLACK_", "DISCORD_", "TELEGRAM_")
+SETTING_PREFIXES = ("DIGEST_", "GITHUB_", "S3_", "HF_", "SLACK_", "DISCORD_", "TELEGRAM_", "OPENAI_")
 WIRE_LOGGERS = ("botocore", "boto3", "urllib3")
 
 MakeHFServer = Callable[..., HFServer]

@@ -30,6 +30,7 @@ from hf_digest.settings_file import Spec, setting, shown
 
 NOTIFY_CHANNELS = ("slack", "discord", "telegram", "email")
 NOTIFY_BACKFILL = ("skip", "summary")
+SUMMARY_PROVIDERS = ("bedrock", "openai")
 MAX_NOTIFY_TOP = 10
 MAX_EMAIL_RECIPIENTS = 50  # SES SendEmail's limit per message
 MAX_LOOKBACK_DAYS = 60
@@ -262,7 +263,29 @@ class Settings:
         None, "DIGEST_STATE_TABLE", "a DynamoDB table for the state store instead (in AWS)"
     )
     summary_model: str | None = setting(
-        None, "DIGEST_SUMMARY_MODEL", "a Bedrock model or inference profile id; empty: no summaries"
+        None,
+        "DIGEST_SUMMARY_MODEL",
+        "the summaries' model: a Bedrock model or inference profile id, or the OpenAI-compatible API's "
+        "model name; empty: no summaries",
+    )
+    summary_provider: str = setting(
+        "bedrock",
+        "DIGEST_SUMMARY_PROVIDER",
+        "who runs the model: bedrock, or openai (any OpenAI-compatible chat completions API)",
+        parse=_lower,
+    )
+    openai_base_url: str = setting(
+        "https://api.openai.com/v1",
+        "OPENAI_BASE_URL",
+        "the OpenAI-compatible API's address (Gemini, Ollama, vLLM); with DIGEST_SUMMARY_PROVIDER=openai",
+        parse=_url,
+    )
+    openai_api_key: Secret | None = setting(
+        None,
+        "OPENAI_API_KEY",
+        "the OpenAI-compatible API's key; empty: none is sent (a local Ollama or vLLM)",
+        secret=True,
+        parse=_token,
     )
     summary_region: str | None = setting(
         None, "DIGEST_SUMMARY_REGION", "the Region to call Bedrock in; empty: the function's"
@@ -472,7 +495,23 @@ class Settings:
             raise ConfigError(f"DIGEST_STATE_PATH: {self.state_path} is a folder; name a file in it")
 
     def _validate_summaries(self) -> None:
-        if self.summary_model is not None and not _BEDROCK_MODEL.fullmatch(self.summary_model):
+        if self.summary_provider not in SUMMARY_PROVIDERS:
+            raise ConfigError(
+                f"DIGEST_SUMMARY_PROVIDER: {self.summary_provider!r} is not one of "
+                f"{', '.join(SUMMARY_PROVIDERS)}"
+            )
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", self.openai_base_url):
+            raise ConfigError(
+                f"OPENAI_BASE_URL: {self.openai_base_url!r} is not an http(s) address such as "
+                "https://api.openai.com/v1"
+            )
+        if self.summary_provider == "openai":
+            if self.summary_model is not None and not _OPENAI_MODEL.fullmatch(self.summary_model):
+                raise ConfigError(
+                    f"DIGEST_SUMMARY_MODEL: {self.summary_model!r} is not a model name the API could take "
+                    "(no spaces; e.g. gpt-4o-mini)"
+                )
+        elif self.summary_model is not None and not _BEDROCK_MODEL.fullmatch(self.summary_model):
             raise ConfigError(
                 f"DIGEST_SUMMARY_MODEL: {self.summary_model!r} is not a Bedrock model id, inference profile "
                 "id or ARN (e.g. global.anthropic.claude-haiku-4-5-20251001-v1:0)"
@@ -607,6 +646,8 @@ _DYNAMO_TABLE = re.compile(r"[A-Za-z0-9_.\-]{3,255}")
 _AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 # A model id (provider.name[:version]), an inference profile id (geo.provider.name...), or either's ARN.
 _BEDROCK_MODEL = re.compile(r"(arn:aws[\w-]*:bedrock:[\w-]*:\d{0,12}:[\w-]+/)?[\w.\-]+(:[\w.\-]+)*")
+# An OpenAI-compatible model name: gpt-4o-mini, gemini-2.5-flash, llama3.2:3b, Qwen/Qwen3-8B
+_OPENAI_MODEL = re.compile(r"[\w.:/@+\-]{1,256}")
 _EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 
 

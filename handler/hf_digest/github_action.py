@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.what == "summary":
             sys.stdout.write(summary_markdown(result, args.commit_url))
             return 0
-        settings = config.from_env()
+        settings = config.load(cli=True).settings  # the run's settings: the environment and the file
         if args.what == "message":
             print(commit_message(result, settings))
         else:  # the committer, a line each: name, e-mail

@@ -4,6 +4,7 @@ plays setup-python and the Actions cache. No network, no Docker."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from tests.bedrock_server import BedrockServer
 from tests.github_server import GitHubServer
 from tests.helpers import MakeGitHubServer, run_cli, without_settings
 from tests.hf_server import HFServer
+from tests.openai_server import OpenAIServer
 from tests.slack_server import SlackServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -275,6 +277,30 @@ def test_the_cached_state_pays_for_each_summary_once(
     assert post_in_remote(remote) == post
 
 
+def test_the_cached_state_pays_for_each_openai_summary_once(
+    make_runner: MakeRunner, remote: Path, openai_api: OpenAIServer
+) -> None:
+    # The README's setup: the key as a secret, the provider and the model in the workflow's env.
+    summaries = {
+        "DIGEST_SUMMARY_PROVIDER": "openai",
+        "DIGEST_SUMMARY_MODEL": "gpt-4o-mini",
+        "OPENAI_BASE_URL": openai_api.url,
+        "OPENAI_API_KEY": str(openai_api.api_key),
+    }
+    first = make_runner(**summaries).run({"date": DAY})
+    assert first.ok, first.log
+    assert len(openai_api.calls) == 10 and openai_api.problems == []
+    assert json.loads(Path(first.action_outputs["result"]).read_text())["summaries"]["generated"] == 10
+    post = post_in_remote(remote)
+    git(remote, "update-ref", "refs/heads/main", "main~1")  # the post is written anew ...
+    rerun = make_runner(**summaries).run({"date": DAY})
+    assert rerun.ok, rerun.log
+    assert rerun.action_outputs["status"] == "published"
+    assert len(openai_api.calls) == 10  # ... from the summaries the first run paid for: 0 calls
+    assert json.loads(Path(rerun.action_outputs["result"]).read_text())["summaries"]["cached"] == 10
+    assert post_in_remote(remote) == post and "이 논문은" in post
+
+
 def test_a_blog_in_the_docs_folder_gets_its_post_there(make_runner: MakeRunner, remote: Path) -> None:
     # GitHub Pages can build from /docs: DIGEST_OUTPUT_DIR names the blog's folder in the checkout
     run = make_runner(DIGEST_OUTPUT_DIR="docs").run({"date": DAY})
@@ -294,31 +320,115 @@ def test_a_checkout_on_no_branch_fails_saying_so(make_runner: MakeRunner, remote
     assert "**published** 2026-02-10" in run.summary  # the post was built; the summary still says so
 
 
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def _invoked(runner: Runner, tmp_path: Path, name: str, env: dict[str, str]) -> dict[str, bytes]:
+    """The blog's files after `hf-digest invoke` (the Lambda handler) with a manual event for DAY, into a
+    copy of the blog as the Lambda's bucket or repository had it before: no post yet."""
+    event = tmp_path / "manual.json"
+    event.write_text(f'{{"date": "{DAY}"}}', encoding="utf-8")
+    blog = tmp_path / name
+    shutil.copytree(runner.workspace, blog, ignore=shutil.ignore_patterns(".git"))
+    for path in blog.rglob("*"):
+        if path.is_file() and path.name not in ("_config.yml", ".keep"):
+            path.unlink()
+    state = {"DIGEST_STATE_PATH": str(tmp_path / f"{name}.sqlite3")}
+    invoked = run_cli(
+        ["invoke", str(event)], {"DIGEST_DESTINATIONS": "local", "DIGEST_OUTPUT_DIR": str(blog)} | state | env
+    )
+    assert invoked.exit_code == 0, invoked.stderr
+    return _files(blog)
+
+
 def test_the_action_and_the_lambda_write_the_same_bytes(
     make_runner: MakeRunner, remote: Path, hf_server: HFServer, tmp_path: Path
 ) -> None:
     runner = make_runner()
     run = runner.run({"date": DAY})
     assert run.ok, run.log
-    event = tmp_path / "manual.json"
-    event.write_text(f'{{"date": "{DAY}"}}', encoding="utf-8")
-    lambda_out = tmp_path / "lambda-blog"
-    shutil.copytree(runner.workspace, lambda_out, ignore=shutil.ignore_patterns(".git"))
-    for path in lambda_out.rglob("*"):  # the blog as the Lambda's bucket or repository had it: no post yet
-        if path.is_file() and path.name not in ("_config.yml", ".keep"):
-            path.unlink()
-    invoked = run_cli(
-        ["invoke", str(event)],
-        {"HF_BASE_URL": hf_server.url, "DIGEST_DESTINATIONS": "local", "DIGEST_OUTPUT_DIR": str(lambda_out)},
+    action_files = _files(runner.workspace)
+    assert POST in action_files
+    assert action_files == _invoked(runner, tmp_path, "lambda-blog", {"HF_BASE_URL": hf_server.url})
+
+
+def test_summaries_from_either_provider_through_either_entry_write_the_same_bytes(
+    make_runner: MakeRunner,
+    remote: Path,
+    hf_server: HFServer,
+    bedrock: BedrockServer,
+    openai_api: OpenAIServer,
+    tmp_path: Path,
+) -> None:
+    # Both local servers answer from one answer builder, as two providers of one model would: the
+    # Action's entry with an OpenAI-compatible API and the Lambda's with Bedrock publish the same bytes.
+    openai = {
+        "DIGEST_SUMMARY_PROVIDER": "openai",
+        "DIGEST_SUMMARY_MODEL": "gpt-4o-mini",
+        "OPENAI_BASE_URL": openai_api.url,
+        "OPENAI_API_KEY": str(openai_api.api_key),
+        "DIGEST_DATA_PATH_TEMPLATE": "_data/papers/{date}.json",  # each summary's own fields too
+    }
+    runner = make_runner(**openai)
+    run = runner.run({"date": DAY})
+    assert run.ok, run.log
+    assert len(openai_api.calls) == 10 and openai_api.problems == []
+    action_files = _files(runner.workspace)
+    assert "이 논문은" in action_files[POST].decode("utf-8")  # the summaries are in the post
+
+    hf = {"HF_BASE_URL": hf_server.url, "DIGEST_DATA_PATH_TEMPLATE": openai["DIGEST_DATA_PATH_TEMPLATE"]}
+    from_bedrock = _invoked(
+        runner,
+        tmp_path,
+        "lambda-bedrock",
+        hf | {"DIGEST_SUMMARY_MODEL": MODEL, "DIGEST_SUMMARY_REGION": "us-east-1"},
     )
-    assert invoked.exit_code == 0, invoked.stderr
+    assert len(bedrock.calls) == 10 and bedrock.problems == []
+    from_openai = _invoked(runner, tmp_path, "lambda-openai", openai | hf)
+    assert len(openai_api.calls) == 20
+    assert action_files == from_openai
+    # The post and the feeds are the same bytes; the data file says which model wrote each summary.
+    data = "_data/papers/2026-02-10.json"
+    assert {k: v for k, v in action_files.items() if k != data} == {
+        k: v for k, v in from_bedrock.items() if k != data
+    }
+    assert action_files[data] == from_bedrock[data].replace(MODEL.encode(), b"gpt-4o-mini")
 
-    def files(root: Path) -> dict[str, bytes]:
-        return {
-            str(p.relative_to(root)): p.read_bytes()
-            for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(root).parts
-        }
 
-    action_files = files(runner.workspace)
-    assert POST in action_files and action_files == files(lambda_out)
+def _commit_settings(runner: Runner, path: str, text: str) -> None:
+    """The blog keeps its settings file in its repository, as the README suggests."""
+    target = runner.workspace / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    git(runner.workspace, "add", "-A")
+    git(runner.workspace, "commit", "--quiet", "-m", "Settings")
+    git(runner.workspace, "push", "--quiet", "origin", "HEAD:main")
+
+
+@pytest.mark.parametrize("path", ["config/digest.toml", "digest.toml"])
+def test_the_blogs_settings_file_is_read(make_runner: MakeRunner, remote: Path, path: str) -> None:
+    runner = make_runner()
+    _commit_settings(
+        runner,
+        path,
+        'top_n = 3\nlang = "en"\ngithub_commit_message = "papers: {key} from the settings file"\n',
+    )
+    # The settings input names a file (passed as DIGEST_SETTINGS); without it, ./digest.toml is read.
+    run = runner.run({"date": DAY, "settings": path} if path != "digest.toml" else {"date": DAY})
+    assert run.ok, run.log
+    assert remote_log(remote) == ["papers: 2026-02-10 from the settings file", "Settings", "Init"]
+    post = git(remote, "show", f"main:_posts/{DAY}-hf-daily-papers.md")  # en: no language suffix
+    assert post.count("👍") == 3 and post.startswith("---\ntitle: Hugging Face Daily Papers - 2026-02-10\n")
+    assert "**published** 2026-02-10: 3 of 33 papers shown" in run.summary
+
+
+def test_a_settings_file_that_is_not_there_fails_in_one_line(make_runner: MakeRunner, remote: Path) -> None:
+    run = make_runner().run({"date": DAY, "settings": "config/missing.toml"})
+    assert run.outcomes["digest"] == "failure" and remote_log(remote) == ["Init"]
+    error = next(line for line in run.summary.splitlines() if "hf-digest: error:" in line)
+    assert "config/missing.toml" in error and "DIGEST_SETTINGS" in error, error

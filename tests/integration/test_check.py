@@ -14,6 +14,7 @@ from tests.bedrock_server import BedrockServer
 from tests.discord_server import DiscordServer
 from tests.github_server import GitHubServer
 from tests.helpers import CliResult, MakeGitHubServer, run_cli
+from tests.openai_server import OpenAIServer
 from tests.openapi_check import OpenApi, spec_path
 from tests.slack_server import SlackServer
 from tests.telegram_server import TelegramServer
@@ -151,6 +152,36 @@ def test_a_signature_failure_is_named_as_one_not_as_the_model(
     assert "AWS refused the signature (InvalidSignatureException)" in line, line
     assert "AWS_SECRET_ACCESS_KEY" in line and "DIGEST_SUMMARY_MODEL" not in line
     assert "not-the-secret" not in proc.stdout
+
+
+def openai_env(api: OpenAIServer, key: str | None) -> dict[str, str]:
+    env = {
+        "DIGEST_SUMMARY_PROVIDER": "openai",
+        "DIGEST_SUMMARY_MODEL": "gpt-4o-mini",
+        "OPENAI_BASE_URL": api.url,
+    }
+    return env | ({"OPENAI_API_KEY": key} if key else {})
+
+
+def test_an_openai_compatible_model_that_answers_passes(openai_api: OpenAIServer) -> None:
+    proc = check(openai_env(openai_api, openai_api.api_key))
+    assert proc.exit_code == 0, proc.stdout + proc.stderr
+    assert (
+        line_of(proc, "openai") == f"✓ openai: model gpt-4o-mini answered at {openai_api.url.split('/')[2]}"
+    )
+    assert openai_api.problems == [] and len(openai_api.calls) == 1
+    assert "bedrock" not in proc.stdout
+
+
+def test_a_refused_openai_key_names_the_setting_and_not_the_key(openai_api: OpenAIServer) -> None:
+    proc = check(openai_env(openai_api, "sk-check-wrong-key-77aa"))
+    assert proc.exit_code == 1
+    line = line_of(proc, "openai")
+    host = openai_api.url.split("/")[2]
+    assert line.startswith(
+        f"✗ openai: model gpt-4o-mini did not answer at {host} (401); fix: OPENAI_API_KEY: "
+    )
+    assert "sk-check-wrong-key-77aa" not in proc.stdout + proc.stderr
 
 
 def telegram_env(server: TelegramServer) -> dict[str, str]:

@@ -17,6 +17,7 @@ HF_TOKEN = "hf_RELIABILITY_hub_token_5e2f0a77"
 # Tokens no HTTP header can carry (a user pasted them badly): the code must refuse them unseen.
 UNSENDABLE_TOKENS = ("github_pat_RELIABILITY_line\nbreak_4c1d", "hf_RELIABILITY_quote\u2019mark_8e2a/x")
 AWS_SESSION_TOKEN = "IQoJb3JpZ2luX2VjRELIABILITYsessiontoken0c4e"  # an STS session token's shape
+OPENAI_API_KEY = "sk-proj-RELIABILITY_openai_key_6b0e2d"  # an OpenAI project key's shape
 # The notification channels' secrets: a webhook URL is a secret, and so are its path and its token alone;
 # the bot token (alone, and in its `/bot<token>/` path) and the chat id.
 SLACK_HOOK_TOKEN = "slackReliabilityHook7c1e"
@@ -45,6 +46,7 @@ TOKENS = (
     WRONG_TOKEN,
     HF_TOKEN,
     AWS_SESSION_TOKEN,
+    OPENAI_API_KEY,
     *UNSENDABLE_TOKENS,
     *NOTIFY_TOKENS,
 )

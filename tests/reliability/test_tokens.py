@@ -17,7 +17,7 @@ LINE_BREAK, NON_LATIN_1 = UNSENDABLE_TOKENS
 WHAT = {LINE_BREAK: "a line break", NON_LATIN_1: "a character outside Latin-1"}
 
 
-@pytest.mark.parametrize("variable", ["HF_TOKEN", "GITHUB_TOKEN"])
+@pytest.mark.parametrize("variable", ["HF_TOKEN", "GITHUB_TOKEN", "OPENAI_API_KEY"])
 @pytest.mark.parametrize("token", UNSENDABLE_TOKENS, ids=["line-break", "non-latin-1"])
 def test_an_unsendable_token_in_the_environment_is_refused_before_any_request(
     stack: Stack, monkeypatch: pytest.MonkeyPatch, variable: str, token: str

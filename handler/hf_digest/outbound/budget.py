@@ -122,6 +122,14 @@ def session() -> requests.Session:
     return made
 
 
+def no_connection(exc: requests.RequestException) -> bool:
+    """True when a request made no connection at all (no DNS, no route, refused, timed out connecting)."""
+    from urllib3.exceptions import NewConnectionError  # NameResolutionError is one too
+
+    cause = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectTimeout) or isinstance(cause, NewConnectionError)
+
+
 def guard(client: T) -> T:
     """A boto3 client whose requests a watch can cut, and which does not retry after a cut."""
     from hf_digest.outbound import budget_aws  # botocore is imported only where an AWS client is

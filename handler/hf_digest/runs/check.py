@@ -67,7 +67,9 @@ def run_check(settings: Settings, deadline: Deadline, *, send_test: bool = False
     probes: list[tuple[str, Probe]] = []
     for name in settings.destinations:
         probes.append((name, check_parts.DESTINATIONS.get(name, _unknown)))
-    if settings.summary_model:
+    if settings.summary_model and settings.summary_provider == "openai":
+        probes.append(("openai", check_parts.openai))
+    elif settings.summary_model:
         probes.append(("bedrock", check_parts.bedrock))
     for channel in settings.notify:
         probe = check_channels.channel(channel, send_test)

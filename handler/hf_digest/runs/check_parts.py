@@ -158,6 +158,32 @@ def bedrock(settings: Settings, deadline: Deadline) -> Line:
     return passed("bedrock", f"model {model} answered in {region}")
 
 
+def openai(settings: Settings, deadline: Deadline) -> Line:
+    """One tiny chat completion at OPENAI_BASE_URL: the key, the address and the model a run would use."""
+    import requests
+
+    from hf_digest.enrich.summaries.openai_chat import ChatCaller, chat_client, error_of
+
+    model = str(settings.summary_model)
+    client = chat_client(settings)
+    body = {
+        "model": model,
+        "messages": [{"role": "user", "content": "Answer with the word OK."}],
+        "max_tokens": 8,
+    }
+    try:
+        with budget.watch(deadline, f"{client.host} chat completions"):
+            answer = client.post(body, budget.timeouts(deadline, 3.0, 20.0))
+    except requests.RequestException as exc:
+        return failed("openai", f"{client.host}: {type(exc).__name__}", "check OPENAI_BASE_URL")
+    if answer.status_code != 200:
+        fix = ChatCaller(client, model, deadline, 0.0).fatal(answer.status_code, *error_of(answer))
+        return failed(
+            "openai", f"model {model} did not answer at {client.host} ({answer.status_code})", fix or ""
+        )
+    return passed("openai", f"model {model} answered at {client.host}")
+
+
 def email(settings: Settings, deadline: Deadline) -> Line:
     from botocore.exceptions import BotoCoreError, ClientError
 

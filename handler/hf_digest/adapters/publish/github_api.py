@@ -134,7 +134,7 @@ class GitHubApi:
                 raise self._fail(f"{what} failed: a header (the token?) cannot be sent as Latin-1") from None
             except requests.RequestException as exc:
                 reason = f"{what} failed: {type(exc).__name__}: {self._scrub(str(exc))[:300]}"
-                if _no_connection(exc):
+                if budget.no_connection(exc):
                     reason = f"{what} failed: cannot reach {urlsplit(self.api_url).hostname} (no network?)"
                 log.warning("github request failed", extra={"destination": "github", "reason": reason})
                 raise policy.Again(reason) from None
@@ -189,14 +189,6 @@ class GitHubApi:
             f"{what} answered 404 {message or 'Not Found'}: the repository or branch does not exist, "
             f"or the token cannot see it; {need}"
         )
-
-
-def _no_connection(exc: requests.RequestException) -> bool:
-    """True when no connection was made at all (no DNS, no route, refused, timed out connecting)."""
-    from urllib3.exceptions import NewConnectionError  # NameResolutionError is one too
-
-    cause = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(exc, requests.ConnectTimeout) or isinstance(cause, NewConnectionError)
 
 
 def _json_object(resp: requests.Response) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ could not finish in time.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,23 @@ RETRYABLE = frozenset(
         "ModelNotReadyException",
     }
 )
+
+
+def paper_policy(
+    deadline: Deadline, reserve_s: float, sleep: Callable[[float], None], max_wait_s: float = math.inf
+) -> policy.Policy:
+    """How one paper's call is retried, whichever provider takes it: MAX_ATTEMPTS, half-jittered backoff,
+    no attempt started that could not finish before the deadline less reserve_s."""
+    return policy.Policy(
+        deadline,
+        BACKOFF_S,
+        tries=MAX_ATTEMPTS,
+        floor=0.5,
+        max_wait_s=max_wait_s,
+        attempt_s=ATTEMPT_S,
+        margin_s=reserve_s,
+        sleep=sleep,
+    )
 
 
 class ConverseClient(Protocol):
@@ -83,6 +101,10 @@ class Caller:
     reserve_s: float
     sleep: Callable[[float], None] = time.sleep
 
+    def cache_request(self, request: Mapping[str, Any]) -> Mapping[str, Any]:
+        """What the cache key hashes: the Converse request itself (the key Bedrock's summaries always had)."""
+        return request
+
     def call(self, request: Mapping[str, Any]) -> Called:
         """The paper's answer, retried under the request policy (outbound.policy); a repeated call costs
         tokens only, so a lost reply is tried again."""
@@ -112,17 +134,9 @@ class Caller:
                 # No connection at all: after the retries, every other paper's call would meet the same.
                 lost.append(aws.unreachable(exc))
                 raise policy.Again(type(exc).__name__) from None
-            return _answer(response, attempts)
+            return answer_called(response, attempts)
 
-        rules = policy.Policy(
-            self.deadline,
-            BACKOFF_S,
-            tries=MAX_ATTEMPTS,
-            floor=0.5,
-            attempt_s=ATTEMPT_S,
-            margin_s=self.reserve_s,
-            sleep=self.sleep,
-        )
+        rules = paper_policy(self.deadline, self.reserve_s, self.sleep)
         try:
             return rules.run(attempt)
         except policy.GaveUp as gave:
@@ -154,7 +168,8 @@ class Caller:
         return None
 
 
-def _answer(response: Any, attempts: int) -> Called:
+def answer_called(response: Any, attempts: int) -> Called:
+    """What a Converse-shaped answer came to: its summary, or why it could not be read, and its tokens."""
     usage = response.get("usage", {}) if isinstance(response, Mapping) else {}
     input_tokens, output_tokens = int(usage.get("inputTokens", 0)), int(usage.get("outputTokens", 0))
     try:

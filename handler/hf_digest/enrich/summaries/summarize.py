@@ -1,5 +1,6 @@
-"""Our summary of each shown paper with Amazon Bedrock's Converse API: cached once per paper, capped by a
-token budget and the deadline, checked before it is shown, and never able to stop the post.
+"""Our summary of each shown paper with Amazon Bedrock's Converse API or an OpenAI-compatible chat
+completions API (DIGEST_SUMMARY_PROVIDER): cached once per paper, capped by a token budget and the deadline,
+checked before it is shown, and never able to stop the post.
 
 The run layer calls `summarize` after ranking and before rendering, then `with_summaries` on the papers.
 """
@@ -14,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hf_digest.adapters.state import StateError, StateStore
 from hf_digest.config import Settings
@@ -30,6 +31,9 @@ from hf_digest.enrich.summaries.report import (
 from hf_digest.errors import ConfigError
 from hf_digest.outbound.deadline import PUBLISH_RESERVE_S, Deadline
 
+if TYPE_CHECKING:
+    from hf_digest.enrich.summaries.openai_chat import ChatClient
+
 log = logging.getLogger(__name__)
 
 RESERVE_S = PUBLISH_RESERVE_S  # left for rendering and publishing after the last call
@@ -38,10 +42,25 @@ REJECTED_TTL_S = 3 * 86400.0  # a refused answer is not paid for again by reruns
 NOT_CALLED = "not called: the run stopped at its error"
 
 
+class PaperCaller(Protocol):
+    """One run's calls to the summaries' provider: converse.Caller (Bedrock) or openai_chat.ChatCaller."""
+
+    @property
+    def deadline(self) -> Deadline: ...
+
+    @property
+    def reserve_s(self) -> float: ...
+
+    def cache_request(self, request: Mapping[str, Any]) -> Mapping[str, Any]: ...
+
+    def call(self, request: Mapping[str, Any]) -> Called: ...
+
+
 def cache_key(arxiv_id: str, lang: str, request: Mapping[str, Any]) -> str:
-    """The key of a paper's summary: a hash of the whole Converse request, so whatever changes the answer
-    (the model, the prompt, the paper's text, DIGEST_SUMMARY_MAX_TOKENS, the temperature) changes the key,
-    and a refusal one setting caused is not remembered under another."""
+    """The key of a paper's summary: a hash of the whole request (for an OpenAI-compatible API, with the
+    provider and its host), so whatever changes the answer (the provider, the model, the prompt, the
+    paper's text, DIGEST_SUMMARY_MAX_TOKENS, the temperature) changes the key, and a refusal one setting
+    caused is not remembered under another."""
     asked = json.dumps(request, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return f"summary#{arxiv_id}#{lang}#{hashlib.sha256(asked.encode('utf-8')).hexdigest()[:20]}"
 
@@ -53,16 +72,23 @@ def with_summaries(papers: Sequence[Paper], summaries: Mapping[str, Summary]) ->
 
 @dataclass(frozen=True)
 class Summarizer:
-    """The summaries' adapter, built once per invocation: the settings, the state store, the client."""
+    """The summaries' adapter, built once per invocation: the settings, the state store, the client of
+    the provider DIGEST_SUMMARY_PROVIDER names."""
 
     settings: Settings
     store: StateStore
-    client: ConverseClient
+    client: ConverseClient | ChatClient
 
     @classmethod
     def from_settings(cls, settings: Settings, store: StateStore) -> Summarizer | None:
         """None when DIGEST_SUMMARY_MODEL is not set (summaries off)."""
-        return cls(settings, store, converse_client(settings)) if settings.summary_model else None
+        if not settings.summary_model:
+            return None
+        if settings.summary_provider == "openai":
+            from hf_digest.enrich.summaries.openai_chat import chat_client
+
+            return cls(settings, store, chat_client(settings))
+        return cls(settings, store, converse_client(settings))
 
     def __call__(
         self, papers: Sequence[Paper], lang: str, deadline: Deadline
@@ -77,7 +103,7 @@ def summarize(
     lang: str,
     settings: Settings,
     store: StateStore,
-    client: ConverseClient,
+    client: ConverseClient | ChatClient,
     deadline: Deadline,
     *,
     reserve_s: float = RESERVE_S,
@@ -94,11 +120,25 @@ def summarize(
         report = SummaryReport(model=model, papers=statuses, error=str(exc))
         _log(report)
         return {}, report
-    caller = Caller(client, model, deadline, reserve_s, sleep)
+    caller = _caller(client, model, deadline, reserve_s, sleep)
     run = _Run(papers, lang, settings, model, prompt, store, caller)
     report = run.execute()
     _log(report)
     return run.summaries, report
+
+
+def _caller(
+    client: ConverseClient | ChatClient,
+    model: str,
+    deadline: Deadline,
+    reserve_s: float,
+    sleep: Callable[[float], None],
+) -> PaperCaller:
+    from hf_digest.enrich.summaries.openai_chat import ChatCaller, ChatClient
+
+    if isinstance(client, ChatClient):
+        return ChatCaller(client, model, deadline, reserve_s, sleep)
+    return Caller(client, model, deadline, reserve_s, sleep)
 
 
 class _Run:
@@ -112,7 +152,7 @@ class _Run:
         model: str,
         prompt: Prompt,
         store: StateStore,
-        caller: Caller,
+        caller: PaperCaller,
     ) -> None:
         unique = list({paper.arxiv_id: paper for paper in papers}.values())
         limit = len(unique) if settings.summary_max_papers is None else settings.summary_max_papers
@@ -131,7 +171,7 @@ class _Run:
         self.cache_error: str | None = None
 
     def key(self, paper: Paper) -> str:
-        return cache_key(paper.arxiv_id, self.lang, self.requests[paper.arxiv_id])
+        return cache_key(paper.arxiv_id, self.lang, self.caller.cache_request(self.requests[paper.arxiv_id]))
 
     def execute(self) -> SummaryReport:
         for paper in self.beyond:
