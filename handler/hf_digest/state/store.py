@@ -11,6 +11,7 @@ from hf_digest.errors import DigestError
 
 CLAIMED = "claimed"
 DONE = "done"
+COUNTER = "counter"  # a key add() keeps: never a claim, never a value get_many returns
 # A claim nobody finished or released is forgotten this long after its lease ran out (TTL clean-up).
 CLAIM_KEPT_S = 7 * 86400.0
 
@@ -48,6 +49,11 @@ class StateStore(Protocol):
 
     def release(self, key: str, *, owner: str) -> None:
         """Give up owner's claim on key so the next run tries again; no-op when owner does not hold it."""
+        ...
+
+    def add(self, key: str, amount: int, *, ttl_s: float | None = None) -> int:
+        """Add amount to the counter under key (absent: 0) in one atomic write, and return the new total;
+        add(key, 0) reads it. A counter is not a value: get_many does not return it."""
         ...
 
 
@@ -90,4 +96,7 @@ class UnavailableStore:
         raise self.error
 
     def release(self, key: str, *, owner: str) -> None:
+        raise self.error
+
+    def add(self, key: str, amount: int, *, ttl_s: float | None = None) -> int:
         raise self.error

@@ -9,14 +9,14 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from hf_digest import budget
 from hf_digest.config import Settings
 from hf_digest.deadline import Deadline
 from hf_digest.errors import DeadlineExceeded
-from hf_digest.summaries.prompt import AnswerError, summary_from
+from hf_digest.summaries.prompt import AnswerError, Fields, answer_from
 
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 20.0
@@ -67,13 +67,14 @@ def converse_client(settings: Settings) -> ConverseClient:
 class Called:
     """What the calls for one paper came to."""
 
-    text: str | None = None  # the summary as the model wrote it, when the answer could be read
+    fields: Fields | None = None  # the tool's input as the model wrote it, when the answer could be read
     problem: str | None = None
     answered: bool = False  # the model answered (a refused answer is cached; an error is not)
     fatal: str | None = None  # an error every other call would meet too: stop calling
     input_tokens: int = 0
     output_tokens: int = 0
     attempts: int = 0
+    throttled: int = 0  # attempts Bedrock refused with ThrottlingException (summarize lowers concurrency)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Caller:
     def call(self, request: Mapping[str, Any]) -> Called:
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-        attempts = 0
+        attempts = throttled = 0
         while True:
             attempts += 1
             try:
@@ -100,12 +101,15 @@ class Caller:
             except ClientError as exc:
                 error = exc.response.get("Error", {})
                 code = str(error.get("Code", "Unknown"))
+                throttled += code == "ThrottlingException"
                 fatal = self.fatal(code, str(error.get("Message", "")))
                 if fatal:
                     return Called(problem=fatal, fatal=fatal, attempts=attempts)
                 if code in RETRYABLE and self._may_retry(attempts):
                     continue
-                return Called(problem=f"{code} after {attempts} attempt(s)", attempts=attempts)
+                return Called(
+                    problem=f"{code} after {attempts} attempt(s)", attempts=attempts, throttled=throttled
+                )
             except NoCredentialsError:
                 fatal = f"DIGEST_SUMMARY_MODEL {self.model}: no AWS credentials to call Bedrock with"
                 return Called(problem=fatal, fatal=fatal, attempts=attempts)
@@ -113,7 +117,7 @@ class Caller:
                 if self._may_retry(attempts):
                     continue
                 return Called(problem=f"{type(exc).__name__} after {attempts} attempt(s)", attempts=attempts)
-            return _answer(response, attempts)
+            return replace(_answer(response, attempts), throttled=throttled)
 
     def _may_retry(self, attempts: int) -> bool:
         if attempts >= MAX_ATTEMPTS:
@@ -149,7 +153,7 @@ def _answer(response: Any, attempts: int) -> Called:
     usage = response.get("usage", {}) if isinstance(response, Mapping) else {}
     input_tokens, output_tokens = int(usage.get("inputTokens", 0)), int(usage.get("outputTokens", 0))
     try:
-        text = summary_from(response if isinstance(response, Mapping) else {})
+        fields = answer_from(response if isinstance(response, Mapping) else {})
     except AnswerError as exc:
         return Called(
             problem=f"not parsed: {exc}",
@@ -159,5 +163,9 @@ def _answer(response: Any, attempts: int) -> Called:
             attempts=attempts,
         )
     return Called(
-        text=text, answered=True, input_tokens=input_tokens, output_tokens=output_tokens, attempts=attempts
+        fields=fields,
+        answered=True,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        attempts=attempts,
     )
