@@ -160,7 +160,7 @@ def default_fields(params: Mapping[str, Any]) -> dict[str, Any]:
     if tool_name(params) == "record_day":
         return {"brief": _default_brief(paper_data(params), korean)}
     data = paper_data(params)
-    words = [str(k) for k in data.get("keywords") or [] if 0 < len(str(k)) <= 30]
+    words = [str(k) for k in data.get("keywords") or [] if 0 < len(str(k)) <= 30 and "(" not in str(k)]
     keyword = next(iter(words), "") or "method"
     keywords = [*words, "evaluation", "benchmark", "training"][:3]
     if korean:
