@@ -168,3 +168,47 @@ def test_hf_digest_run_prints_one_summaries_line(
     assert "  summaries: ok (10 new, 0 cached, 0 fell back; 11 calls, about $0.0" in first.stdout
     assert "  summaries: ok (0 new, 10 cached, 0 fell back; 0 calls, about $0.0000)" in again.stdout
     assert (tmp_path / "state.sqlite3").is_file() and len(bedrock.calls) == 11
+
+
+def test_a_month_past_its_cost_cap_publishes_with_fallbacks_one_warning_and_the_alarms_metric(
+    app: ModuleType,
+    day_server: HFServer,
+    env: Path,
+    bedrock: BedrockServer,
+    output: Output,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DIGEST_SUMMARY_MONTHLY_USD", "0.001")  # less than one paper's call at Haiku's price
+
+    result = app.lambda_handler(DAY_EVENT, FakeContext())
+
+    assert result["status"] == "published" and bedrock.calls == []
+    report = result["summaries"]
+    assert report["status"] == "capped" and report["fallback"] == 10 and report["month"]["reached"]
+    text = (env / POST).read_text(encoding="utf-8")
+    assert "문제: " not in text and "오늘의 흐름" not in text and "AI 요약 (영문): " in text
+    assert "**오늘의 키워드**: " in text  # without a model's brief, the keywords alone
+    capped = [w for w in result["warnings"] if w.startswith("DIGEST_SUMMARY_MONTHLY_USD $0.00 reached for")]
+    assert len(capped) == 1, result["warnings"]
+    assert len(output.lines("summaries: monthly cost cap reached")) == 1
+    shown = output.metrics()[-1]
+    assert (shown["SummaryCostCapReached"], shown["SummariesRunFailed"], shown["RunPublished"]) == (1, 0, 1)
+    assert shown["SummaryCacheFaults"] == 0  # the cap is not a fault of the state store
+
+
+def test_a_model_without_a_known_price_exits_2_naming_the_setting_before_anything_is_written(
+    day_server: HFServer, bedrock: BedrockServer, tmp_path: Path
+) -> None:
+    settings = {
+        "DIGEST_SUMMARY_MODEL": "us.meta.llama3-1-8b-instruct-v1:0",
+        "DIGEST_STATE_PATH": str(tmp_path / "state.sqlite3"),
+    }
+    done = hf_digest(day_server, "run", "--date", "2026-02-10", "--out", str(tmp_path / "cli"), env=settings)
+    assert done.exit_code == 2
+    assert done.stderr.splitlines() == [
+        "hf-digest: error: DIGEST_SUMMARY_PRICE_IN_USD and DIGEST_SUMMARY_PRICE_OUT_USD: "
+        "DIGEST_SUMMARY_MODEL 'us.meta.llama3-1-8b-instruct-v1:0' has no price in our table; state its USD per million input and "
+        "output tokens so DIGEST_SUMMARY_MONTHLY_USD can be kept"
+    ]
+    assert not (tmp_path / "state.sqlite3").exists()  # not even the state store was opened
+    assert not (tmp_path / "cli").exists() and bedrock.calls == []

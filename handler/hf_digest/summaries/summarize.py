@@ -92,8 +92,14 @@ class Summarizer:
         without DIGEST_SUMMARY_PRICE_*_USD is a ConfigError here, before anything is written."""
         if not settings.summary_model:
             return None
-        cap_rates(settings)
+        cls.check(settings)
         return cls(settings, store, converse_client(settings))
+
+    @staticmethod
+    def check(settings: Settings) -> None:
+        """A ConfigError naming DIGEST_SUMMARY_PRICE_*_USD when the model's price is unknown and not stated:
+        the monthly cap could not be kept."""
+        cap_rates(settings)
 
     def __call__(
         self, papers: Sequence[Paper], lang: str, deadline: Deadline, *, brief: bool = False
