@@ -207,8 +207,8 @@ def test_a_model_without_a_known_price_exits_2_naming_the_setting_before_anythin
     assert done.exit_code == 2
     assert done.stderr.splitlines() == [
         "hf-digest: error: DIGEST_SUMMARY_PRICE_IN_USD and DIGEST_SUMMARY_PRICE_OUT_USD: "
-        "DIGEST_SUMMARY_MODEL 'us.meta.llama3-1-8b-instruct-v1:0' has no price in our table; state its USD per million input and "
-        "output tokens so DIGEST_SUMMARY_MONTHLY_USD can be kept"
+        "DIGEST_SUMMARY_MODEL 'us.meta.llama3-1-8b-instruct-v1:0' has no price in our table; state its USD "
+        "per million input and output tokens so DIGEST_SUMMARY_MONTHLY_USD can be kept"
     ]
     assert not (tmp_path / "state.sqlite3").exists()  # not even the state store was opened
     assert not (tmp_path / "cli").exists() and bedrock.calls == []
