@@ -294,3 +294,18 @@ def test_the_dynamodb_tally_is_one_update_item_add_per_charge(moto_endpoint: str
     assert [name for name, _ in sent] == ["UpdateItem"] * 3
     assert all(params["UpdateExpression"].startswith("ADD #t :amount") for _, params in sent)
     assert store.get_many(["spend#2026-12"]) == {}
+
+
+def test_a_brief_the_cap_leaves_no_room_for_is_not_asked_and_says_so_once(
+    bedrock: BedrockServer, store: SQLiteStore, papers: list[Paper]
+) -> None:
+    run(papers, store)  # the day's papers, cached and paid for
+    spent = store.add("spend#2026-12", 0)
+    bedrock.reset_calls()
+
+    summaries, report = run(papers, store, brief=True, summary_monthly_usd=(spent + 1) / 1_000_000)
+
+    assert bedrock.calls == [] and len(summaries) == 10 and report.status == "ok"  # all from the cache
+    assert report.brief is None and report.to_json()["brief"]["status"] == "cost_cap"
+    assert [w for w in report.warnings if w.startswith("DIGEST_SUMMARY_MONTHLY_USD")] == list(report.warnings)
+    assert len(report.warnings) == 1 and report.metrics()["SummaryCostCapReached"] == 1.0

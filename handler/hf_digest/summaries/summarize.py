@@ -183,6 +183,7 @@ class _Run:
         self.window = Window(settings.summary_concurrency)
         self.throttled = 0
         self.tally_read = False
+        self.cap_noted = False
 
     def key(self, paper: Paper) -> str:
         return cache_key(paper.arxiv_id, self.lang, self.requests[paper.arxiv_id])
@@ -201,15 +202,7 @@ class _Run:
                 f"summaries of {len(self.not_cached)} paper(s) not cached ({named}): {self.cache_error}"
             )
         if self.cap.reached:
-            capped = self._count(COST_CAP)
-            self.warnings.append(
-                f"DIGEST_SUMMARY_MONTHLY_USD ${self.cap.cap_usd:.2f} reached for {self.cap.month} "
-                f"(${self.cap.spent_usd:.4f} spent): {capped} paper(s) shown without our summary"
-            )
-            log.warning(
-                "summaries: monthly cost cap reached",
-                extra={"month": self.cap.month, "cap_usd": self.cap.cap_usd, "spent_usd": self.cap.spent_usd},
-            )
+            self._note_cap()
         order = [paper.arxiv_id for paper in (*self.wanted, *self.beyond)]
         self.summaries = {
             arxiv_id: self.summaries[arxiv_id] for arxiv_id in order if arxiv_id in self.summaries
@@ -232,6 +225,21 @@ class _Run:
 
     def _cap_status(self) -> CapStatus:
         return CapStatus(self.cap.month, self.cap.cap_usd, self.cap.spent_usd, self.cap.reached)
+
+    def _note_cap(self) -> None:
+        """One warning and one log line for a run that met the cap (the papers' calls or the brief's)."""
+        if self.cap_noted:
+            return
+        self.cap_noted = True
+        capped = self._count(COST_CAP)
+        self.warnings.append(
+            f"DIGEST_SUMMARY_MONTHLY_USD ${self.cap.cap_usd:.2f} reached for {self.cap.month} "
+            f"(${self.cap.spent_usd:.4f} spent): {capped} paper(s) shown without our summary"
+        )
+        log.warning(
+            "summaries: monthly cost cap reached",
+            extra={"month": self.cap.month, "cap_usd": self.cap.cap_usd, "spent_usd": self.cap.spent_usd},
+        )
 
     def _count(self, status: str) -> int:
         return sum(1 for paper in self.statuses.values() if paper.status == status)
@@ -419,7 +427,14 @@ class _Run:
             )
         reason = self._brief_blocked(request)
         if reason is not None:
-            return replace(report, brief_status=Brief(reason[0], reason[1]))
+            if reason[0] == COST_CAP:
+                self._note_cap()
+            return replace(
+                report,
+                brief_status=Brief(reason[0], reason[1]),
+                warnings=tuple(self.warnings),
+                cap=self._cap_status(),
+            )
         called = self.caller.call(request)
         self.cap.charge(called.input_tokens, called.output_tokens)
         self.throttled += called.throttled
