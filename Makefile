@@ -12,17 +12,23 @@ ARGS ?=
 # GitHub's official OpenAPI description, to check the local GitHub server and our requests against it.
 OPENAPI_SPEC := .cache/octokit-openapi/node_modules/@octokit/openapi/generated/api.github.com.json
 
-$(VENV)/.installed: pyproject.toml
+# Two steps: what the digest needs at run time (demo, digest), then the dev tools (test, lint, bench).
+PIP := $(PY) -m pip install -q --disable-pip-version-check --no-compile
+
+$(VENV)/.runtime: pyproject.toml
 	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PIP) -e .
 	@touch $@
 
-digest: $(VENV)/.installed
+$(VENV)/.installed: $(VENV)/.runtime
+	$(PIP) -e '.[dev]'
+	@touch $@
+
+digest: $(VENV)/.runtime
 	$(VENV)/bin/hf-digest run $(if $(DATE),--date $(DATE)) $(ARGS)
 
 # A recorded day's post from a local Hugging Face look-alike (demo/hf-samples), no network: out/demo/.
-demo: $(VENV)/.installed
+demo: $(VENV)/.runtime
 	@$(PY) demo/run.py $(if $(DATE),--date $(DATE)) $(ARGS)
 
 lint: $(VENV)/.installed
@@ -79,5 +85,6 @@ bench: $(VENV)/.installed
 golden: $(VENV)/.installed
 	UPDATE_GOLDEN=1 $(VENV)/bin/pytest -q tests/unit/test_golden.py
 
+# out/ is the local destination's folder of posts: kept; delete it yourself (`rm -rf out`) if you mean to.
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out .aws-sam
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam

@@ -29,6 +29,7 @@ VARIANTS: dict[str, dict[str, str]] = {
         "SummaryModel": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
         "SummaryRegion": "us-west-2",
     },
+    "interests": {"InterestsModel": "amazon.titan-embed-text-v2:0"},
     "notifications": {
         "Notify": "slack,discord,telegram,email",
         "NotifySecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-digest/notify-AbC123",

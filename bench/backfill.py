@@ -59,13 +59,14 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
-    from hf_digest import config, publish
-    from hf_digest.deadline import Deadline
+    from hf_digest import config
+    from hf_digest.adapters import publish
+    from hf_digest.core.outcomes import Status
+    from hf_digest.huggingface.source import HuggingFaceSource
+    from hf_digest.outbound.deadline import Deadline
     from hf_digest.request import parse_options, parse_range
     from hf_digest.runs.backfill import Pacer, run_range
     from hf_digest.runs.digest import Context
-    from hf_digest.runs.result import EMPTY, PUBLISHED
-    from hf_digest.source import HuggingFaceSource
 
     class CountingPacer(Pacer):
         waited = 0.0
@@ -99,8 +100,8 @@ def measure(servers: Servers, pace_scale: float = 1.0) -> BackfillFigures:
         statuses = [run.status for run in result.runs]
         return BackfillFigures(
             days=len(result.runs),
-            published=statuses.count(PUBLISHED),
-            empty=statuses.count(EMPTY),
+            published=statuses.count(Status.PUBLISHED),
+            empty=statuses.count(Status.EMPTY),
             wall_s=wall_s,
             waited_s=pacer.waited,
             pace_s=settings.backfill_pace_s,

@@ -102,9 +102,9 @@ def _render(items_path: str, day_text: str, top_n: int) -> dict[str, Any]:
     from pathlib import Path
 
     config = importlib.import_module("hf_digest.config")
-    model = importlib.import_module("hf_digest.model")
-    rank = importlib.import_module("hf_digest.rank")
-    render = importlib.import_module("hf_digest.render")
+    model = importlib.import_module("hf_digest.core.model")
+    rank = importlib.import_module("hf_digest.core.rank")
+    render = importlib.import_module("hf_digest.rendering.render")
 
     items = json.loads(Path(items_path).read_text(encoding="utf-8"))
     settings = config.from_env({})

@@ -1,7 +1,7 @@
 """`python -m bench.debris [--samples DIR] [--show N]`: LaTeX debris in every recorded text, before and after.
 
 Reads each paper of `../shared/hf-samples/*.json` once; "before" is the title, abstract and AI summary as
-Hugging Face sends them (spaces normalised), "after" as the digest's papers hold them (hf_digest.latex).
+Hugging Face sends them (spaces normalised), "after" as the digest's papers hold them (hf_digest.core.latex).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hf_digest.latex import DEBRIS, find_debris, short_name
-from hf_digest.model import SchemaError, clean_text, paper_from_item
+from hf_digest.core.latex import DEBRIS, find_debris, short_name
+from hf_digest.core.model import SchemaError, clean_text, paper_from_item
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "hf-samples"
 

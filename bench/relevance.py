@@ -23,12 +23,12 @@ from tests.embeddings_server import TITAN_V2, EmbeddingsServer
 from tests.hf_server import load_sample_days
 
 from bench.servers import SAMPLES
-from hf_digest.interests import lexical, semantic
-from hf_digest.interests.parse import from_text
-from hf_digest.interests.relevance import Score, relevance_key
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.rank import rank
-from hf_digest.state import SQLiteStore
+from hf_digest.adapters.state import SQLiteStore
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.rank import rank
+from hf_digest.enrich.interests import lexical, semantic
+from hf_digest.enrich.interests.parse import from_text
+from hf_digest.enrich.interests.relevance import Score, relevance_key
 
 # name: (the reader's paragraph, the keyword terms that make a paper relevant)
 TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -149,7 +149,7 @@ def _rankers(methods: Sequence[str]) -> Iterator[dict[str, Ranker]]:
     with EmbeddingsServer() as server, tempfile.TemporaryDirectory(prefix="bench-relevance-") as tmp:
         os.environ.update(dict(zip(names, ("testing", "testing", "us-east-1", server.url), strict=True)))
         try:
-            from hf_digest import aws
+            from hf_digest.outbound import aws
 
             client = aws.client("bedrock-runtime", setting="DIGEST_INTERESTS_MODEL")
             store = SQLiteStore(Path(tmp) / "state.sqlite3")

@@ -20,7 +20,7 @@ from bench.backfill import _environment
 from bench.servers import MONTH_FILE, SAMPLES, Moto
 
 if TYPE_CHECKING:
-    from hf_digest.model import Paper
+    from hf_digest.core.model import Paper
 
 FIRST_DAY = date(2025, 9, 1)
 DAYS = 30
@@ -49,7 +49,7 @@ class SiteFigures:
 
 
 def _papers_by_day() -> dict[date, list[Paper]]:
-    from hf_digest.model import papers_from_items
+    from hf_digest.core.model import papers_from_items
 
     items = json.loads((SAMPLES / MONTH_FILE).read_text(encoding="utf-8"))
     papers, _ = papers_from_items(items)
@@ -63,12 +63,12 @@ def _papers_by_day() -> dict[date, list[Paper]]:
 def measure(moto: Moto) -> SiteFigures:
     import boto3
 
-    from hf_digest import feeds, render
+    from hf_digest.adapters.publish.s3 import S3Publisher
     from hf_digest.config import Settings
-    from hf_digest.deadline import Deadline
-    from hf_digest.model import Bundle, day_span
-    from hf_digest.publish.s3 import S3Publisher
-    from hf_digest.rank import digest
+    from hf_digest.core.model import Bundle, day_span
+    from hf_digest.core.rank import digest
+    from hf_digest.outbound.deadline import Deadline
+    from hf_digest.rendering import feeds, render
 
     bucket = f"bench-site-{uuid.uuid4().hex[:10]}"
     by_day = _papers_by_day()

@@ -26,14 +26,14 @@ from tests.hf_server import load_sample_days
 
 from bench import cost as lambda_cost
 from bench.servers import SAMPLES
+from hf_digest.adapters.state import SQLiteStore
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.rank import rank
-from hf_digest.state import SQLiteStore
-from hf_digest.summaries.converse import converse_client
-from hf_digest.summaries.report import PRICES_AS_OF, SummaryReport, cost_usd
-from hf_digest.summaries.summarize import summarize
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.rank import rank
+from hf_digest.enrich.summaries.converse import converse_client
+from hf_digest.enrich.summaries.report import PRICES_AS_OF, SummaryReport, cost_usd
+from hf_digest.enrich.summaries.summarize import summarize
+from hf_digest.outbound.deadline import Deadline
 
 LATENCY_S = 1.5
 CONCURRENCY = (4, 10)  # the old default bound, and the default since issue 24 (one call per paper)

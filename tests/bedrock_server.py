@@ -235,6 +235,7 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    _bad_signature = False
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -254,6 +255,9 @@ class _Handler(BaseHTTPRequestHandler):
         model_id = unquote(route["model"])
         server = self.bedrock
         problem = signature_problem(self.path, body, headers, server.region, server.secret_key)
+        # Signed, but not as AWS computes it (a wrong secret, another region's scope): Bedrock, like every
+        # Coral JSON service, answers 403 InvalidSignatureException.
+        self._bad_signature = problem is not None and not problem.startswith("not SigV4-signed")
         params: dict[str, Any] = {}
         if problem is None:
             params, problem = converse_params(model_id, body)
@@ -272,6 +276,8 @@ class _Handler(BaseHTTPRequestHandler):
         self, model_id: str, arxiv_id: str | None, params: dict[str, Any], problem: str | None
     ) -> int:
         server = self.bedrock
+        if problem is not None and self._bad_signature:
+            return self._error(403, "InvalidSignatureException", f"The request signature is wrong: {problem}")
         if problem is not None:
             return self._error(400, "ValidationException", problem[:500])
         if model_id in server.denied:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from hf_digest.cli import load_app
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.rank import rank
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.rank import rank
 from tests.bedrock_server import BedrockServer
 from tests.discord_server import DiscordServer
 from tests.embeddings_server import EmbeddingsServer
@@ -110,7 +110,7 @@ _AWS_ENV = {
 @pytest.fixture
 def quick_notify_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chat and mail retries a hundredth of a second apart: a test sees their order, not their waits."""
-    monkeypatch.setattr("hf_digest.notify.sending.BACKOFF_BASE_S", 0.01)
+    monkeypatch.setattr("hf_digest.adapters.notify.sending.BACKOFF_BASE_S", 0.01)
 
 
 @pytest.fixture(scope="module")

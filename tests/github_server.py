@@ -187,6 +187,7 @@ class GitHubServer:
         self.prefix = prefix.rstrip("/")
         self.default_branch = default_branch
         self.tree_limit = tree_limit  # a recursive tree with more entries answers truncated, as GitHub does
+        self.protected: set[str] = set()  # branches under branch protection (GET /branches/{branch} says so)
         self.git = GitRepo(root / f"{repo}.git", default_branch)
         self.requests: list[Exchange] = []
         self._faults: list[tuple[str, str, list[Fault]]] = []
@@ -302,7 +303,11 @@ class GitHubServer:
     def _route(self, method: str, rest: str, ex: Exchange) -> tuple[int, Any, dict[str, str]]:
         body = ex.body if isinstance(ex.body, dict) else {}
         if method == "GET" and rest == "":
-            return 200, self._repository(), {}
+            # permissions: what the token may do here (the read-only token may pull, not push)
+            return 200, self._repository(push=ex.headers.get("authorization") == f"Bearer {self.token}"), {}
+        if method == "GET" and (m := re.fullmatch(r"/branches/(.+)", rest)):
+            sha = self.git.rev(f"refs/heads/{m[1]}")
+            return (200, self._branch(m[1], sha), {}) if sha else _error(404, "Branch not found")
         if method == "GET" and (m := re.fullmatch(r"/git/ref/(heads/.+)", rest)):
             sha = self.git.rev(f"refs/{m[1]}")
             return (200, self._ref(m[1], sha), {}) if sha else _error(404, "Not Found")
@@ -445,7 +450,43 @@ class GitHubServer:
             },
         }
 
-    def _repository(self) -> dict[str, Any]:
+    def _branch(self, name: str, sha: str) -> dict[str, Any]:
+        """GitHub's branch-with-protection shape, as a token that may read the repository sees it."""
+        commit = self._commit(sha)
+        git_commit = {
+            "url": commit["url"],
+            "author": commit["author"],
+            "committer": commit["committer"],
+            "message": commit["message"],
+            "tree": commit["tree"],
+            "comment_count": 0,
+        }
+        web = f"{self.host}/{self.full_name}"
+        protected = name in self.protected
+        level = "non_admins" if protected else "off"
+        return {
+            "name": name,
+            "commit": {
+                "url": self._api(f"/commits/{sha}"),
+                "sha": sha,
+                "node_id": commit["node_id"],
+                "html_url": commit["html_url"],
+                "comments_url": self._api(f"/commits/{sha}/comments"),
+                "commit": git_commit,
+                "author": None,
+                "committer": None,
+                "parents": commit["parents"],
+            },
+            "_links": {"html": f"{web}/tree/{name}", "self": self._api(f"/branches/{name}")},
+            "protected": protected,
+            "protection": {
+                "enabled": protected,
+                "required_status_checks": {"enforcement_level": level, "contexts": [], "checks": []},
+            },
+            "protection_url": self._api(f"/branches/{name}/protection"),
+        }
+
+    def _repository(self, push: bool = True) -> dict[str, Any]:
         """GitHub's full-repository shape: every required key, most of them links nobody follows here."""
         api, web, user = self._api(""), f"{self.host}/{self.full_name}", f"{self.api_url}/users/{self.owner}"
         owner: dict[str, Any] = {f"{name}_url": f"{user}/{name}" for name in _USER_LINKS.split()}
@@ -461,6 +502,7 @@ class GitHubServer:
             html_url=web, svn_url=web, clone_url=f"{web}.git", git_url=f"git://x/{self.full_name}.git"
         )
         data.update(ssh_url=f"git@x:{self.full_name}.git", default_branch=self.default_branch, has_pages=True)
+        data["permissions"] = {"admin": False, "maintain": False, "push": push, "triage": push, "pull": True}
         return data
 
 

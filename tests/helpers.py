@@ -30,10 +30,9 @@ import requests
 import yaml
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from hf_digest import feeds
 from hf_digest.config import Settings
-from hf_digest.markdown import plain_math
-from hf_digest.model import (
+from hf_digest.core.markdown import plain_math
+from hf_digest.core.model import (
     Bundle,
     Digest,
     Organization,
@@ -43,9 +42,10 @@ from hf_digest.model import (
     papers_from_items,
     week_of,
 )
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import render as render_bundle
-from hf_digest.render import render_post
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.rendering import feeds
+from hf_digest.rendering.render import render as render_bundle
+from hf_digest.rendering.render import render_post
 from tests.github_server import GitHubServer
 from tests.hf_server import HFServer
 

@@ -4,6 +4,10 @@ Answers `{"ok": true, "result": message}` or `{"ok": false, "error_code", "descr
 {"retry_after"}]}`: 400 "can't parse entities" for a tag Telegram lacks or an unescaped <, > or &,
 400 "message is too long" past 4,096 UTF-16 code units after entity parsing, 400 "chat not found",
 401 "Unauthorized" for a wrong token, 429 with parameters.retry_after.
+
+What `hf-digest check` asks: `getMe` (the bot: id from the token, username), `getChat` (400 "chat not found"
+while the bot is not in the chat) and `getChatMember` for the bot (`bot_status`: administrator, member, left,
+kicked; a channel's administrator may post unless `can_post` is false).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tests.chat_server import Answer, ChatServer
@@ -106,6 +110,10 @@ class TelegramServer(ChatServer):
         self.chat_id = chat_id
         self._lock_ids = threading.Lock()
         self._next_id = 1
+        self.bot_username = "hf_digest_test_bot"
+        self.bot_status = "administrator"  # the bot's membership of the chat; "left" or "kicked": not in it
+        self.can_post = True  # a channel administrator's can_post_messages
+        self.chat_type = "channel"
 
     @property
     def api_url(self) -> str:
@@ -128,12 +136,14 @@ class TelegramServer(ChatServer):
             return self.error(404, "Not Found")
         if match[1] != self.token:
             return self.error(401, "Unauthorized")
-        if match[2] != "sendMessage":
-            return self.error(404, "Not Found: method not found")
         try:
-            params = json.loads(raw)
+            params = json.loads(raw) if raw else dict(query)
         except ValueError:
             return self.error(400, "Bad Request: invalid JSON")
+        if match[2] in ("getMe", "getChat", "getChatMember"):  # answers, not messages anyone sees
+            return replace(self._about(match[2], params), delivers=False)
+        if match[2] != "sendMessage":
+            return self.error(404, "Not Found: method not found")
         if str(params.get("chat_id", "")) != self.chat_id:
             return self.error(400, "Bad Request: chat not found")
         text = params.get("text")
@@ -164,6 +174,37 @@ class TelegramServer(ChatServer):
             "link_preview_options": preview,
         }
         return Answer.json(200, {"ok": True, "result": result})
+
+    @property
+    def bot_id(self) -> int:
+        return int(self.token.split(":", 1)[0])
+
+    @property
+    def in_chat(self) -> bool:
+        return self.bot_status not in ("left", "kicked")
+
+    def _about(self, method: str, params: dict[str, Any]) -> Answer:
+        """getMe, getChat and getChatMember, answered as the Bot API shapes User, ChatFullInfo, ChatMember."""
+        if method == "getMe":
+            me = {"id": self.bot_id, "is_bot": True, "first_name": "HF Digest", "username": self.bot_username}
+            return Answer.json(200, {"ok": True, "result": me})
+        if str(params.get("chat_id", "")) != self.chat_id or not self.in_chat:
+            return self.error(400, "Bad Request: chat not found")
+        if method == "getChat":
+            chat = {
+                "id": int(self.chat_id),
+                "type": self.chat_type,
+                "title": "HF papers",
+                "accent_color_id": 0,
+            }
+            return Answer.json(200, {"ok": True, "result": {**chat, "max_reaction_count": 11}})
+        if str(params.get("user_id")) != str(self.bot_id):
+            return self.error(400, "Bad Request: user not found")
+        user = {"id": self.bot_id, "is_bot": True, "first_name": "HF Digest", "username": self.bot_username}
+        member: dict[str, Any] = {"status": self.bot_status, "user": user}
+        if self.bot_status == "administrator":
+            member.update(can_be_edited=False, can_post_messages=self.can_post, can_manage_chat=True)
+        return Answer.json(200, {"ok": True, "result": member})
 
     def shown(self) -> list[str]:
         """The texts of the messages Telegram accepted, as readers see them."""

@@ -1,5 +1,6 @@
 """The command line: `hf-digest run` builds a post; `hf-digest notify` tells the channels about one;
-`hf-digest invoke` runs the Lambda handler here; `hf-digest config` shows the effective settings."""
+`hf-digest check` proves the settings and each part work; `hf-digest invoke` runs the Lambda handler
+here; `hf-digest config` shows the effective settings."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from hf_digest import config, request, runs
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import OK_STATUSES, Status
 from hf_digest.errors import BadInput, ConfigError, DigestError
-from hf_digest.runs.result import OK_STATUSES
+from hf_digest.outbound.deadline import Deadline
 
 # Lambda's maximum; a local run has the same ceiling so waits behave as they would in AWS.
 DEFAULT_TIMEOUT_S = 900.0
@@ -43,8 +44,28 @@ def _seconds(text: str) -> float:
     return value
 
 
+def version() -> str:
+    """The installed distribution's version; the package's own where it is not installed (Lambda)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("hf-daily-digest")
+    except metadata.PackageNotFoundError:
+        from hf_digest import __version__
+
+        return __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a usage error on one line (exit 2), pointing at --help instead of printing usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hf-digest", description=__doc__)
+    parser = _Parser(prog="hf-digest", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     parser.add_argument("--verbose", "-v", action="store_true", help=VERBOSE_HELP)
     parser.add_argument("--settings", metavar="PATH", help=SETTINGS_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -94,11 +115,18 @@ def _parser() -> argparse.ArgumentParser:
     notify.add_argument("--json", action="store_true", help="print the result as JSON")
     notify.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
 
+    check = commands.add_parser("check", help="prove each configured part works, one line each (✓ or ✗)")
+    check.add_argument(
+        "--send-test", action="store_true", help="post a marked test message to Slack, Discord"
+    )
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
+
     settings = commands.add_parser("config", help="print the effective settings and where each came from")
     settings.add_argument(
         "--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP
     )
-    for command in (run, notify, settings):
+    for command in (run, notify, settings, check):
         command.add_argument("--settings", metavar="PATH", default=argparse.SUPPRESS, help=SETTINGS_HELP)
 
     invoke = commands.add_parser("invoke", help="run the Lambda handler with an event file, here")
@@ -182,6 +210,17 @@ def _config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(args).settings
+    except ConfigError as exc:  # the first part checked: nothing else can be built without it
+        print(f"✗ settings: {exc}")
+        return exc.exit_code
+    outcome = runs.execute(request.CheckRequest(args.send_test), settings, Deadline.after(120.0), args.now)
+    print(json.dumps(outcome.to_json(), ensure_ascii=False, indent=2) if args.json else outcome.summary())
+    return 0 if outcome.ok else 1
+
+
 class LocalContext:
     """The parts of Lambda's context object the handler reads, with a real deadline."""
 
@@ -229,7 +268,7 @@ def _invoke(args: argparse.Namespace) -> int:
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if "batchItemFailures" in result:  # an SQS batch: every message done, or the ones to retry
         return 0 if not result["batchItemFailures"] else 1
-    return 0 if result.get("status") in (*OK_STATUSES, "queued") else 1
+    return 0 if result.get("status") in (*OK_STATUSES, Status.QUEUED, Status.CHECKED) else 1
 
 
 def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> int:
@@ -243,7 +282,7 @@ def main(argv: Sequence[str] | None = None, *, now: datetime | None = None) -> i
         stream=sys.stderr,
     )
     try:
-        commands = {"config": _config, "invoke": _invoke, "notify": _notify, "run": _run}
+        commands = {"check": _check, "config": _config, "invoke": _invoke, "notify": _notify, "run": _run}
         return commands[args.command](args)
     except DigestError as exc:
         if args.verbose:

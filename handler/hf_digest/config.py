@@ -15,17 +15,18 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hf_digest import layout, paths, settings_file
+from hf_digest import settings_file
+from hf_digest.core import layout, paths
+from hf_digest.core.model import LANGUAGES as LANGUAGES  # config.LANGUAGES: the names the settings accept
+from hf_digest.core.permalink import STYLES as PERMALINK_STYLES
+from hf_digest.core.permalink import Blog, PermalinkError
+from hf_digest.core.permalink import template as permalink_template
 from hf_digest.destinations import parse_destinations
+from hf_digest.enrich.topics import parse_terms
+from hf_digest.enrich.topics.profiles import Profile, check_paths, parse_profiles
 from hf_digest.errors import BadInput, ConfigError
-from hf_digest.model import LANGUAGES as LANGUAGES  # config.LANGUAGES: the names the settings accept
-from hf_digest.permalink import STYLES as PERMALINK_STYLES
-from hf_digest.permalink import Blog, PermalinkError
-from hf_digest.permalink import template as permalink_template
-from hf_digest.redact import check_token
+from hf_digest.outbound.redact import check_token
 from hf_digest.settings_file import Spec, setting, shown
-from hf_digest.topics import parse_terms
-from hf_digest.topics.profiles import Profile, check_paths, parse_profiles
 
 NOTIFY_CHANNELS = ("slack", "discord", "telegram", "email")
 NOTIFY_BACKFILL = ("skip", "summary")
@@ -376,7 +377,7 @@ class Settings:
     bibtex: bool = setting(False, "DIGEST_BIBTEX", "each paper's BibTeX in the post")
     # The site's own language, at its root: DIGEST_LANG, kept when a profile's settings take its own lang.
     site_lang: str | None = None
-    # Ranked for me (hf_digest.interests): free text, or a library file's path (.bib, .bibtex, .txt)
+    # Ranked for me (hf_digest.enrich.interests): free text, or a library file's path (.bib, .bibtex, .txt)
     interests: str | None = setting(
         None, "DIGEST_INTERESTS", "your interests: a few sentences, or a .bib/.txt library file in the blog"
     )
@@ -778,6 +779,12 @@ def aws_endpoint(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """The values of AWS_ENDPOINT_VARIABLES: equal tuples mean a client built now talks to the same AWS."""
     env = os.environ if env is None else env
     return tuple(env.get(name, "") for name in AWS_ENDPOINT_VARIABLES)
+
+
+def requests_ca_bundle(env: Mapping[str, str] | None = None) -> str | None:
+    """REQUESTS_CA_BUNDLE, which botocore falls back to for TLS verification when no ca_bundle is set."""
+    env = os.environ if env is None else env
+    return (env.get("REQUESTS_CA_BUNDLE") or "").strip() or None
 
 
 @dataclass(frozen=True)

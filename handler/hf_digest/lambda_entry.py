@@ -14,9 +14,10 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest import config, runs
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import DigestError
 from hf_digest.observability import metrics
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import from_event
 
 log = logging.getLogger(__name__)
@@ -37,13 +38,15 @@ def handle(event: object, remaining_ms: int, now: datetime | None = None) -> dic
         settings = config.load().settings
         request = from_event(event, settings, now)
     except DigestError as exc:
-        log.error("invalid event or settings: %s", exc, extra={"status": "rejected", "error_kind": exc.kind})
+        log.error(
+            "invalid event or settings: %s", exc, extra={"status": Status.REJECTED, "error_kind": exc.kind}
+        )
         metrics.add_metric(name="RunRejected", unit=MetricUnit.Count, value=1)
         raise
     try:
         outcome = runs.execute(request, settings, deadline, now)
     except DigestError as exc:
-        extra = {**runs.describe(request), "status": "error", "error_kind": exc.kind}
+        extra = {**runs.describe(request), "status": Status.ERROR, "error_kind": exc.kind}
         log.error("run failed: %s", exc, extra=extra)
         metrics.add_metric(name="RunError", unit=MetricUnit.Count, value=1)
         raise

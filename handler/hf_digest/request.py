@@ -15,12 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hf_digest.config import LANGUAGES, Settings
-from hf_digest.destinations import parse_destinations
-from hf_digest.errors import BadInput
-from hf_digest.model import (
-    DAILY,
-    MONTHLY,
-    WEEKLY,
+from hf_digest.core.model import (
     Span,
     day_span,
     days_between,
@@ -29,6 +24,9 @@ from hf_digest.model import (
     week,
     week_of,
 )
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.destinations import parse_destinations
+from hf_digest.errors import BadInput
 
 # What a request or a profile may refine of the settings: the names Settings and Profile give them too.
 OVERLAY_KEYS = ("lang", "top_n", "destinations")
@@ -39,7 +37,7 @@ RANGE_KEYS = ("from", "to", *OPTION_KEYS)
 PERIOD_KEYS = ("week", "month", "partial", *OPTION_KEYS)
 # A schedule's own Input (template.yaml): Scheduler then sends it instead of its event envelope.
 SCHEDULED_KEYS = ("digest", "time", "id")
-DIGEST_KINDS = (DAILY, WEEKLY, MONTHLY)
+DIGEST_KINDS = tuple(SpanKind)
 # Keys only a manual event carries: in a scheduler's envelope they would be ignored, so they are refused.
 MANUAL_ONLY_KEYS = ("date", "from", "to", "week", "month", "partial", *OPTION_KEYS)
 MAX_RANGE_DAYS = 366
@@ -124,7 +122,15 @@ class QueueBatch:
     event: Mapping[str, Any]
 
 
-Request = DigestRequest | ScheduleRequest | RangeRequest | QueueBatch
+@dataclass(frozen=True)
+class CheckRequest:
+    """`hf-digest check` or `{"check": true}`: prove each configured part works; publish nothing."""
+
+    send_test: bool = False  # post one marked test message to Slack and Discord
+
+
+Request = DigestRequest | ScheduleRequest | RangeRequest | QueueBatch | CheckRequest
+CHECK_KEYS = ("check", "send_test")
 
 
 def closes_at(day: date) -> datetime:
@@ -182,9 +188,9 @@ def parse_month(value: object, field: str = "month") -> Span:
         raise BadInput(field, f"{value} is not a month of the calendar") from None
 
 
-def closed_period(kind: str, closed: date) -> Span:
+def closed_period(kind: SpanKind, closed: date) -> Span:
     """The latest week or month whose every day has closed, given the latest closed day."""
-    if kind == WEEKLY:
+    if kind == SpanKind.WEEK:
         # Sunday closes its week; any other day points back to the Sunday before it.
         sunday = closed if closed.isoweekday() == 7 else closed - timedelta(days=closed.isoweekday())
         return week_of(sunday)
@@ -301,6 +307,11 @@ def from_event(event: object, settings: Settings, now: datetime) -> Request:
         raise BadInput("event", f"must be a JSON object, got {type(event).__name__}")
     if is_queue_batch(event):
         return QueueBatch(event)
+    if "check" in event:
+        _only(event, CHECK_KEYS, "a check event")
+        if not flag_field(event["check"], "check"):
+            raise BadInput("check", "must be true for a check event")
+        return CheckRequest(flag_field(event.get("send_test", False), "send_test"))
     if "digest" in event:
         _only(event, SCHEDULED_KEYS, "a scheduled digest event")
         return _scheduled(event["digest"], event, settings)
@@ -310,7 +321,7 @@ def from_event(event: object, settings: Settings, now: datetime) -> Request:
             raise BadInput(
                 manual[0], "a scheduler event targets the day closed at its time; send a manual event instead"
             )
-        return _scheduled(DAILY, event, settings)
+        return _scheduled(SpanKind.DAY, event, settings)
     if "from" in event or "to" in event:
         _only(event, RANGE_KEYS, "a range event")
         return parse_range(event.get("from"), event.get("to"), _event_options(event, settings), now)
@@ -378,9 +389,9 @@ def _scheduled(kind: object, event: Mapping[str, Any], settings: Settings) -> Di
         raise BadInput("digest", f"must be one of {', '.join(DIGEST_KINDS)}, got {json.dumps(kind)}")
     closed = closed_day(scheduled_time(event))
     options = Options.of(settings, trigger="schedule")
-    if kind == DAILY:
+    if kind == SpanKind.DAY:
         return ScheduleRequest(closed, options)
-    return DigestRequest(closed_period(str(kind), closed), options)
+    return DigestRequest(closed_period(SpanKind(str(kind)), closed), options)
 
 
 def _period_event(event: Mapping[str, Any], settings: Settings, now: datetime) -> DigestRequest:

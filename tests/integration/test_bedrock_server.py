@@ -63,7 +63,8 @@ def test_a_badly_signed_request_is_refused(
 ) -> None:
     with pytest.raises(ClientError) as caught:
         client(bedrock, **options).converse(**REQUEST)
-    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert caught.value.response["Error"]["Code"] == "InvalidSignatureException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert bedrock.problems == [problem]
 
 

@@ -6,22 +6,29 @@ DeadlineExceeded and the server sees the connection closed long before its drip 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hf_digest import aws, budget, secrets
+from hf_digest.adapters.publish import s3
+from hf_digest.adapters.publish.github import GitHubPublisher
 from hf_digest.config import Secret, Settings
-from hf_digest.deadline import SAFETY_MARGIN_S, Deadline
+from hf_digest.core.model import Bundle, OutputFile, day_span
 from hf_digest.errors import DeadlineExceeded
-from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.publish import s3
-from hf_digest.publish.github import GitHubPublisher
-from hf_digest.source import HuggingFaceSource
+from hf_digest.huggingface.source import HuggingFaceSource
+from hf_digest.outbound import aws, budget, secrets
+from hf_digest.outbound.deadline import SAFETY_MARGIN_S, Deadline
 from tests.drip_server import BODY, HEADERS, DripProxy, Forwarded
 from tests.helpers import MakeGitHubServer
 from tests.hf_server import HFServer
@@ -202,3 +209,112 @@ def test_a_guarded_aws_client_still_goes_through_the_configured_proxy(
         client.list_buckets()
     monkeypatch.delenv("HTTP_PROXY")
     assert "Buckets" in budget.guard(aws.client("s3", setting="test")).list_buckets()
+
+
+@pytest.fixture
+def moto_over_tls(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """moto_server answering HTTPS with a certificate for 127.0.0.1 from a CA of its own; (endpoint, CA)."""
+    from tests.helpers import free_port
+
+    cert, key, ca = _certificate(tmp_path)
+    exe = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "-H", "127.0.0.1", "-p", str(port), "--ssl-cert", str(cert), "--ssl-key", str(key)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield f"https://127.0.0.1:{port}", ca
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _certificate(folder: Path) -> tuple[Path, Path, Path]:
+    """(server certificate, its key, the CA certificate that signed it), as PEM files in folder."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def made(subject: str, key: Any, issuer: str, signer: Any, *, ca: bool) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(hours=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if ca:
+            usage = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
+            builder = builder.add_extension(usage, critical=True)
+            builder = builder.add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False
+            )
+        else:
+            names = x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
+            builder = builder.add_extension(names, critical=False)
+            builder = builder.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_cert = made("budget test CA", ca_key, "budget test CA", ca_key, ca=True)
+    server_cert = made("127.0.0.1", server_key, "budget test CA", ca_key, ca=False)
+    paths = folder / "server.pem", folder / "server.key", folder / "ca.pem"
+    paths[0].write_bytes(server_cert.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(
+        server_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    paths[2].write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    return paths
+
+
+def test_a_guarded_aws_client_verifies_tls_with_aws_ca_bundle(
+    moto_over_tls: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watched sender trusts what the client trusts: the CA bundle AWS_CA_BUNDLE names (a private CA,
+    a corporate proxy's), and nothing else."""
+    from botocore.exceptions import SSLError
+
+    endpoint, ca = moto_over_tls
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    for name, value in {
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "AWS_CA_BUNDLE",
+        "REQUESTS_CA_BUNDLE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SSLError):  # certifi's bundle does not hold the test CA
+        budget.guard(aws.client("s3", setting="test", max_attempts=1)).list_buckets()
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(ca))
+    with budget.watch(Deadline.after(60), "S3"):
+        assert "Buckets" in budget.guard(aws.client("s3", setting="test", max_attempts=1)).list_buckets()
+    monkeypatch.delenv("AWS_CA_BUNDLE")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca))  # botocore's fallback, honoured the same way
+    assert "Buckets" in budget.guard(aws.client("s3", setting="test", max_attempts=1)).list_buckets()

@@ -240,7 +240,7 @@ def test_a_run_that_only_healed_a_day_says_published_and_counts_the_healed_day(
 def test_one_days_unexpected_error_fails_that_day_and_the_others_go_on(
     site: dict[str, Any], github: GitHubServer, hf: HFServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hf_digest import render as rendering
+    from hf_digest.rendering import render as rendering
 
     real = rendering.render
 
@@ -264,7 +264,7 @@ def test_a_failed_days_requests_count_in_the_runs_total(
     site: dict[str, Any], hf: HFServer, clean_settings: None
 ) -> None:
     from hf_digest import config, runs
-    from hf_digest.deadline import Deadline
+    from hf_digest.outbound.deadline import Deadline
     from hf_digest.request import from_event
 
     hf.inject("/", *[503] * 8)  # the API and the page both keep failing for 02-12: 4 tries each

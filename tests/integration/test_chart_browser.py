@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from hf_digest.trends import CHARTED, topic_key
+from hf_digest.enrich.trends import CHARTED, topic_key
 from tests.helpers import REPO, hf_digest, load_sample
 from tests.hf_server import HFServer
 

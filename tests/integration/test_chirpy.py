@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from hf_digest.permalink import page_file
+from hf_digest.core.permalink import page_file
 from tests.helpers import chirpy_build, chirpy_site, hf_digest
 from tests.hf_server import HFServer
 from tests.slack_server import SlackServer

@@ -122,7 +122,9 @@ def test_without_verbose_a_run_prints_only_its_summary(hf_server: HFServer, tmp_
 def test_verbose_before_run_shows_the_traceback_of_a_failure(
     make_hf_server: MakeHFServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("hf_digest.source.BACKOFF_BASE_S", 0.01)  # in process: the retries need not wait
+    monkeypatch.setattr(
+        "hf_digest.huggingface.source.BACKOFF_BASE_S", 0.01
+    )  # in process: the retries need not wait
     server = make_hf_server({})
     server.inject("/", *([500] * 20))
     proc = hf_digest(server, "-v", "run", "--date", "2026-02-10", "--out", str(tmp_path))

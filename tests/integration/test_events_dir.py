@@ -65,6 +65,8 @@ EFFECTS = {
         {"month": "2026-02", "from": "2026-02-01", "to": "2026-02-28", "status": "published"},
         (post_path("2026-02-28", "monthly"),),
     ),
+    # The local destination only: the settings and the folder of posts are proven; nothing is written.
+    "check.json": Effect({"check": True, "status": "checked"}),
     "sqs-backfill.json": Effect(
         {"batchItemFailures": []}, (post_path("2026-02-09"), post_path("2026-02-10"))
     ),

@@ -18,14 +18,14 @@ import feedparser
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from hf_digest.adapters.publish import Publisher
+from hf_digest.adapters.publish.github import GitHubPublisher
+from hf_digest.adapters.publish.local import LocalPublisher
+from hf_digest.adapters.publish.s3 import S3Publisher
 from hf_digest.config import Secret, Settings
-from hf_digest.deadline import Deadline
-from hf_digest.feeds import atom, jsonfeed
-from hf_digest.model import Bundle
-from hf_digest.publish import Publisher
-from hf_digest.publish.github import GitHubPublisher
-from hf_digest.publish.local import LocalPublisher
-from hf_digest.publish.s3 import S3Publisher
+from hf_digest.core.model import Bundle
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.rendering.feeds import atom, jsonfeed
 from tests.bedrock_server import BedrockServer
 from tests.helpers import (
     MakeGitHubServer,

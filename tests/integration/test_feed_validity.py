@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from hf_digest.config import Settings
-from hf_digest.model import Bundle
+from hf_digest.core.model import Bundle
 from tests.helpers import FEED_HOSTILE_TITLES, digest_bundle, feed_hostile_digest, sample_digest, week_digest
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"

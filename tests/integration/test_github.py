@@ -11,18 +11,20 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
 
 from hf_digest import USER_AGENT
+from hf_digest.adapters.publish.github import GitHubPublisher, blob_sha, web_root
 from hf_digest.config import Secret, Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Bundle, OutputFile, day_span
+from hf_digest.core.outcomes import Delivery, Status
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
-from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.publish import CREATED, UNCHANGED, UPDATED, Delivery
-from hf_digest.publish.github import GitHubPublisher, blob_sha, web_root
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.runs.result import destination_json
 from tests.github_server import GitHubServer, fault
 from tests.helpers import MakeGitHubServer
 
@@ -116,7 +118,7 @@ def publisher(server: GitHubServer, **changes: Any) -> GitHubPublisher:
 
 def publish(server: GitHubServer, b: Bundle, **changes: Any) -> Delivery:
     outcome = publisher(server, **changes).publish(b, Deadline.after(60))
-    assert_clean(outcome, outcome.to_json())
+    assert_clean(outcome, destination_json(outcome))
     return outcome
 
 
@@ -135,7 +137,7 @@ def test_first_publish_is_one_commit_with_the_exact_bytes(server: GitHubServer) 
     before = len(server.requests)
     outcome = publish(server, bundle())
     REQUEST_COUNTS["first publish, 1 file, branch set"] = len(server.requests) - before
-    assert outcome.status == CREATED
+    assert outcome.status == Status.CREATED
     assert outcome.commit == head(server)
     assert outcome.url == f"{server.host}/octo/blog/commit/{outcome.commit}"
     assert outcome.location == f"{server.host}/octo/blog/blob/main/{POST}"
@@ -157,7 +159,7 @@ def test_rerun_writes_nothing_and_reports_unchanged(server: GitHubServer) -> Non
     before = len(server.requests)
     again = publish(server, bundle())
     REQUEST_COUNTS["rerun, unchanged"] = len(server.requests) - before
-    assert again.status == UNCHANGED
+    assert again.status == Status.UNCHANGED
     assert again.commit == first.commit == head(server)
     assert server.git_log("main") == [ADD, "Init"]
     assert [ex.method for ex in server.requests[before:]] == ["GET", "GET"]
@@ -166,7 +168,7 @@ def test_rerun_writes_nothing_and_reports_unchanged(server: GitHubServer) -> Non
 def test_changed_upvotes_make_one_update_commit(server: GitHubServer) -> None:
     publish(server, bundle(42))
     outcome = publish(server, bundle(57))
-    assert outcome.status == UPDATED
+    assert outcome.status == Status.UPDATED
     assert server.git_log("main") == [UPDATE, ADD, "Init"]
     assert server.read_file("main", POST) == post_bytes(57)
 
@@ -175,7 +177,7 @@ def test_post_and_data_file_land_in_one_commit(server: GitHubServer) -> None:
     before = len(server.requests)
     outcome = publish(server, bundle(data=True))
     REQUEST_COUNTS["first publish, post + data file"] = len(server.requests) - before
-    assert outcome.status == CREATED
+    assert outcome.status == Status.CREATED
     assert server.git_log("main") == [ADD, "Init"]
     changed = server.git.git("show", "--name-only", "--format=", "refs/heads/main").split()
     assert sorted(changed) == sorted([POST, DATA])
@@ -205,15 +207,18 @@ def test_two_runs_at_once_leave_exactly_one_commit(server: GitHubServer, same_co
     assert server.git_log("main") == [ADD, "Init"]
     assert {o.commit for o in outcomes} == {head(server)}
     if same_commit_object:  # made in the same second they are one object, and the second update is a no-op
-        assert sorted(o.status for o in outcomes) in ([CREATED, CREATED], [CREATED, UNCHANGED])
+        assert sorted(o.status for o in outcomes) in (
+            [Status.CREATED, Status.CREATED],
+            [Status.CREATED, Status.UNCHANGED],
+        )
     else:  # the loser is refused, re-reads, and finds its content there
-        assert sorted(o.status for o in outcomes) == [CREATED, UNCHANGED]
+        assert sorted(o.status for o in outcomes) == [Status.CREATED, Status.UNCHANGED]
         assert sorted(ex.status for ex in server.requests if ex.method == "PATCH") == [200, 422]
 
 
 def test_409_on_the_ref_update_is_retried(server: GitHubServer) -> None:
     server.inject("PATCH", "/repos/octo/blog/git/refs/heads/main", fault(409, "Reference update failed"))
-    assert publish(server, bundle()).status == CREATED
+    assert publish(server, bundle()).status == Status.CREATED
     assert server.git_log("main") == [ADD, "Init"]
     assert [ex.status for ex in server.requests if ex.method == "PATCH"] == [409, 200]
 
@@ -221,7 +226,7 @@ def test_409_on_the_ref_update_is_retried(server: GitHubServer) -> None:
 def test_a_commit_landing_meanwhile_is_kept_and_ours_goes_on_top(server: GitHubServer) -> None:
     server.before_ref_update(lambda: server.commit_files("main", {"about.md": b"about\n"}, "Other writer"))
     outcome = publish(server, bundle())
-    assert outcome.status == CREATED
+    assert outcome.status == Status.CREATED
     assert server.git_log("main") == [ADD, "Other writer", "Init"]
     assert server.read_file("main", "about.md") == b"about\n"
     assert server.read_file("main", POST) == post_bytes(42)
@@ -231,7 +236,7 @@ def test_a_commit_landing_meanwhile_is_kept_and_ours_goes_on_top(server: GitHubS
 def test_another_run_writing_the_same_content_meanwhile_means_unchanged(server: GitHubServer) -> None:
     server.before_ref_update(lambda: server.commit_files("main", {POST: post_bytes(42)}, "Other run"))
     outcome = publish(server, bundle())
-    assert outcome.status == UNCHANGED
+    assert outcome.status == Status.UNCHANGED
     assert outcome.commit == head(server)
     assert server.git_log("main") == ["Other run", "Init"]
 
@@ -240,8 +245,19 @@ def test_retry_after_is_waited_for(server: GitHubServer) -> None:
     limit = fault(429, "You have exceeded a secondary rate limit", retry_after="1")
     server.inject("GET", "/repos/octo/blog/git/ref/", limit)
     started = time.monotonic()
-    assert publish(server, bundle()).status == CREATED
+    assert publish(server, bundle()).status == Status.CREATED
     assert time.monotonic() - started >= 1.0
+    assert server.git_log("main") == [ADD, "Init"]
+
+
+def test_a_retry_after_given_as_an_http_date_is_waited_for(server: GitHubServer) -> None:
+    """RFC 9110 allows Retry-After as a date; it was taken for a secondary limit with no time (60 s)."""
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
+    limit = fault(429, "You have exceeded a secondary rate limit", retry_after=when)
+    server.inject("GET", "/repos/octo/blog/git/ref/", limit)
+    started = time.monotonic()
+    assert publish(server, bundle()).status == Status.CREATED
+    assert 1.0 <= time.monotonic() - started < 10  # the date's 2-3 s, not a minute
     assert server.git_log("main") == [ADD, "Init"]
 
 
@@ -282,7 +298,7 @@ def test_an_unknown_repository_fails_at_once(server: GitHubServer) -> None:
 
 def test_server_errors_are_retried_a_bounded_number_of_times(server: GitHubServer) -> None:
     server.inject("POST", "/repos/octo/blog/git/trees", fault(500, "Server Error"), fault(502, "Bad Gateway"))
-    assert publish(server, bundle()).status == CREATED
+    assert publish(server, bundle()).status == Status.CREATED
     server.inject("POST", "/repos/octo/blog/git/trees", *[fault(503, "Unavailable")] * 6)
     message = fails(server, bundle(7))
     assert "503" in message and "after 4 tries" in message
@@ -300,7 +316,7 @@ def test_no_time_left_stops_retrying(server: GitHubServer) -> None:
 def test_github_enterprise_server_under_api_v3(make_server: Callable[..., GitHubServer]) -> None:
     server = make_server(prefix="/api/v3")
     outcome = publish(server, bundle())
-    assert outcome.status == CREATED
+    assert outcome.status == Status.CREATED
     assert outcome.location == f"{server.host}/octo/blog/blob/main/{POST}"
     assert all(ex.path.startswith("/repos/") for ex in server.requests)
     assert server.git_log("main") == [ADD, "Init"]
@@ -320,9 +336,9 @@ def test_the_default_branch_is_discovered(make_server: Callable[..., GitHubServe
 
 def test_a_truncated_tree_is_walked_folder_by_folder(make_server: Callable[..., GitHubServer]) -> None:
     server = make_server(tree_limit=1)
-    assert publish(server, bundle(data=True)).status == CREATED
+    assert publish(server, bundle(data=True)).status == Status.CREATED
     again = publish(server, bundle(data=True))
-    assert again.status == UNCHANGED
+    assert again.status == Status.UNCHANGED
     assert server.git_log("main") == [ADD, "Init"]
 
 
@@ -374,7 +390,7 @@ def test_token_from_secrets_manager(
     store_secret(moto_endpoint, name, stored)
     server.token = token
     outcome = publish(server, bundle(), github_token=None, github_token_secret=name)
-    assert outcome.status == CREATED
+    assert outcome.status == Status.CREATED
     assert {ex.headers["authorization"] for ex in server.requests} == {f"Bearer {token}"}
 
 
@@ -399,7 +415,10 @@ def test_a_missing_or_malformed_secret_fails_before_any_request(
 
 
 def test_importing_the_publisher_does_not_load_boto3() -> None:
-    code = "import sys, hf_digest.publish.github, hf_digest.secrets; print('boto3' in sys.modules)"
+    code = (
+        "import sys, hf_digest.adapters.publish.github, hf_digest.outbound.secrets; "
+        "print('boto3' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -443,6 +462,6 @@ def test_an_amending_file_edits_what_the_branch_holds_and_creates_nothing(server
     old = "_posts/2026-02-09-old.md"
     amends = [OutputFile.derived(path, "text/plain", amend, amends=True) for path in ("absent.md", old)]
     b = bundle()
-    assert publish(server, replace(b, files=(*b.files, *amends))).status == CREATED
+    assert publish(server, replace(b, files=(*b.files, *amends))).status == Status.CREATED
     assert server.read_file("main", old) == b"old\n+link"
     assert server.read_file("main", "absent.md") is None

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from hf_digest.adapters.publish.github import GitHubPublisher
 from hf_digest.config import Secret, Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Bundle, OutputFile, day_span
 from hf_digest.errors import PublishError
-from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.publish.github import GitHubPublisher
+from hf_digest.outbound.deadline import Deadline
 from tests.github_server import Exchange, GitHubServer
 from tests.helpers import MakeGitHubServer
 from tests.openapi_check import INSTALL, SPEC_ENV, OpenApi, spec_path
@@ -150,3 +150,27 @@ def test_the_check_catches_drift(dotcom: OpenApi) -> None:
     assert any("truncated: 0 is not of type 'boolean'" in p for p in problems)
     assert any("POST /repos/o/r/git/blob: no such operation" in p for p in problems)
     assert any("answer 422 (root): 'documentation_url' is a required property" in p for p in problems)
+
+
+@pytest.mark.parametrize("flavour", ["api.github.com", "ghes"])
+def test_the_checks_questions_follow_githubs_description(
+    flavour: str, make_server: Callable[..., GitHubServer]
+) -> None:
+    from hf_digest.runs.check_parts import github
+
+    spec = _load(flavour)
+    server = make_server(prefix="/api/v3" if flavour == "ghes" else "", readonly_token="github_pat_read_only")
+    settings = Settings(
+        github_repository=server.full_name, github_api_url=server.api_url, github_token=Secret(TOKEN)
+    )
+    lines = [github(settings, Deadline.after(60))]
+    server.protected.add("main")
+    lines.append(github(settings, Deadline.after(60)))
+    lines.append(github(replace(settings, github_token=Secret("github_pat_read_only")), Deadline.after(60)))
+    lines.append(github(replace(settings, github_branch="gone"), Deadline.after(60)))
+    assert [line.ok for line in lines] == [True, False, False, False]
+    assert spec.check(server.requests) == []
+    operations = {
+        op[1].get("operationId") for ex in server.requests if (op := spec.operation(ex.method, ex.path))
+    }
+    assert operations == {"repos/get", "repos/get-branch"}

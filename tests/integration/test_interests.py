@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from hf_digest.interests.semantic import DIMENSIONS, similarity
-from hf_digest.markdown import md_text
+from hf_digest.core.markdown import md_text
+from hf_digest.enrich.interests.semantic import DIMENSIONS, similarity
 from tests.embeddings_server import TITAN_V2, EmbeddingsServer, embedding
 from tests.helpers import MakeGitHubServer, hf_digest, post_path, split_post
 from tests.hf_server import HFServer
@@ -222,7 +222,11 @@ def test_a_profile_ranks_its_whole_digest_for_its_reader(hf_server: HFServer, tm
     assert "interests" not in parts["everyone"] and parts["me"]["interests"]["method"] == "lexical"
     everyone = (tmp_path / POST).read_text()
     assert "🎯" not in everyone and "## 📊 좋아요 순위" in everyone
-    _, mine = split_post((tmp_path / "_posts/2026-02-10-for-me.md").read_text())
+    assert "좋아요 상위 **10개**를 소개합니다." in everyone and "관심사" not in everyone
+    values, mine = split_post((tmp_path / "_posts/2026-02-10-for-me.md").read_text())
     assert "## 🎯 Ranked for you" in mine and "## 📊" not in mine and "## 🎯 For you" not in mine
+    assert "**33** papers were listed; the top **3** by your interests are shown." in mine
+    assert str(values["description"]).startswith("The top 3 of 33 Hugging Face papers of 2026-02-10 by your")
+    assert "upvotes" not in str(values["description"]) and "by upvotes" not in mine
     listed = [line.split("/papers/", 1)[1].split(")", 1)[0] for line in mine.splitlines() if "[HF](" in line]
     assert len(listed) == 3 and set(listed) <= ROBOTICS_PAPERS  # 👍 27, 3, 1 and 13: not the upvote top 3

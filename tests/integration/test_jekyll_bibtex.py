@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from hf_digest.config import Settings
-from hf_digest.markdown import code_block
-from hf_digest.topics.bibtex import entry
+from hf_digest.core.markdown import code_block
+from hf_digest.enrich.topics.bibtex import entry
 from tests.helpers import SITE_TITLE, article, build_site, children, day_digest, hostile_digest, jekyll_build
 
 pytestmark = pytest.mark.jekyll

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hf_digest.config import Settings
-from hf_digest.model import Digest, Paper, day_span, paper_from_item
+from hf_digest.core.model import Digest, Paper, day_span, paper_from_item
 from tests.helpers import article, build_site, visible
 
 pytestmark = pytest.mark.jekyll

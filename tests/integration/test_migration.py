@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from hf_digest import config, lambda_entry, render
-from hf_digest.model import day_span, papers_from_items
+from hf_digest import config, lambda_entry
+from hf_digest.core.model import day_span, papers_from_items
+from hf_digest.core.rank import digest
 from hf_digest.observability import metrics
-from hf_digest.rank import digest
+from hf_digest.rendering import render
 from tests.github_server import GitHubServer
 from tests.helpers import MakeHFServer
 from tests.hf_server import HFServer

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from hf_digest.adapters.notify import build_notifiers, digest_message
+from hf_digest.adapters.notify.message import MessagePaper
 from hf_digest.config import from_env
+from hf_digest.core.outcomes import SpanKind
 from hf_digest.errors import ConfigError
-from hf_digest.notify import DAY, build_notifiers, digest_message
-from hf_digest.notify.message import MessagePaper
 
 SLACK = "https://hooks.slack.com/services/T0BUILD/B0BUILD/buildSecret0001"
 DISCORD = "https://discord.com/api/webhooks/111/buildDiscordSecret0001"
@@ -104,7 +105,7 @@ def test_a_missing_secret_is_named(moto_endpoint: str) -> None:
 
 def test_templates_in_digest_template_dir_override_ours(tmp_path: Path) -> None:
     (tmp_path / "ko").mkdir()
-    words = Path(__file__).resolve().parents[2] / "handler/hf_digest/templates/ko/notify.words.j2"
+    words = Path(__file__).resolve().parents[2] / "handler/hf_digest/rendering/templates/ko/notify.words.j2"
     (tmp_path / "ko" / "notify.words.j2").write_text(
         words.read_text(encoding="utf-8").replace("포스트 보기", "블로그에서 읽기"), encoding="utf-8"
     )
@@ -113,7 +114,9 @@ def test_templates_in_digest_template_dir_override_ours(tmp_path: Path) -> None:
     )
     [slack] = build_notifiers(settings)
     paper = MessagePaper("Title", 3, None, None, "https://huggingface.co/papers/2602.00001")
-    message = digest_message(DAY, "2026-02-10", [], 1, lang="ko", top=0, post_url="https://b.example/p")
+    message = digest_message(
+        SpanKind.DAY, "2026-02-10", [], 1, lang="ko", top=0, post_url="https://b.example/p"
+    )
     message = replace(message, papers=(paper,))
     assert "<https://b.example/p|블로그에서 읽기>" in json.dumps(slack.render(message), ensure_ascii=False)
 

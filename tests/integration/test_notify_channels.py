@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
 
+from hf_digest.adapters.notify.channel import ChannelFailed, MayHaveArrived, Notifier
+from hf_digest.adapters.notify.discord import DiscordNotifier
+from hf_digest.adapters.notify.message import DigestMessage, digest_message
+from hf_digest.adapters.notify.slack import SlackNotifier
+from hf_digest.adapters.notify.telegram import TelegramNotifier
 from hf_digest.config import Secret
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper
-from hf_digest.notify.channel import ChannelFailed, MayHaveArrived, Notifier
-from hf_digest.notify.discord import DiscordNotifier
-from hf_digest.notify.message import DAY, DigestMessage, digest_message
-from hf_digest.notify.slack import SlackNotifier
-from hf_digest.notify.telegram import TelegramNotifier
-from hf_digest.permalink import post_url
+from hf_digest.core.model import Paper
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.permalink import post_url
+from hf_digest.outbound.deadline import Deadline
 from tests.chat_server import ChatServer
 from tests.discord_server import DiscordServer, seen
 from tests.helpers import hostile_papers
@@ -30,7 +34,7 @@ pytestmark = pytest.mark.usefixtures("quick_notify_retries")
 
 def day_message(papers: list[Paper], total: int, *, lang: str = "ko", top: int = 3) -> DigestMessage:
     link = post_url("https://blog.example.org", "2026/02/10/hf-daily-papers.html")
-    return digest_message(DAY, "2026-02-10", papers[:10], total, lang=lang, top=top, post_url=link)
+    return digest_message(SpanKind.DAY, "2026-02-10", papers[:10], total, lang=lang, top=top, post_url=link)
 
 
 @pytest.fixture
@@ -141,6 +145,20 @@ def test_a_429_is_waited_out_as_the_platform_says_then_sent_once(
     assert len(server.delivered) == 1
 
 
+def test_a_slack_retry_after_given_as_an_http_date_is_waited_out(
+    slack_server: SlackServer, ranked: list[Paper]
+) -> None:
+    """RFC 9110 allows Retry-After as a date; it was taken for no wait at all (our short backoff)."""
+    from tests.chat_server import Answer
+
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
+    slack_server.answer_next(Answer.text(429, "rate_limited", **{"Retry-After": when}))
+    started = time.monotonic()
+    made = notifier_for("slack", {"slack": slack_server}).send(day_message(ranked, 58), Deadline.after(60))
+    assert made == 2 and 1.0 <= time.monotonic() - started < 10  # the date's 2-3 s
+    assert [r.answer.status for r in slack_server.received] == [429, 200]
+
+
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_a_server_error_is_retried_with_backoff(
     channel: str, servers: dict[str, ChatServer], ranked: list[Paper]
@@ -214,7 +232,7 @@ def test_discords_rate_limit_headers_are_honoured_before_the_next_message(ranked
     with DiscordServer(bucket=1, reset_after_s=0.5) as server:
         notifier = DiscordNotifier(Secret(server.webhook_url), None)
         for day in ("2026-02-10", "2026-02-11"):
-            notifier.send(digest_message(DAY, day, ranked, 58, lang="en", top=3), Deadline.after(60))
+            notifier.send(digest_message(SpanKind.DAY, day, ranked, 58, lang="en", top=3), Deadline.after(60))
         assert [r.answer.status for r in server.received] == [200, 200]  # never a 429
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest.notify.report import FAILED, SENT, ChannelReport, NotifyReport
+from hf_digest.adapters.notify.report import NotifyReport
+from hf_digest.core.outcomes import Delivery, Status
 from hf_digest.runs.result import record_notifications
 from tests.helpers import hf_digest
 from tests.hf_server import HFServer
@@ -102,7 +103,10 @@ class Recorded:
 def test_failed_notifications_reach_the_alarms_metric() -> None:
     report = NotifyReport(
         "day#2026-02-10#ko",
-        (ChannelReport("slack", SENT, 1), ChannelReport("discord", FAILED, 1, "HTTP 404 Unknown Webhook")),
+        (
+            Delivery("slack", Status.SENT, requests=1),
+            Delivery("discord", Status.FAILED, "HTTP 404 Unknown Webhook", requests=1),
+        ),
     )
     metrics = Recorded()
     record_notifications([report, report], metrics)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.notify.channel import ChannelFailed
-from hf_digest.notify.email import EmailNotifier
-from hf_digest.notify.message import DAY, digest_message
-from hf_digest.rank import rank
+from hf_digest.adapters.notify.channel import ChannelFailed
+from hf_digest.adapters.notify.email import EmailNotifier
+from hf_digest.adapters.notify.message import digest_message
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.rank import rank
+from hf_digest.outbound.deadline import Deadline
 from tests.helpers import hostile_papers, load_sample, sent_from
 
 
@@ -36,7 +37,13 @@ def test_a_day_is_mailed_with_a_text_and_an_html_part(
     moto_endpoint: str, sender: str, ranked: list[Paper]
 ) -> None:
     message = digest_message(
-        DAY, "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3, post_url="https://b.example/p.html"
+        SpanKind.DAY,
+        "2026-02-10",
+        ranked[:10],
+        len(ranked),
+        lang="ko",
+        top=3,
+        post_url="https://b.example/p.html",
     )
     recipients = ["a@example.org", "b@example.org"]
     made = EmailNotifier(sender, recipients, None, "https://b.example/unsubscribe").send(
@@ -61,7 +68,7 @@ def test_hostile_text_is_escaped_in_the_html_part_and_plain_in_the_text(
     moto_endpoint: str, sender: str, ranked: list[Paper]
 ) -> None:
     hostile = hostile_papers(ranked, 3)
-    message = digest_message(DAY, "2026-02-10", hostile, 58, lang="en", top=3)
+    message = digest_message(SpanKind.DAY, "2026-02-10", hostile, 58, lang="en", top=3)
     EmailNotifier(sender, ["a@example.org"], None).send(message, Deadline.after(60))
     [(_, mail)] = sent_from(moto_endpoint, sender)
     html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
@@ -73,7 +80,7 @@ def test_hostile_text_is_escaped_in_the_html_part_and_plain_in_the_text(
 
 
 def test_an_unverified_sender_is_refused_with_ses_reason(moto_endpoint: str, ranked: list[Paper]) -> None:
-    message = digest_message(DAY, "2026-02-10", ranked, 58, lang="en", top=3)
+    message = digest_message(SpanKind.DAY, "2026-02-10", ranked, 58, lang="en", top=3)
     stranger = f"nobody-{uuid.uuid4().hex[:6]}@example.org"
     with pytest.raises(ChannelFailed) as failed:
         EmailNotifier(stranger, ["a@example.org"], None).send(message, Deadline.after(60))

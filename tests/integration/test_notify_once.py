@@ -10,16 +10,7 @@ from typing import Any
 
 import pytest
 
-from hf_digest import aws
-from hf_digest.config import Secret
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.notify import (
-    ALREADY_SENT,
-    FAILED,
-    IN_PROGRESS,
-    SENT,
-    SKIPPED,
+from hf_digest.adapters.notify import (
     DigestMessage,
     Notifier,
     claim_key,
@@ -27,12 +18,18 @@ from hf_digest.notify import (
     notify_backfill,
     notify_digest,
 )
-from hf_digest.notify.discord import DiscordNotifier
-from hf_digest.notify.ledger import LEASE_S
-from hf_digest.notify.slack import SlackNotifier
-from hf_digest.notify.telegram import TelegramNotifier
-from hf_digest.rank import rank
-from hf_digest.state import DynamoStore, SQLiteStore, StateStore
+from hf_digest.adapters.notify.discord import DiscordNotifier
+from hf_digest.adapters.notify.ledger import LEASE_S
+from hf_digest.adapters.notify.slack import SlackNotifier
+from hf_digest.adapters.notify.telegram import TelegramNotifier
+from hf_digest.adapters.state import DynamoStore, SQLiteStore, StateStore
+from hf_digest.config import Secret
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.outcomes import SpanKind, Status
+from hf_digest.core.rank import rank
+from hf_digest.outbound import aws
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.runs.result import channel_json, notifications_json
 from tests.discord_server import DiscordServer
 from tests.helpers import create_state_table, load_sample
 from tests.slack_server import SlackServer
@@ -43,7 +40,7 @@ MakeStore = Callable[[], StateStore]
 
 @pytest.fixture(autouse=True)
 def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hf_digest.notify.sending.BACKOFF_BASE_S", 0.01)
+    monkeypatch.setattr("hf_digest.adapters.notify.sending.BACKOFF_BASE_S", 0.01)
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])
@@ -65,7 +62,7 @@ def ranked(samples_dir: Path) -> list[Paper]:
 
 @pytest.fixture
 def day(ranked: list[Paper]) -> DigestMessage:
-    return digest_message("day", "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3)
+    return digest_message(SpanKind.DAY, "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3)
 
 
 @pytest.fixture
@@ -90,7 +87,7 @@ def delivered(
 
 
 def statuses(report: Any) -> dict[str, str]:
-    return {c.channel: c.status for c in report.channels}
+    return {c.target: c.status for c in report.channels}
 
 
 def test_a_created_day_notifies_each_channel_once_and_a_rerun_nothing(
@@ -100,8 +97,8 @@ def test_a_created_day_notifies_each_channel_once_and_a_rerun_nothing(
     delivered: Callable[[], dict[str, int]],
 ) -> None:
     first = notify_digest(day, notifiers, make_store(), Deadline.after(60), time.time())
-    assert statuses(first) == dict.fromkeys(("slack", "discord", "telegram"), SENT)
-    assert first.to_json() == {
+    assert statuses(first) == dict.fromkeys(("slack", "discord", "telegram"), Status.SENT)
+    assert notifications_json(first) == {
         "digest": "day#2026-02-10#ko",
         "channels": [
             {"channel": "slack", "status": "sent", "requests": 1},
@@ -114,7 +111,7 @@ def test_a_created_day_notifies_each_channel_once_and_a_rerun_nothing(
     # The same scheduled event delivered again, a Lambda retry, a refresh: another run, the same ledger.
     for _ in range(2):
         again = notify_digest(day, notifiers, make_store(), Deadline.after(60), time.time())
-        assert statuses(again) == dict.fromkeys(("slack", "discord", "telegram"), ALREADY_SENT)
+        assert statuses(again) == dict.fromkeys(("slack", "discord", "telegram"), Status.ALREADY_SENT)
         assert again.requests == 0
     assert delivered() == {"slack": 1, "discord": 1, "telegram": 1}
 
@@ -156,7 +153,10 @@ def test_two_concurrent_runs_notify_once(
     assert delivered() == {"slack": 1, "discord": 1, "telegram": 1}
     for channel in ("slack", "discord", "telegram"):
         seen = sorted(statuses(r)[channel] for r in reports)
-        assert seen[1] == SENT and seen[0] in (ALREADY_SENT, IN_PROGRESS), (channel, seen)
+        assert seen[1] == Status.SENT and seen[0] in (Status.ALREADY_SENT, Status.IN_PROGRESS), (
+            channel,
+            seen,
+        )
 
 
 def test_a_claim_left_by_a_crashed_run_is_taken_over_after_the_lease(
@@ -170,10 +170,10 @@ def test_a_claim_left_by_a_crashed_run_is_taken_over_after_the_lease(
     store.claim(claim_key(day, "slack"), owner="crashed-run", lease_s=LEASE_S, now=now - LEASE_S - 1)
     store.claim(claim_key(day, "discord"), owner="running-run", lease_s=LEASE_S, now=now - 10)
     report = notify_digest(day, [slack, discord], store, Deadline.after(60), now)
-    assert statuses(report) == {"slack": SENT, "discord": IN_PROGRESS}
+    assert statuses(report) == {"slack": Status.SENT, "discord": Status.IN_PROGRESS}
     assert delivered() == {"slack": 1, "discord": 0, "telegram": 0}
     later = notify_digest(day, [discord], make_store(), Deadline.after(60), now + LEASE_S + 1)
-    assert statuses(later) == {"discord": SENT}
+    assert statuses(later) == {"discord": Status.SENT}
 
 
 def test_a_permanent_error_is_reported_and_retried_by_the_next_run(
@@ -185,12 +185,20 @@ def test_a_permanent_error_is_reported_and_retried_by_the_next_run(
 ) -> None:
     discord_server.answer_next(DiscordServer.unknown_webhook())
     first = notify_digest(day, notifiers, make_store(), Deadline.after(60), time.time())
-    assert statuses(first) == {"slack": SENT, "discord": FAILED, "telegram": SENT}  # the others went on
-    [failed] = [c for c in first.channels if c.status == FAILED]
-    assert (failed.reason, failed.requests) == ("HTTP 404 Unknown Webhook (10015)", 1)
+    assert statuses(first) == {
+        "slack": Status.SENT,
+        "discord": Status.FAILED,
+        "telegram": Status.SENT,
+    }  # the others went on
+    [failed] = [c for c in first.channels if c.status == Status.FAILED]
+    assert (failed.detail, failed.requests) == ("HTTP 404 Unknown Webhook (10015)", 1)
     assert first.failed == ["discord"]
     second = notify_digest(day, notifiers, make_store(), Deadline.after(60), time.time())
-    assert statuses(second) == {"slack": ALREADY_SENT, "discord": SENT, "telegram": ALREADY_SENT}
+    assert statuses(second) == {
+        "slack": Status.ALREADY_SENT,
+        "discord": Status.SENT,
+        "telegram": Status.ALREADY_SENT,
+    }
     assert delivered() == {"slack": 1, "discord": 1, "telegram": 1}
 
 
@@ -199,10 +207,10 @@ def test_a_429_then_success_is_one_message_counted_as_two_requests(
 ) -> None:
     telegram_server.answer_next(TelegramServer.rate_limited(1))
     report = notify_digest(day, notifiers, make_store(), Deadline.after(60), time.time())
-    assert [(c.channel, c.status, c.requests) for c in report.channels] == [
-        ("slack", SENT, 1),
-        ("discord", SENT, 1),
-        ("telegram", SENT, 2),
+    assert [(c.target, c.status, c.requests) for c in report.channels] == [
+        ("slack", Status.SENT, 1),
+        ("discord", Status.SENT, 1),
+        ("telegram", Status.SENT, 2),
     ]
     assert len(telegram_server.delivered) == 1
 
@@ -215,7 +223,7 @@ def test_too_little_time_left_tries_nothing_and_leaves_it_to_the_next_run(
 ) -> None:
     store = make_store()
     report = notify_digest(day, notifiers, store, Deadline.after(5), time.time())
-    assert set(statuses(report).values()) == {FAILED} and report.requests == 0
+    assert set(statuses(report).values()) == {Status.FAILED} and report.requests == 0
     assert delivered() == {"slack": 0, "discord": 0, "telegram": 0}
     assert notify_digest(day, notifiers, store, Deadline.after(60), time.time()).sent == [
         "slack",
@@ -226,7 +234,7 @@ def test_too_little_time_left_tries_nothing_and_leaves_it_to_the_next_run(
 
 def backfill_days(ranked: list[Paper], count: int) -> list[DigestMessage]:
     return [
-        digest_message("day", f"2026-01-{n:02d}", ranked, len(ranked), lang="ko", top=3)
+        digest_message(SpanKind.DAY, f"2026-01-{n:02d}", ranked, len(ranked), lang="ko", top=3)
         for n in range(1, count + 1)
     ]
 
@@ -240,10 +248,10 @@ def test_a_backfill_of_twenty_days_sends_one_summary_per_channel(
 ) -> None:
     days = backfill_days(ranked, 20)
     report = notify_backfill(days, notifiers, make_store(), Deadline.after(60), time.time(), mode="summary")
-    assert [(c.channel, c.status, c.covers) for c in report.channels] == [
-        ("slack", SENT, 20),
-        ("discord", SENT, 20),
-        ("telegram", SENT, 20),
+    assert [(c.target, c.status, c.covers) for c in report.channels] == [
+        ("slack", Status.SENT, 20),
+        ("discord", Status.SENT, 20),
+        ("telegram", Status.SENT, 20),
     ]
     assert delivered() == {"slack": 1, "discord": 1, "telegram": 1}
     [shown] = telegram_server.shown()
@@ -251,9 +259,9 @@ def test_a_backfill_of_twenty_days_sends_one_summary_per_channel(
     assert "2026-01-20: 논문" in shown and "…외 5개" in shown
     # A day the summary covered is never told again, alone or in another summary.
     alone = notify_digest(days[3], notifiers, make_store(), Deadline.after(60), time.time())
-    assert set(statuses(alone).values()) == {ALREADY_SENT}
+    assert set(statuses(alone).values()) == {Status.ALREADY_SENT}
     again = notify_backfill(days, notifiers, make_store(), Deadline.after(60), time.time(), mode="summary")
-    assert set(statuses(again).values()) == {ALREADY_SENT}
+    assert set(statuses(again).values()) == {Status.ALREADY_SENT}
     assert delivered() == {"slack": 1, "discord": 1, "telegram": 1}
 
 
@@ -266,8 +274,8 @@ def test_a_backfill_with_skip_sends_nothing(
     report = notify_backfill(
         backfill_days(ranked, 20), notifiers, make_store(), Deadline.after(60), time.time(), mode="skip"
     )
-    assert set(statuses(report).values()) == {SKIPPED}
-    assert report.channels[0].to_json() == {
+    assert set(statuses(report).values()) == {Status.SKIPPED}
+    assert channel_json(report.channels[0]) == {
         "channel": "slack",
         "status": "skipped",
         "requests": 0,
@@ -285,8 +293,8 @@ def test_a_failed_summary_releases_every_day_it_covered(
     first = notify_backfill(
         days, notifiers[:1], make_store(), Deadline.after(60), time.time(), mode="summary"
     )
-    assert statuses(first) == {"slack": FAILED}
+    assert statuses(first) == {"slack": Status.FAILED}
     retried = notify_backfill(
         days, notifiers[:1], make_store(), Deadline.after(60), time.time(), mode="summary"
     )
-    assert [(c.status, c.covers) for c in retried.channels] == [(SENT, 3)]
+    assert [(c.status, c.covers) for c in retried.channels] == [(Status.SENT, 3)]

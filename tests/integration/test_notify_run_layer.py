@@ -16,6 +16,7 @@ from tests.slack_server import SlackServer
 
 DAY = "2026-02-10"
 MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
+MINE = "_posts/{date}-mine.md"
 OURS = "기존 방법은 이 문제("  # how the local Bedrock's Korean summaries begin (their problem line)
 
 
@@ -123,3 +124,50 @@ def test_each_profile_is_told_its_own_post(
     messages = [slack_papers(payload) for payload in slack_server.delivered]
     assert [len(m) for m in messages] == [min(3, posts[0]["papers_shown"]), posts[1]["papers_shown"]]
     assert posts[1]["papers_shown"] == 1 and posts[1]["url"] in json.dumps(slack_server.delivered[1])
+
+
+def test_a_profile_ranked_for_its_reader_is_announced_as_ranked_by_interests(
+    hf_server: HFServer, env: dict[str, str], slack_server: SlackServer, tmp_path: Path
+) -> None:
+    interests = "robot manipulation, vision-language-action models, humanoid control and embodied agents"
+    for everyone_lang, mine_lang in (("ko", "en"), ("en", "ko")):
+        mine = {"name": "mine", "lang": mine_lang, "interests": interests, "interests_rank": "relevance"}
+        profiles = [{"name": "all", "lang": everyone_lang}, {**mine, "top_n": 3, "path_template": MINE}]
+        state = str(tmp_path / f"state-{mine_lang}.sqlite3")
+        env = {**env, "DIGEST_PROFILES": json.dumps(profiles), "DIGEST_STATE_PATH": state}
+        done = hf_digest(hf_server, "notify", "--date", DAY, "--json", env=env)
+        assert done.exit_code == 0, done.stderr
+    texts = [json.dumps(payload, ensure_ascii=False) for payload in slack_server.delivered]
+    assert len(texts) == 4
+    ko_everyone, en_mine, en_everyone, ko_mine = texts
+    assert "총 33개 논문 중 좋아요 상위 10개를 소개합니다." in ko_everyone and "관심사" not in ko_everyone
+    assert "33 papers were listed; the post shows the top 10 by upvotes." in en_everyone
+    assert "your interests" not in en_everyone
+    assert "33 papers were listed; the post shows the top 3 by your interests." in en_mine
+    assert "총 33개 논문 중 내 관심사에 가까운 상위 3개를 소개합니다." in ko_mine
+    assert "by upvotes" not in en_mine and "좋아요 상위" not in ko_mine
+
+
+def test_two_profiles_in_one_language_are_each_told_once(
+    hf_server: HFServer, env: dict[str, str], slack_server: SlackServer
+) -> None:
+    profiles = [
+        {"name": "all"},
+        {"name": "robots", "include": "robot", "path_template": "_posts/{date}-robots.md"},
+    ]
+    env = {**env, "DIGEST_PROFILES": json.dumps(profiles)}
+    first = run_json(hf_server, env, "run", "--date", DAY)["profiles"]
+    assert [(p["profile"], [c["status"] for c in p["notifications"]["channels"]]) for p in first] == [
+        ("all", ["sent"]),
+        ("robots", ["sent"]),
+    ]
+    assert [first[0]["url"] in json.dumps(m) for m in slack_server.delivered] == [True, False]
+    assert first[1]["url"] in json.dumps(slack_server.delivered[1])
+    # Both posts are in place: a rerun, and `notify` for the day, tell no one again.
+    run_json(hf_server, env, "run", "--date", DAY)
+    told = run_json(hf_server, env, "notify", "--date", DAY)["profiles"]
+    assert [[c["status"] for c in t["notifications"]["channels"]] for t in told] == [
+        ["already_sent"],
+        ["already_sent"],
+    ]
+    assert len(slack_server.delivered) == 2

@@ -158,7 +158,7 @@ def test_the_function_ships_only_the_handler_its_settings_file_and_its_package()
     assert shipped == ["app.py", "digest.toml", "hf_digest"]
     # the file the function reads: hf_digest/settings_file.py's PACKAGED, beside app.py
     assert (FUNCTION / "digest.toml").read_bytes() == (REPO / "handler" / "digest.toml").read_bytes()
-    assert (FUNCTION / "hf_digest" / "templates").is_dir(), "the Jinja templates did not ship"
+    assert (FUNCTION / "hf_digest" / "rendering" / "templates").is_dir(), "the Jinja templates did not ship"
 
 
 def _pyc_flags(pyc: Path) -> tuple[bytes, int]:
@@ -334,4 +334,50 @@ def test_the_built_function_publishes_a_scheduled_day_to_s3_and_github(
     assert stored["ContentType"] == "text/markdown; charset=utf-8"
     assert post.startswith(b"---\n") and post.count("👍".encode()) == 10
     assert github.read_file("main", POST) == post
+    assert TOKEN not in proc.stdout and TOKEN not in proc.stderr
+
+
+def test_the_built_function_answers_a_check_event_with_a_line_per_part(
+    runtime_python: Path, moto_endpoint: str, github: GitHubServer, tmp_path: Path
+) -> None:
+    bucket = f"check-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=bucket)
+    secret = f"hf-digest/github-token-{uuid.uuid4().hex[:8]}"
+    boto3.client("secretsmanager", region_name="us-east-1").create_secret(
+        Name=secret, SecretString=json.dumps({"token": TOKEN})
+    )
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "DIGEST_DESTINATIONS": "github,s3",
+        "GITHUB_REPOSITORY": github.full_name,
+        "GITHUB_API_URL": github.api_url,
+        "GITHUB_TOKEN_SECRET": secret,
+        "S3_BUCKET": bucket,
+        "POWERTOOLS_SERVICE_NAME": "hf-daily-digest",
+        "POWERTOOLS_METRICS_NAMESPACE": "HfDailyDigest",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    proc = _run_built(runtime_python, REPO / "events" / "check.json", env, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.splitlines()[-1])["result"]
+    assert result["status"] == "checked"
+    assert [line[:2] + line[2:].split(":", 1)[0] for line in result["lines"]] == [
+        "✓ settings",
+        "✓ github",
+        "✓ s3",
+    ]
+    assert github.writes() == []
+
+    github.protected.add("main")  # a failed check is an answer, not an error for Lambda to retry
+    proc = _run_built(runtime_python, REPO / "events" / "check.json", env, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.splitlines()[-1])["result"]
+    assert result["status"] == "check_failed"
+    assert result["lines"][1].startswith("✗ github: branch main of octo/blog is protected")
+    assert [part["ok"] for part in result["parts"]] == [True, False, True]
     assert TOKEN not in proc.stdout and TOKEN not in proc.stderr

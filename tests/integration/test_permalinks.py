@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest import config, render
-from hf_digest.model import month, week
-from hf_digest.permalink import front_matter, page_file, page_path, read_config
+from hf_digest import config
+from hf_digest.core.model import month, week
+from hf_digest.core.permalink import front_matter, page_file, page_path, read_config
+from hf_digest.rendering import render
 from tests.helpers import day_digest
 
 pytestmark = pytest.mark.jekyll

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from hf_digest.adapters.publish.s3 import CACHE_CONTROL, CONFLICT_ROUNDS, S3Publisher
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Bundle, OutputFile, day_span
 from hf_digest.errors import ConfigError, DeadlineExceeded, PublishError
-from hf_digest.model import Bundle, OutputFile, day_span
-from hf_digest.publish.s3 import CACHE_CONTROL, CONFLICT_ROUNDS, S3Publisher
+from hf_digest.outbound.deadline import Deadline
 from tests.helpers import deny_put_policy
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from hf_digest.config import Settings
-from hf_digest.model import Bundle, Digest
+from hf_digest.core.model import Bundle, Digest
 from tests.helpers import digest_bundle, publish_to, sample_digest, week_digest
 
 pytestmark = pytest.mark.browser

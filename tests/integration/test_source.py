@@ -13,11 +13,11 @@ import requests
 
 from hf_digest import USER_AGENT
 from hf_digest.config import Secret, Settings
-from hf_digest.deadline import SAFETY_MARGIN_S, Deadline
+from hf_digest.core.model import papers_from_items
 from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError
-from hf_digest.model import papers_from_items
-from hf_digest.source import BACKOFF_CAP_S, HuggingFaceSource
-from hf_digest.source_answers import MAX_RATE_LIMIT_WAITS
+from hf_digest.huggingface.source import BACKOFF_CAP_S, HuggingFaceSource
+from hf_digest.huggingface.source_answers import MAX_RATE_LIMIT_WAITS
+from hf_digest.outbound.deadline import SAFETY_MARGIN_S, Deadline
 from tests.helpers import free_port
 from tests.hf_server import Fault, HFServer
 
@@ -129,7 +129,7 @@ def test_backoff_doubles_and_stays_bounded(hf_server: HFServer) -> None:
 
 
 def test_backoff_stops_doubling_at_its_cap(hf_server: HFServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hf_digest.source.BACKOFF_BASE_S", 3.0)  # 3, 6, then 12 unless capped
+    monkeypatch.setattr("hf_digest.huggingface.source.BACKOFF_BASE_S", 3.0)  # 3, 6, then 12 unless capped
     hf_server.inject(API, *[500] * 4)
     sleeps: list[float] = []
 

@@ -12,9 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest import aws
+from hf_digest.adapters.state import (
+    CLAIM_KEPT_S,
+    DynamoStore,
+    SQLiteStore,
+    StateError,
+    StateStore,
+    open_store,
+)
 from hf_digest.config import Settings
-from hf_digest.state import CLAIM_KEPT_S, DynamoStore, SQLiteStore, StateError, StateStore, open_store
+from hf_digest.outbound import aws
 from tests.helpers import create_state_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -227,7 +234,7 @@ def started_together(argvs: list[list[str]]) -> list[subprocess.Popen[str]]:
 _CLAIMER = """
 import json, sys
 from pathlib import Path
-from hf_digest.state import SQLiteStore
+from hf_digest.adapters.state import SQLiteStore
 store = SQLiteStore(Path(sys.argv[1]))
 sys.stdin.readline()  # start together
 won = [k for k in json.loads(sys.argv[2]) if store.claim(k, owner=sys.argv[3], lease_s=300, now=1.0e9)]
@@ -282,7 +289,7 @@ def test_open_store_chooses_dynamodb_when_a_table_is_named(moto_endpoint: str, t
 _OPENER = """
 import sys
 from pathlib import Path
-from hf_digest.state import SQLiteStore
+from hf_digest.adapters.state import SQLiteStore
 sys.stdin.readline()  # open together
 store = SQLiteStore(Path(sys.argv[1]))
 store.put(sys.argv[2], {"opened": True})

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from hf_digest import aws
+from hf_digest.adapters.state import DynamoStore, SQLiteStore, StateStore
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.rank import rank
-from hf_digest.state import DynamoStore, SQLiteStore, StateStore
-from hf_digest.summaries.converse import MAX_ATTEMPTS, converse_client
-from hf_digest.summaries.prompt import converse_request, estimated_input_tokens, load_prompt
-from hf_digest.summaries.report import SummaryReport
-from hf_digest.summaries.summarize import Summarizer, summarize, with_summaries
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.rank import rank
+from hf_digest.enrich.summaries.converse import MAX_ATTEMPTS, converse_client
+from hf_digest.enrich.summaries.prompt import converse_request, estimated_input_tokens, load_prompt
+from hf_digest.enrich.summaries.report import SummaryReport
+from hf_digest.enrich.summaries.summarize import Summarizer, summarize, with_summaries
+from hf_digest.outbound import aws
+from hf_digest.outbound.deadline import Deadline
 from tests.bedrock_server import DROP, Answer, BedrockServer, Delay, Error, paper_data, system_text
 from tests.helpers import create_state_table, load_sample
 

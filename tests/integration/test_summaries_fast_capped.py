@@ -14,16 +14,16 @@ from typing import Any
 
 import pytest
 
-from hf_digest import aws
+from hf_digest.adapters.state import DynamoStore, SQLiteStore, StateStore
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.rank import rank
-from hf_digest.state import DynamoStore, SQLiteStore, StateStore
-from hf_digest.summaries.converse import converse_client
-from hf_digest.summaries.prompt import converse_request, estimated_input_tokens, load_prompt
-from hf_digest.summaries.report import SummaryReport, price
-from hf_digest.summaries.summarize import summarize
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.rank import rank
+from hf_digest.enrich.summaries.converse import converse_client
+from hf_digest.enrich.summaries.prompt import converse_request, estimated_input_tokens, load_prompt
+from hf_digest.enrich.summaries.report import SummaryReport, price
+from hf_digest.enrich.summaries.summarize import summarize
+from hf_digest.outbound import aws
+from hf_digest.outbound.deadline import Deadline
 from tests.bedrock_server import DAY, Answer, BedrockServer, Call, Error
 from tests.helpers import create_state_table, load_sample
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from hf_digest import aws, lambda_entry
+from hf_digest import lambda_entry
 from hf_digest.observability import metrics
+from hf_digest.outbound import aws
 from tests.bedrock_server import BedrockServer
 from tests.helpers import FakeContext, MakeHFServer, Output, create_state_table, hf_digest, load_sample
 from tests.hf_server import HFServer
@@ -92,6 +93,37 @@ def test_access_denied_gives_one_clear_line_and_the_post_is_published_with_fallb
     errors = [r["message"] for r in output.lines() if r.get("level") == "ERROR"]
     assert errors.count(report["error"]) == 1 and errors.count("summaries: failed") == 1
     assert output.metrics()[-1]["SummariesRunFailed"] == 1  # what template.yaml's alarm watches
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        # A wrong secret key: Bedrock answers 403 InvalidSignatureException; the model is not to blame.
+        ("AWS_SECRET_ACCESS_KEY", "not-the-secret", "Bedrock in us-east-1: AWS refused the signature"),
+        # No network: one line naming the host, not botocore's exception.
+        (
+            "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+            "http://nonexistent.invalid",
+            "Bedrock: cannot reach nonexistent.invalid (no network?)",
+        ),
+    ],
+)
+def test_a_signature_or_network_failure_is_named_as_such_and_the_post_is_published(
+    app: ModuleType,
+    day_server: HFServer,
+    env: Path,
+    bedrock: BedrockServer,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    said: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    result = app.lambda_handler(DAY_EVENT, FakeContext())
+    assert result["status"] == "published" and (env / POST).is_file()
+    report = result["summaries"]
+    assert report["status"] == "failed" and report["error"].startswith(said), report["error"]
+    assert "DIGEST_SUMMARY_MODEL" not in report["error"] and "not-the-secret" not in report["error"]
 
 
 def test_a_deadline_that_leaves_no_time_makes_no_call_and_the_post_is_published(

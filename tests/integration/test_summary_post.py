@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from hf_digest.adapters.state import SQLiteStore
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
-from hf_digest.markdown import md_text, plain_math
-from hf_digest.model import Digest, day_span, papers_from_items
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import render_data, render_post
-from hf_digest.state import SQLiteStore
-from hf_digest.summaries.summarize import Summarizer
+from hf_digest.core.markdown import md_text, plain_math
+from hf_digest.core.model import Digest, day_span, papers_from_items
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.enrich.summaries.summarize import Summarizer
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.rendering.render import render_data, render_post
 from tests.bedrock_server import Answer, BedrockServer
 from tests.helpers import article, jekyll_build, load_sample, visible
 

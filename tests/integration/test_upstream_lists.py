@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from hf_digest import served
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import day_span, papers_from_items
+from hf_digest.core.rank import digest as rank_digest
 from hf_digest.errors import WrongDay
-from hf_digest.model import day_span, papers_from_items
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import render
+from hf_digest.huggingface import served
+from hf_digest.huggingface.source import HuggingFaceSource
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.rendering.render import render
 from hf_digest.request import parse_month, parse_week
-from hf_digest.source import HuggingFaceSource
 from tests.hf_server import HFServer
 
 API = "/api/daily_papers"

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
-from hf_digest.model import clean_raw, day_span, papers_from_items
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import render
+from hf_digest.core.model import clean_raw, day_span, papers_from_items
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.huggingface.source import HuggingFaceSource
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.rendering.render import render
 from hf_digest.request import parse_month, parse_week
-from hf_digest.source import HuggingFaceSource
 from tests.helpers import MakeHFServer
 
 HALF = "\ud83d"  # the high half of 🤗 (U+1F917) and most other emoji

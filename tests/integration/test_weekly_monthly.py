@@ -19,10 +19,10 @@ import pytest
 import yaml
 
 from hf_digest import lambda_entry
+from hf_digest.enrich.topics import normalise_tag
+from hf_digest.enrich.trends import MIN_PAPERS, topic_key
 from hf_digest.errors import PublishError
 from hf_digest.observability import metrics
-from hf_digest.topics import normalise_tag
-from hf_digest.trends import MIN_PAPERS, topic_key
 from tests.helpers import FakeContext, Output, hf_digest, load_sample
 from tests.hf_server import HFServer
 

@@ -69,8 +69,8 @@ def stack(
     import boto3
 
     # Short backoffs keep the suite fast; their bounds and jitter are still what the tests check.
-    monkeypatch.setattr("hf_digest.source.BACKOFF_BASE_S", 0.05)
-    monkeypatch.setattr("hf_digest.publish.github_api.BACKOFF_S", 0.05)
+    monkeypatch.setattr("hf_digest.huggingface.source.BACKOFF_BASE_S", 0.05)
+    monkeypatch.setattr("hf_digest.adapters.publish.github_api.BACKOFF_S", 0.05)
 
     (tmp_path / "github").mkdir()
     github = GitHubServer(tmp_path / "github", token=TOKEN, readonly_token=READ_ONLY_TOKEN).start()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from hf_digest.model import clean_text
+from hf_digest.core.model import clean_text
 from tests.helpers import (
     HOSTILE,
     LONG_TITLE,

@@ -34,7 +34,7 @@ def test_a_github_error_with_little_time_left_stops_before_any_half_write(
     stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 7.5 s: enough for the reads (a budget of 2.5 s each), not for waiting 2.5 s or more to retry.
-    monkeypatch.setattr("hf_digest.publish.github_api.BACKOFF_S", 5.0)
+    monkeypatch.setattr("hf_digest.adapters.publish.github_api.BACKOFF_S", 5.0)
     stack.github.inject(
         "PATCH", f"/repos/{stack.github.full_name}/git/refs/", *[fault(500, "Server Error")] * 4
     )

@@ -16,9 +16,9 @@ from typing import Any
 import feedparser
 import pytest
 
-from hf_digest.feeds import atom, jsonfeed
-from hf_digest.model import MAX_HELD_BYTES
-from hf_digest.publish.github import blob_sha
+from hf_digest.adapters.publish.github import blob_sha
+from hf_digest.core.model import MAX_HELD_BYTES
+from hf_digest.rendering.feeds import atom, jsonfeed
 from tests.helpers import jing_errors, json_feed_schema_errors, load_event, quiet_botocore
 from tests.reliability.stack import HF_DIGEST, Stack
 

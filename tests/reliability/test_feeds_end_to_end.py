@@ -10,7 +10,7 @@ from typing import Any
 
 import feedparser
 
-from hf_digest.feeds import atom, jsonfeed
+from hf_digest.rendering.feeds import atom, jsonfeed
 from tests.helpers import load_event, post_path, quiet_botocore
 from tests.reliability.stack import Stack
 

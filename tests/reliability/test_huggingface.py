@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from hf_digest import source
 from hf_digest.errors import DayNotAvailable, RateLimited, UpstreamError
-from hf_digest.source import HuggingFaceSource
+from hf_digest.huggingface import source
+from hf_digest.huggingface.source import HuggingFaceSource
 from tests.hf_server import Fault
 from tests.reliability.stack import Stack
 

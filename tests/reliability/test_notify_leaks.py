@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 
+from hf_digest.adapters.notify import build_notifiers, digest_message, notify_digest
+from hf_digest.adapters.state import SQLiteStore
 from hf_digest.config import from_env
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Paper
+from hf_digest.core.outcomes import SpanKind
 from hf_digest.errors import DigestError
-from hf_digest.model import Paper
-from hf_digest.notify import DAY, build_notifiers, digest_message, notify_digest
-from hf_digest.state import SQLiteStore
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.runs.result import notifications_json
 from tests.chat_server import Answer, ChatServer
 from tests.discord_server import DiscordServer
 from tests.helpers import free_port, quiet_botocore
@@ -102,7 +104,7 @@ def test_no_channel_secret_reaches_a_log_a_result_or_an_exception(
             env |= secrets
         notifiers = build_notifiers(from_env(env))
         store = SQLiteStore(tmp_path / "state.sqlite3")
-        message = digest_message(DAY, "2026-02-10", ranked, len(ranked), lang="ko", top=3)
+        message = digest_message(SpanKind.DAY, "2026-02-10", ranked, len(ranked), lang="ko", top=3)
 
         def notify(key: str, *answers: Answer, deadline_s: float = 60) -> Any:
             if server is not None:
@@ -110,7 +112,7 @@ def test_no_channel_secret_reaches_a_log_a_result_or_an_exception(
             report = notify_digest(
                 replace(message, key=key), notifiers, store, Deadline.after(deadline_s), time.time()
             )
-            scan.add("result", report.to_json(), repr(report))
+            scan.add("result", notifications_json(report), repr(report))
             return report
 
         limited: list[Answer] = []
@@ -135,8 +137,8 @@ def test_no_channel_secret_reaches_a_log_a_result_or_an_exception(
             Deadline.after(60),
             time.time(),
         )
-        assert report.failed == [channel] and "cannot connect" in str(report.channels[0].reason)
-        scan.add("result", report.to_json())
+        assert report.failed == [channel] and "cannot connect" in str(report.channels[0].detail)
+        scan.add("result", notifications_json(report))
     if secrets:  # a malformed secret is refused naming its key only
         malformed = {k: v + " with words" for k, v in secrets.items()}
         with pytest.raises(DigestError) as refused:

@@ -44,7 +44,7 @@ def test_no_answer_in_time_after_the_whole_message_is_unconfirmed_too(
     stack: Stack, channels: Channels, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DIGEST_NOTIFY", "telegram")
-    monkeypatch.setattr("hf_digest.notify.sending.REQUEST_TIMEOUT_S", 0.5)
+    monkeypatch.setattr("hf_digest.adapters.notify.sending.REQUEST_TIMEOUT_S", 0.5)
     answered = threading.Event()
     channels.telegram.answer_next(Answer.held(answered))
     try:
@@ -92,8 +92,10 @@ def test_a_delivery_the_state_store_cannot_record_is_reported_sent_and_not_sent_
     monkeypatch.delenv("DIGEST_STATE_TABLE")
     monkeypatch.setenv("DIGEST_STATE_PATH", str(path))
     monkeypatch.setenv("DIGEST_NOTIFY", "slack")
-    monkeypatch.setattr("hf_digest.state.sqlite.BUSY_TIMEOUT_S", 0.2)
-    monkeypatch.setattr("hf_digest.notify.ledger.LEASE_S", 0.0)  # a later run may take any claim over
+    monkeypatch.setattr("hf_digest.adapters.state.sqlite.BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(
+        "hf_digest.adapters.notify.ledger.LEASE_S", 0.0
+    )  # a later run may take any claim over
     sqlite3.connect(path).close()
     lock = StoreLock(path)
     watcher = ReleaseWhenLocked(lock)
@@ -134,7 +136,7 @@ def test_a_run_killed_while_telling_is_settled_by_a_later_run_of_the_unchanged_p
     stack.scan.add("cli stdout", out)
     stack.scan.add("cli stderr", err)
     stack.assert_published_once(DAY)  # the post went out before the run was killed
-    monkeypatch.setattr("hf_digest.notify.ledger.LEASE_S", 0.0)  # the killed run's claim has run out
+    monkeypatch.setattr("hf_digest.adapters.notify.ledger.LEASE_S", 0.0)  # the killed run's claim has run out
     later = stack.invoke({"date": DAY})
     assert (later.status, later.told()) == ("unchanged", {"slack": "sent"})
     assert later.result is not None

@@ -14,9 +14,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from hf_digest.config import Settings
-from hf_digest.model import day_span, papers_from_items
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import front_matter_values, render_post
+from hf_digest.core.model import day_span, papers_from_items
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.rendering.render import front_matter_values, render_post
 from tests.helpers import MISSING, SPECIALS, split_post, without_folds
 
 DAY = date(2026, 2, 10)

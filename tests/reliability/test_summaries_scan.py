@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest import aws
+from hf_digest.adapters.state import SQLiteStore
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
-from hf_digest.model import papers_from_items
-from hf_digest.rank import rank
-from hf_digest.state import SQLiteStore
-from hf_digest.summaries.converse import converse_client
-from hf_digest.summaries.prompt import load_prompt
-from hf_digest.summaries.summarize import summarize
+from hf_digest.core.model import papers_from_items
+from hf_digest.core.rank import rank
+from hf_digest.enrich.summaries.converse import converse_client
+from hf_digest.enrich.summaries.prompt import load_prompt
+from hf_digest.enrich.summaries.summarize import summarize
+from hf_digest.outbound import aws
+from hf_digest.outbound.deadline import Deadline
 from tests.bedrock_server import DROP, BedrockServer, Error
 from tests.helpers import create_state_table, load_sample
 from tests.reliability.leaks import AWS_SESSION_TOKEN, LeakScan
@@ -41,7 +41,7 @@ def test_the_bedrock_path_leaks_no_signature_token_or_prompt(
     tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("AWS_SESSION_TOKEN", AWS_SESSION_TOKEN)
-    monkeypatch.setattr("hf_digest.summaries.converse.BACKOFF_S", 0.05)
+    monkeypatch.setattr("hf_digest.enrich.summaries.converse.BACKOFF_S", 0.05)
     for wire in ("botocore", "boto3", "urllib3"):  # the code must quiet the SDK's DEBUG lines itself
         monkeypatch.setattr(logging.getLogger(wire), "level", logging.NOTSET)
     bedrock.script(papers[0].arxiv_id, Error("ThrottlingException"), DROP)
@@ -76,7 +76,7 @@ def test_the_handler_with_summaries_leaks_no_signature_token_or_prompt(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("AWS_SESSION_TOKEN", AWS_SESSION_TOKEN)
-    monkeypatch.setattr("hf_digest.summaries.converse.BACKOFF_S", 0.05)
+    monkeypatch.setattr("hf_digest.enrich.summaries.converse.BACKOFF_S", 0.05)
     monkeypatch.setenv("DIGEST_SUMMARY_MODEL", MODEL)
     monkeypatch.setenv("DIGEST_STATE_TABLE", create_state_table(aws.client("dynamodb", setting="test")))
     first = stack.hf.items_for_day("2026-02-10")[0]["paper"]["id"]

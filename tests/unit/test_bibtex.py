@@ -7,9 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from hf_digest.config import Settings
-from hf_digest.model import Paper
-from hf_digest.render import render_data, render_post
-from hf_digest.topics.bibtex import base_id, cite_key, entry
+from hf_digest.core.model import Paper
+from hf_digest.enrich.topics.bibtex import base_id, cite_key, entry
+from hf_digest.rendering.render import render_data, render_post
 from tests.helpers import day_digest
 
 

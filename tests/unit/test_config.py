@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest import paths
 from hf_digest.config import Secret, from_env
+from hf_digest.core import paths
 from hf_digest.errors import ConfigError
 
 

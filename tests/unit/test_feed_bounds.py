@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from hf_digest import feeds
-from hf_digest.feeds import atom, jsonfeed
-from hf_digest.feeds.entries import Entry, FeedInfo
-from hf_digest.model import Oversized
+from hf_digest.core.model import Oversized
+from hf_digest.rendering import feeds
+from hf_digest.rendering.feeds import atom, jsonfeed
+from hf_digest.rendering.feeds.entries import Entry, FeedInfo
 
 INFO = FeedInfo(id="tag:hf-daily-digest,2026:feeds/x.atom", title="t", subtitle="s", lang="en", author="a")
 BOUND = 64 * 1024

@@ -10,10 +10,10 @@ import feedparser
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from hf_digest import feeds
 from hf_digest.config import Settings
-from hf_digest.feeds import atom, jsonfeed
-from hf_digest.model import Bundle, OutputFile, Summary
+from hf_digest.core.model import Bundle, OutputFile, Summary
+from hf_digest.rendering import feeds
+from hf_digest.rendering.feeds import atom, jsonfeed
 from tests.helpers import digest_bundle, feed_hostile_digest, sample_digest, week_digest, with_upvotes
 
 DIGESTS_ATOM = "feeds/hf-daily-papers.ko.atom"
@@ -251,7 +251,8 @@ def test_the_papers_feed_shows_the_summary_the_post_shows(samples_dir: Path) -> 
 
 
 def test_a_weeks_entry_shows_its_chart_at_the_blogs_address(samples_dir: Path) -> None:
-    from hf_digest import render, trends
+    from hf_digest.enrich import trends
+    from hf_digest.rendering import render
 
     settings = Settings(feeds=True)
     week = week_digest(samples_dir)

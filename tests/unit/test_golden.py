@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from hf_digest.config import Settings
-from hf_digest.model import day_span, papers_from_items
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import render_post
+from hf_digest.core.model import day_span, papers_from_items
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.rendering.render import render_post
 from tests.helpers import load_sample
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"

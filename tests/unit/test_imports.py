@@ -165,12 +165,12 @@ LOADED_WHEN_USED = (
     "hf_digest.runs.backfill",
     "hf_digest.runs.queue",
     "hf_digest.runs.scheduled",
-    "hf_digest.feeds",
-    "hf_digest.site",
-    "hf_digest.site_manifest",  # (site_paths, plain path rules, loads with the links)
-    "hf_digest.notify",
-    "hf_digest.summaries.summarize",
-    "hf_digest.state.dynamodb",
+    "hf_digest.rendering.feeds",
+    "hf_digest.rendering.site",
+    "hf_digest.rendering.site_manifest",  # (site_paths, plain path rules, loads with the links)
+    "hf_digest.adapters.notify",
+    "hf_digest.enrich.summaries.summarize",
+    "hf_digest.adapters.state.dynamodb",
     "markdown_it",
     "boto3.",
     "botocore.",  # Powertools' user-agent probe imports the bare `botocore` package when it is there

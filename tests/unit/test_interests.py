@@ -10,14 +10,15 @@ import pytest
 from aws_lambda_powertools.metrics import MetricUnit
 
 from hf_digest.config import from_env
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Paper, day_span
+from hf_digest.core.outcomes import Status
+from hf_digest.enrich.interests import lexical
+from hf_digest.enrich.interests.parse import LibraryError, from_library, from_text, is_library_path
+from hf_digest.enrich.interests.ranker import InterestsReport
+from hf_digest.enrich.interests.relevance import Score, pick
+from hf_digest.enrich.interests.semantic import EmbeddingError, Embeddings
 from hf_digest.errors import ConfigError
-from hf_digest.interests import lexical
-from hf_digest.interests.parse import LibraryError, from_library, from_text, is_library_path
-from hf_digest.interests.ranker import InterestsReport
-from hf_digest.interests.relevance import Score, pick
-from hf_digest.interests.semantic import EmbeddingError, Embeddings
-from hf_digest.model import Paper, day_span
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.runs.result import DigestResult
 
 ZOTERO = r"""
@@ -188,7 +189,7 @@ class Recorded:
 def test_an_unreadable_library_is_a_metric_and_the_result_says_so() -> None:
     result = DigestResult(
         day_span(date(2026, 2, 10)),
-        "published",
+        Status.PUBLISHED,
         warnings=("interests unavailable: ...",),
         interests=InterestsReport(None, library="me.bib"),
     )

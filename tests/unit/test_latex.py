@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from hf_digest.latex import find_debris, plain_text, short_name
-from hf_digest.markdown import is_http_url, plain_math
+from hf_digest.core.latex import find_debris, plain_text, short_name
+from hf_digest.core.markdown import is_http_url, plain_math
 
 # Residues found in the recordings (../shared/hf-samples), each as Hugging Face serves it -> as shown.
 RECORDED = [

@@ -10,11 +10,11 @@ import pytest
 from bench.debris import Shown
 from bench.debris import texts as recorded_texts
 
-from hf_digest.latex import find_debris, plain_text
-from hf_digest.latex.clean import LITERAL_BRACES
-from hf_digest.latex.links import URL_PATTERN
-from hf_digest.latex.tables import GREEK, SYMBOLS, TEXT_MACROS
-from hf_digest.markdown import is_http_url
+from hf_digest.core.latex import find_debris, plain_text
+from hf_digest.core.latex.clean import LITERAL_BRACES
+from hf_digest.core.latex.links import URL_PATTERN
+from hf_digest.core.latex.tables import GREEK, SYMBOLS, TEXT_MACROS
+from hf_digest.core.markdown import is_http_url
 
 # Braces a reader would not call debris, each checked by hand in the recordings:
 ALLOWED_BRACES = {

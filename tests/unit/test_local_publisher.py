@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest.deadline import Deadline
+from hf_digest.adapters.publish.local import LocalPublisher
+from hf_digest.core.model import Bundle, Merge, OutputFile, day_span
 from hf_digest.errors import PublishError
-from hf_digest.model import Bundle, Merge, OutputFile, day_span
-from hf_digest.publish.local import LocalPublisher
+from hf_digest.outbound.deadline import Deadline
 
 DAY = date(2026, 2, 10)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hf_digest.markdown import code_block, is_http_url, md_text, md_url, plain_math
+from hf_digest.core.markdown import code_block, is_http_url, md_text, md_url, plain_math
 
 ARXIV = "https://arxiv.org/abs/2602.06422"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hf_digest.model import Organization, clean_raw, clean_text, paper_from_item, papers_from_items
+from hf_digest.core.model import Organization, clean_raw, clean_text, paper_from_item, papers_from_items
 from tests.helpers import load_sample
 
 

@@ -7,12 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hf_digest import model
-from hf_digest.model import Paper, papers_from_items
-from hf_digest.notify.message import (
+from hf_digest.adapters.notify.message import (
     BUDGETS,
-    DAY,
-    WEEK,
     DigestMessage,
     backfill_message,
     cut_summary,
@@ -20,7 +16,10 @@ from hf_digest.notify.message import (
     digest_message,
     shortened,
 )
-from hf_digest.rank import rank
+from hf_digest.core import model
+from hf_digest.core.model import Paper, papers_from_items
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.rank import rank
 from tests.helpers import load_sample
 
 
@@ -32,7 +31,9 @@ def ranked(samples_dir: Path) -> list[Paper]:
 
 def test_a_day_lists_its_top_papers_with_the_post_link(ranked: list[Paper]) -> None:
     link = "https://blog.example.org/2026/02/10/hf-daily-papers.html"
-    message = digest_message(DAY, "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3, post_url=link)
+    message = digest_message(
+        SpanKind.DAY, "2026-02-10", ranked[:10], len(ranked), lang="ko", top=3, post_url=link
+    )
     assert [p.title for p in message.papers] == [p.title for p in ranked[:3]]
     assert [p.upvotes for p in message.papers] == sorted((p.upvotes for p in message.papers), reverse=True)
     assert (message.total, message.shown) == (len(ranked), 10)
@@ -48,13 +49,13 @@ def test_our_summary_wins_over_hugging_faces(ranked: list[Paper]) -> None:
     if summary is None:
         pytest.skip("model.Summary (our Bedrock summaries) is not on this branch")
     ours = replace(ranked[0], **{"summary": summary("우리 요약입니다.", "model-x", "v1")})
-    message = digest_message(DAY, "2026-02-10", [ours, *ranked[1:]], len(ranked), lang="ko", top=2)
+    message = digest_message(SpanKind.DAY, "2026-02-10", [ours, *ranked[1:]], len(ranked), lang="ko", top=2)
     assert message.papers[0].summary == "우리 요약입니다."
     assert message.papers[1].summary == ranked[1].ai_summary
 
 
 def test_top_zero_lists_no_paper_but_keeps_the_counts(ranked: list[Paper]) -> None:
-    message = digest_message(WEEK, "2026-W07", ranked, len(ranked), lang="en", top=0)
+    message = digest_message(SpanKind.WEEK, "2026-W07", ranked, len(ranked), lang="en", top=0)
     assert message.papers == () and message.total == message.shown == len(ranked)
 
 
@@ -85,7 +86,7 @@ def test_a_title_is_cut_at_a_word_with_an_ellipsis() -> None:
 
 def test_shortening_keeps_short_texts_and_cuts_long_ones(ranked: list[Paper]) -> None:
     long_title = replace(ranked[0], title="긴 제목 " * 100)
-    message = digest_message(DAY, "2026-02-10", [long_title, ranked[1]], 2, lang="ko", top=2)
+    message = digest_message(SpanKind.DAY, "2026-02-10", [long_title, ranked[1]], 2, lang="ko", top=2)
     roomy = shortened(message, BUDGETS[0])
     assert isinstance(roomy, DigestMessage)
     assert len(roomy.papers[0].title) <= BUDGETS[0].title and roomy.papers[0].title.endswith("…")
@@ -98,7 +99,7 @@ def test_shortening_keeps_short_texts_and_cuts_long_ones(ranked: list[Paper]) ->
 
 def test_a_backfill_summary_lists_the_newest_and_counts_the_rest(ranked: list[Paper]) -> None:
     days = [
-        digest_message(DAY, f"2026-01-{n:02d}", ranked, len(ranked), lang="en", top=3)
+        digest_message(SpanKind.DAY, f"2026-01-{n:02d}", ranked, len(ranked), lang="en", top=3)
         for n in range(20, 0, -1)
     ]
     summary = backfill_message(days, "en", listed=15)

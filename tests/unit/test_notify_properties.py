@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hf_digest.model import clean_text
-from hf_digest.notify import discord, slack, telegram
-from hf_digest.notify.message import KINDS, DigestMessage, MessagePaper
+from hf_digest.adapters.notify import discord, slack, telegram
+from hf_digest.adapters.notify.message import DigestMessage, MessagePaper
+from hf_digest.core.model import clean_text
+from hf_digest.core.outcomes import SpanKind
 from tests.discord_server import form_errors, seen
 from tests.slack_server import SlackServer, check_blocks
 from tests.telegram_server import TEXT_LIMIT, parse_html, utf16
@@ -29,7 +30,7 @@ papers = st.builds(
 )
 messages = st.builds(
     DigestMessage,
-    kind=st.sampled_from(KINDS),
+    kind=st.sampled_from([kind.noun for kind in SpanKind]),
     key=st.sampled_from(["2026-02-10", "2026-W06", "2026-02"]),
     lang=st.sampled_from(["ko", "en"]),
     total=st.integers(min_value=1, max_value=500),

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from hf_digest import paths
+from hf_digest.adapters.publish.github import GitHubPublisher
 from hf_digest.config import from_env
+from hf_digest.core import paths
 from hf_digest.errors import ConfigError
-from hf_digest.publish.github import GitHubPublisher
 
 DAY = date(2026, 2, 10)
 

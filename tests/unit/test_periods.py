@@ -10,10 +10,11 @@ import pytest
 
 from hf_digest import config, request
 from hf_digest.config import Settings
+from hf_digest.core.model import day_span, papers_from_items
+from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.rank import digest as rank_digest
 from hf_digest.errors import BadInput, ConfigError
-from hf_digest.model import MONTHLY, WEEKLY, day_span, papers_from_items
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import render, render_post
+from hf_digest.rendering.render import render, render_post
 from hf_digest.request import DigestRequest, Options, RangeRequest, ScheduleRequest
 from tests.helpers import load_sample
 
@@ -35,7 +36,7 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     ],
 )
 def test_a_schedule_targets_the_latest_closed_period_at_its_time(moment: str, week: str, month: str) -> None:
-    for kind, key in ((WEEKLY, week), (MONTHLY, month)):
+    for kind, key in ((SpanKind.WEEK, week), (SpanKind.MONTH, month)):
         parsed = request.from_event({"digest": kind, "time": moment, "id": "x"}, SETTINGS, NOW)
         assert isinstance(parsed, DigestRequest)
         assert (parsed.span.kind, parsed.span.key, parsed.options.trigger) == (kind, key, "schedule")
@@ -125,7 +126,9 @@ def test_a_template_that_prints_the_read_date_its_own_way_still_rewrites_nothing
     samples_dir: Path, tmp_path: Path
 ) -> None:
     """Refresh decides from what the post shows, not from how a template prints the date."""
-    ours = (Path(request.__file__).parent / "templates" / "ko" / "daily.md.j2").read_text(encoding="utf-8")
+    ours = (Path(request.__file__).parent / "rendering" / "templates" / "ko" / "daily.md.j2").read_text(
+        encoding="utf-8"
+    )
     mine = ours.replace(
         "{{ counts_read }} 기준", "{{ counts_read | replace('-', '.') }}({{ counts_read[:4] }}년) 기준"
     )

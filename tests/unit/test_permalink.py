@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from hf_digest import config, render
-from hf_digest.model import day_span
-from hf_digest.permalink import UNREAD, Blog, page_file, page_path, post_url, read_config
+from hf_digest import config
+from hf_digest.core.model import day_span
+from hf_digest.core.outcomes import Status
+from hf_digest.core.permalink import UNREAD, Blog, page_file, page_path, post_url, read_config
+from hf_digest.rendering import render
 from hf_digest.runs.result import DigestResult
 from tests.helpers import SAMPLE_DAY
 
@@ -150,6 +152,6 @@ def test_a_config_left_unread_is_counted() -> None:
             pass
 
     warning = f"{UNREAD} (local: _config.yml is not YAML); links follow Jekyll's default permalink"
-    DigestResult(day_span(SAMPLE_DAY), "published", warnings=(warning,)).record(Metrics())
-    DigestResult(day_span(SAMPLE_DAY), "published").record(Metrics())
+    DigestResult(day_span(SAMPLE_DAY), Status.PUBLISHED, warnings=(warning,)).record(Metrics())
+    DigestResult(day_span(SAMPLE_DAY), Status.PUBLISHED).record(Metrics())
     assert counted.count("BlogConfigUnread") == 1

@@ -12,11 +12,12 @@ import yaml
 
 from hf_digest import request
 from hf_digest.config import Settings, from_env
+from hf_digest.core.model import Digest, Paper, Span, day_span, papers_from_items
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.enrich.interests.relevance import LEXICAL, Relevance
 from hf_digest.errors import ConfigError
-from hf_digest.model import Digest, Paper, Span, day_span, papers_from_items
-from hf_digest.preview import short_name
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import front_matter, front_matter_values, render_post
+from hf_digest.rendering.preview import short_name
+from hf_digest.rendering.render import front_matter, front_matter_values, render_post
 from tests.helpers import day_digest, hostile_digest, post_text, split_post
 from tests.hf_server import load_sample_days
 
@@ -96,6 +97,63 @@ def test_weekly_and_monthly_posts_get_a_description_too(samples_dir: Path, perio
     assert str(ko).startswith(f"{digest.span.first} ~ {digest.span.last} ")
     assert "중 좋아요 상위 5개: " in str(ko) and " 외 2개" in str(ko)
     assert str(en).startswith(f"The top 5 of 33 Hugging Face papers of the {digest.span.kind[:-2]}")
+
+
+@pytest.mark.parametrize(
+    ("top_n", "matched", "ko", "en"),
+    [
+        (
+            10,
+            None,
+            (
+                "총 **33개** 논문 중 내 관심사에 가까운 상위 **10개**를 소개합니다.",
+                "2026-02-10 Hugging Face 논문 33개 중 내 관심사에 가까운 상위 10개: Modality",
+            ),
+            (
+                "**33** papers were listed; the top **10** by your interests are shown.",
+                "The top 10 of 33 Hugging Face papers of 2026-02-10 by your interests: Modality",
+            ),
+        ),
+        (
+            0,
+            None,
+            (
+                "총 **33개**의 논문을 내 관심사에 가까운 순으로 소개합니다.",
+                "2026-02-10 Hugging Face 논문 33개, 내 관심사에 가까운 순: Modality",
+            ),
+            (
+                "**33** papers were listed, ranked by your interests.",
+                "33 Hugging Face papers of 2026-02-10, ranked by your interests: Modality",
+            ),
+        ),
+        (
+            2,
+            8,
+            (
+                "총 **33개** 중 관심 주제 **8개**, 내 관심사에 가까운 상위 **2개**를 소개합니다.",
+                "2026-02-10 Hugging Face 논문 33개 중 관심 주제 8개, 내 관심사에 가까운 상위 2개: Modality",
+            ),
+            (
+                "**33** papers were listed; **8** match the topics of interest, the top **2** by your "
+                "interests are shown.",
+                "The top 2 of 8 Hugging Face papers of 2026-02-10 on the topics, ranked by your interests, "
+                "33 listed: Modality",
+            ),
+        ),
+    ],
+)
+def test_a_digest_ranked_by_the_readers_interests_says_so_in_its_intro_and_description(
+    samples_dir: Path, top_n: int, matched: int | None, ko: tuple[str, str], en: tuple[str, str]
+) -> None:
+    upvotes = replace(day_digest(samples_dir, top_n), matched=matched)
+    mine = replace(upvotes, relevance=Relevance(LEXICAL, by_relevance=True))
+    for lang, (intro, description) in (("ko", ko), ("en", en)):
+        values, body = split_post(post_text(mine, lang=lang))
+        assert intro in body and str(values["description"]).startswith(description), (lang, values, body)
+        assert "좋아요 상위" not in str(values) + body and "by upvotes" not in str(values) + body
+        values, body = split_post(post_text(upvotes, lang=lang))  # without interests: as before
+        assert intro not in body and not str(values["description"]).startswith(description)
+        assert "내 관심사" not in str(values) + body and "your interests" not in str(values) + body
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from hf_digest.model import Paper, day_span
-from hf_digest.rank import digest as rank_digest
-from hf_digest.rank import rank
+from hf_digest.core.model import Paper, day_span
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.core.rank import rank
 
 
 def _paper(arxiv_id: str, upvotes: int, comments: int | None = None) -> Paper:

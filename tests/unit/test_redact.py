@@ -11,8 +11,8 @@ import requests
 
 from hf_digest.config import Secret, from_env
 from hf_digest.errors import ConfigError
-from hf_digest.redact import check_token, scrub
-from hf_digest.secrets import _token_in
+from hf_digest.outbound.redact import check_token, scrub
+from hf_digest.outbound.secrets import _token_in
 
 BAD = {
     "line-break": ("ghp_line\nbreak_0123", "a line break"),

@@ -12,12 +12,12 @@ import pytest
 
 from hf_digest import request
 from hf_digest.config import Settings
+from hf_digest.core.markdown import md_text, plain_math
+from hf_digest.core.model import Digest, Organization, Paper, Span, day_span, papers_from_items
+from hf_digest.core.rank import digest as rank_digest
+from hf_digest.enrich.topics import bibtex
 from hf_digest.errors import ConfigError
-from hf_digest.markdown import md_text, plain_math
-from hf_digest.model import Digest, Organization, Paper, Span, day_span, papers_from_items
-from hf_digest.rank import digest as rank_digest
-from hf_digest.render import render, render_data, render_post
-from hf_digest.topics import bibtex
+from hf_digest.rendering.render import render, render_data, render_post
 from tests.helpers import (
     HOSTILE,
     LONG_TITLE,

@@ -15,8 +15,8 @@ from cmarkgfm.cmark import Options
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from hf_digest.config import Settings
-from hf_digest.model import Digest
-from hf_digest.render import render_post
+from hf_digest.core.model import Digest
+from hf_digest.rendering.render import render_post
 from tests.helpers import (
     HOSTILE,
     LONG_TITLE,

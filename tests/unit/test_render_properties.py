@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hf_digest.config import Settings
-from hf_digest.model import Digest, Organization, Paper, day_span
-from hf_digest.render import front_matter_values, render_post
+from hf_digest.core.model import Digest, Organization, Paper, day_span
+from hf_digest.rendering.render import front_matter_values, render_post
 from tests.helpers import SPECIALS, split_post, without_folds
 
 text = st.lists(st.text(max_size=8) | st.sampled_from(SPECIALS), max_size=10).map("".join)

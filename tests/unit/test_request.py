@@ -162,8 +162,8 @@ def test_a_partial_run_behind_utc_never_reads_its_counts_before_its_own_day() ->
 
 
 def test_a_request_then_a_profile_refine_the_settings_options_and_none_keeps_them() -> None:
+    from hf_digest.enrich.topics.profiles import Profile
     from hf_digest.request import Options
-    from hf_digest.topics.profiles import Profile
 
     settings = Settings(lang="ko", top_n=10, destinations=("local",))
     request = from_event({"date": "2026-02-10", "top": 3, "dry_run": True}, settings, NOW)

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from hf_digest import site
 from hf_digest.config import Settings
-from hf_digest.feeds.content import LABELS
-from hf_digest.model import Bundle, Summary
+from hf_digest.core.model import Bundle, Summary
+from hf_digest.rendering import site
+from hf_digest.rendering.feeds.content import LABELS
 from tests.helpers import (
     FEED_HOSTILE_TITLES,
     digest_bundle,
@@ -287,7 +287,8 @@ def test_the_site_shows_the_summary_the_post_shows(samples_dir: Path) -> None:
 
 
 def test_a_weeks_page_shows_its_chart_from_the_file_beside_the_post(samples_dir: Path) -> None:
-    from hf_digest import feeds, render, trends
+    from hf_digest.enrich import trends
+    from hf_digest.rendering import feeds, render
 
     week = week_digest(samples_dir, top_n=0)
     movement = trends.movement(week.span, week.papers, [])

@@ -73,8 +73,8 @@ def test_the_monthly_cap_reads_dollars() -> None:
     ],
 )
 def test_a_model_without_a_known_price_needs_its_price_stated(env: dict[str, str], variable: str) -> None:
-    from hf_digest.state.store import StateError, UnavailableStore
-    from hf_digest.summaries.summarize import Summarizer
+    from hf_digest.adapters.state.store import StateError, UnavailableStore
+    from hf_digest.enrich.summaries.summarize import Summarizer
 
     with pytest.raises(ConfigError) as err:
         Summarizer.from_settings(from_env(env), UnavailableStore(StateError("not opened")))

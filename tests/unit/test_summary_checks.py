@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hf_digest.summaries.checks import (
+from hf_digest.enrich.summaries.checks import (
     answer_problem,
     day_problem,
     handle_problem,

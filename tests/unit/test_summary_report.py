@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from hf_digest.model import Paper, Summary
-from hf_digest.summaries.report import PRICES_AS_OF, PaperStatus, SummaryReport, cost_usd, price
+from hf_digest.core.model import Paper, Summary
+from hf_digest.core.outcomes import Status
+from hf_digest.enrich.summaries.report import PRICES_AS_OF, PaperStatus, SummaryReport, cost_usd, price
 
 HAIKU = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 
@@ -15,7 +16,12 @@ HAIKU = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 def report(*statuses: str, model: str | None = HAIKU) -> SummaryReport:
     papers = tuple(
         PaperStatus(
-            f"2602.{n:05d}", status, None if status in ("generated", "cached") else "why", 1000, 200, 1
+            f"2602.{n:05d}",
+            Status(status),
+            None if status in ("generated", "cached") else "why",
+            1000,
+            200,
+            1,
         )
         for n, status in enumerate(statuses)
     )

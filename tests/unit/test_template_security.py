@@ -101,3 +101,24 @@ def test_the_readme_names_every_exception_the_template_makes_each_with_its_reaso
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("### What the stack does for security", 1)[1].split("\n## ", 1)[0]
     assert set(CHECK_ID.findall(section)) == {check for _, check in explained}
+
+
+def test_the_role_may_send_as_and_read_only_the_configured_sender() -> None:
+    """`hf-digest check` reads the sender's identity (GetEmailIdentity) on the same two ARNs SendEmail is
+    allowed on, the address and its domain, under the same condition, and nothing else in SES."""
+    ses = [
+        statement
+        for policy in function["Policies"]
+        if isinstance(policy, dict) and "!If" in policy
+        for statement in (policy["!If"][1] or {}).get("Statement", [])
+        if any(str(a).startswith("ses:") for a in _actions(statement))
+    ]
+    assert len(ses) == 1
+    assert sorted(_actions(ses[0])) == ["ses:GetEmailIdentity", "ses:SendEmail"]
+    arns = [sub["!Sub"][0] for sub in ses[0]["Resource"]]
+    assert [arn.rsplit("/", 1)[1] for arn in arns] == ["${EmailFrom}", "${Domain}"]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement.get("Action", [])
+    return [action] if isinstance(action, str) else list(action)

@@ -1,4 +1,4 @@
-"""template.yaml's state table and Bedrock grant: on-demand with TTL, least privilege, settings passed on."""
+"""template.yaml's state table and Bedrock grants: on-demand with TTL, least privilege, settings passed on."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hf_digest.state.dynamodb import _NAMES
-from hf_digest.summaries.report import price
+from hf_digest.adapters.state.dynamodb import _NAMES
+from hf_digest.enrich.summaries.report import price
 from tests.helpers import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -46,9 +46,18 @@ def test_the_function_may_use_that_table_only_with_the_calls_the_store_makes() -
     assert grant["Resource"] == {"!GetAtt": "StateTable.Arn"}
 
 
+def bedrock_statements() -> list[dict[str, Any]]:
+    return [s for s in statements() if any(str(a).startswith("bedrock:") for a in _actions(s))]
+
+
+def test_bedrock_is_granted_only_for_summaries_or_interests_each_only_when_its_model_is_set() -> None:
+    bedrock = bedrock_statements()
+    assert sorted(s["OnlyIf"] for s in bedrock) == ["InterestsEmbeddingsOn", "SummariesOn", "SummariesOn"]
+    assert all(_actions(s) == ["bedrock:InvokeModel"] for s in bedrock)
+
+
 def test_bedrock_is_granted_only_on_the_configured_model_and_only_when_summaries_are_on() -> None:
-    bedrock = [s for s in statements() if any(str(a).startswith("bedrock:") for a in _actions(s))]
-    assert bedrock and all(s["OnlyIf"] == "SummariesOn" for s in bedrock)
+    bedrock = [s for s in bedrock_statements() if s["OnlyIf"] == "SummariesOn"]
     assert all(_actions(s) == ["bedrock:InvokeModel"] for s in bedrock)
     direct, routed = bedrock
     arns = [resource["!Sub"][0] for resource in direct["Resource"]]
@@ -61,6 +70,20 @@ def test_bedrock_is_granted_only_on_the_configured_model_and_only_when_summaries
     assert variables["DIGEST_SUMMARY_MODEL"] == {"!Ref": "SummaryModel"}
     assert variables["DIGEST_SUMMARY_REGION"] == {"!FindInMap": ["Deploy", "Stack", "SummaryRegion"]}
     assert template["Parameters"]["SummaryModel"]["Default"] == ""  # off until asked
+
+
+def test_embeddings_are_granted_only_on_the_deploy_mappings_interests_model_and_only_when_it_is_set() -> None:
+    model = {"!FindInMap": ["Deploy", "Stack", "InterestsModel"]}
+    (grant,) = [s for s in bedrock_statements() if s["OnlyIf"] == "InterestsEmbeddingsOn"]
+    assert "Condition" not in grant and grant["Effect"] == "Allow"
+    # One foundation model in the stack's Region (the function's client has no Region of its own for it).
+    assert grant["Resource"] == {
+        "!Sub": ["arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${Model}", {"Model": model}]
+    }
+    assert template["Conditions"]["InterestsEmbeddingsOn"] == {"!Not": [{"!Equals": [model, ""]}]}
+    assert template["Mappings"]["Deploy"]["Stack"]["InterestsModel"] == ""  # lexical (no Bedrock) until set
+    assert function["Environment"]["Variables"]["DIGEST_INTERESTS_MODEL"] == model
+    assert "InterestsModel" not in template["Parameters"]  # not one more guided question
 
 
 def test_an_alarm_watches_runs_whose_summaries_all_failed() -> None:

@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from hf_digest.config import Settings, from_env
+from hf_digest.core.model import Paper, day_span, papers_from_items
+from hf_digest.core.rank import digest
+from hf_digest.enrich.topics import TopicFilter, normalise_tag, parse_terms, topic_tags
 from hf_digest.errors import ConfigError
-from hf_digest.model import Paper, day_span, papers_from_items
-from hf_digest.rank import digest
-from hf_digest.render import render_post
-from hf_digest.topics import TopicFilter, normalise_tag, parse_terms, topic_tags
+from hf_digest.rendering.render import render_post
 from tests.helpers import SAMPLE_DAY, load_sample, split_post
 
 TAGS = ("huggingface", "papers", "daily", "ai")
@@ -163,7 +163,7 @@ def test_hostile_keywords_become_plain_yaml_safe_tags() -> None:
 
 
 def test_a_week_says_its_topics_with_their_counts(samples_dir: Path) -> None:
-    from hf_digest.model import week_of
+    from hf_digest.core.model import week_of
 
     papers = day_papers(samples_dir)
     ranked = digest(week_of(SAMPLE_DAY), papers, 0)

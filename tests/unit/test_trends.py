@@ -5,9 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from hf_digest.chart import render_svg
-from hf_digest.model import Paper, month, week
-from hf_digest.trends import MIN_PAPERS, Series, day_keywords, movement, previous_span, topic_key
+from hf_digest.core.model import Paper, month, week
+from hf_digest.enrich.trends import MIN_PAPERS, Series, day_keywords, movement, previous_span, topic_key
+from hf_digest.rendering.chart import render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,23 +11,33 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from hf_digest import publish
+from hf_digest.adapters import publish
+from hf_digest.adapters.publish import Publisher
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
 from hf_digest.errors import DigestError
-from hf_digest.publish import Publisher
-from hf_digest.request import DigestRequest, Options, QueueBatch, RangeRequest, Request, ScheduleRequest
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.request import (
+    CheckRequest,
+    DigestRequest,
+    Options,
+    QueueBatch,
+    RangeRequest,
+    Request,
+    ScheduleRequest,
+)
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.digest import Context, Features, Link, Source, Summarize, run_digest
 from hf_digest.runs.result import DigestResult, Metrics, span_keys
 
 if TYPE_CHECKING:
-    from hf_digest.interests.ranker import Ranker
-    from hf_digest.notify.channel import Notifier
-    from hf_digest.notify.herald import Announcer, Herald
+    from hf_digest.adapters.notify.channel import Notifier
+    from hf_digest.adapters.notify.herald import Announcer, Herald
+    from hf_digest.enrich.interests.ranker import Ranker
 
-if TYPE_CHECKING:  # importing hf_digest.state loads botocore (its DynamoDB adapter): not at cold start
-    from hf_digest.state.store import StateStore
+if (
+    TYPE_CHECKING
+):  # importing hf_digest.adapters.state loads botocore (its DynamoDB adapter): not at cold start
+    from hf_digest.adapters.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +112,9 @@ class Adapters:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Adapters:
-        from hf_digest.source import HuggingFaceSource
-        from hf_digest.summaries.summarize import Summarizer
-        from hf_digest.topics.linked import Linker
+        from hf_digest.enrich.summaries.summarize import Summarizer
+        from hf_digest.enrich.topics.linked import Linker
+        from hf_digest.huggingface.source import HuggingFaceSource
 
         source = HuggingFaceSource(settings)
         adapters = cls(settings, source)
@@ -114,7 +124,7 @@ class Adapters:
         if settings.linked:
             adapters.linker = Linker(source, adapters.state)
         if settings.interests or any(profile.interests for profile in settings.profiles):
-            from hf_digest.interests.ranker import Ranker
+            from hf_digest.enrich.interests.ranker import Ranker
 
             adapters.ranker = Ranker(adapters.state)
         return adapters
@@ -122,7 +132,7 @@ class Adapters:
     def state(self) -> StateStore:
         """The state store, opened on first use (DynamoDB with DIGEST_STATE_TABLE, else SQLite)."""
         if self.store is None:
-            from hf_digest.state import open_store
+            from hf_digest.adapters.state import open_store
 
             self.store = open_store(self.settings)
         return self.store
@@ -166,8 +176,8 @@ class Adapters:
         The channels are built once, before Hugging Face is called, so a missing secret fails first."""
         if dry_run or (self.notifiers is None and not self.settings.notify):
             return None
-        from hf_digest.notify.build import build_notifiers
-        from hf_digest.notify.herald import Herald
+        from hf_digest.adapters.notify.build import build_notifiers
+        from hf_digest.adapters.notify.herald import Herald
 
         if self.notifiers is None:
             self.notifiers = build_notifiers(self.settings, deadline=deadline)
@@ -191,6 +201,8 @@ def describe(request: Request) -> dict[str, Any]:
         case QueueBatch():
             records = request.event.get("Records")
             return {"trigger": "queue", "messages": len(records) if isinstance(records, list) else 0}
+        case CheckRequest():
+            return {"trigger": "check", "send_test": request.send_test}
 
 
 def execute(
@@ -207,8 +219,12 @@ def execute(
 
     Each trigger's own code (schedule, backfill, queue worker) is imported when a request needs it, so a
     cold start loads only the digest path."""
-    adapters = adapters or Adapters.from_settings(settings)
     log.info("run requested", extra=describe(request))
+    if isinstance(request, CheckRequest):  # builds each part itself, as the digest's factories do
+        from hf_digest.runs.check import run_check
+
+        return run_check(settings, deadline, send_test=request.send_test)
+    adapters = adapters or Adapters.from_settings(settings)
     match request:
         case DigestRequest():
             ctx, herald = adapters.context(request.options, deadline, now)

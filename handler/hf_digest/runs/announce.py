@@ -11,16 +11,18 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from hf_digest.adapters.notify.build import build_notifiers
+from hf_digest.adapters.notify.command import preview, tell
+from hf_digest.adapters.notify.herald import message_for
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import day_span
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import ConfigError
-from hf_digest.model import day_span
-from hf_digest.notify.build import build_notifiers
-from hf_digest.notify.command import DONE, DRY_RUN, EMPTY, FAILED, NotifyCommandResult, Told, preview, tell
-from hf_digest.notify.herald import message_for
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import DigestRequest, Options
 from hf_digest.runs import Adapters
 from hf_digest.runs.digest import Context, run_digest
+from hf_digest.runs.result import NotifyCommandResult, Told
 
 
 def announce(
@@ -50,12 +52,12 @@ def announce(
     result = run_digest(request, ctx)
     parts = result.profiles or (result,)
     messages = [
-        (part.profile, message_for(part.shown.ranked, settings, part.shown.lang, part.url))
+        (part.profile, message_for(part.shown.ranked, settings, part.shown.lang, part.url, part.profile))
         for part in parts
         if part.shown is not None
     ]
 
-    def finished(status: str, told: tuple[Told, ...] = ()) -> NotifyCommandResult:
+    def finished(status: Status, told: tuple[Told, ...] = ()) -> NotifyCommandResult:
         return NotifyCommandResult(
             day,
             status,
@@ -67,9 +69,14 @@ def announce(
         )
 
     if not messages:
-        return finished(EMPTY)
+        return finished(Status.EMPTY)
     if dry_run:
-        return finished(DRY_RUN, tuple(preview(message, notifiers, profile) for profile, message in messages))
+        return finished(
+            Status.DRY_RUN,
+            tuple(Told(profile, previews=preview(message, notifiers)) for profile, message in messages),
+        )
     ledger, stamp = adapters.state(), now.timestamp()
-    told = tuple(tell(message, notifiers, ledger, deadline, stamp, profile) for profile, message in messages)
-    return finished(FAILED if any(t.report and t.report.failed for t in told) else DONE, told)
+    told = tuple(
+        Told(profile, tell(message, notifiers, ledger, deadline, stamp)) for profile, message in messages
+    )
+    return finished(Status.FAILED if any(t.report and t.report.failed for t in told) else Status.DONE, told)

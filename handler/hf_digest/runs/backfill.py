@@ -16,21 +16,21 @@ from typing import IO, TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hf_digest import aws, budget
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import ConfigError, PublishError
+from hf_digest.outbound import aws, budget
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import RangeRequest
 from hf_digest.runs.days import BACKFILL, DayRun, DaysOutcome, run_day
 from hf_digest.runs.digest import Context
 from hf_digest.runs.result import Metrics
 
 if TYPE_CHECKING:
-    from hf_digest.notify.herald import Herald
+    from hf_digest.adapters.notify.herald import Herald
 
 log = logging.getLogger(__name__)
 
-QUEUED = "queued"
 SQS_BATCH = 10  # SendMessageBatch takes at most 10 messages
 
 
@@ -133,11 +133,11 @@ class QueuedOutcome:
     def to_json(self) -> dict[str, Any]:
         days = self.request.days()
         return {
-            "status": QUEUED,
+            "status": Status.QUEUED,
             "from": self.request.first.isoformat(),
             "to": self.request.last.isoformat(),
-            "counts": {QUEUED: len(days)},
-            "days": [{"date": day.isoformat(), "reason": BACKFILL, "status": QUEUED} for day in days],
+            "counts": {Status.QUEUED: len(days)},
+            "days": [{"date": day.isoformat(), "reason": BACKFILL, "status": Status.QUEUED} for day in days],
         }
 
     def failure(self) -> None:
@@ -145,14 +145,16 @@ class QueuedOutcome:
 
     def log(self) -> None:
         extra = {"from": self.request.first.isoformat(), "to": self.request.last.isoformat()}
-        log.info("backfill queued", extra={**extra, "status": QUEUED, "days": len(self.request.days())})
+        log.info(
+            "backfill queued", extra={**extra, "status": Status.QUEUED, "days": len(self.request.days())}
+        )
 
     def record(self, metrics: Metrics) -> None:
         metrics.add_metric(name="DaysQueued", unit=MetricUnit.Count, value=len(self.request.days()))
 
     def summary(self) -> str:
         first, last = self.request.first, self.request.last
-        return f"{QUEUED} {first}..{last}: {len(self.request.days())} days, one queue message each"
+        return f"{Status.QUEUED} {first}..{last}: {len(self.request.days())} days, one queue message each"
 
 
 def enqueue(request: RangeRequest, settings: Settings, deadline: Deadline) -> QueuedOutcome:

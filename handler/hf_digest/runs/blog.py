@@ -11,14 +11,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hf_digest import permalink
+from hf_digest.adapters.publish import Publisher
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core import permalink
+from hf_digest.core.model import OutputFile, Span
+from hf_digest.core.outcomes import Delivery, Status
+from hf_digest.core.permalink import Blog
 from hf_digest.errors import DigestError
-from hf_digest.model import OutputFile, Span
-from hf_digest.permalink import Blog
-from hf_digest.publish import FAILED, Delivery, Publisher
-from hf_digest.site_paths import page_url, site_page
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.rendering.site_paths import page_url, site_page
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class BlogConfig:
         """The blog as its config and the overrides say; read from the first Jekyll destination that did
         not just fail (a destination refusing the post would refuse the read too)."""
         if self.found is None:
-            failed = {d.destination for d in deliveries if d.status == FAILED}
+            failed = {d.target for d in deliveries if d.status == Status.FAILED}
             self.found = self._read(failed).overridden(self.settings.site_url, self.settings.permalink)
         return self.found
 

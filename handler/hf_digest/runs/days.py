@@ -12,23 +12,21 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from hf_digest.core.model import day_span
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import DeadlineExceeded, DigestError, PublishError
-from hf_digest.model import day_span
-from hf_digest.publish import CREATED, FAILED, UNCHANGED, UPDATED
 from hf_digest.request import DigestRequest, Options
 from hf_digest.runs.digest import Context, run_digest
 from hf_digest.runs.result import (
-    DRY_RUN,
-    EMPTY,
-    PUBLISHED,
     DigestResult,
     Metrics,
+    notifications_json,
     record_notifications,
     status_metric,
 )
 
 if TYPE_CHECKING:
-    from hf_digest.notify.report import NotifyReport
+    from hf_digest.adapters.notify.report import NotifyReport
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +37,7 @@ BACKFILL = "backfill"  # a day of a requested range
 # A day is not started with less time than this left: it would be cut off mid-way.
 MIN_DAY_S = 20.0
 # A run of days says the first of these that any of its days has: a weekend in a dry run stays a dry run.
-STATUS_ORDER = (PUBLISHED, DRY_RUN, UNCHANGED, EMPTY)
+STATUS_ORDER = (Status.PUBLISHED, Status.DRY_RUN, Status.UNCHANGED, Status.EMPTY)
 
 
 @dataclass(frozen=True)
@@ -53,8 +51,8 @@ class DayRun:
     requests: int = 0  # Hugging Face requests of a day that failed before it had a result
 
     @property
-    def status(self) -> str:
-        return self.result.status if self.result is not None else FAILED
+    def status(self) -> Status:
+        return self.result.status if self.result is not None else Status.FAILED
 
     @property
     def ok(self) -> bool:
@@ -76,7 +74,7 @@ class DayRun:
             return {
                 "date": self.day.isoformat(),
                 "reason": self.reason,
-                "status": FAILED,
+                "status": Status.FAILED,
                 "error": str(error),
                 "error_kind": error.kind,
                 "hf_requests": self.requests,
@@ -110,10 +108,10 @@ class DaysOutcome:
         return [run for run in self.runs if not run.ok]
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         """The most telling status among the days: failed, then published, dry_run, unchanged, empty."""
         if not self.ok:
-            return FAILED
+            return Status.FAILED
         statuses = {run.status for run in self.runs}
         return next(status for status in STATUS_ORDER if status in statuses)
 
@@ -149,7 +147,7 @@ class DaysOutcome:
         if self.notifications is not None:
             # A schedule's top-level notifications are its target day's; a backfill has only the summary.
             key = "older_notifications" if self.kind == "schedule" else "notifications"
-            data[key] = self.notifications.to_json()
+            data[key] = notifications_json(self.notifications)
         return data
 
     def failure(self) -> DigestError | None:
@@ -188,8 +186,8 @@ class DaysOutcome:
         target, recent = self.runs[0], self.runs[1:]
         if target.result is not None:
             target.result.record_papers(metrics)
-        healed = sum(1 for run in recent if _wrote(run, CREATED))
-        refreshed = sum(1 for run in recent if run.reason == REFRESH and _wrote(run, UPDATED))
+        healed = sum(1 for run in recent if _wrote(run, Status.CREATED))
+        refreshed = sum(1 for run in recent if run.reason == REFRESH and _wrote(run, Status.UPDATED))
         metrics.add_metric(name="DaysCaughtUp", unit=MetricUnit.Count, value=healed)
         metrics.add_metric(name="DaysRefreshed", unit=MetricUnit.Count, value=refreshed)
         metrics.add_metric(name="DaysFailed", unit=MetricUnit.Count, value=len(self.failed))
@@ -205,7 +203,7 @@ class DaysOutcome:
         return "\n".join(lines)
 
 
-def _wrote(run: DayRun, status: str) -> bool:
+def _wrote(run: DayRun, status: Status) -> bool:
     return run.result is not None and any(d.status == status for d in run.result.deliveries)
 
 
@@ -215,17 +213,19 @@ def run_day(day: date, options: Options, reason: str, ctx: Context) -> DayRun:
     extra = {"date": day.isoformat(), "reason": reason}
     if not deadline.allows(MIN_DAY_S, 0.0):
         error = DeadlineExceeded(f"{day}: not started, {deadline.remaining():.0f} s left")
-        log.error("day skipped: %s", error, extra={**extra, "status": FAILED})
+        log.error("day skipped: %s", error, extra={**extra, "status": Status.FAILED})
         return DayRun(day, reason, error=error)
     before = source.requests
     request = DigestRequest(day_span(day), options)
     try:
         result = run_digest(request, ctx)
     except DigestError as exc:
-        log.error("day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
+        log.error("day failed: %s", exc, extra={**extra, "status": Status.FAILED, "error_kind": exc.kind})
         return DayRun(day, reason, error=exc, requests=source.requests - before)
     except Exception as exc:  # one day's bug must not stop the other days of the run
-        log.exception("day failed unexpectedly", extra={**extra, "status": FAILED, "error_kind": "bug"})
+        log.exception(
+            "day failed unexpectedly", extra={**extra, "status": Status.FAILED, "error_kind": "bug"}
+        )
         bug = DigestError(f"{day}: unexpected {type(exc).__name__}: {str(exc)[:200]}")
         return DayRun(day, reason, error=bug, requests=source.requests - before)
     log.info("day done", extra={**extra, "status": result.status, "hf_requests": result.hf_requests})

@@ -9,32 +9,32 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from hf_digest import render, trends
+from hf_digest.adapters.publish import Publisher
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.model import Bundle, Digest, Paper, Released, Span, papers_from_items
+from hf_digest.core.outcomes import Delivery, SpanKind, Status
+from hf_digest.core.rank import digest, distinct
+from hf_digest.enrich import trends
+from hf_digest.enrich.summaries.report import SummaryReport
+from hf_digest.enrich.topics import Filtered, TopicFilter
 from hf_digest.errors import DigestError, UpstreamError
-from hf_digest.model import DAILY, Bundle, Digest, Paper, Released, Span, papers_from_items
-from hf_digest.publish import FAILED, Delivery, Publisher
-from hf_digest.rank import digest, distinct
+from hf_digest.huggingface.source import DayListing
+from hf_digest.outbound.deadline import Deadline
+from hf_digest.rendering import render
 from hf_digest.request import DigestRequest
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.blog import post_url as blog_post_url
 from hf_digest.runs.result import (
-    DRY_RUN,
-    EMPTY,
     DigestResult,
     Shown,
     combined,
     overall_status,
     span_keys,
 )
-from hf_digest.source import DayListing
-from hf_digest.summaries.report import SummaryReport
-from hf_digest.topics import Filtered, TopicFilter
 
 if TYPE_CHECKING:
-    from hf_digest.interests.ranker import Ranker
-    from hf_digest.notify.herald import Announcer
+    from hf_digest.adapters.notify.herald import Announcer
+    from hf_digest.enrich.interests.ranker import Ranker
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Summarize(Protocol):
 
 
 class Link(Protocol):
-    """What the shown papers released on Hugging Face (hf_digest.topics.linked.Linker), and warnings."""
+    """What the shown papers released on Hugging Face (enrich.topics.linked.Linker), and warnings."""
 
     def released(
         self, papers: Sequence[Paper], deadline: Deadline
@@ -91,6 +91,7 @@ class Context:
     now: datetime
     features: Features = NO_FEATURES
     blog: BlogConfig | None = None  # the blog's _config.yml, read once per invocation; None: defaults
+    profile: str | None = None  # the named digest (DIGEST_PROFILES) this context builds, if any
 
     def to(self, publishers: Sequence[Publisher]) -> Context:
         return replace(self, publishers=publishers)
@@ -124,7 +125,7 @@ def run_digest(request: DigestRequest, ctx: Context) -> DigestResult:
             options = request.options.refine(profile.overlay)
             chosen = [p for p in ctx.publishers if p.name in options.destinations]
             own_request = replace(request, options=options)
-            own_ctx = replace(ctx, settings=own, publishers=chosen)
+            own_ctx = replace(ctx, settings=own, publishers=chosen, profile=profile.name)
             part = digest_listing(listing, own_request, own_ctx, earlier)
             parts.append(replace(part, profile=profile.name))
         result = combined(parts)
@@ -144,7 +145,7 @@ def previous_listing(span: Span, ctx: Context) -> Earlier | None:
     """For a week or a month, the period before it (closed, so read once per run for every profile), to
     show which topics rose and fell; None for a day. A failure is a warning: the post goes out without
     the comparison."""
-    if span.kind == DAILY:
+    if span.kind == SpanKind.DAY:
         return None
     earlier = trends.previous_span(span)
     try:
@@ -187,7 +188,7 @@ def for_you(
 ) -> tuple[Digest, DigestResult]:
     """Every kept paper scored against the reader's interests: the "For you" picks (from the whole day, not
     only the top N), or the digest itself in relevance order; what could not be done, a warning."""
-    from hf_digest.interests.relevance import relevance_key
+    from hf_digest.enrich.interests.relevance import relevance_key
 
     assert ctx.features.ranker is not None
     found = ctx.features.ranker.rank(kept, ctx.settings, ctx.publishers, ctx.deadline)
@@ -220,19 +221,20 @@ def digest_listing(
     earlier_requests = earlier.listing.requests if earlier is not None and earlier.listing else 0
     base = DigestResult(
         span,
-        EMPTY,
+        Status.EMPTY,
         via=listing.via,
         hf_requests=listing.requests + earlier_requests,
         warnings=(*retired, *warnings, *unread_earlier),
     )
     if not papers:
-        log.info("no papers listed", extra={**span_keys(span), "status": EMPTY})
+        log.info("no papers listed", extra={**span_keys(span), "status": Status.EMPTY})
         return base
     kept, filtered = enrich(papers, settings)
     ranked = digest(span, kept, options.top_n, warnings)
     if filtered is not None:
         ranked = replace(ranked, total=len(papers) + len(warnings), matched=len(filtered.papers))
-    if features.ranker is not None and settings.interests and kept and span.kind == DAILY:  # daily posts
+    # daily posts only
+    if features.ranker is not None and settings.interests and kept and span.kind == SpanKind.DAY:
         ranked, base = for_you(ranked, kept, base, ctx, options.top_n)
     if features.linker is not None and ranked.papers:
         released, left_out = features.linker.released(ranked.papers, deadline.keeping())
@@ -240,13 +242,13 @@ def digest_listing(
         base = replace(base, warnings=(*base.warnings, *left_out))
     base = replace(base, filters=filtered, papers_total=ranked.total)
     if not kept and settings.skip_empty_filtered:
-        log.info("no papers left by the topic filter", extra={**span_keys(span), "status": EMPTY})
+        log.info("no papers left by the topic filter", extra={**span_keys(span), "status": Status.EMPTY})
         return base
     report = None
     if (
         features.summarizer is not None and ranked.papers
     ):  # a dry run too: the preview shows the post as it will be
-        day = span.kind == DAILY  # the day's brief: daily posts only
+        day = span.kind == SpanKind.DAY  # the day's brief: daily posts only
         summarized, report = features.summarizer(ranked.papers, options.lang, deadline, brief=day)
         ranked = replace(ranked, papers=tuple(summarized), brief=report.brief)
     counts_read = read_date(span.last, ctx.now, settings)
@@ -266,10 +268,10 @@ def digest_listing(
         shown=Shown(ranked, options.lang),
     )
     if options.dry_run:
-        return replace(counted, status=DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
+        return replace(counted, status=Status.DRY_RUN, post=bundle.files[0].content.decode("utf-8"))
     rebuilt: list[str] = []  # feeds that held a foreign or corrupt file: rebuilt, and said so
     if settings.feeds or settings.site:
-        from hf_digest import feeds  # the feeds' and the site's code load only when one is on
+        from hf_digest.rendering import feeds  # the feeds' and the site's code load only when one is on
 
         bundle = feeds.extend(
             bundle,
@@ -286,7 +288,9 @@ def digest_listing(
     for note in notes:
         log.warning("%s", note, extra=span_keys(span))
     announcer = features.announcer
-    told = announcer.published(ranked, bundle, deliveries, options.lang, url) if announcer else None
+    told = (
+        announcer.published(ranked, bundle, deliveries, options.lang, url, ctx.profile) if announcer else None
+    )
     return replace(
         counted,
         status=overall_status(deliveries),
@@ -302,9 +306,9 @@ def publish_bundle(publisher: Publisher, bundle: Bundle, deadline: Deadline) -> 
     try:
         delivery = publisher.publish(bundle, deadline)
     except DigestError as exc:
-        log.error("publish failed: %s", exc, extra={**extra, "status": FAILED})
+        log.error("publish failed: %s", exc, extra={**extra, "status": Status.FAILED})
         # Publishers start their messages with their name; an error raised deeper may not.
         error = str(exc) if str(exc).startswith(f"{publisher.name}: ") else f"{publisher.name}: {exc}"
-        return Delivery(destination=publisher.name, status=FAILED, location="", error=error)
+        return Delivery(publisher.name, Status.FAILED, detail=error)
     log.info("published", extra={**extra, "status": delivery.status, "location": delivery.location})
     return delivery

@@ -10,8 +10,8 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from hf_digest.adapters.state.store import StateStore
 from hf_digest.errors import DigestError
-from hf_digest.state.store import StateStore
 
 log = logging.getLogger(__name__)
 

@@ -14,19 +14,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import Status
 from hf_digest.errors import BadInput, DeadlineExceeded, DigestError
-from hf_digest.publish import FAILED
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import DigestRequest, QueueBatch, day_event
 from hf_digest.runs.backfill import Pacer
 from hf_digest.runs.days import MIN_DAY_S
 from hf_digest.runs.digest import Context, Features, run_digest
-from hf_digest.runs.result import DigestResult, Metrics, record_notifications
+from hf_digest.runs.result import DigestResult, Metrics, notifications_json, record_notifications
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from hf_digest.notify.report import NotifyReport
+    from hf_digest.adapters.notify.report import NotifyReport
     from hf_digest.runs import Adapters
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,10 @@ class BatchOutcome:
             logging.INFO if self.ok else logging.ERROR,
             "queue batch finished",
             extra={
-                "status": "ok" if self.ok else "partial",
+                "status": Status.OK if self.ok else Status.PARTIAL,
                 "days": len(self.results),
                 "failed": failures,
-                **({"notifications": self.notifications.to_json()} if self.notifications else {}),
+                **({"notifications": notifications_json(self.notifications)} if self.notifications else {}),
             },
         )
 
@@ -120,7 +120,9 @@ def _record_handler(
             if not result.ok:
                 raise result.failure()
         except DigestError as exc:
-            log.error("queued day failed: %s", exc, extra={**extra, "status": FAILED, "error_kind": exc.kind})
+            log.error(
+                "queued day failed: %s", exc, extra={**extra, "status": Status.FAILED, "error_kind": exc.kind}
+            )
             raise
         log.info("queued day finished", extra={**extra, "status": result.status})
         return result.to_json()

@@ -1,31 +1,28 @@
-"""What a digest run did: its statuses, its result (JSON, the CLI's lines, metrics) and how several
-profiles' results combine into one."""
+"""What a digest run (or `hf-digest notify`) did: its result (JSON, the CLI's lines, metrics), the JSON of
+each destination's and channel's Delivery, and how several profiles' results combine into one."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from hf_digest.core.model import Digest, Span
+from hf_digest.core.outcomes import OK_STATUSES, Delivery, SpanKind, Status
+from hf_digest.core.permalink import UNREAD
+from hf_digest.enrich.summaries.report import SummaryReport
+from hf_digest.enrich.topics import Filtered
 from hf_digest.errors import PublishError
-from hf_digest.model import DAILY, MONTHLY, QUERY_NAMES, WEEKLY, Digest, Span
-from hf_digest.permalink import UNREAD
-from hf_digest.publish import FAILED, UNCHANGED, Delivery
-from hf_digest.summaries.report import SummaryReport
-from hf_digest.topics import Filtered
 
 if TYPE_CHECKING:
-    from hf_digest.interests.ranker import InterestsReport
-    from hf_digest.notify.report import NotifyReport
+    from hf_digest.adapters.notify.report import NotifyReport
+    from hf_digest.enrich.interests.ranker import InterestsReport
 
-PUBLISHED = "published"
-EMPTY = "empty"
-DRY_RUN = "dry_run"
-# What a run as a whole did; FAILED and UNCHANGED are shared with the deliveries to one destination.
-OK_STATUSES = (PUBLISHED, UNCHANGED, EMPTY, DRY_RUN)
-_EMPTY_SPANS = {DAILY: "day (weekend or holiday)", WEEKLY: "week", MONTHLY: "month"}
+_EMPTY_SPANS = {SpanKind.DAY: "day (weekend or holiday)", SpanKind.WEEK: "week", SpanKind.MONTH: "month"}
 
 
 class Metrics(Protocol):
@@ -41,9 +38,9 @@ def status_metric(status: str) -> str:
 
 def span_keys(span: Span) -> dict[str, str]:
     """How a result and a log line name the span: its date, or its week or month and first and last day."""
-    if span.kind == DAILY:
+    if span.kind == SpanKind.DAY:
         return {"date": span.key}
-    return {QUERY_NAMES[span.kind]: span.key, "from": span.first.isoformat(), "to": span.last.isoformat()}
+    return {span.kind.query: span.key, "from": span.first.isoformat(), "to": span.last.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ class DigestResult:
     """What one digest did: its counts, where it went, and (on a dry run) its markdown."""
 
     span: Span
-    status: str
+    status: Status
     papers_total: int = 0
     papers_shown: int = 0
     via: str | None = None
@@ -84,7 +81,7 @@ class DigestResult:
 
     @property
     def failed_destinations(self) -> list[str]:
-        return [d.destination for d in self.deliveries if d.status == FAILED]
+        return [d.target for d in self.deliveries if d.status == Status.FAILED]
 
     def to_json(self) -> dict[str, Any]:
         """The result as JSON: what the CLI prints with --json and the Lambda returns."""
@@ -93,7 +90,7 @@ class DigestResult:
             "status": self.status,
             "papers_total": self.papers_total,
             "papers_shown": self.papers_shown,
-            "destinations": [d.to_json() for d in self.deliveries],
+            "destinations": [destination_json(d) for d in self.deliveries],
             "source": self.via,
             "hf_requests": self.hf_requests,
         }
@@ -106,7 +103,7 @@ class DigestResult:
         if self.post is not None:
             data["post"] = self.post
         if self.notifications is not None:
-            data["notifications"] = self.notifications.to_json()
+            data["notifications"] = notifications_json(self.notifications)
         if self.filters is not None:
             data["filters"] = self.filters.to_json()
         if self.interests is not None:
@@ -119,16 +116,16 @@ class DigestResult:
 
     def failure(self) -> PublishError:
         """The error that makes Lambda retry: it names each failed destination and why."""
-        failed = [d for d in self.deliveries if d.status == FAILED]
-        names = ", ".join(d.destination for d in failed) or "no destination"
-        details = "; ".join(d.error or f"{d.destination}: failed" for d in failed)
+        failed = [d for d in self.deliveries if d.status == Status.FAILED]
+        names = ", ".join(d.target for d in failed) or "no destination"
+        details = "; ".join(d.detail or f"{d.target}: failed" for d in failed)
         return PublishError(
             f"{self.span.key}: publishing failed at {names}" + (f" ({details})" if details else "")
         )
 
     def summary(self) -> str:
         """The result as the CLI prints it: one line, then a line per destination and warning."""
-        if self.status == EMPTY:
+        if self.status == Status.EMPTY:
             lines = [f"{self.span.key}: no papers that {_EMPTY_SPANS[self.span.kind]}; nothing written"]
         else:
             lines = [
@@ -136,9 +133,9 @@ class DigestResult:
             ]
         for delivery in self.deliveries:
             where = delivery.location + (f" ({delivery.commit[:12]})" if delivery.commit else "")
-            lines.append(f"  {delivery.destination}: {delivery.status} {where}".rstrip())
-            if delivery.error:
-                lines.append(f"    error: {delivery.error}")
+            lines.append(f"  {delivery.target}: {delivery.status} {where}".rstrip())
+            if delivery.detail:
+                lines.append(f"    error: {delivery.detail}")
         if self.summaries is not None and self.summaries.model is not None:
             lines.append(f"  {self.summaries.line()}")
         lines.extend(f"  warning: {warning}" for warning in self.warnings)
@@ -165,12 +162,124 @@ class DigestResult:
 
     def record_papers(self, metrics: Metrics) -> None:
         """How many papers a day listed and published (a week's or month's repeat its days': not counted)."""
-        if self.span.kind != DAILY:
+        if self.span.kind != SpanKind.DAY:
             return
         metrics.add_metadata(key="date", value=self.span.key)
         metrics.add_metric(name="PapersListed", unit=MetricUnit.Count, value=self.papers_total)
-        published = self.papers_shown if self.status == PUBLISHED else 0
+        published = self.papers_shown if self.status == Status.PUBLISHED else 0
         metrics.add_metric(name="PapersPublished", unit=MetricUnit.Count, value=published)
+
+
+def destination_json(delivery: Delivery) -> dict[str, Any]:
+    """A destination in the result: its name, status and location; its commit, url and error when known."""
+    data: dict[str, Any] = {
+        "destination": delivery.target,
+        "status": delivery.status,
+        "location": delivery.location,
+    }
+    for key, value in (("commit", delivery.commit), ("url", delivery.url), ("error", delivery.detail)):
+        if value is not None:
+            data[key] = value
+    return data
+
+
+def channel_json(delivery: Delivery) -> dict[str, Any]:
+    """A channel in the result: its name, status and requests; why, how many digests, and a warning."""
+    data: dict[str, Any] = {
+        "channel": delivery.target,
+        "status": delivery.status,
+        "requests": delivery.requests,
+    }
+    if delivery.detail is not None:
+        data["reason"] = delivery.detail
+    if delivery.covers != 1:
+        data["covers"] = delivery.covers
+    if delivery.warning is not None:
+        data["warning"] = delivery.warning
+    return data
+
+
+def notifications_json(report: NotifyReport) -> dict[str, Any]:
+    """A digest's notifications in the result: each channel, the requests, and which failed."""
+    data: dict[str, Any] = {
+        "digest": report.digest,
+        "channels": [channel_json(c) for c in report.channels],
+        "requests": report.requests,
+        "failed": report.failed,
+    }
+    if report.unconfirmed:
+        data["unconfirmed"] = report.unconfirmed
+    return data
+
+
+@dataclass(frozen=True)
+class Told:
+    """One post's message: what each channel would get (a dry run) or what each did."""
+
+    profile: str | None = None  # the named digest (DIGEST_PROFILES) whose post it announces
+    report: NotifyReport | None = None
+    previews: dict[str, dict[str, Any]] = field(default_factory=dict)  # channel -> payload, on a dry run
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {} if self.profile is None else {"profile": self.profile}
+        if self.report is not None:
+            data["notifications"] = notifications_json(self.report)
+        if self.previews:
+            data["previews"] = self.previews
+        return data
+
+    def lines(self) -> list[str]:
+        prefix = "" if self.profile is None else f"{self.profile} "
+        if self.report is None:
+            return [
+                f"{prefix}{channel}:\n{json.dumps(p, ensure_ascii=False, indent=2)}"
+                for channel, p in self.previews.items()
+            ]
+        return [
+            f"{prefix}{c.target}: {c.status}"
+            + (f" ({c.detail})" if c.detail else "")
+            + (f"; warning: {c.warning}" if c.warning and c.warning != c.detail else "")
+            for c in self.report.channels
+        ]
+
+
+@dataclass(frozen=True)
+class NotifyCommandResult:
+    day: date
+    status: Status  # done (each channel sent or already told), failed, dry_run or empty
+    told: tuple[Told, ...] = ()  # one per post: the day's, or each profile's
+    hf_requests: int = 0
+    papers_shown: int = 0  # what the announced post shows (with profiles: the most any shows)
+    papers_total: int = 0  # what Hugging Face listed that day
+    warnings: tuple[str, ...] = ()  # what the digest could not do (a summary not made, a config unread)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.status == Status.FAILED else 0
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "date": self.day.isoformat(),
+            "status": self.status,
+            "hf_requests": self.hf_requests,
+            "papers_shown": self.papers_shown,
+            "papers_total": self.papers_total,
+        }
+        if len(self.told) == 1 and self.told[0].profile is None:
+            data.update(self.told[0].to_json())
+        elif self.told:
+            data["profiles"] = [told.to_json() for told in self.told]
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        return data
+
+    def lines(self) -> list[str]:
+        """What the command prints: one line per channel, or each channel's payload on a dry run."""
+        if self.status == Status.EMPTY and self.papers_total:  # DIGEST_SKIP_EMPTY_FILTERED: no post was made
+            return [f"{self.day}: the topic filter left no papers, so there is no post; nothing to tell"]
+        if self.status == Status.EMPTY:
+            return [f"{self.day}: Hugging Face lists no papers; nothing to tell"]
+        return [line for told in self.told for line in told.lines()]
 
 
 def record_notifications(reports: Sequence[NotifyReport], metrics: Metrics) -> None:
@@ -190,7 +299,10 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
     first = parts[0]
     deliveries = tuple(d for part in parts for d in part.deliveries)
     statuses = {part.status for part in parts}
-    status = next((s for s in (FAILED, PUBLISHED, DRY_RUN, UNCHANGED) if s in statuses), EMPTY)
+    status = next(
+        (s for s in (Status.FAILED, Status.PUBLISHED, Status.DRY_RUN, Status.UNCHANGED) if s in statuses),
+        Status.EMPTY,
+    )
     return replace(
         first,
         status=status,
@@ -206,9 +318,9 @@ def combined(parts: Sequence[DigestResult]) -> DigestResult:
     )
 
 
-def overall_status(deliveries: Sequence[Delivery]) -> str:
-    if any(d.status == FAILED for d in deliveries):
-        return FAILED
-    if all(d.status == UNCHANGED for d in deliveries):
-        return UNCHANGED
-    return PUBLISHED
+def overall_status(deliveries: Sequence[Delivery]) -> Status:
+    if any(d.status == Status.FAILED for d in deliveries):
+        return Status.FAILED
+    if all(d.status == Status.UNCHANGED for d in deliveries):
+        return Status.UNCHANGED
+    return Status.PUBLISHED

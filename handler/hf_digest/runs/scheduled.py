@@ -9,18 +9,17 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from hf_digest.adapters.publish import Publisher
 from hf_digest.config import Settings
-from hf_digest.deadline import Deadline
+from hf_digest.core.outcomes import SpanKind, Status
 from hf_digest.errors import DigestError
-from hf_digest.model import DAILY
-from hf_digest.publish import Publisher
+from hf_digest.outbound.deadline import Deadline
 from hf_digest.request import ScheduleRequest, closed_day
 from hf_digest.runs.days import CATCH_UP, REFRESH, TARGET, DayRun, DaysOutcome, run_day
 from hf_digest.runs.digest import Context
-from hf_digest.runs.result import EMPTY
 
 if TYPE_CHECKING:
-    from hf_digest.notify.herald import Announcer, Herald
+    from hf_digest.adapters.notify.herald import Announcer, Herald
     from hf_digest.runs.empty_days import EmptyDays
 
 log = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ def lacking(
 def _lacking(
     days: Sequence[date], lang: str, settings: Settings, publishers: Sequence[Publisher], deadline: Deadline
 ) -> dict[date, list[Publisher]]:
-    post_paths = {day: settings.post_path(DAILY, day, lang) for day in days}
+    post_paths = {day: settings.post_path(SpanKind.DAY, day, lang) for day in days}
     held: dict[str, set[str]] = {}
     for publisher in publishers:
         try:
@@ -76,7 +75,7 @@ def _lacking(
 
 def listed_empty(run: DayRun) -> bool:
     """True when Hugging Face listed no paper at all that day (not when a topic filter left none)."""
-    return run.result is not None and run.result.status == EMPTY and run.result.papers_total == 0
+    return run.result is not None and run.result.status == Status.EMPTY and run.result.papers_total == 0
 
 
 def run_scheduled(

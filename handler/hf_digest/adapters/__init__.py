@@ -1,0 +1,1 @@
+"""Adapters built once per invocation and handed in: publishers, notifiers, the state store."""

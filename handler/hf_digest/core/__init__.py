@@ -1,0 +1,1 @@
+"""The core: the paper model, ranking, text cleaning and paths. No I/O."""

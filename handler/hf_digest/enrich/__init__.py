@@ -1,0 +1,1 @@
+"""Enrichments: summaries, topic filters and profiles, interests."""

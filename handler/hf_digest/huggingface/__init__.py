@@ -1,0 +1,1 @@
+"""Reading Hugging Face: the day's list, its answers, what it served."""
