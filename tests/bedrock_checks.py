@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import botocore.session
+import jsonschema
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -40,7 +41,21 @@ def converse_params(model_id: str, body: bytes) -> tuple[dict[str, Any], str | N
     report = ParamValidator().validate(params, INPUT)
     if report.has_errors():
         return params, str(report.generate_report())
-    return params, "; ".join(limits_broken(INPUT, params, "")) or None
+    return params, "; ".join([*limits_broken(INPUT, params, ""), *schema_problems(params)]) or None
+
+
+def schema_problems(params: Mapping[str, Any]) -> list[str]:
+    """Each tool's inputSchema must be a JSON Schema (Bedrock passes it on to the model as one)."""
+    found = []
+    for index, tool in enumerate(params.get("toolConfig", {}).get("tools", [])):
+        schema = tool.get("toolSpec", {}).get("inputSchema", {}).get("json")
+        if schema is None:
+            continue
+        try:
+            jsonschema.validators.validator_for(schema).check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            found.append(f"toolConfig.tools[{index}].toolSpec.inputSchema.json: {exc.message}")
+    return found
 
 
 def signature_problem(

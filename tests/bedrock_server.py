@@ -2,7 +2,8 @@
 
 Every request is parsed back with the bedrock-runtime service model botocore ships, validated with
 botocore's ParamValidator on the Converse input shape, and its SigV4 signature is recomputed. Answers are
-scripted per paper (found by its arXiv id in the request), with errors, delays and dropped connections:
+scripted per paper (found by its arXiv id in the request; the day's brief under "day"), with errors, delays
+and dropped connections. A tool's answer follows the request's own inputSchema (checked with jsonschema):
 
     with BedrockServer() as bedrock:
         bedrock.script("2602.00001", Error("ThrottlingException"), Delay(1.5), Answer("..."))
@@ -22,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import jsonschema
+
 from tests.bedrock_checks import SERVICE_MODEL, converse_params, signature_problem
 
 _ROUTE = re.compile(r"/model/(?P<model>[^/]+)/converse")
@@ -30,10 +33,14 @@ ARXIV_ID = re.compile(r"\b\d{4}\.\d{4,5}\b")
 
 @dataclass(frozen=True)
 class Answer:
-    """A model answer: the summary through the tool (as Converse returns tool use), or raw text."""
+    """A model answer through the tool (as Converse returns tool use), or raw text.
+
+    summary replaces one field of the default answer: a paper's problem line, or the day's brief; fields
+    replace (or add) any of them: {"title": …, "keywords": […]}."""
 
     summary: str | None = None
     text: str | None = None  # a plain text answer instead of tool use (e.g. broken JSON)
+    fields: Mapping[str, Any] | None = None
     input_tokens: int | None = None  # None: estimated from the request's text (see approximate_tokens)
     output_tokens: int | None = None  # None: estimated from the answer's text
     stop_reason: str | None = None
@@ -55,6 +62,7 @@ class Delay:
 
 
 DROP = "drop"  # close the connection without an answer
+DAY = "day"  # the script key of the day's brief (the record_day tool)
 Step = Answer | Error | Delay | str
 
 
@@ -145,19 +153,63 @@ class BedrockServer:
             self._calls.append(call)
 
 
-def default_summary(params: Mapping[str, Any]) -> str:
-    """A faithful-looking answer in the request's language, keeping one English keyword in parentheses."""
+def default_fields(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A faithful-looking answer in the request's language, for the tool the request offers: a paper's title,
+    three lines and keywords (one English keyword kept in parentheses), or the day's brief."""
+    korean = "Korean" in system_text(params) or "한국어" in system_text(params)
+    if tool_name(params) == "record_day":
+        return {"brief": _default_brief(paper_data(params), korean)}
     data = paper_data(params)
-    keyword = next(iter(data.get("keywords") or []), "") or "method"
-    if "Korean" in system_text(params) or "한국어" in system_text(params):
+    words = [str(k) for k in data.get("keywords") or [] if 0 < len(str(k)) <= 30 and "(" not in str(k)]
+    keyword = next(iter(words), "") or "method"
+    keywords = [*words, "evaluation", "benchmark", "training"][:3]
+    if korean:
+        return {
+            "title": f"{keyword} 관련 새로운 학습 방법",
+            "problem": f"기존 방법은 이 문제({keyword})에서 한계를 보입니다.",
+            "method": "저자들은 새로운 접근 방식을 제안하고 여러 실험으로 검증합니다.",
+            "result": "제안한 방법은 여러 실험에서 기존 방법보다 좋은 결과를 보였습니다.",
+            "keywords": keywords,
+        }
+    return {
+        "title": f"A new approach to {keyword}",
+        "problem": f"Earlier methods for {keyword} leave room for improvement.",
+        "method": "The authors propose a new approach and test it in experiments.",
+        "result": "Experiments show that it improves on earlier methods.",
+        "keywords": keywords,
+    }
+
+
+def _default_brief(data: Mapping[str, Any], korean: bool) -> str:
+    counted: dict[str, int] = {}
+    for paper in data.get("papers") or []:
+        for word in paper.get("keywords") or []:
+            counted[str(word)] = counted.get(str(word), 0) + 1
+    top = sorted(counted, key=lambda word: -counted[word])[:2] or ["method", "evaluation"]
+    if korean:
         return (
-            f"이 논문은 새로운 접근 방식({keyword})을 제안합니다. 제안한 방법은 여러 실험에서 기존 방법보다 "
-            "좋은 결과를 보였으며, 저자들은 그 한계와 앞으로의 과제도 함께 논의합니다."
+            f"오늘 소개된 논문들은 공통된 주제({', '.join(top)})를 함께 다룹니다. 여러 논문이 새로운 학습 "
+            "방법을 제안하고 실험으로 그 효과를 검증합니다."
         )
     return (
-        f"The paper proposes a new approach built around {keyword}. Experiments show that it improves on "
-        "earlier methods, and the authors discuss its limits and future work."
+        f"Today's papers share themes such as {' and '.join(top)}. Several propose new methods and test them "
+        "in experiments."
     )
+
+
+def default_summary(params: Mapping[str, Any]) -> str:
+    """The default answer as the JSON text a model without tool use would write."""
+    return json.dumps(default_fields(params), ensure_ascii=False)
+
+
+def tool_name(params: Mapping[str, Any]) -> str | None:
+    tools = params.get("toolConfig", {}).get("tools", [])
+    return str(tools[0]["toolSpec"]["name"]) if tools else None
+
+
+def tool_schema(params: Mapping[str, Any]) -> dict[str, Any] | None:
+    tools = params.get("toolConfig", {}).get("tools", [])
+    return tools[0]["toolSpec"].get("inputSchema", {}).get("json") if tools else None
 
 
 def system_text(params: Mapping[str, Any]) -> str:
@@ -272,6 +324,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _arxiv_id(params: Mapping[str, Any]) -> str | None:
+    if tool_name(params) == "record_day":
+        return DAY
     data = paper_data(params)
     if isinstance(data.get("arxiv_id"), str):
         return str(data["arxiv_id"])
@@ -287,18 +341,23 @@ def approximate_tokens(text: str) -> int:
 
 def _converse_output(answer: Answer, params: Mapping[str, Any]) -> dict[str, Any]:
     tools = params.get("toolConfig", {}).get("tools", [])
-    tool_name = tools[0]["toolSpec"]["name"] if tools else None
-    if answer.text is not None or tool_name is None:
+    tool = tool_name(params)
+    if answer.text is not None or tool is None:
         text = answer.text if answer.text is not None else (answer.summary or default_summary(params))
         content: list[dict[str, Any]] = [{"text": text}]
         stop = answer.stop_reason or "end_turn"
         produced = text
     else:
-        summary = answer.summary if answer.summary is not None else default_summary(params)
-        tool_use = {"toolUseId": "tooluse_local", "name": tool_name, "input": {"summary": summary}}
+        fields = default_fields(params)
+        if answer.summary is not None:
+            fields["brief" if tool == "record_day" else "problem"] = answer.summary
+        fields |= dict(answer.fields or {})
+        if answer.fields is None and answer.summary is None:  # our own answer follows the asked schema
+            jsonschema.validate(fields, tool_schema(params) or {})
+        tool_use = {"toolUseId": "tooluse_local", "name": tool, "input": fields}
         content = [{"toolUse": tool_use}]
         stop = answer.stop_reason or "tool_use"
-        produced = summary
+        produced = json.dumps(fields, ensure_ascii=False)
     asked = [params.get("system"), params.get("messages"), tools]
     prompt = json.dumps(asked, ensure_ascii=False, default=str)
     inputs = answer.input_tokens if answer.input_tokens is not None else approximate_tokens(prompt)

@@ -145,6 +145,16 @@ def _score(raw: str, name: str) -> float:
         raise ConfigError(f"{name}: {raw!r} is not a number such as 0.1") from exc
 
 
+def _usd(raw: str, name: str) -> float:
+    try:
+        value = float(raw.strip().removeprefix("$"))
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {raw!r} is not an amount in USD such as 1.00") from exc
+    if not 0 <= value < 1e6:
+        raise ConfigError(f"{name}: {raw!r} must be 0 or more")
+    return value
+
+
 def _prefix(raw: str, name: str) -> str:
     return raw.strip("/")
 
@@ -297,7 +307,27 @@ class Settings:
     summary_token_budget: int = setting(
         60_000, "DIGEST_SUMMARY_TOKEN_BUDGET", "input and output tokens per run"
     )
-    summary_concurrency: int = setting(4, "DIGEST_SUMMARY_CONCURRENCY", "summary calls at once")
+    summary_concurrency: int = setting(
+        10, "DIGEST_SUMMARY_CONCURRENCY", "summary calls at once, at most (halved while Bedrock throttles)"
+    )
+    summary_monthly_usd: float = setting(
+        1.00,
+        "DIGEST_SUMMARY_MONTHLY_USD",
+        "the most summaries may cost in a UTC calendar month, in USD; then no new calls",
+        parse=_usd,
+    )
+    summary_price_in_usd: float | None = setting(
+        None,
+        "DIGEST_SUMMARY_PRICE_IN_USD",
+        "USD per million input tokens, for a model our price table lacks",
+        parse=_usd,
+    )
+    summary_price_out_usd: float | None = setting(
+        None,
+        "DIGEST_SUMMARY_PRICE_OUT_USD",
+        "USD per million output tokens, for a model our price table lacks",
+        parse=_usd,
+    )
     site_url: str | None = setting(
         None, "DIGEST_SITE_URL", "the blog's base URL, for links and feed ids", parse=_url
     )

@@ -267,7 +267,7 @@ def test_the_cached_state_pays_for_each_summary_once(
     first = make_runner(**summaries).run({"date": DAY})
     assert first.ok, first.log
     paid = len(bedrock.calls)
-    assert paid == 10  # the post's ten papers
+    assert paid == 11  # the post's ten papers and the day's brief
     post = post_in_remote(remote)
     git(remote, "update-ref", "refs/heads/main", "main~1")  # the post is written anew ...
     rerun = make_runner(**summaries).run({"date": DAY})
@@ -283,22 +283,26 @@ def test_the_cached_state_pays_for_each_openai_summary_once(
     # The README's setup: the key as a secret, the provider and the model in the workflow's env.
     summaries = {
         "DIGEST_SUMMARY_PROVIDER": "openai",
+        "DIGEST_SUMMARY_PRICE_IN_USD": "0.15",
+        "DIGEST_SUMMARY_PRICE_OUT_USD": "0.60",
         "DIGEST_SUMMARY_MODEL": "gpt-4o-mini",
         "OPENAI_BASE_URL": openai_api.url,
         "OPENAI_API_KEY": str(openai_api.api_key),
     }
     first = make_runner(**summaries).run({"date": DAY})
     assert first.ok, first.log
-    assert len(openai_api.calls) == 10 and openai_api.problems == []
+    assert len(openai_api.calls) == 11 and openai_api.problems == []  # ten papers, the day's brief
     assert json.loads(Path(first.action_outputs["result"]).read_text())["summaries"]["generated"] == 10
     post = post_in_remote(remote)
     git(remote, "update-ref", "refs/heads/main", "main~1")  # the post is written anew ...
     rerun = make_runner(**summaries).run({"date": DAY})
     assert rerun.ok, rerun.log
     assert rerun.action_outputs["status"] == "published"
-    assert len(openai_api.calls) == 10  # ... from the summaries the first run paid for: 0 calls
+    assert len(openai_api.calls) == 11  # ... from the summaries the first run paid for: 0 calls
     assert json.loads(Path(rerun.action_outputs["result"]).read_text())["summaries"]["cached"] == 10
-    assert post_in_remote(remote) == post and "이 논문은" in post
+    assert (
+        post_in_remote(remote) == post and "기존 방법은 이 문제(" in post
+    )  # the local servers' problem line
 
 
 def test_a_blog_in_the_docs_folder_gets_its_post_there(make_runner: MakeRunner, remote: Path) -> None:
@@ -369,6 +373,8 @@ def test_summaries_from_either_provider_through_either_entry_write_the_same_byte
     # Action's entry with an OpenAI-compatible API and the Lambda's with Bedrock publish the same bytes.
     openai = {
         "DIGEST_SUMMARY_PROVIDER": "openai",
+        "DIGEST_SUMMARY_PRICE_IN_USD": "0.15",
+        "DIGEST_SUMMARY_PRICE_OUT_USD": "0.60",
         "DIGEST_SUMMARY_MODEL": "gpt-4o-mini",
         "OPENAI_BASE_URL": openai_api.url,
         "OPENAI_API_KEY": str(openai_api.api_key),
@@ -377,9 +383,9 @@ def test_summaries_from_either_provider_through_either_entry_write_the_same_byte
     runner = make_runner(**openai)
     run = runner.run({"date": DAY})
     assert run.ok, run.log
-    assert len(openai_api.calls) == 10 and openai_api.problems == []
+    assert len(openai_api.calls) == 11 and openai_api.problems == []  # ten papers, the day's brief
     action_files = _files(runner.workspace)
-    assert "이 논문은" in action_files[POST].decode("utf-8")  # the summaries are in the post
+    assert "기존 방법은 이 문제(" in action_files[POST].decode("utf-8")  # the summaries are in the post
 
     hf = {"HF_BASE_URL": hf_server.url, "DIGEST_DATA_PATH_TEMPLATE": openai["DIGEST_DATA_PATH_TEMPLATE"]}
     from_bedrock = _invoked(
@@ -388,9 +394,9 @@ def test_summaries_from_either_provider_through_either_entry_write_the_same_byte
         "lambda-bedrock",
         hf | {"DIGEST_SUMMARY_MODEL": MODEL, "DIGEST_SUMMARY_REGION": "us-east-1"},
     )
-    assert len(bedrock.calls) == 10 and bedrock.problems == []
+    assert len(bedrock.calls) == 11 and bedrock.problems == []
     from_openai = _invoked(runner, tmp_path, "lambda-openai", openai | hf)
-    assert len(openai_api.calls) == 20
+    assert len(openai_api.calls) == 22
     assert action_files == from_openai
     # The post and the feeds are the same bytes; the data file says which model wrote each summary.
     data = "_data/papers/2026-02-10.json"

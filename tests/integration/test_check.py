@@ -157,6 +157,8 @@ def test_a_signature_failure_is_named_as_one_not_as_the_model(
 def openai_env(api: OpenAIServer, key: str | None) -> dict[str, str]:
     env = {
         "DIGEST_SUMMARY_PROVIDER": "openai",
+        "DIGEST_SUMMARY_PRICE_IN_USD": "0.15",
+        "DIGEST_SUMMARY_PRICE_OUT_USD": "0.60",
         "DIGEST_SUMMARY_MODEL": "gpt-4o-mini",
         "OPENAI_BASE_URL": api.url,
     }

@@ -331,13 +331,20 @@ def test_the_cli_gives_each_language_its_own_linked_page_with_the_posts_summary(
         assert [(a.attributes["hreflang"], a.attributes["href"]) for a in doc.css("p.languages a")] == [
             (other, href)
         ]
-        label, summary = "요약: " if lang == "ko" else "Summary: ", first(doc, "p.summary").text()
+        label, summary = "요약" if lang == "ko" else "Summary", first(doc, "p.summary").text()
         post = get(posts[lang])
-        shown = next(line for line in post.splitlines() if line.lstrip().startswith(f"- {label}"))
-        assert summary == f"{label.rstrip(': ')} {shown.split(label, 1)[1]}"  # the post's text, label and all
+        # the post's three lines (issue 24), which the page and the feed show as one paragraph
+        labels = ("문제: ", "방법: ", "결과: ") if lang == "ko" else ("Problem: ", "Method: ", "Result: ")
+        lines = [
+            next(line for line in post.splitlines() if line.lstrip().startswith(f"- {name}")).split(name, 1)[
+                1
+            ]
+            for name in labels
+        ]
+        assert summary == f"{label} {' '.join(lines)}"  # the post's text, label and all
         papers = feedparser.parse(get(f"feeds/hf-papers.{lang}.atom")).entries
-        assert papers[0].summary == shown.split(label, 1)[1]
-    assert "이 논문은" in first(LexborHTMLParser(get("daily/2026-02-10.html")), "p.summary").text()
+        assert papers[0].summary == " ".join(lines)
+    assert "기존 방법은" in first(LexborHTMLParser(get("daily/2026-02-10.html")), "p.summary").text()
     assert [run("ko"), run("en")] == ["unchanged", "unchanged"]  # a rerun of either writes nothing
 
 

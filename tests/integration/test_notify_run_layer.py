@@ -17,7 +17,7 @@ from tests.slack_server import SlackServer
 DAY = "2026-02-10"
 MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 MINE = "_posts/{date}-mine.md"
-OURS = "이 논문은 새로운 접근 방식("  # how the local Bedrock's Korean summaries begin
+OURS = "기존 방법은 이 문제("  # how the local Bedrock's Korean summaries begin (their problem line)
 
 
 @pytest.fixture
@@ -76,7 +76,13 @@ def test_the_message_carries_the_summary_the_post_carries_without_asking_bedrock
     told = run_json(hf_server, env, "notify", "--date", DAY, "--dry-run")
     first = slack_papers(told["previews"]["slack"])[0]
     summary = first.split("\n\n", 1)[1]
-    assert summary.startswith(OURS) and summary in post
+    # the first paper's three lines in the post (issue 24), which the message carries as one paragraph
+    lines = [
+        line.split(": ", 1)[1]
+        for line in post.splitlines()
+        if line.lstrip().startswith(("- 문제: ", "- 방법: ", "- 결과: "))
+    ]
+    assert summary.startswith(OURS) and " ".join(lines[:3]).startswith(summary)
     assert len(bedrock.calls) == asked  # the run paid for the summaries; notify read them from the cache
 
 

@@ -58,9 +58,12 @@ def test_a_day_is_summarised_once_and_a_rerun_or_refresh_makes_no_call(
     assert result["status"] == "published"
     report = result["summaries"]
     assert (report["status"], report["generated"], report["fallback"]) == ("ok", 10, 0)
-    assert len(bedrock.calls) == report["calls"] == 10 and bedrock.problems == []
+    # one call per paper, and one for the day's brief ("오늘의 흐름")
+    assert len(bedrock.calls) == report["calls"] == 11 and bedrock.problems == []
+    assert [call.arxiv_id for call in bedrock.calls].count("day") == 1
     text = (env / POST).read_text(encoding="utf-8")
-    assert text.count("\n   - 요약: ") + text.count("\n    - 요약: ") == 10 and "AI 요약 (영문): " not in text
+    assert text.count("\n   - 문제: ") + text.count("\n    - 문제: ") == 10 and "AI 요약 (영문): " not in text
+    assert text.count("\n**오늘의 흐름**: ") == 1
     shown = output.metrics()[-1]
     assert (shown["SummariesGenerated"], shown["SummariesRunFailed"], shown["RunPublished"]) == (10, 0, 1)
     assert shown["SummaryInputTokens"] > 0 and shown["SummaryCostMicroUSD"] > 0
@@ -72,7 +75,7 @@ def test_a_day_is_summarised_once_and_a_rerun_or_refresh_makes_no_call(
     for run in (again, later):
         assert (run["summaries"]["cached"], run["summaries"]["calls"]) == (10, 0)
         assert [d["status"] for d in run["destinations"]] == ["unchanged"]
-    assert len(bedrock.calls) == 10
+    assert len(bedrock.calls) == 11
     assert (env / POST).read_text(encoding="utf-8") == text
 
 
@@ -86,7 +89,7 @@ def test_access_denied_gives_one_clear_line_and_the_post_is_published_with_fallb
     assert report["status"] == "failed" and report["fallback"] == 10
     assert report["error"].startswith(f"DIGEST_SUMMARY_MODEL {MODEL}: access denied in us-east-1")
     text = (env / POST).read_text(encoding="utf-8")
-    assert "요약: " not in text.replace("AI 요약 (영문): ", "") and "AI 요약 (영문): " in text
+    assert "문제: " not in text and "오늘의 흐름" not in text and "AI 요약 (영문): " in text
     errors = [r["message"] for r in output.lines() if r.get("level") == "ERROR"]
     assert errors.count(report["error"]) == 1 and errors.count("summaries: failed") == 1
     assert output.metrics()[-1]["SummariesRunFailed"] == 1  # what template.yaml's alarm watches
@@ -136,10 +139,11 @@ def test_a_dry_run_summarises_and_the_real_run_after_it_pays_nothing(
     app: ModuleType, day_server: HFServer, env: Path, bedrock: BedrockServer, output: Output
 ) -> None:
     preview = app.lambda_handler({**DAY_EVENT, "dry_run": True}, FakeContext())
-    assert preview["status"] == "dry_run" and preview["post"].count("요약: ") >= 10
+    assert preview["status"] == "dry_run" and preview["post"].count("문제: ") >= 10
     assert not (env / POST).exists()
     published = app.lambda_handler(DAY_EVENT, FakeContext())
-    assert published["summaries"]["cached"] == 10 and len(bedrock.calls) == 10
+    assert published["summaries"]["cached"] == 10 and len(bedrock.calls) == 11  # the brief is cached too
+    assert published["summaries"]["brief"]["status"] == "cached"
 
 
 def test_summaries_off_leave_the_result_and_the_post_as_they_were(
@@ -181,7 +185,7 @@ def test_a_weekly_digest_after_its_days_makes_no_new_call(
     assert week["status"] == "published" and week["papers_shown"] == 10
     assert (week["summaries"]["cached"], week["summaries"]["calls"]) == (10, 0)
     assert len(bedrock.calls) == paid
-    assert (env / "_posts/2025-11-16-hf-weekly-papers.md").read_text(encoding="utf-8").count("요약: ") >= 10
+    assert (env / "_posts/2025-11-16-hf-weekly-papers.md").read_text(encoding="utf-8").count("문제: ") >= 10
 
 
 def test_hf_digest_run_prints_one_summaries_line(
@@ -193,6 +197,50 @@ def test_hf_digest_run_prints_one_summaries_line(
     first = hf_digest(day_server, *argv, env=settings)
     again = hf_digest(day_server, *argv, env=settings)
     assert first.exit_code == 0 and again.exit_code == 0, first.stderr + again.stderr
-    assert "  summaries: ok (10 new, 0 cached, 0 fell back; 10 calls, about $0.0" in first.stdout
+    assert "  summaries: ok (10 new, 0 cached, 0 fell back; 11 calls, about $0.0" in first.stdout
     assert "  summaries: ok (0 new, 10 cached, 0 fell back; 0 calls, about $0.0000)" in again.stdout
-    assert (tmp_path / "state.sqlite3").is_file() and len(bedrock.calls) == 10
+    assert (tmp_path / "state.sqlite3").is_file() and len(bedrock.calls) == 11
+
+
+def test_a_month_past_its_cost_cap_publishes_with_fallbacks_one_warning_and_the_alarms_metric(
+    app: ModuleType,
+    day_server: HFServer,
+    env: Path,
+    bedrock: BedrockServer,
+    output: Output,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DIGEST_SUMMARY_MONTHLY_USD", "0.001")  # less than one paper's call at Haiku's price
+
+    result = app.lambda_handler(DAY_EVENT, FakeContext())
+
+    assert result["status"] == "published" and bedrock.calls == []
+    report = result["summaries"]
+    assert report["status"] == "capped" and report["fallback"] == 10 and report["month"]["reached"]
+    text = (env / POST).read_text(encoding="utf-8")
+    assert "문제: " not in text and "오늘의 흐름" not in text and "AI 요약 (영문): " in text
+    assert "**오늘의 키워드**: " in text  # without a model's brief, the keywords alone
+    capped = [w for w in result["warnings"] if w.startswith("DIGEST_SUMMARY_MONTHLY_USD $0.00 reached for")]
+    assert len(capped) == 1, result["warnings"]
+    assert len(output.lines("summaries: monthly cost cap reached")) == 1
+    shown = output.metrics()[-1]
+    assert (shown["SummaryCostCapReached"], shown["SummariesRunFailed"], shown["RunPublished"]) == (1, 0, 1)
+    assert shown["SummaryCacheFaults"] == 0  # the cap is not a fault of the state store
+
+
+def test_a_model_without_a_known_price_exits_2_naming_the_setting_before_anything_is_written(
+    day_server: HFServer, bedrock: BedrockServer, tmp_path: Path
+) -> None:
+    settings = {
+        "DIGEST_SUMMARY_MODEL": "us.meta.llama3-1-8b-instruct-v1:0",
+        "DIGEST_STATE_PATH": str(tmp_path / "state.sqlite3"),
+    }
+    done = hf_digest(day_server, "run", "--date", "2026-02-10", "--out", str(tmp_path / "cli"), env=settings)
+    assert done.exit_code == 2
+    assert done.stderr.splitlines() == [
+        "hf-digest: error: DIGEST_SUMMARY_PRICE_IN_USD and DIGEST_SUMMARY_PRICE_OUT_USD: "
+        "DIGEST_SUMMARY_MODEL 'us.meta.llama3-1-8b-instruct-v1:0' has no price in our table; state its USD "
+        "per million input and output tokens so DIGEST_SUMMARY_MONTHLY_USD can be kept"
+    ]
+    assert not (tmp_path / "state.sqlite3").exists()  # not even the state store was opened
+    assert not (tmp_path / "cli").exists() and bedrock.calls == []

@@ -49,7 +49,12 @@ def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 def settings(api: OpenAIServer, **changes: Any) -> Settings:
     key = Secret(api.api_key) if api.api_key else None
     chosen = Settings(
-        summary_model=MODEL, summary_provider="openai", openai_base_url=api.url, openai_api_key=key
+        summary_model=MODEL,
+        summary_provider="openai",
+        openai_base_url=api.url,
+        openai_api_key=key,
+        summary_price_in_usd=0.15,  # gpt-4o-mini's, per million tokens: the monthly cap needs a price
+        summary_price_out_usd=0.60,
     )
     return replace(chosen, **changes).validate()
 

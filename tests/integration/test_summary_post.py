@@ -29,7 +29,8 @@ DAY, READ = date(2026, 2, 10), date(2026, 2, 11)
 MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 # As tests/unit/test_golden.py renders the posts without summaries.
 CASES = {"ko": Settings(author="lim4349"), "en": Settings(lang="en")}
-LABELS = {"ko": ("요약: ", "AI 요약 (영문): "), "en": ("Summary: ", "AI summary: ")}
+LABELS = {"ko": ("문제: ", "AI 요약 (영문): "), "en": ("Problem: ", "AI summary: ")}
+BRIEF = {"ko": "**오늘의 흐름**: ", "en": "**The day in brief**: "}
 
 
 def summarised_day(bedrock: BedrockServer, samples_dir: Path, tmp_path: Path, lang: str) -> Digest:
@@ -42,9 +43,9 @@ def summarised_day(bedrock: BedrockServer, samples_dir: Path, tmp_path: Path, la
     settings = Settings(summary_model=MODEL, lang=lang)
     summarizer = Summarizer.from_settings(settings, SQLiteStore(tmp_path / f"state-{lang}.sqlite3"))
     assert summarizer is not None
-    summarized, report = summarizer(digest.papers, lang, Deadline.after(300))
-    assert report.count("generated") == 9 and report.count("rejected") == 1
-    return replace(digest, papers=tuple(summarized))
+    summarized, report = summarizer(digest.papers, lang, Deadline.after(300), brief=True)
+    assert report.count("generated") == 9 and report.count("rejected") == 1 and report.brief
+    return replace(digest, papers=tuple(summarized), brief=report.brief)
 
 
 def check_golden(content: bytes, name: str) -> None:
@@ -93,12 +94,16 @@ def test_the_post_shows_our_summary_first_then_the_abstract(
     ]
     for paper, entry in zip(digest.papers, entries, strict=True):
         if paper.summary:
-            assert f"- {ours}{md_text(plain_math(paper.summary.text), paper.arxiv_url)}\n" in entry
+            assert f"- {ours}{md_text(plain_math(paper.summary.problem), paper.arxiv_url)}\n" in entry
             assert entry.index(ours) < entry.index("<details") and theirs not in entry
         else:  # fell back: Hugging Face's AI summary where it has one, else nothing
             assert (theirs in entry) == bool(paper.ai_summary) and f"- {ours}" not in entry
 
     shown = visible(article(jekyll_build(tmp_path, {post.path: post.content}, "kramdown"), DAY))
+    assert digest.brief and text.index(BRIEF[lang]) < text.index("\n1. **")  # at the top
+    words = " ".join(shown.split())
+    assert " ".join(digest.brief.split()) in words
     for paper in digest.papers:
         if paper.summary:
-            assert " ".join(paper.summary.text.split()) in " ".join(shown.split())
+            for line in (paper.summary.title, *paper.summary.lines):
+                assert " ".join(line.split()) in words

@@ -20,6 +20,8 @@ def api(stack: Stack, scan: LeakScan, monkeypatch: pytest.MonkeyPatch) -> Iterat
     with OpenAIServer(api_key=OPENAI_API_KEY) as server:
         for name, value in {
             "DIGEST_SUMMARY_PROVIDER": "openai",
+            "DIGEST_SUMMARY_PRICE_IN_USD": "0.15",
+            "DIGEST_SUMMARY_PRICE_OUT_USD": "0.60",
             "DIGEST_SUMMARY_MODEL": "gpt-4o-mini",
             "OPENAI_BASE_URL": server.url,
             "OPENAI_API_KEY": OPENAI_API_KEY,

@@ -54,7 +54,7 @@ def unopenable(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 def summarised(post: bytes) -> int:
     text = post.decode("utf-8")
-    return text.count("\n   - 요약: ") + text.count("\n    - 요약: ")
+    return text.count("\n   - 문제: ") + text.count("\n    - 문제: ")
 
 
 def cached_rows(path: Path) -> list[str]:
@@ -85,7 +85,8 @@ def test_a_state_store_that_cannot_be_opened_costs_the_cache_not_the_post(
 
     assert run.status == "published", run.error
     post = stack.assert_published_once(DAY)
-    assert summarised(post) == 10 and len(bedrock.calls) == 10  # summaries made, just not cached
+    # summaries made, just not cached; and the day's brief
+    assert summarised(post) == 10 and len(bedrock.calls) == 11
     assert run.result is not None
     warnings = run.result["warnings"]
     assert any(w.startswith("summary cache not read: DIGEST_STATE_PATH") for w in warnings), warnings

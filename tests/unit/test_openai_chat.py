@@ -3,6 +3,7 @@ and the provider's settings."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -80,6 +81,13 @@ def test_the_papers_request_as_the_prompt_builds_it_is_valid() -> None:
 
 
 def test_an_answer_reads_back_as_converse_does() -> None:
+    fields = {
+        "title": "T",
+        "problem": "P.",
+        "method": "M.",
+        "result": "R.",
+        "keywords": ["a", "b", "c"],
+    }
     completion: dict[str, Any] = {
         "choices": [
             {
@@ -90,7 +98,7 @@ def test_an_answer_reads_back_as_converse_does() -> None:
                         {
                             "id": "c",
                             "type": "function",
-                            "function": {"name": TOOL, "arguments": '{"summary": "S."}'},
+                            "function": {"name": TOOL, "arguments": json.dumps(fields)},
                         }
                     ],
                 },
@@ -100,7 +108,12 @@ def test_an_answer_reads_back_as_converse_does() -> None:
         "usage": {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150},
     }
     called = answer_called(converse_answer(completion), 1)
-    assert (called.text, called.input_tokens, called.output_tokens, called.answered) == ("S.", 120, 30, True)
+    assert (called.fields, called.input_tokens, called.output_tokens, called.answered) == (
+        fields,
+        120,
+        30,
+        True,
+    )
     cut = {**completion, "choices": [{**completion["choices"][0], "finish_reason": "length"}]}
     assert answer_called(converse_answer(cut), 1).problem == (
         "not parsed: cut off at the output token limit (DIGEST_SUMMARY_MAX_TOKENS)"

@@ -34,7 +34,10 @@ def test_state_settings_from_the_environment(tmp_path: Path) -> None:
 def test_summaries_are_off_until_a_model_is_named() -> None:
     settings = from_env({})
     assert settings.summary_model is None
-    assert (settings.summary_max_papers, settings.summary_concurrency) == (None, 4)
+    # ten calls at once: a top-10 digest's calls all start together (issue 24; see bench/summaries.py)
+    assert (settings.summary_max_papers, settings.summary_concurrency) == (None, 10)
+    assert settings.summary_monthly_usd == 1.00
+    assert (settings.summary_price_in_usd, settings.summary_price_out_usd) == (None, None)
 
 
 def test_summary_settings_from_the_environment() -> None:
@@ -54,6 +57,30 @@ def test_summary_settings_from_the_environment() -> None:
     assert (settings.summary_token_budget, settings.summary_concurrency) == (9000, 2)
 
 
+def test_the_monthly_cap_reads_dollars() -> None:
+    settings = from_env({"DIGEST_SUMMARY_MONTHLY_USD": "$2.50", "DIGEST_SUMMARY_PRICE_OUT_USD": "0.24"})
+    assert (settings.summary_monthly_usd, settings.summary_price_out_usd) == (2.5, 0.24)
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DIGEST_SUMMARY_MODEL": "meta.llama3-1-8b-instruct-v1:0"}, "DIGEST_SUMMARY_PRICE_IN_USD"),
+        (
+            {"DIGEST_SUMMARY_MODEL": "meta.llama3-1-8b-instruct-v1:0", "DIGEST_SUMMARY_PRICE_IN_USD": "0.22"},
+            "DIGEST_SUMMARY_PRICE_OUT_USD",
+        ),
+    ],
+)
+def test_a_model_without_a_known_price_needs_its_price_stated(env: dict[str, str], variable: str) -> None:
+    from hf_digest.adapters.state.store import StateError, UnavailableStore
+    from hf_digest.enrich.summaries.summarize import Summarizer
+
+    with pytest.raises(ConfigError) as err:
+        Summarizer.from_settings(from_env(env), UnavailableStore(StateError("not opened")))
+    assert str(err.value).startswith(f"{variable}")
+
+
 @pytest.mark.parametrize(
     ("env", "variable"),
     [
@@ -67,6 +94,9 @@ def test_summary_settings_from_the_environment() -> None:
         ({"DIGEST_SUMMARY_MAX_TOKENS": "10"}, "DIGEST_SUMMARY_MAX_TOKENS"),
         ({"DIGEST_SUMMARY_TOKEN_BUDGET": "-5"}, "DIGEST_SUMMARY_TOKEN_BUDGET"),
         ({"DIGEST_SUMMARY_CONCURRENCY": "0"}, "DIGEST_SUMMARY_CONCURRENCY"),
+        ({"DIGEST_SUMMARY_MONTHLY_USD": "lots"}, "DIGEST_SUMMARY_MONTHLY_USD"),
+        ({"DIGEST_SUMMARY_MONTHLY_USD": "-1"}, "DIGEST_SUMMARY_MONTHLY_USD"),
+        ({"DIGEST_SUMMARY_PRICE_IN_USD": "cheap"}, "DIGEST_SUMMARY_PRICE_IN_USD"),
     ],
 )
 def test_bad_settings_name_the_variable(env: dict[str, str], variable: str) -> None:

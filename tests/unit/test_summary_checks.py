@@ -10,8 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hf_digest.enrich.summaries.checks import (
+    answer_problem,
+    day_problem,
     handle_problem,
     hangul_share,
+    names_problem,
     number_problem,
     problem,
     url_problem,
@@ -302,3 +305,64 @@ def test_hugging_faces_own_ai_summaries_hold_no_link_handle_or_number_their_abst
                 )
     assert len(seen) > 1000
     assert {arxiv_id: why for arxiv_id, why in seen.items() if why} == {}
+
+
+# Issue 24: the three-line shape, field by field, and the day's brief.
+FIELDS_KO = {
+    "title": "SkillRL: 재귀적 Skill 증강 강화 학습으로 진화하는 에이전트",
+    "problem": "언어 모델 에이전트는 경험에서 재사용할 기술(skill)을 쌓지 못합니다.",
+    "method": "SkillRL은 강화 학습(Reinforcement Learning) 중에 기술을 재귀적으로 모으고 다듬습니다.",
+    "result": "여러 에이전트 과제에서 기존 방법보다 좋은 성능을 보였습니다.",
+    "keywords": ["SkillRL", "강화 학습", "LLM 에이전트"],
+}
+
+
+def answer(**changes: object) -> str | None:
+    return answer_problem({**FIELDS_KO, **changes}, title=TITLE, abstract=ABSTRACT, keywords=(), lang="ko")
+
+
+def test_a_faithful_three_line_answer_passes() -> None:
+    assert answer() is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"title": "가" * 61}, "title: too long: 61 characters, at most 60"),
+        ({"title": "Recursive Skill-Augmented Reinforcement Learning"}, "title: not Korean"),
+        ({"problem": "가" * 121}, "problem: too long: 121 characters, at most 120"),
+        ({"method": "짧음"}, "method: too short"),
+        ({"result": "It beats every baseline on the benchmarks."}, "result: not Korean"),
+        ({"result": "GPT-4o보다 좋은 성능을 보였습니다."}, "result: numbers not in the title or abstract: 4"),
+        ({"result": "DeepSeek보다 좋은 성능을 보였습니다."}, "result: names not in the paper: DeepSeek"),
+        ({"method": "기술을 [모으고](https://x.test) 다듬습니다."}, "method: holds a URL"),
+        ({"keywords": ["SkillRL", "강화 학습"]}, "keywords: 2, wanted 3 to 5"),
+        ({"keywords": ["a", "b", "c", "d", "e", "f"]}, "keywords: 6, wanted 3 to 5"),
+        ({"keywords": ["SkillRL", "<b>RL</b>", "에이전트"]}, "keywords: holds HTML markup"),
+        ({"keywords": ["SkillRL", "RL", "x" * 41]}, "keywords: too long"),
+    ],
+)
+def test_each_field_of_the_answer_is_checked_and_named(changes: dict[str, object], reason: str) -> None:
+    found = answer(**changes)
+    assert found is not None and found.startswith(reason), found
+
+
+def test_a_name_the_paper_holds_in_any_case_passes_and_acronyms_are_not_names() -> None:
+    assert names_problem("skillrl와 RAG, LLM을 씁니다", TITLE) is None
+    assert names_problem("Qwen2.5와 LLaMA를 씁니다", TITLE) == "names not in the paper: Qwen2.5, LLaMA"
+
+
+def test_the_days_brief_may_name_only_what_the_shown_papers_hold() -> None:
+    brief = (
+        "오늘 소개된 논문들은 SkillRL처럼 에이전트가 경험에서 기술을 쌓는 방법을 다룹니다. "
+        "여러 논문이 강화 학습을 씁니다."
+    )
+    shown = f"{TITLE} {ABSTRACT}"
+    assert day_problem(brief, lang="ko", numbers_from=shown, names_from=shown) is None
+    other = brief.replace("SkillRL", "AlphaGeometry")
+    assert day_problem(other, lang="ko", numbers_from=shown, names_from=shown) == (
+        "names not in the paper: AlphaGeometry"
+    )
+    assert day_problem(
+        brief + " 성능은 97% 올랐습니다.", lang="ko", numbers_from=shown, names_from=shown
+    ) == ("numbers not in the title or abstract: 97")

@@ -11,14 +11,15 @@ import pytest
 from botocore.validate import ParamValidator
 
 from hf_digest.core.model import Paper
+from hf_digest.enrich.summaries import prompt as prompt_module
 from hf_digest.enrich.summaries.prompt import (
     TOOL,
     AnswerError,
+    answer_from,
     converse_request,
     load_prompt,
     model_family,
     paper_block,
-    summary_from,
 )
 from hf_digest.enrich.summaries.summarize import cache_key
 from hf_digest.errors import ConfigError
@@ -98,14 +99,27 @@ def test_tool_choice_follows_what_the_model_family_supports(model: str, family: 
     assert list(request["toolConfig"]["toolChoice"]) == [choice]
 
 
+FIELDS = {
+    "title": "강화 학습 기반 에이전트",
+    "problem": "문제",
+    "method": "방법",
+    "result": "결과",
+    "keywords": ["a", "b", "c"],
+}
+
+
 def test_the_summary_is_read_from_the_tool_call() -> None:
     answer = {
-        "output": {"message": {"content": [{"toolUse": {"name": TOOL, "input": {"summary": "요약"}}}]}},
+        "output": {"message": {"content": [{"toolUse": {"name": TOOL, "input": FIELDS}}]}},
         "stopReason": "tool_use",
     }
-    assert summary_from(answer) == "요약"
-    text_json = {"output": {"message": {"content": [{"text": '{"summary": "text"}'}]}}}
-    assert summary_from(text_json) == "text"
+    assert answer_from(answer) == FIELDS
+    text_json = {"output": {"message": {"content": [{"text": json.dumps(FIELDS)}]}}}
+    assert answer_from(text_json) == FIELDS
+    brief = {
+        "output": {"message": {"content": [{"toolUse": {"name": "record_day", "input": {"brief": "b"}}}]}}
+    }
+    assert answer_from(brief) == {"brief": "b"}
 
 
 @pytest.mark.parametrize(
@@ -113,14 +127,47 @@ def test_the_summary_is_read_from_the_tool_call() -> None:
     [
         ({"output": {"message": {"content": [{"text": '{"summary": "cut'}]}}}, "the answer is text"),
         ({"output": {"message": {"content": [{"text": "Here is a summary: ..."}]}}}, "the answer is text"),
-        ({"output": {"message": {"content": [{"toolUse": {"name": TOOL, "input": {}}}]}}}, "no 'summary'"),
+        ({"output": {"message": {"content": [{"toolUse": {"name": TOOL, "input": {}}}]}}}, "no 'title'"),
+        (
+            {"output": {"message": {"content": [{"toolUse": {"name": TOOL, "input": {"summary": "old"}}}]}}},
+            "no 'title'",
+        ),
+        (
+            {
+                "output": {
+                    "message": {
+                        "content": [{"toolUse": {"name": TOOL, "input": {**FIELDS, "keywords": "a"}}}]
+                    }
+                }
+            },
+            "no 'keywords' list",
+        ),
         ({"output": {"message": {"content": []}}}, "no tool call and no text"),
         ({"stopReason": "max_tokens", "output": {"message": {"content": []}}}, "cut off"),
     ],
 )
 def test_an_answer_without_a_readable_summary_says_why(answer: dict[str, object], reason: str) -> None:
     with pytest.raises(AnswerError, match=reason):
-        summary_from(answer)
+        answer_from(answer)
+
+
+def test_a_changed_answer_schema_changes_the_prompt_version_and_the_cache_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Summaries cached before the three-line shape are never read as the new shape: asked again."""
+    now = load_prompt(None, "ko")
+    before = converse_request(now, PAPER, MODEL, 400)
+    old_schema = {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"]}
+    monkeypatch.setattr(prompt_module, "SCHEMA", old_schema)
+    prompt_module._load.cache_clear()
+    try:
+        old_prompt = load_prompt(None, "ko")
+        older = converse_request(old_prompt, PAPER, MODEL, 400)
+    finally:
+        prompt_module._load.cache_clear()
+    assert older["toolConfig"]["tools"][0]["toolSpec"]["inputSchema"]["json"] == old_schema
+    assert cache_key(PAPER.arxiv_id, "ko", older) != cache_key(PAPER.arxiv_id, "ko", before)
+    assert old_prompt.version != now.version
 
 
 def test_the_cache_key_changes_with_everything_that_changes_the_answer() -> None:

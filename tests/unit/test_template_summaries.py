@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from hf_digest.adapters.state.dynamodb import _NAMES
+from hf_digest.enrich.summaries.report import price
 from tests.helpers import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -88,6 +90,23 @@ def test_an_alarm_watches_runs_whose_summaries_all_failed() -> None:
     alarm = template["Resources"]["SummariesFailedAlarm"]
     assert alarm["Condition"] == "SummariesOn"
     assert alarm["Properties"]["MetricName"] == "SummariesRunFailed"
+
+
+def test_an_alarm_watches_the_monthly_cost_cap() -> None:
+    alarm = template["Resources"]["SummaryCostCapAlarm"]
+    assert alarm["Condition"] == "SummariesOn"
+    assert alarm["Properties"]["MetricName"] == "SummaryCostCapReached"  # SummaryReport.metrics() emits it
+    assert alarm["Properties"]["AlarmActions"] == [{"!Ref": "AlarmTopic"}]
+
+
+def test_the_model_question_names_one_recommended_model_and_stays_off_until_answered() -> None:
+    question = template["Parameters"]["SummaryModel"]
+    recommended = "apac.amazon.nova-lite-v1:0"
+    assert question["Default"] == "" and f"Recommended: {recommended}" in " ".join(
+        question["Description"].split()
+    )
+    assert price(recommended) is not None  # its price is in the table the cap counts with
+    assert re.fullmatch(question["AllowedPattern"], recommended)
 
 
 def _actions(statement: dict[str, Any]) -> list[str]:

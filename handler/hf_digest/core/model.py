@@ -52,14 +52,36 @@ class Organization:
 
 @dataclass(frozen=True)
 class Summary:
-    """Our summary of a paper in the post's language, with what made it (for the data file and the cache)."""
+    """Our summary of a paper in the post's language, with what made it (for the data file and the cache).
+
+    The model answers in fields: a translated title, three lines (problem, method, result) and keywords;
+    text is the three lines as one paragraph, for feeds and notifications. A summary read from an older
+    data file may have text only."""
 
     text: str
     model: str
     prompt_version: str
+    title: str = ""
+    problem: str = ""
+    method: str = ""
+    result: str = ""
+    keywords: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, str]:
-        return {"text": self.text, "model": self.model, "prompt_version": self.prompt_version}
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The three lines (problem, method, result) when the answer had them, else ()."""
+        found = (self.problem, self.method, self.result)
+        return found if all(found) else ()
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "model": self.model, "prompt_version": self.prompt_version}
+        if self.title:
+            data["title"] = self.title
+        if self.lines:
+            data |= {"problem": self.problem, "method": self.method, "result": self.result}
+        if self.keywords:
+            data["keywords"] = list(self.keywords)
+        return data
 
 
 @dataclass(frozen=True)
@@ -236,6 +258,7 @@ class Digest:
     matched: int | None = None  # what a topic filter kept of the papers read; None without a filter
     released: Mapping[str, Released] = field(default_factory=dict)  # by arXiv id, with DIGEST_LINKED
     relevance: Relevance | None = None  # each paper's relevance to the reader, with DIGEST_INTERESTS
+    brief: str | None = None  # the day's brief ("오늘의 흐름"), written by the summaries' model, checked
 
     @property
     def day(self) -> date:

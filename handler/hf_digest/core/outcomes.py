@@ -38,13 +38,16 @@ class Status(StrEnum):
     REJECTED = "rejected"
     BUDGET = "budget"
     DEADLINE = "deadline"
+    COST_CAP = "cost_cap"  # DIGEST_SUMMARY_MONTHLY_USD reached: no new call this month
     # The summaries of a run, and a queue batch: off (no model), ok, partial (and failed).
     OFF = "off"
     OK = "ok"
     PARTIAL = "partial"
+    CAPPED = "capped"  # summaries: none made because the month's cost cap was reached (its own alarm)
     # `hf-digest notify` told every channel it owed; a state-store key written (or claimed by a run).
     DONE = "done"
     CLAIMED = "claimed"
+    COUNTER = "counter"  # a state-store key add() keeps: never a claim, never a value get_many returns
     # `hf-digest check` and the {"check": true} event: every part proven, or one at least refused.
     CHECKED = "checked"
     CHECK_FAILED = "check_failed"

@@ -279,6 +279,7 @@ def render_post(
         "for_you": digest.relevance.pairs() if digest.relevance else [],
         "by_relevance": bool(digest.relevance and digest.relevance.by_relevance),
         "keywords": trends.day_keywords(digest.papers),
+        "brief": digest.brief,  # None without a model (or when its check refused it): the keywords alone
         "trends": movement,
         "chart": _chart_src(digest, settings, lang, movement),
     }

@@ -119,6 +119,7 @@ class Adapters:
         source = HuggingFaceSource(settings)
         adapters = cls(settings, source)
         if settings.summary_model:
+            Summarizer.check(settings)  # a model without a price: exit 2 before the store is opened
             adapters.summarizer = Summarizer.from_settings(settings, adapters.state())
         if settings.linked:
             adapters.linker = Linker(source, adapters.state)

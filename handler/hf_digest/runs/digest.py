@@ -49,7 +49,7 @@ class Summarize(Protocol):
     """Our summaries (summaries.summarize.Summarizer): the papers with theirs attached, and the report."""
 
     def __call__(
-        self, papers: Sequence[Paper], lang: str, deadline: Deadline
+        self, papers: Sequence[Paper], lang: str, deadline: Deadline, *, brief: bool = False
     ) -> tuple[list[Paper], SummaryReport]: ...
 
 
@@ -248,8 +248,9 @@ def digest_listing(
     if (
         features.summarizer is not None and ranked.papers
     ):  # a dry run too: the preview shows the post as it will be
-        summarized, report = features.summarizer(ranked.papers, options.lang, deadline)
-        ranked = replace(ranked, papers=tuple(summarized))
+        day = span.kind == SpanKind.DAY  # the day's brief: daily posts only
+        summarized, report = features.summarizer(ranked.papers, options.lang, deadline, brief=day)
+        ranked = replace(ranked, papers=tuple(summarized), brief=report.brief)
     counts_read = read_date(span.last, ctx.now, settings)
     movement = period_trends(span, kept, earlier, settings)
     bundle = render.render(ranked, settings, options.lang, counts_read=counts_read, movement=movement)

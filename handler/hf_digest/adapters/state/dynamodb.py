@@ -153,6 +153,32 @@ class DynamoStore:
         except BotoCoreError as exc:
             raise self._error("DeleteItem", exc) from None
 
+    def add(self, key: str, amount: int, *, ttl_s: float | None = None) -> int:
+        # UpdateItem's ADD is atomic on the item: concurrent adds all count.
+        update = "ADD #t :amount SET #s = :counter"
+        values: dict[str, AttributeValueTypeDef] = {
+            ":amount": {"N": str(amount)},
+            ":counter": {"S": Status.COUNTER},
+        }
+        if ttl_s is not None:
+            update += ", #e = :expires"
+            values[":expires"] = {"N": str(int(self._clock() + ttl_s))}
+        answer = self._call(
+            "UpdateItem",
+            self._client.update_item,
+            TableName=self.table,
+            Key={"key": {"S": key}},
+            UpdateExpression=update,
+            ExpressionAttributeNames={
+                "#t": "total",
+                "#s": "status",
+                **({"#e": "expires_at"} if ttl_s is not None else {}),
+            },
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",  # moto leaves an unchanged total out of UPDATED_NEW (add 0)
+        )
+        return int(answer["Attributes"]["total"]["N"])
+
     def _call(self, operation: str, method: Callable[..., Any], **params: Any) -> Any:
         try:
             return method(**params)

@@ -123,6 +123,18 @@ class SQLiteStore:
             "DELETE FROM state WHERE key = ? AND status = ? AND owner = ?", (key, Status.CLAIMED, owner)
         )
 
+    def add(self, key: str, amount: int, *, ttl_s: float | None = None) -> int:
+        # One upsert with RETURNING: SQLite's write lock makes the read and the write one step.
+        rows = self._run(
+            "INSERT INTO state (key, status, owner, claimed_at, value, expires_at) "
+            "VALUES (?, ?, NULL, NULL, json_object('total', ?), ?) ON CONFLICT (key) DO UPDATE SET "
+            "value = json_object('total', CASE WHEN json_valid(state.value) "
+            "THEN coalesce(json_extract(state.value, '$.total'), 0) ELSE 0 END + ?), "
+            "expires_at = excluded.expires_at RETURNING json_extract(value, '$.total')",
+            (key, Status.COUNTER, amount, self._expiry(ttl_s), amount),
+        )
+        return int(rows[0][0])
+
     def _expiry(self, ttl_s: float | None) -> float | None:
         return None if ttl_s is None else self._clock() + ttl_s
 

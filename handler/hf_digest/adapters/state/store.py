@@ -48,6 +48,11 @@ class StateStore(Protocol):
         """Give up owner's claim on key so the next run tries again; no-op when owner does not hold it."""
         ...
 
+    def add(self, key: str, amount: int, *, ttl_s: float | None = None) -> int:
+        """Add amount to the counter under key (absent: 0) in one atomic write, and return the new total;
+        add(key, 0) reads it. A counter is not a value: get_many does not return it."""
+        ...
+
 
 def decoded(key: str, raw: object, malformed: list[str] | None) -> dict[str, Any] | None:
     """raw (a stored JSON text) as an object, or None when it is not one: another version, a hand edit or a
@@ -88,4 +93,7 @@ class UnavailableStore:
         raise self.error
 
     def release(self, key: str, *, owner: str) -> None:
+        raise self.error
+
+    def add(self, key: str, amount: int, *, ttl_s: float | None = None) -> int:
         raise self.error

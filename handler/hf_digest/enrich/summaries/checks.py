@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from hf_digest.core.model import clean_text
 from hf_digest.enrich.summaries.numbers import UNCOUNTED, word_numbers, word_values
+from hf_digest.enrich.summaries.prompt import (
+    KEYWORD_MAX,
+    LINE_MAX,
+    LINES,
+    MAX_KEYWORDS,
+    MIN_KEYWORDS,
+    TITLE_MAX,
+)
 
 
 @dataclass(frozen=True)
@@ -151,3 +160,93 @@ def _numbers(text: str) -> Iterable[tuple[str, Decimal]]:
 def _is_hangul(ch: str) -> bool:
     code = ord(ch)
     return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+
+
+# A name-like word: letters mixed with digits ("GPT-4o", "Qwen2.5") or a capital after a small letter
+# ("DeepSeek", "LLaMA"). A model may not write one the paper's text lacks; acronyms ("RAG") and plain words
+# pass, as a Korean summary keeps the English term beside its translation.
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z]")
+_NAME_LIKE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)|[a-z].*[A-Z]")
+TITLE_MIN_HANGUL = 0.2  # a Korean title keeps many terms in English, but is not an English title
+LINE_MIN_CHARS = 10
+DAY_BOUNDS = {"ko": Bounds(60, 500, 5), "en": Bounds(100, 800, 5)}
+
+
+def names_problem(text: str, source: str) -> str | None:
+    """The name-like words text holds that source lacks (case aside)."""
+    known = source.casefold()
+    invented = [w for w in _WORD.findall(text) if _NAME_LIKE.search(w) and w.casefold() not in known]
+    return f"names not in the paper: {', '.join(invented[:5])}" if invented else None
+
+
+def answer_problem(
+    fields: Mapping[str, Any], *, title: str, abstract: str, keywords: Sequence[str], lang: str
+) -> str | None:
+    """Why a paper's answer (title, problem, method, result, keywords) must not be shown, naming the
+    field, or None when every field passes."""
+    # Hugging Face's keywords are in the request too: a number or name from them is not invented.
+    numbers_from = names_from = f"{title} {abstract} {' '.join(keywords)}"
+    translated = clean_text(str(fields.get("title", "")))
+    found = _field_problem(translated, 1, TITLE_MAX, numbers_from, names_from)
+    if found is None and lang == "ko" and hangul_share(translated) < TITLE_MIN_HANGUL:
+        found = f"not Korean: {hangul_share(translated):.0%} Hangul outside parentheses"
+    elif found is None and lang != "ko":
+        found = language_problem(translated, lang)
+    if found:
+        return f"title: {found}"
+    for line in LINES:
+        text = clean_text(str(fields.get(line, "")))
+        found = _field_problem(text, LINE_MIN_CHARS, LINE_MAX, numbers_from, names_from)
+        found = found or language_problem(text, lang)
+        if found:
+            return f"{line}: {found}"
+    words = [clean_text(str(word)) for word in fields.get("keywords", ())]
+    if not MIN_KEYWORDS <= len(words) <= MAX_KEYWORDS:
+        return f"keywords: {len(words)}, wanted {MIN_KEYWORDS} to {MAX_KEYWORDS}"
+    for word in words:
+        found = _field_problem(word, 1, KEYWORD_MAX, numbers_from, names_from)
+        if found:
+            return f"keywords: {found}"
+    return None
+
+
+def day_problem(brief: str, *, lang: str, numbers_from: str, names_from: str) -> str | None:
+    """Why the day's brief must not be shown: the language and length rules of a summary, and numbers and
+    names only from the shown papers (numbers_from: their titles and abstracts; names_from: those and
+    their summaries)."""
+    text = clean_text(brief)
+    bounds = DAY_BOUNDS.get(lang, DAY_BOUNDS["en"])
+    if not text:
+        return "empty"
+    if not bounds.min_chars <= len(text) <= bounds.max_chars:
+        return f"length: {len(text)} characters, wanted {bounds.min_chars} to {bounds.max_chars}"
+    sentences = len(_SENTENCE_END.findall(text)) or 1
+    if sentences > bounds.max_sentences:
+        return f"too many sentences: {sentences}, at most {bounds.max_sentences}"
+    for check in (
+        language_problem(text, lang),
+        url_problem(text),
+        handle_problem(text),
+        markup_problem(text),
+        number_problem(text, numbers_from),
+        names_problem(text, names_from),
+    ):
+        if check:
+            return check
+    return None
+
+
+def _field_problem(
+    text: str, min_chars: int, max_chars: int, numbers_from: str, names_from: str
+) -> str | None:
+    if len(text) < min_chars:
+        return "empty" if not text else f"too short: {len(text)} characters, at least {min_chars}"
+    if len(text) > max_chars:
+        return f"too long: {len(text)} characters, at most {max_chars}"
+    return (
+        url_problem(text)
+        or handle_problem(text)
+        or markup_problem(text)
+        or number_problem(text, numbers_from)
+        or names_problem(text, names_from)
+    )

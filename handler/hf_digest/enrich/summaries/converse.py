@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from hf_digest.config import Settings
-from hf_digest.enrich.summaries.prompt import AnswerError, summary_from
+from hf_digest.enrich.summaries.prompt import AnswerError, Fields, answer_from
 from hf_digest.errors import DeadlineExceeded
 from hf_digest.outbound import aws, budget, policy
 from hf_digest.outbound.deadline import Deadline
@@ -82,13 +82,14 @@ def converse_client(settings: Settings) -> ConverseClient:
 class Called:
     """What the calls for one paper came to."""
 
-    text: str | None = None  # the summary as the model wrote it, when the answer could be read
+    fields: Fields | None = None  # the tool's input as the model wrote it, when the answer could be read
     problem: str | None = None
     answered: bool = False  # the model answered (a refused answer is cached; an error is not)
     fatal: str | None = None  # an error every other call would meet too: stop calling
     input_tokens: int = 0
     output_tokens: int = 0
     attempts: int = 0
+    throttled: int = 0  # attempts Bedrock refused with ThrottlingException (summarize lowers concurrency)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Caller:
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
         lost: list[str | None] = []  # each dropped attempt: the host no request reached, if none did
+        throttled: list[str] = []  # each attempt Bedrock throttled
 
         def attempt(attempts: int) -> Called:
             try:
@@ -121,6 +123,8 @@ class Caller:
             except ClientError as exc:
                 error = exc.response.get("Error", {})
                 code = str(error.get("Code", "Unknown"))
+                if code == "ThrottlingException":
+                    throttled.append(code)
                 fatal = self.fatal(code, str(error.get("Message", "")))
                 if fatal:
                     return Called(problem=fatal, fatal=fatal, attempts=attempts)
@@ -138,14 +142,15 @@ class Caller:
 
         rules = paper_policy(self.deadline, self.reserve_s, self.sleep)
         try:
-            return rules.run(attempt)
+            called = rules.run(attempt)
         except policy.GaveUp as gave:
             if lost and lost[-1]:
                 fatal = f"Bedrock: {lost[-1]}"
-                return Called(problem=fatal, fatal=fatal, attempts=gave.attempts)
-            return Called(
-                problem=f"{gave.again.reason} after {gave.attempts} attempt(s)", attempts=gave.attempts
-            )
+                called = Called(problem=fatal, fatal=fatal, attempts=gave.attempts)
+            else:
+                reason = f"{gave.again.reason} after {gave.attempts} attempt(s)"
+                called = Called(problem=reason, attempts=gave.attempts)
+        return replace(called, throttled=len(throttled))
 
     def fatal(self, code: str, message: str) -> str | None:
         """One line naming the setting and what to do, for errors no other paper's call can escape."""
@@ -173,7 +178,7 @@ def answer_called(response: Any, attempts: int) -> Called:
     usage = response.get("usage", {}) if isinstance(response, Mapping) else {}
     input_tokens, output_tokens = int(usage.get("inputTokens", 0)), int(usage.get("outputTokens", 0))
     try:
-        text = summary_from(response if isinstance(response, Mapping) else {})
+        fields = answer_from(response if isinstance(response, Mapping) else {})
     except AnswerError as exc:
         return Called(
             problem=f"not parsed: {exc}",
@@ -183,5 +188,9 @@ def answer_called(response: Any, attempts: int) -> Called:
             attempts=attempts,
         )
     return Called(
-        text=text, answered=True, input_tokens=input_tokens, output_tokens=output_tokens, attempts=attempts
+        fields=fields,
+        answered=True,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        attempts=attempts,
     )

@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -194,6 +194,8 @@ class ChatCaller:
         body = chat_request(request)
         lost: list[bool] = []  # each attempt without an answer: True when no connection was made at all
 
+        throttled: list[int] = []  # each attempt the server refused with 429 (summarize lowers concurrency)
+
         def attempt(attempts: int) -> Called:
             try:
                 with budget.watch(self.deadline, f"{self.client.host} chat completions"):
@@ -215,6 +217,8 @@ class ChatCaller:
                         f"(429 insufficient_quota: {error[1][:200]})"
                     )
                     return Called(problem=quota, fatal=quota, attempts=attempts)
+                if status == 429:
+                    throttled.append(status)
                 wait = rate_limit_wait(response.headers) if status == 429 else None
                 raise policy.Again(f"HTTP {status}", wait_s=wait, rate=status == 429, status=status)
             if status != 200:
@@ -233,16 +237,18 @@ class ChatCaller:
 
         rules = paper_policy(self.deadline, self.reserve_s, self.sleep, MAX_RATE_WAIT_S)
         try:
-            return rules.run(attempt)
+            called = rules.run(attempt)
         except policy.GaveUp as gave:
             if lost and all(lost):
                 fatal = f"OPENAI_BASE_URL: cannot reach {self.client.host} (no network, or no server there?)"
-                return Called(problem=fatal, fatal=fatal, attempts=gave.attempts)
-            why = {"long": ", the server asked to wait too long", "time": ", no time left to retry"}
-            return Called(
-                problem=f"{gave.again.reason} after {gave.attempts} attempt(s){why.get(gave.why, '')}",
-                attempts=gave.attempts,
-            )
+                called = Called(problem=fatal, fatal=fatal, attempts=gave.attempts)
+            else:
+                why = {"long": ", the server asked to wait too long", "time": ", no time left to retry"}
+                called = Called(
+                    problem=f"{gave.again.reason} after {gave.attempts} attempt(s){why.get(gave.why, '')}",
+                    attempts=gave.attempts,
+                )
+        return replace(called, throttled=len(throttled))
 
     def fatal(self, status: int, code: str, message: str) -> str | None:
         """One line naming the setting to fix, for answers every other paper's call would meet too."""

@@ -14,8 +14,9 @@ from hf_digest.enrich.summaries.prompt import model_family
 
 # A paper's status: generated or cached shows our summary; these fall back to Hugging Face's AI summary (or
 # nothing); skipped is a paper DIGEST_SUMMARY_MAX_PAPERS left out on purpose. The run's status: off (no
-# model), ok (every paper summarised), partial, failed (papers wanted, none summarised).
-FALLBACKS = (Status.REJECTED, Status.FAILED, Status.BUDGET, Status.DEADLINE)
+# model), ok (every paper summarised), partial, failed (papers wanted, none summarised), capped (none
+# summarised because the month's cost cap was reached: its own alarm, not the failure one).
+FALLBACKS = (Status.REJECTED, Status.FAILED, Status.BUDGET, Status.DEADLINE, Status.COST_CAP)
 
 # USD per million tokens (input, output), on-demand, standard tier. Source: Amazon Bedrock pricing,
 # https://aws.amazon.com/bedrock/pricing/ (and Anthropic's model pricing for the Claude rows), as published
@@ -52,6 +53,9 @@ def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float | None:
     return (input_tokens * rates[0] + output_tokens * rates[1]) / 1_000_000
 
 
+CAP_WARNING = "DIGEST_SUMMARY_MONTHLY_USD"  # the cap's warning starts so (not a cache fault)
+
+
 @dataclass(frozen=True)
 class PaperStatus:
     """One paper's outcome; reason says why it fell back (never holds a prompt or a credential)."""
@@ -74,6 +78,35 @@ class PaperStatus:
 
 
 @dataclass(frozen=True)
+class Brief:
+    """The day's brief ("오늘의 흐름"): how it went, and what its one call cost."""
+
+    status: Status
+    reason: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    attempts: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = PaperStatus("", self.status, self.reason, self.input_tokens, self.output_tokens, self.attempts)
+        return {k: v for k, v in data.to_json().items() if k != "arxiv_id"}
+
+
+@dataclass(frozen=True)
+class CapStatus:
+    """The month's tally against DIGEST_SUMMARY_MONTHLY_USD, as this run left it."""
+
+    month: str
+    cap_usd: float
+    spent_usd: float
+    reached: bool
+
+    def to_json(self) -> dict[str, Any]:
+        spent = round(self.spent_usd, 6)
+        return {"month": self.month, "cap_usd": self.cap_usd, "spent_usd": spent, "reached": self.reached}
+
+
+@dataclass(frozen=True)
 class SummaryReport:
     """The summaries of one run: counts, tokens, estimated cost, each paper's status, one error line."""
 
@@ -82,6 +115,12 @@ class SummaryReport:
     papers: tuple[PaperStatus, ...] = ()
     error: str | None = None  # a one-line reason that stopped every call (access, model id, credentials)
     warnings: tuple[str, ...] = field(default=())  # what the summary cache (the state store) could not do
+    brief: str | None = None  # the day's brief, checked
+    brief_status: Brief | None = None  # None: not asked for (a week, a month)
+    throttled: int = 0  # attempts Bedrock throttled
+    concurrency: tuple[int, int] | None = None  # the calls at once: at most, and the lowest AIMD went to
+    cap: CapStatus | None = None
+    rates: tuple[float, float] | None = None  # USD per million tokens (in, out), when not our table's
 
     @classmethod
     def off(cls) -> SummaryReport:
@@ -97,23 +136,34 @@ class SummaryReport:
             return Status.OFF
         if not self.count(*FALLBACKS):
             return Status.OK
-        return Status.FAILED if not self.count(Status.GENERATED, Status.CACHED) else Status.PARTIAL
+        if self.count(Status.GENERATED, Status.CACHED):
+            return Status.PARTIAL
+        if self.count(Status.COST_CAP) and not self.count(Status.REJECTED, Status.FAILED):
+            return Status.CAPPED
+        return Status.FAILED
 
     @property
     def input_tokens(self) -> int:
-        return sum(paper.input_tokens for paper in self.papers)
+        return sum(paper.input_tokens for paper in self._usages())
 
     @property
     def output_tokens(self) -> int:
-        return sum(paper.output_tokens for paper in self.papers)
+        return sum(paper.output_tokens for paper in self._usages())
 
     @property
     def calls(self) -> int:
-        return sum(paper.attempts for paper in self.papers)
+        return sum(paper.attempts for paper in self._usages())
+
+    def _usages(self) -> tuple[PaperStatus | Brief, ...]:
+        return (*self.papers, *((self.brief_status,) if self.brief_status else ()))
 
     @property
     def cost_usd(self) -> float | None:
-        return cost_usd(self.model, self.input_tokens, self.output_tokens) if self.model else None
+        if self.model is None:
+            return None
+        if self.rates is not None:
+            return (self.input_tokens * self.rates[0] + self.output_tokens * self.rates[1]) / 1_000_000
+        return cost_usd(self.model, self.input_tokens, self.output_tokens)
 
     def metrics(self) -> dict[str, float]:
         """CloudWatch metric name -> value (counts, tokens, cost) for the run layer to emit."""
@@ -128,8 +178,13 @@ class SummaryReport:
             "SummaryOutputTokens": float(self.output_tokens),
             "SummariesRunFailed": 1.0 if self.status == Status.FAILED else 0.0,  # template.yaml alarms on it
             # The state store failed the cache (not opened, not read, not written, unreadable entries).
-            "SummaryCacheFaults": float(len(self.warnings)),
+            "SummaryCacheFaults": float(len([w for w in self.warnings if not w.startswith(CAP_WARNING)])),
         }
+        if self.cap is not None:
+            values["SummaryCostCapReached"] = 1.0 if self.cap.reached else 0.0  # template.yaml alarms on it
+            values["SummaryMonthSpentMicroUSD"] = round(self.cap.spent_usd * 1_000_000, 3)
+        if self.throttled:
+            values["SummaryThrottled"] = float(self.throttled)
         if self.cost_usd is not None:
             values["SummaryCostMicroUSD"] = round(self.cost_usd * 1_000_000, 3)
         return values
@@ -163,6 +218,15 @@ class SummaryReport:
             "prices": f"{PRICES_SOURCE} as of {PRICES_AS_OF}",
             "papers": [paper.to_json() for paper in self.papers],
         }
+        if self.brief_status is not None:
+            data["brief"] = self.brief_status.to_json()
+        if self.cap is not None:
+            data["month"] = self.cap.to_json()
+        if self.throttled and self.concurrency:
+            data |= {
+                "throttled": self.throttled,
+                "concurrency": {"most": self.concurrency[0], "lowest": self.concurrency[1]},
+            }
         if self.error:
             data["error"] = self.error
         if self.warnings:
