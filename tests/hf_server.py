@@ -1,9 +1,11 @@
-"""A local Hugging Face look-alike: /api/daily_papers and /papers/date/D on loopback, with fault injection.
+"""A local Hugging Face look-alike: /api/daily_papers, /api/papers/{id} and /papers/date/D on loopback, with
+fault injection.
 
 with HFServer({"2025-09-30": items}) as hf:
     hf.inject("/api/daily_papers", 500, "drop")   # the next two API requests fail, then normal answers
     hf.page_cap = 50                              # pages of at most 50, whatever `limit` asks
     hf.serve_as = {"date": "2025-09-29"}          # every list answered as that day's (a stale cache)
+    hf.inject("/api/papers/", 503)                # the next paper lookup fails
     ...  # point HF_BASE_URL at hf.url; hf.requests lists what arrived
 """
 
@@ -93,6 +95,11 @@ class HFServer:
             return list(self._log)
 
     @property
+    def paper_requests(self) -> list[RecordedRequest]:
+        """The requests for one paper (`/api/papers/{id}`, huggingface_hub's paper_info)."""
+        return [r for r in self.requests if r.path.startswith("/api/papers/")]
+
+    @property
     def day_requests(self) -> list[RecordedRequest]:
         """The requests for a day's list: not a week's or a month's, nor DIGEST_LINKED's listings."""
         return [r for r in self.requests if "date" in r.query]
@@ -112,6 +119,11 @@ class HFServer:
         """Queue faults for the next requests whose path starts with path_prefix, one fault per request."""
         with self._lock:
             self._faults.extend((path_prefix, fault) for fault in faults)
+
+    def clear_faults(self) -> None:
+        """Drop the faults not yet taken: every request is answered normally again."""
+        with self._lock:
+            self._faults.clear()
 
     def start(self) -> HFServer:
         handler = type("Handler", (_Handler,), {"hf": self})
@@ -154,6 +166,15 @@ class HFServer:
     def items_for_day(self, day: str) -> list[dict[str, Any]]:
         return sorted(self.days.get(day, []), key=_upvotes, reverse=True)
 
+    def paper(self, arxiv_id: str) -> dict[str, Any] | None:
+        """A recorded paper as `/api/papers/{id}` answers it: the `paper` object a daily-list item holds."""
+        for items in self.days.values():
+            for item in items:
+                paper = item.get("paper")
+                if isinstance(paper, dict) and paper.get("id") == arxiv_id:
+                    return dict(paper)
+        return None
+
     def items_where(self, wanted: set[str]) -> list[dict[str, Any]]:
         """Items whose list day (paper.submittedOnDailyAt, else the day they are stored under) is wanted."""
         found = [
@@ -195,6 +216,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if parts.path == "/api/daily_papers":
             self._api(request.query)
+        elif parts.path.startswith("/api/papers/"):
+            paper = self.hf.paper(parts.path.removeprefix("/api/papers/"))
+            if paper is None:  # 404, as Hugging Face answers for a paper it has not indexed
+                self._send_json(404, {"error": "Paper not found"})
+            else:
+                self._send_json(200, paper)
         elif parts.path.removeprefix("/api/") in hf_repos.KINDS:
             kind = parts.path.removeprefix("/api/")
             repos, broken = self.hf.repos[kind], frozenset(self.hf.broken_listings)

@@ -230,3 +230,109 @@ def test_a_profile_ranks_its_whole_digest_for_its_reader(hf_server: HFServer, tm
     assert "upvotes" not in str(values["description"]) and "by upvotes" not in mine
     listed = [line.split("/papers/", 1)[1].split(")", 1)[0] for line in mine.splitlines() if "[HF](" in line]
     assert len(listed) == 3 and set(listed) <= ROBOTICS_PAPERS  # 👍 27, 3, 1 and 13: not the upvote top 3
+
+
+# Three robotics papers Hugging Face listed on 2026-02-16 (VLA models for manipulation, sim-real co-training),
+# named only by their arXiv ids, in three of the forms a list may hold.
+LIBRARY_IDS = ("2602.11236", "2602.12684", "2602.12628")
+ID_LIST = "arXiv:2602.11236\nhttps://arxiv.org/abs/2602.12684v1\n2602.12628\n"
+TITLES = (
+    "RT-2: Vision-Language-Action Models Transfer Web Knowledge to Robotic Control",
+    "Diffusion Policy: Visuomotor Policy Learning via Action Diffusion",
+)
+UNKNOWN_ID = "2406.09246"  # OpenVLA: not in the recordings, so the local Hugging Face answers 404
+
+
+def closest_titles(post: str) -> list[str]:
+    """The library papers the "For you" section names as each pick's reason."""
+    reasons = [line.split("closest to “", 1)[1] for line in post.splitlines() if "closest to “" in line]
+    return [reason.split("” in your library", 1)[0] for reason in reasons]
+
+
+def test_a_list_of_arxiv_ids_surfaces_the_days_robotics_papers_and_a_rerun_asks_for_none(
+    hf_server: HFServer, tmp_path: Path
+) -> None:
+    (tmp_path / "me.txt").write_text(ID_LIST)
+    env = {"DIGEST_INTERESTS": "me.txt", "DIGEST_LANG": "en"}
+    first = run(hf_server, tmp_path, env, "--top", "5")
+    post = next(tmp_path.glob("_posts/*.md")).read_text()
+    picked = for_you(post)
+    assert len(picked) == 3 and set(picked) <= ROBOTICS_PAPERS
+    titles = {paper["title"] for arxiv_id in LIBRARY_IDS if (paper := hf_server.paper(arxiv_id))}
+    reasons = closest_titles(post)
+    assert len(reasons) == 3 and {md_text(title) for title in titles} >= set(reasons)
+    assert sorted(r.path for r in hf_server.paper_requests) == [
+        f"/api/papers/{i}" for i in sorted(LIBRARY_IDS)
+    ]
+    assert first["interests"]["entries"] == 3
+    counts = {"resolved": 3, "not_found": 0, "failed": 0, "waiting": 0, "requests": 3}
+    assert first["interests"]["arxiv_ids"] == counts
+    assert first["hf_requests"] == 1 + 3 and "warnings" not in first  # the day's list and the three papers
+
+    rerun = run(hf_server, tmp_path, env, "--top", "5")
+    assert len(hf_server.paper_requests) == 3  # none more: each id is answered from the state store
+    assert rerun["interests"]["arxiv_ids"]["requests"] == 0 and rerun["hf_requests"] == 1
+    assert for_you(next(tmp_path.glob("_posts/*.md")).read_text()) == picked
+
+
+def test_an_id_hugging_face_does_not_know_is_one_warning_and_is_not_asked_again(
+    hf_server: HFServer, tmp_path: Path
+) -> None:
+    (tmp_path / "me.txt").write_text(f"{ID_LIST}{UNKNOWN_ID}\n")
+    env = {"DIGEST_INTERESTS": "me.txt", "DIGEST_LANG": "en"}
+    result = run(hf_server, tmp_path, env)
+    assert result["status"] == "published"
+    [warning] = result["warnings"]
+    assert warning.startswith("DIGEST_INTERESTS me.txt: Hugging Face knows no paper for 1 arXiv id")
+    assert UNKNOWN_ID in warning and "asked again after 30 days" in warning
+    assert set(for_you(next(tmp_path.glob("_posts/*.md")).read_text())) <= ROBOTICS_PAPERS
+    assert result["interests"]["arxiv_ids"]["not_found"] == 1 and result["interests"]["entries"] == 3
+
+    rerun = run(hf_server, tmp_path, env)
+    assert len(hf_server.paper_requests) == 4  # the 404 is kept too
+    assert rerun["warnings"] == [warning]  # the library still names a paper that gives nothing
+
+
+def test_a_failing_paper_api_names_the_ids_in_one_warning_and_the_titles_still_rank(
+    hf_server: HFServer, tmp_path: Path
+) -> None:
+    (tmp_path / "me.txt").write_text(ID_LIST + "".join(f"{title}\n" for title in TITLES))
+    hf_server.inject("/api/papers/", *[503] * 20)
+    env = {"DIGEST_INTERESTS": "me.txt", "DIGEST_LANG": "en"}
+    result = run(hf_server, tmp_path, env)
+    assert result["status"] == "published"
+    [warning] = result["warnings"]
+    assert warning.startswith("DIGEST_INTERESTS me.txt: the paper API could not be read (")
+    assert "HTTP 503" in warning and "3 arXiv ids left out this run, asked again next run" in warning
+    assert all(arxiv_id in warning for arxiv_id in LIBRARY_IDS)
+    assert len(hf_server.paper_requests) <= 2 * 3  # one retry each at most, then no id more is asked
+    post = next(tmp_path.glob("_posts/*.md")).read_text()
+    assert for_you(post) and set(for_you(post)) <= ROBOTICS_PAPERS  # ranked by the two titles
+    assert set(closest_titles(post)) <= set(TITLES)
+    assert result["interests"]["entries"] == 2 and result["interests"]["arxiv_ids"]["failed"] == 3
+
+    hf_server.clear_faults()
+    rerun = run(hf_server, tmp_path, env)
+    assert "warnings" not in rerun and rerun["interests"]["arxiv_ids"]["resolved"] == 3
+    assert rerun["interests"]["entries"] == 5
+
+
+def test_a_large_list_of_ids_is_looked_up_50_a_run_with_one_warning_saying_how_many_are_left(
+    hf_server: HFServer, sample_days: dict[str, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    others = [
+        item["paper"]["id"] for day, items in sorted(sample_days.items()) if day != DAY for item in items
+    ]
+    listed = others[:60]
+    (tmp_path / "me.txt").write_text("\n".join(listed) + "\n")
+    env = {"DIGEST_INTERESTS": "me.txt", "DIGEST_LANG": "en"}
+    first = run(hf_server, tmp_path, env)
+    assert len(hf_server.paper_requests) == 50
+    assert first["warnings"] == [
+        "DIGEST_INTERESTS me.txt: 50 new arXiv ids are looked up per run; 10 of 60 are left for the next runs"
+    ]
+    counts = {"resolved": 50, "not_found": 0, "failed": 0, "waiting": 10, "requests": 50}
+    assert first["interests"]["arxiv_ids"] == counts
+    second = run(hf_server, tmp_path, env)
+    assert len(hf_server.paper_requests) == 60 and "warnings" not in second
+    assert second["interests"]["entries"] == 60

@@ -13,7 +13,7 @@ from hf_digest.config import from_env
 from hf_digest.core.model import Paper, day_span
 from hf_digest.core.outcomes import Status
 from hf_digest.enrich.interests import lexical
-from hf_digest.enrich.interests.parse import LibraryError, from_library, from_text, is_library_path
+from hf_digest.enrich.interests.parse import Entry, LibraryError, from_library, from_text, is_library_path
 from hf_digest.enrich.interests.ranker import InterestsReport
 from hf_digest.enrich.interests.relevance import Score, pick
 from hf_digest.enrich.interests.semantic import EmbeddingError, Embeddings
@@ -50,9 +50,38 @@ def test_a_zotero_style_bibtex_export_gives_each_titled_entry() -> None:
     assert library.library == "me.bib" and library.left_out == 0
 
 
-def test_a_plain_list_keeps_titles_and_leaves_bare_arxiv_ids_out() -> None:
-    library = from_library(b"# my reading list\n2406.09246v2\nOpenVLA: An Open-Source VLA\n\n", "me.txt")
-    assert [entry.title for entry in library.entries] == ["OpenVLA: An Open-Source VLA"]
+def test_a_plain_list_keeps_titles_and_each_arxiv_id_once_in_any_of_its_forms() -> None:
+    raw = (
+        "# my reading list\n2406.09246v2\nOpenVLA: An Open-Source VLA\n\narXiv:2310.08864\n"
+        "https://arxiv.org/abs/2304.13705v1\nhttps://arxiv.org/pdf/2303.04137.pdf\n"
+        "https://huggingface.co/papers/2602.11236\n2406.09246\n"
+    )
+    library = from_library(raw.encode(), "me.txt")
+    assert [entry.title for entry in library.entries if entry.text] == ["OpenVLA: An Open-Source VLA"]
+    assert library.arxiv_ids() == ["2406.09246", "2310.08864", "2304.13705", "2303.04137", "2602.11236"]
+    assert library.usable() == 1  # the ids have no words until Hugging Face gives them
+    resolved = library.resolved({"2310.08864": Entry("Open X-Embodiment", "Open X-Embodiment robot data")})
+    assert [entry.title for entry in resolved.entries if entry.text] == [
+        "OpenVLA: An Open-Source VLA",
+        "Open X-Embodiment",
+    ]
+    assert resolved.arxiv_ids() == ["2406.09246", "2304.13705", "2303.04137", "2602.11236"]
+
+
+def test_a_bibtex_entry_with_only_an_arxiv_id_or_address_is_kept_for_its_id() -> None:
+    raw = r"""
+@misc{kim2024, eprint = {2406.09246}, archivePrefix = {arXiv}, primaryClass = {cs.RO}}
+@article{mendeley, arxivId = {2310.08864v2}, author = {Padalkar, A.}}
+@online{link, url = {https://arxiv.org/abs/2304.13705}}
+@misc{doi, doi = {10.48550/arXiv.2303.04137}}
+@misc{hf, howpublished = {\url{https://huggingface.co/papers/2602.11236}}}
+@misc{other, eprint = {1234.56789}, archivePrefix = {PhilSci}}
+@misc{web, url = {https://example.com/2401.00001}}
+@article{titled, title = {RT-2}, eprint = {2307.15818}}
+"""
+    library = from_library(raw.encode(), "me.bib")
+    assert library.arxiv_ids() == ["2406.09246", "2310.08864", "2304.13705", "2303.04137", "2602.11236"]
+    assert [entry.title for entry in library.entries if entry.text] == ["RT-2"]  # a title is used as it is
 
 
 @pytest.mark.parametrize(
@@ -63,7 +92,7 @@ def test_a_plain_list_keeps_titles_and_leaves_bare_arxiv_ids_out() -> None:
         (b"\xef\xbb\xbf \n\t", "me.bib", "empty"),
         (b"title,author\nRT-2,Brohan\n", "me.bib", "not a BibTeX export"),
         (b"@misc{a, author = {x}}", "me.bib", "not a BibTeX export"),
-        (b"2406.09246\n2310.08864\n", "me.txt", "arXiv ids alone"),
+        (b"# nothing but a comment\n\n", "me.txt", "no paper title or arXiv id"),
     ],
 )
 def test_a_library_that_cannot_serve_says_why_in_one_line(raw: bytes | None, path: str, why: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from hf_digest import USER_AGENT
 from hf_digest.config import Settings
 from hf_digest.core.model import Span
 from hf_digest.core.outcomes import SpanKind
-from hf_digest.errors import DayNotAvailable, DeadlineExceeded, UpstreamError, WrongDay
+from hf_digest.errors import DayNotAvailable, DeadlineExceeded, RateLimited, UpstreamError, WrongDay
 from hf_digest.huggingface import served
 from hf_digest.huggingface.source_answers import (
     MAX_RATE_LIMIT_WAITS,
@@ -31,6 +32,7 @@ from hf_digest.huggingface.source_answers import (
     Unserved,
     items_from_json,
     items_from_page,
+    paper_from_json,
     rate_limit_wait,
     rate_limited,
 )
@@ -45,6 +47,8 @@ MAX_RETRIES = 3  # per request, for 5xx, timeouts, dropped connections and unrea
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 8.0
 TIMEOUT_S = (5.0, 20.0)  # (connect, read)
+# A paper looked up for a reader's library is optional, asked again next run: one retry, no rate-limit wait.
+PAPER_TRIES = 2
 
 
 T = TypeVar("T")
@@ -66,6 +70,10 @@ class _Failed(policy.Again):
     def __init__(self, reason: str, unreachable: bool = False, *, status: int | None = None) -> None:
         super().__init__(reason, status=status)
         self.unreachable = unreachable
+
+
+class _NotIndexed(UpstreamError):
+    """Hugging Face has no page for the paper asked for (404): an answer, not a failure."""
 
 
 class _Tally:
@@ -99,6 +107,7 @@ class HuggingFaceSource:
         # Learned from a short first page that turned out not to be the last: the server's own page size.
         self._server_page: int | None = None
         self.requests = 0  # every HTTP request this source made, failed days included
+        self._counting = threading.Lock()  # DIGEST_LINKED and library ids ask a few papers at once
         self._headers = {"User-Agent": USER_AGENT}
         if settings.hf_token is not None:
             self._headers["Authorization"] = f"Bearer {settings.hf_token.reveal()}"
@@ -259,6 +268,8 @@ class HuggingFaceSource:
         accept: str,
         parse: Callable[[requests.Response], T],
         refuse: Callable[[int], UpstreamError],
+        tries: int = MAX_RETRIES + 1,
+        rate_waits: int = MAX_RATE_LIMIT_WAITS,
     ) -> T:
         """One GET under the request policy (outbound.policy); parse() reads a 200 and raises BadBody to ask
         for a retry."""
@@ -267,7 +278,8 @@ class HuggingFaceSource:
 
         def attempt(_: int) -> T:
             tally.requests += 1
-            self.requests += 1
+            with self._counting:
+                self.requests += 1
             try:
                 with budget.watch(deadline, what):
                     response = self._session.get(
@@ -305,8 +317,8 @@ class HuggingFaceSource:
         rules = policy.Policy(
             deadline,
             BACKOFF_BASE_S,
-            tries=MAX_RETRIES + 1,
-            rate_waits=MAX_RATE_LIMIT_WAITS,
+            tries=tries,
+            rate_waits=rate_waits,
             cap_s=BACKOFF_CAP_S,
             sleep=self._sleep,
             jitter=self._jitter,
@@ -325,6 +337,38 @@ class HuggingFaceSource:
                 f"{what} {failed.reason}; too little time is left to retry "
                 f"({deadline.remaining():.1f} s left, the next try waits {gave.wait_s:.1f} s)"
             ) from None
+
+    def paper_info(self, arxiv_id: str, deadline: Deadline) -> dict[str, Any] | None:
+        """The paper `GET /api/papers/{arxiv_id}` answers (as huggingface_hub's `HfApi.paper_info` asks), or
+        None when Hugging Face does not know it (HTTP 404); raises an UpstreamError when it cannot answer."""
+        path = f"/api/papers/{arxiv_id}"
+
+        def refuse(status: int) -> UpstreamError:
+            if status == 404:
+                return _NotIndexed(f"Hugging Face knows no paper {arxiv_id}")
+            return UpstreamError(f"Hugging Face answered HTTP {status} to /api/papers")
+
+        try:
+            return self._get(
+                path,
+                {},
+                deadline,
+                _Tally(),
+                subject=arxiv_id,
+                accept="application/json",
+                parse=paper_from_json,
+                refuse=refuse,
+                tries=PAPER_TRIES,
+                rate_waits=0,
+            )
+        except _NotIndexed:
+            return None
+        except RateLimited:  # not waited for: the lookup is optional and asked again next run
+            raise RateLimited(
+                f"Hugging Face answered HTTP 429 (rate limit) to {path}; set HF_TOKEN for a larger quota"
+            ) from None
+        except Unserved as exc:  # its message completes "Hugging Face ..."
+            raise UpstreamError(f"Hugging Face {exc} for {path}") from None
 
     def repo_listing(
         self, kind: str, params: Mapping[str, str], deadline: Deadline

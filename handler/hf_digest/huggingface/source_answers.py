@@ -51,6 +51,18 @@ def items_from_json(response: requests.Response) -> list[dict[str, Any]]:
     return data
 
 
+def paper_from_json(response: requests.Response) -> dict[str, Any]:
+    """One paper as `GET /api/papers/{id}` answers it (huggingface_hub's `HfApi.paper_info` reads the same):
+    a JSON object with `id`, `title`, `summary` (the abstract), `authors`, `ai_keywords`, ..."""
+    try:
+        data = response.json()
+    except ValueError as exc:
+        raise BadBody(f"answered a body that is not JSON ({len(response.content)} bytes)") from exc
+    if not isinstance(data, dict):
+        raise UpstreamError(f"Hugging Face answered /api/papers with {type(data).__name__}, not a paper")
+    return data
+
+
 def items_from_page(response: requests.Response, day: date) -> list[dict[str, Any]]:
     """The items embedded in the page's DailyPapers props, only if the page shows `day` itself."""
     from selectolax.lexbor import LexborHTMLParser  # the page is read only when the API did not serve the day

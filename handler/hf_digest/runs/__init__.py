@@ -126,7 +126,7 @@ class Adapters:
         if settings.interests or any(profile.interests for profile in settings.profiles):
             from hf_digest.enrich.interests.ranker import Ranker
 
-            adapters.ranker = Ranker(adapters.state)
+            adapters.ranker = Ranker(adapters.state, papers=source)
         return adapters
 
     def state(self) -> StateStore:

@@ -1,18 +1,28 @@
 """DIGEST_INTERESTS read: free text, or a library file (a BibTeX export, or a list of arXiv ids or titles).
-No I/O: the file's bytes come from `ranker`. Whatever the text holds is data; nothing in it is obeyed."""
+No I/O: the file's bytes come from `ranker`, the words of a paper named only by its arXiv id from
+`library_ids`. Whatever the text holds is data; nothing in it is obeyed."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 MAX_TEXT_CHARS = 20_000  # free text beyond this is left out (a paragraph is a few hundred)
 MAX_LIBRARY_BYTES = 5_000_000
 MAX_ENTRIES = 500  # library papers compared with each day's papers; the rest are left out, said so
 MAX_FIELD_CHARS = 5_000
 LIBRARY_SUFFIXES = (".bib", ".bibtex", ".txt")
-_ARXIV_ID = re.compile(r"(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+# A line (or BibTeX value) that names a paper only by its arXiv id: `2406.09246`, `arXiv:2406.09246v2`, or its
+# page on arXiv or Hugging Face. Only new-style ids (since 2007): Hugging Face's paper pages use those.
+_ARXIV_REF = re.compile(
+    r"(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/"
+    r"|(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/papers/)?"
+    r"(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?",
+    re.IGNORECASE,
+)
+_ARXIV_IN = re.compile(r"(?<!\d)(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
@@ -26,6 +36,11 @@ class Entry:
 
     title: str
     text: str  # what is compared: title, abstract and keywords
+    arxiv_id: str | None = None  # a paper named only by its arXiv id: no words until Hugging Face gives them
+
+    @property
+    def unresolved(self) -> bool:
+        return self.arxiv_id is not None and not self.text
 
 
 @dataclass(frozen=True)
@@ -34,7 +49,21 @@ class Interests:
 
     entries: tuple[Entry, ...]
     library: str | None = None  # the file's path, for a library
-    left_out: int = 0  # library papers beyond MAX_ENTRIES, or ids without a title
+    left_out: int = 0  # library papers beyond MAX_ENTRIES
+
+    def arxiv_ids(self) -> list[str]:
+        """The arXiv ids of the library papers named only by them (no words yet), each once, in order."""
+        return list(dict.fromkeys(e.arxiv_id for e in self.entries if e.unresolved and e.arxiv_id))
+
+    def resolved(self, found: Mapping[str, Entry]) -> Interests:
+        """These interests with each paper named only by its arXiv id replaced by found's entry for it; one
+        found holds no entry for stays without words (it matches nothing)."""
+        entries = tuple(found.get(e.arxiv_id, e) if e.unresolved and e.arxiv_id else e for e in self.entries)
+        return replace(self, entries=entries)
+
+    def usable(self) -> int:
+        """The entries with words to compare."""
+        return sum(1 for e in self.entries if e.text)
 
 
 def is_library_path(value: str) -> bool:
@@ -66,26 +95,32 @@ def from_library(raw: bytes | None, path: str) -> Interests:
         entries = bibtex_entries(text)
         if not entries:
             raise LibraryError(
-                f"{path}: not a BibTeX export (no @article{{...}} or @misc{{...}} entry with a title)"
+                f"{path}: not a BibTeX export (no @article{{...}} or @misc{{...}} entry with a title or an "
+                "arXiv id)"
             )
     else:
         entries = list_entries(text)
         if not entries:
-            raise LibraryError(
-                f"{path}: no paper title in the list (arXiv ids alone carry no words to match)"
-            )
+            raise LibraryError(f"{path}: no paper title or arXiv id in the list")
     kept = tuple(entries[:MAX_ENTRIES])
     return Interests(kept, library=path, left_out=len(entries) - len(kept))
 
 
 def list_entries(text: str) -> list[Entry]:
-    """One title a line; a line that is only an arXiv id has no words to compare and is left out."""
-    lines = [clean(line) for line in text.splitlines()]
-    return [
-        Entry(line, line)
-        for line in lines
-        if line and not _ARXIV_ID.fullmatch(line) and not line.startswith("#")
-    ]
+    """One paper a line: its title, or its arXiv id (each id once), whose title and abstract come later from
+    Hugging Face; `#` starts a comment line."""
+    entries: list[Entry] = []
+    ids: set[str] = set()
+    for line in (clean(raw) for raw in text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        named = _ARXIV_REF.fullmatch(line)
+        if named is None:
+            entries.append(Entry(line, line))
+        elif named[1] not in ids:
+            ids.add(named[1])
+            entries.append(Entry("", "", named[1]))
+    return entries
 
 
 _ENTRY_START = re.compile(r"@\s*(\w+)\s*[{(]", re.ASCII)
@@ -98,18 +133,42 @@ _WANTED = ("title", "abstract", "keywords")
 
 
 def bibtex_entries(text: str) -> list[Entry]:
-    """The entries of a BibTeX file that have a title: a small reader of `@type{key, field = {..}, ...}`
-    (braced, quoted or bare values; @comment, @preamble and @string skipped; LaTeX commands dropped)."""
+    """The entries of a BibTeX file that have a title, or only an arXiv id: a small reader of
+    `@type{key, field = {..}, ...}` (braced, quoted or bare values; @comment, @preamble and @string
+    skipped; LaTeX commands dropped)."""
     entries = []
     at = 0
     while (start := _ENTRY_START.search(text, at)) is not None:
         fields, at = _fields(text, start.end())
-        if start[1].lower() in _SKIPPED_TYPES or not fields.get("title"):
+        if start[1].lower() in _SKIPPED_TYPES:
+            continue
+        if not fields.get("title"):
+            arxiv_id = _bib_arxiv_id(fields)
+            if arxiv_id is not None:
+                entries.append(Entry("", "", arxiv_id))
             continue
         title = _latex_text(fields["title"])
         body = " ".join(_latex_text(fields[name]) for name in _WANTED if fields.get(name))
         entries.append(Entry(clean(title), clean(body)))
     return entries
+
+
+def _bib_arxiv_id(fields: Mapping[str, str]) -> str | None:
+    """The arXiv id of an entry without a title: its `eprint` (of archivePrefix arXiv), `arxivid`
+    (Mendeley), or an arXiv or Hugging Face address in `url`, `doi` (10.48550/arXiv.ID) or `journal`."""
+    prefix = fields.get("archiveprefix", "arxiv").strip().lower()
+    for name in ("eprint", "arxivid", "arxiv", "url", "doi", "journal", "howpublished", "note"):
+        value = fields.get(name, "")
+        if name == "eprint" and prefix != "arxiv":
+            continue
+        if name in ("url", "doi", "journal", "howpublished", "note") and not any(
+            host in value.lower() for host in ("arxiv", "huggingface.co/papers", "hf.co/papers")
+        ):
+            continue
+        found = _ARXIV_IN.search(value)
+        if found is not None:
+            return found[1]
+    return None
 
 
 def _fields(text: str, at: int) -> tuple[dict[str, str], int]:

@@ -1,5 +1,6 @@
-"""One invocation's relevance ranker: reads a library file once (from the blog the run publishes to), scores
-each digest's papers lexically or with embeddings, and says what it could not do instead of failing."""
+"""One invocation's relevance ranker: reads a library file once (from the blog the run publishes to), gives
+its papers named only by an arXiv id their words (library_ids), scores each digest's papers lexically or
+with embeddings, and says what it could not do instead of failing."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from hf_digest.adapters.publish import Publisher
     from hf_digest.adapters.state.store import StateStore
     from hf_digest.config import Settings
+    from hf_digest.enrich.interests.library_ids import LibraryIds, PaperLookup, Resolution
     from hf_digest.enrich.interests.semantic import Embeddings
     from hf_digest.outbound.deadline import Deadline
 
@@ -39,6 +41,7 @@ class InterestsReport:
     shown: int = 0
     embedding_calls: int = 0
     embeddings_cached: int = 0
+    arxiv_ids: Resolution | None = None  # the library's papers named only by an arXiv id, if any
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"method": self.method, "scored": self.scored, "shown": self.shown}
@@ -46,12 +49,25 @@ class InterestsReport:
             data |= {"library": self.library, "entries": self.entries}
         if self.method == SEMANTIC:
             data |= {"embedding_calls": self.embedding_calls, "embeddings_cached": self.embeddings_cached}
+        if self.arxiv_ids is not None:
+            ids = self.arxiv_ids
+            data["arxiv_ids"] = {
+                "resolved": len(ids.found),
+                "not_found": len(ids.not_found),
+                "failed": len(ids.failed),
+                "waiting": len(ids.waiting),
+                "requests": ids.requests,
+            }
         return data
 
     def metrics(self) -> dict[str, int]:
+        unresolved = {}
+        if self.arxiv_ids is not None:
+            ids = self.arxiv_ids
+            unresolved = {"LibraryIdsUnresolved": len(ids.not_found) + len(ids.failed) + len(ids.waiting)}
         if self.method is None:
-            return {"InterestsUnavailable": 1}
-        return {"InterestsShown": self.shown, "EmbeddingCalls": self.embedding_calls}
+            return {"InterestsUnavailable": 1, **unresolved}
+        return {"InterestsShown": self.shown, "EmbeddingCalls": self.embedding_calls, **unresolved}
 
 
 @dataclass(frozen=True)
@@ -67,8 +83,10 @@ class Ranker:
 
     state: Callable[[], StateStore] | None = None
     embed_client: Callable[[Settings], Any] | None = None  # tests hand in a client; else one for Bedrock
+    papers: PaperLookup | None = None  # Hugging Face's paper API (the run's source), for arXiv ids
     _libraries: dict[str, Interests | LibraryError] = field(default_factory=dict)
     _embeddings: dict[str, Embeddings] = field(default_factory=dict)
+    _ids: LibraryIds | None = None
 
     def rank(
         self, papers: Sequence[Paper], settings: Settings, publishers: Sequence[Publisher], deadline: Deadline
@@ -87,8 +105,21 @@ class Ranker:
         if interests.left_out:
             warnings.append(
                 f"DIGEST_INTERESTS: {interests.left_out} library entries beyond the first "
-                f"{len(interests.entries)} (or arXiv ids without a title) were left out"
+                f"{len(interests.entries)} were left out"
             )
+        resolution = None
+        if interests.arxiv_ids():
+            resolution = self._resolve(interests, deadline.keeping())
+            interests = interests.resolved(resolution.found)
+            warnings += resolution.warnings
+        if interests.library is not None and not interests.usable():
+            warning = (
+                f"{UNAVAILABLE}: DIGEST_INTERESTS {interests.library}: none of its arXiv ids could be "
+                "given a title this run; the post has no For you section"
+            )
+            log.warning("%s", warning)
+            report = InterestsReport(None, library=interests.library, arxiv_ids=resolution)
+            return Ranked(None, report, (*warnings, warning))
         scores = lexical.score(papers, interests)
         method, calls, cached = LEXICAL, 0, 0
         if settings.interests_model:
@@ -111,13 +142,27 @@ class Ranker:
         report = InterestsReport(
             method,
             library=interests.library,
-            entries=len(interests.entries),
+            entries=interests.usable(),
             scored=len(scores),
             shown=len(picks),
             embedding_calls=calls,
             embeddings_cached=cached,
+            arxiv_ids=resolution,
         )
         return Ranked(Relevance(method, scores, picks, by_relevance), report, tuple(warnings))
+
+    def _resolve(self, interests: Interests, deadline: Deadline) -> Resolution:
+        """The words of the library's papers named only by an arXiv id (state store, then Hugging Face)."""
+        from hf_digest.enrich.interests.library_ids import LibraryIds, Resolution
+
+        ids = interests.arxiv_ids()
+        library = interests.library or ""
+        if self.papers is None:  # a ranker built without a source (a test's): nothing to ask
+            warning = f"DIGEST_INTERESTS {library}: {len(ids)} arXiv ids left out (no Hugging Face source)"
+            return Resolution({}, failed=tuple(ids), warnings=(warning,))
+        if self._ids is None:
+            self._ids = LibraryIds(self.papers, self.state)
+        return self._ids.resolve(ids, deadline, library)
 
     def _read(
         self, raw: str, settings: Settings, publishers: Sequence[Publisher], deadline: Deadline
