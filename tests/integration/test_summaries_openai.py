@@ -23,7 +23,8 @@ from hf_digest.enrich.summaries.report import SummaryReport
 from hf_digest.enrich.summaries.summarize import Summarizer, summarize
 from hf_digest.outbound.deadline import Deadline
 from tests.bedrock_server import BedrockServer
-from tests.helpers import load_sample
+from tests.helpers import hf_digest, load_sample
+from tests.hf_server import HFServer
 from tests.openai_server import BROKEN_ARGUMENTS, BROKEN_BODY, DROP, Delay, OpenAIServer, Refuse, Throttle
 
 MODEL = "gpt-4o-mini"
@@ -303,3 +304,24 @@ def test_the_local_server_refuses_what_the_openai_types_refuse(openai_api: OpenA
     ):
         assert requests.post(url, json=bad, headers=sent, timeout=5).status_code == 400
     assert len(openai_api.problems) == 4
+
+
+def test_a_model_without_a_stated_price_exits_2_before_any_call(
+    openai_api: OpenAIServer, hf_server: HFServer, tmp_path: Path
+) -> None:
+    """The monthly cost cap counts an OpenAI-compatible model at the price the user states; none stated,
+    the run stops with one line naming both settings before the state store, a call or a post."""
+    env = {
+        "DIGEST_SUMMARY_PROVIDER": "openai",
+        "DIGEST_SUMMARY_MODEL": MODEL,
+        "OPENAI_BASE_URL": openai_api.url,
+        "OPENAI_API_KEY": str(openai_api.api_key),
+        "DIGEST_STATE_PATH": str(tmp_path / "state.sqlite3"),
+    }
+    done = hf_digest(hf_server, "run", "--date", "2026-02-10", "--out", str(tmp_path / "blog"), env=env)
+    assert done.exit_code == 2
+    [line] = done.stderr.splitlines()
+    assert "DIGEST_SUMMARY_PRICE_IN_USD and DIGEST_SUMMARY_PRICE_OUT_USD" in line and MODEL in line
+    assert str(openai_api.api_key) not in line
+    assert openai_api.calls == [] and not (tmp_path / "blog").exists()
+    assert not (tmp_path / "state.sqlite3").exists()
