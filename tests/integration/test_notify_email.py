@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from hf_digest.adapters.notify.channel import ChannelFailed
+from hf_digest.adapters.notify.channel import ChannelFailed, MayHaveArrived
 from hf_digest.adapters.notify.email import EmailNotifier
 from hf_digest.adapters.notify.message import digest_message
 from hf_digest.core.model import Paper, papers_from_items
@@ -87,3 +88,88 @@ def test_an_unverified_sender_is_refused_with_ses_reason(moto_endpoint: str, ran
     assert failed.value.reason.startswith("SES MessageRejected: ")
     assert stranger in failed.value.reason and failed.value.requests == 1
     assert sent_from(moto_endpoint, stranger) == []
+
+
+class _ScriptedSES:
+    """SES v2's SendEmail on loopback, answering each request as `script` says, in turn: "drop" (reads the
+    whole request, then closes without a word), an HTTP status with SES's error type, or "ok"."""
+
+    def __init__(self, script: list[object]) -> None:
+        import http.server
+        import threading
+
+        self.script = list(script)
+        self.sends: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                outer.sends.append(self.path)
+                step = outer.script.pop(0) if outer.script else "ok"
+                if step == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if step == "ok":
+                    body, status, kind = b'{"MessageId": "m-1"}', 200, None
+                else:
+                    status, kind = step  # type: ignore[misc]
+                    body = b'{"message": "slow down"}'
+                self.send_response(int(status))
+                if kind:
+                    self.send_header("x-amzn-ErrorType", str(kind))
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[list[object]], _ScriptedSES]]:
+    made: list[_ScriptedSES] = []
+
+    def make(script: list[object]) -> _ScriptedSES:
+        server = _ScriptedSES(script)
+        made.append(server)
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SESV2", server.url)
+        monkeypatch.setenv("AWS_REGION", "us-east-1")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.setattr("hf_digest.adapters.notify.email.BACKOFF_BASE_S", 0.01)
+        return server
+
+    yield make
+    for server in made:
+        server.close()
+
+
+def test_a_reply_lost_after_the_whole_mail_went_out_is_never_sent_again(
+    scripted: Callable[[list[object]], _ScriptedSES], ranked: list[Paper]
+) -> None:
+    ses = scripted(["drop"])
+    message = digest_message(SpanKind.DAY, "2026-02-10", ranked, 58, lang="en", top=3)
+    with pytest.raises(MayHaveArrived) as lost:
+        EmailNotifier("digest@example.org", ["a@example.org"], None).send(message, Deadline.after(60))
+    assert ses.sends == ["/v2/email/outbound-emails"]  # one SendEmail: botocore did not resend it either
+    assert lost.value.requests == 1 and "SES sent no answer" in lost.value.reason
+
+
+def test_throttling_and_ses_errors_are_retried_because_ses_refused_the_mail(
+    scripted: Callable[[list[object]], _ScriptedSES], ranked: list[Paper]
+) -> None:
+    ses = scripted([(429, "TooManyRequestsException"), (503, "ServiceUnavailable"), "ok"])
+    message = digest_message(SpanKind.DAY, "2026-02-10", ranked, 58, lang="en", top=3)
+    made = EmailNotifier("digest@example.org", ["a@example.org"], None).send(message, Deadline.after(60))
+    assert made == 3 and len(ses.sends) == 3

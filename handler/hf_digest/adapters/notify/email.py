@@ -14,17 +14,20 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hf_digest.adapters.notify.channel import ChannelFailed
+from hf_digest.adapters.notify.channel import ChannelFailed, MayHaveArrived
 from hf_digest.adapters.notify.message import BackfillMessage, Message
+from hf_digest.adapters.notify.sending import BACKOFF_BASE_S, MAX_ATTEMPTS, MAX_WAIT_S
 from hf_digest.adapters.notify.templates import Parts
 from hf_digest.errors import DeadlineExceeded
-from hf_digest.outbound import aws, budget
+from hf_digest.outbound import aws, budget, policy
 from hf_digest.outbound.deadline import Deadline
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
 
 CHANNEL = "email"
+ATTEMPT_S = 10.0  # SES answers SendEmail in well under a second; a read longer than this is a lost reply
+THROTTLED = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
 
 
 def unsubscribe_target(sender: str, configured: str | None) -> str:
@@ -87,31 +90,63 @@ class EmailNotifier:
         }
 
     def send(self, message: Message, deadline: Deadline) -> int:
+        """Send once under the request policy: throttling and SES's 5xx are retried (SES refused the
+        message, so none went out); a reply lost after the whole request was written may have arrived,
+        and is never sent again (MayHaveArrived). botocore's own retries are off: it would resend."""
         raw = self.mime(message).as_bytes()
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+        )
 
-        # botocore retries throttling itself (standard mode); every other SES error is permanent.
         if self._client is None:
             self._client = _client()
         client = self._client
+
+        def attempt(made: int) -> int:
+            try:
+                with budget.watch(deadline, "SES SendEmail"):
+                    client.send_email(
+                        FromEmailAddress=self._sender,
+                        Destination={"BccAddresses": self._recipients},
+                        Content={"Raw": {"Data": raw}},
+                    )
+            except DeadlineExceeded as exc:
+                raise policy.Lost(str(exc), ChannelFailed(CHANNEL, str(exc), requests=made)) from None
+            except ClientError as exc:
+                error = exc.response.get("Error", {})
+                code = str(error.get("Code", "ClientError"))
+                reason = f"SES {code}: {str(error.get('Message', ''))[:200]}".strip()
+                status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+                if code in THROTTLED or status == 429 or status >= 500:
+                    raise policy.Again(reason, rate=code in THROTTLED or status == 429) from None
+                raise ChannelFailed(CHANNEL, reason, requests=made) from None
+            except (EndpointConnectionError, ConnectTimeoutError) as exc:  # nothing was sent
+                raise policy.Again(f"SES unreachable ({type(exc).__name__})") from None
+            except BotoCoreError as exc:  # a read timeout, a dropped connection: sent, perhaps received
+                name = type(exc).__name__
+                unsent = policy.Again(f"SES unreachable ({name})")
+                raise policy.Lost(f"SES sent no answer ({name})", unsent) from None
+            return made
+
+        rules = policy.Policy(
+            deadline,
+            BACKOFF_BASE_S,
+            tries=MAX_ATTEMPTS,
+            max_wait_s=MAX_WAIT_S,
+            attempt_s=ATTEMPT_S,
+            unsafe=True,
+        )
         try:
-            with budget.watch(deadline, "SES SendEmail"):
-                answer = client.send_email(
-                    FromEmailAddress=self._sender,
-                    Destination={"BccAddresses": self._recipients},
-                    Content={"Raw": {"Data": raw}},
-                )
-        except DeadlineExceeded as exc:
-            raise ChannelFailed(CHANNEL, str(exc), requests=1) from None
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code = str(error.get("Code", "ClientError"))
-            retried = int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0))
-            reason = f"SES {code}: {str(error.get('Message', ''))[:200]}".strip()
-            raise ChannelFailed(CHANNEL, reason, requests=1 + retried) from None
-        except BotoCoreError as exc:
-            raise ChannelFailed(CHANNEL, f"SES unreachable ({type(exc).__name__})", requests=1) from None
-        return 1 + int(answer.get("ResponseMetadata", {}).get("RetryAttempts", 0))
+            return rules.run(attempt)
+        except policy.Unconfirmed as lost:
+            raise MayHaveArrived(CHANNEL, lost.reason, requests=lost.attempts) from None
+        except policy.GaveUp as gave:
+            raise ChannelFailed(
+                CHANNEL, f"{gave.again.reason} (after {gave.attempts} attempts)", requests=gave.attempts
+            ) from None
 
 
 def _part(mail: EmailMessage, subtype: str) -> str:
@@ -120,5 +155,7 @@ def _part(mail: EmailMessage, subtype: str) -> str:
 
 
 def _client() -> SESV2Client:
-    client: SESV2Client = budget.guard(aws.client("sesv2", setting="DIGEST_EMAIL_FROM"))
+    # One attempt per call: the policy retries, and only what cannot have been sent.
+    made = aws.client("sesv2", setting="DIGEST_EMAIL_FROM", max_attempts=1, read_timeout_s=ATTEMPT_S)
+    client: SESV2Client = budget.guard(made)
     return client
