@@ -63,6 +63,14 @@ _FORMATS: dict[str, Format] = {
     "atom": (atom.read, atom.write, atom.CONTENT_TYPE),
     "json": (jsonfeed.read, jsonfeed.write, jsonfeed.CONTENT_TYPE),
 }
+
+
+def entries_in(fmt: str, data: bytes | None) -> list[Entry]:
+    """The entries of a feed this package wrote in fmt ("atom", "json"); [] for nothing, or for what is not
+    such a feed."""
+    return _FORMATS[fmt][0](data) or []
+
+
 # Told, once per feed, that the destination held something else there: a foreign or corrupt file.
 Notice = Callable[[str], None]
 
