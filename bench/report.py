@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 from bench import cost as pricing
 from bench.backfill import BackfillFigures
-from bench.coldstart import RATIO_TARGET, ColdStart, Variant
+from bench.coldstart import RATIO_TARGET, RATIO_TARGET_22, ColdStart, Variant
 from bench.fullrun import RenderFigures, RunFigures, Sequence, StepResult
 from bench.layer import LayerFigures
 from bench.machine import Machine
@@ -170,8 +170,14 @@ def _cold(cold: ColdStart, manual: Sequence) -> list[Row]:
         (
             "Import handler ÷ hello-world (process start to exit)",
             f"{cold.ratio:.2f}× ({process_ratio:.2f}×)",
-            f"≤ {RATIO_TARGET:g}×",
+            f"≤ {RATIO_TARGET:g}× (issue 10)",
             _status(cold.ratio <= RATIO_TARGET),
+        ),
+        (
+            "Import handler ÷ hello-world, issue 22's target",
+            f"{cold.ratio:.2f}×",
+            f"≤ {RATIO_TARGET_22:g}× (issue 22)",
+            _status(cold.ratio <= RATIO_TARGET_22),
         ),
         ("Import handler, its .pyc removed", _ms(bare.times.import_ms), NONE, NONE),
         ("Import its third-party packages only (as built)", _ms(cold.deps_ms), NONE, NONE),

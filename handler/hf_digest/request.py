@@ -168,24 +168,29 @@ def parse_day(value: object, *, now: datetime, partial: bool, field: str = "date
 
 def parse_week(value: object, field: str = "week") -> Span:
     """An ISO week `YYYY-Www`, e.g. 2026-W06 (Monday 2026-02-02 to Sunday 2026-02-08)."""
-    match = re.fullmatch(r"(\d{4})-W(\d{2})", value) if isinstance(value, str) else None
-    if not match:
-        raise BadInput(field, f"must be an ISO week such as 2026-W06, got {json.dumps(value)}")
-    try:
-        return week(int(match[1]), int(match[2]))
-    except ValueError:
-        raise BadInput(field, f"{value} is not a week of the ISO calendar") from None
+    return _parse_period(
+        value, field, r"(\d{4})-W(\d{2})", week, "an ISO week such as 2026-W06", "a week of the ISO calendar"
+    )
 
 
 def parse_month(value: object, field: str = "month") -> Span:
     """A month `YYYY-MM`, e.g. 2026-02."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", value) if isinstance(value, str) else None
+    return _parse_period(
+        value, field, r"(\d{4})-(\d{2})", month, "a month such as 2026-02", "a month of the calendar"
+    )
+
+
+def _parse_period(
+    value: object, field: str, pattern: str, span: Callable[[int, int], Span], example: str, what: str
+) -> Span:
+    """The week or month span value names as a year and a number; BadInput naming field when it does not."""
+    match = re.fullmatch(pattern, value) if isinstance(value, str) else None
     if not match:
-        raise BadInput(field, f"must be a month such as 2026-02, got {json.dumps(value)}")
+        raise BadInput(field, f"must be {example}, got {json.dumps(value)}")
     try:
-        return month(int(match[1]), int(match[2]))
+        return span(int(match[1]), int(match[2]))
     except ValueError:
-        raise BadInput(field, f"{value} is not a month of the calendar") from None
+        raise BadInput(field, f"{value} is not {what}") from None
 
 
 def closed_period(kind: SpanKind, closed: date) -> Span:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import msgspec
+from typing import TYPE_CHECKING, Any
 
 from hf_digest.errors import ConfigError
+
+if TYPE_CHECKING:
+    import msgspec
 
 FILE_NAME = "digest.toml"
 # The file that ships with the function: handler/digest.toml, beside app.py (sam build copies it).
@@ -88,6 +88,10 @@ def shown(value: Any) -> str:
 
 def read(path: Path, specs: Iterable[Spec]) -> dict[str, tuple[str, Any]]:
     """{ENV_NAME: (text, file value)} from the file; ConfigError naming the file, key and value."""
+    import tomllib  # the file is read at the first invocation, not at import: out of the cold start
+
+    import msgspec
+
     by_key = {spec.key: spec for spec in specs}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -122,6 +126,8 @@ _TYPES: dict[tuple[Spec, ...], type[msgspec.Struct]] = {}
 
 def _file_type(specs: tuple[Spec, ...]) -> type[msgspec.Struct]:
     """A msgspec Struct of every key, each optional, unknown keys refused."""
+    import msgspec
+
     if specs not in _TYPES:
         fields = [(spec.key, spec.file_type(), msgspec.UNSET) for spec in specs]
         _TYPES[specs] = msgspec.defstruct("DigestToml", fields, forbid_unknown_fields=True, kw_only=True)

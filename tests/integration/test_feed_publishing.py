@@ -25,7 +25,7 @@ from hf_digest.adapters.publish.s3 import S3Publisher
 from hf_digest.config import Secret, Settings
 from hf_digest.core.model import Bundle
 from hf_digest.outbound.deadline import Deadline
-from hf_digest.rendering.feeds import atom, jsonfeed
+from hf_digest.rendering.feeds import entries_in
 from tests.bedrock_server import BedrockServer
 from tests.helpers import (
     MakeGitHubServer,
@@ -61,7 +61,7 @@ class Destination:
         return self.make().publish(bundle, Deadline.after(60)).status
 
     def dates(self, path: str = ATOM) -> list[str]:
-        return [entry.published[:10] for entry in atom.parse(self.held(path))]
+        return [entry.published[:10] for entry in entries_in("atom", self.held(path))]
 
 
 def local_destination(tmp_path: Path) -> Destination:
@@ -143,8 +143,11 @@ def test_a_new_day_adds_its_entry_beside_the_post(destination: Destination, samp
     assert destination.publish(day(samples_dir, "2026-02-10", s)) == "created"
     assert destination.publish(day(samples_dir, "2026-02-11", s)) == "created"  # a new post, feeds updated
     assert destination.dates() == ["2026-02-11", "2026-02-10"]
-    assert [e.published[:10] for e in jsonfeed.parse(destination.held(JSON))] == ["2026-02-11", "2026-02-10"]
-    assert len(atom.parse(destination.held(PAPERS))) == 20
+    assert [e.published[:10] for e in entries_in("json", destination.held(JSON))] == [
+        "2026-02-11",
+        "2026-02-10",
+    ]
+    assert len(entries_in("atom", destination.held(PAPERS))) == 20
     assert destination.held("_posts/2026-02-11-hf-daily-papers.md") is not None
 
 
@@ -164,7 +167,7 @@ def test_a_refresh_updates_the_entry_in_place(destination: Destination, samples_
         destination.publish(day(samples_dir, name, s))
     refreshed = with_upvotes(sample_digest(samples_dir, "2026-02-10"), 9)
     assert destination.publish(digest_bundle(refreshed, s, date(2026, 2, 17))) == "updated"
-    entries = atom.parse(destination.held(ATOM))
+    entries = entries_in("atom", destination.held(ATOM))
     assert [e.published[:10] for e in entries] == ["2026-02-11", "2026-02-10"]
     assert entries[1].updated.startswith("2026-02-17") and entries[0].updated.startswith("2026-02-11")
     assert f"👍 {refreshed.papers[0].upvotes}" in entries[1].content_html
@@ -196,8 +199,10 @@ def test_runs_at_once_never_lose_an_entry(destination: Destination, samples_dir:
     with ThreadPoolExecutor(len(bundles)) as pool:
         assert list(pool.map(run, bundles)) == ["created"] * len(bundles)
     assert destination.dates() == sorted(names, reverse=True)
-    assert len(atom.parse(destination.held(PAPERS))) == 40
-    assert [e.published[:10] for e in jsonfeed.parse(destination.held(JSON))] == sorted(names, reverse=True)
+    assert len(entries_in("atom", destination.held(PAPERS))) == 40
+    assert [e.published[:10] for e in entries_in("json", destination.held(JSON))] == sorted(
+        names, reverse=True
+    )
 
 
 def _before_put(publisher: S3Publisher, key: str, action: Callable[[], object]) -> None:

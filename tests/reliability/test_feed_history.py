@@ -18,7 +18,7 @@ import pytest
 
 from hf_digest.adapters.publish.github import blob_sha
 from hf_digest.core.model import MAX_HELD_BYTES
-from hf_digest.rendering.feeds import atom, jsonfeed
+from hf_digest.rendering.feeds import entries_in
 from tests.helpers import jing_errors, json_feed_schema_errors, load_event, quiet_botocore
 from tests.reliability.stack import HF_DIGEST, Stack
 
@@ -74,13 +74,13 @@ def test_control_characters_in_every_field_never_cost_a_feed_its_history(
 
     for where in ("github", "s3"):
         feeds = {path: held(stack, where, path) for path in (ATOM, JSON, PAPERS_ATOM, PAPERS_JSON)}
-        digests = atom.parse(feeds[ATOM])
+        digests = entries_in("atom", feeds[ATOM])
         assert [e.title for e in digests] == [f"Hugging Face Daily Papers - {d}" for d in (DAY_2, DAY_1)], (
             where
         )
-        papers = atom.parse(feeds[PAPERS_ATOM])
+        papers = entries_in("atom", feeds[PAPERS_ATOM])
         assert len(papers) == 20
-        assert [e.id for e in jsonfeed.parse(feeds[PAPERS_JSON])] == [e.id for e in papers], where
+        assert [e.id for e in entries_in("json", feeds[PAPERS_JSON])] == [e.id for e in papers], where
         day_1 = [e for e in papers if DAY_1 in e.id]
         assert len(day_1) == 10 and all(e.image and "%1B" in e.image for e in day_1), where
         for path in (ATOM, PAPERS_ATOM):
@@ -128,7 +128,7 @@ def test_a_huge_object_at_a_feed_path_is_not_read_into_memory(
     assert result["status"] == "published"
     assert any(ATOM in w and "MiB" in w and "rebuilt" in w for w in result["warnings"]), result["warnings"]
     rebuilt = in_s3(stack, ATOM)
-    assert [e.title for e in atom.parse(rebuilt)] == [f"Hugging Face Daily Papers - {DAY_1}"]
+    assert [e.title for e in entries_in("atom", rebuilt)] == [f"Hugging Face Daily Papers - {DAY_1}"]
     assert not feedparser.parse(rebuilt).bozo
     again = stack.invoke(scheduled("2026-02-11T03:00:00Z"))
     assert again.result is not None and (again.status, again.result.get("warnings")) == ("unchanged", None)
@@ -151,4 +151,4 @@ def test_a_feed_file_too_large_to_be_ours_is_never_fetched_from_github_or_read_l
     big_blob = blob_sha(huge)
     assert not [r.path for r in stack.github.requests if big_blob in r.path]  # never asked for
     for data in (stack.github.read_file("main", PAPERS_ATOM), (local / PAPERS_ATOM).read_bytes()):
-        assert data is not None and len(atom.parse(data)) == 10
+        assert data is not None and len(entries_in("atom", data)) == 10

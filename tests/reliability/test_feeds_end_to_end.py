@@ -10,7 +10,7 @@ from typing import Any
 
 import feedparser
 
-from hf_digest.rendering.feeds import atom, jsonfeed
+from hf_digest.rendering.feeds import entries_in
 from tests.helpers import load_event, post_path, quiet_botocore
 from tests.reliability.stack import Stack
 
@@ -57,8 +57,8 @@ def test_a_scheduled_day_lands_with_its_feeds_in_one_commit_and_in_s3(stack: Sta
     assert [e.title for e in parsed.entries] == [f"Hugging Face Daily Papers - {DAY}"]
     papers = feedparser.parse(in_s3(stack, PAPERS_ATOM))
     assert len(papers.entries) == 10
-    assert [e.id for e in jsonfeed.parse(in_s3(stack, JSON))] == [
-        e.id for e in atom.parse(in_s3(stack, ATOM))
+    assert [e.id for e in entries_in("json", in_s3(stack, JSON))] == [
+        e.id for e in entries_in("atom", in_s3(stack, ATOM))
     ]
 
 
@@ -76,20 +76,20 @@ def test_a_rerun_and_a_refresh_that_moves_no_numbers_write_nothing(stack: Stack)
 
 def test_a_refresh_that_moves_the_numbers_updates_the_entry_in_place(stack: Stack) -> None:
     stack.invoke(scheduled("2026-02-11T03:00:00Z"))
-    before = atom.parse(in_s3(stack, ATOM))
+    before = entries_in("atom", in_s3(stack, ATOM))
     top_upvotes_raised(stack, 1000)
     run = stack.invoke({"date": DAY})
     assert (run.status, run.outcomes()) == ("published", {"github": "updated", "s3": "updated"})
     assert committed_paths(stack) == {post_path(DAY), *FEEDS}  # post and feeds in one commit again
     assert len(stack.commits()) == 2
     for where in (in_s3(stack, ATOM), stack.github.read_file("main", ATOM)):
-        [entry] = atom.parse(where)
+        [entry] = entries_in("atom", where)
         assert entry.id == before[0].id and entry.published == before[0].published
         assert entry.updated >= before[0].updated
         assert (
             "👍 1078" in entry.title + (entry.summary or "") and entry.content_html != before[0].content_html
         )
-    papers = atom.parse(in_s3(stack, PAPERS_ATOM))
+    papers = entries_in("atom", in_s3(stack, PAPERS_ATOM))
     assert len(papers) == 10  # each paper's entry replaced, none added
 
 

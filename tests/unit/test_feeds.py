@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from hf_digest.config import Settings
 from hf_digest.core.model import Bundle, OutputFile, Summary
 from hf_digest.rendering import feeds
-from hf_digest.rendering.feeds import atom, jsonfeed
+from hf_digest.rendering.feeds import entries_in
 from tests.helpers import digest_bundle, feed_hostile_digest, sample_digest, week_digest, with_upvotes
 
 DIGESTS_ATOM = "feeds/hf-daily-papers.ko.atom"
@@ -35,7 +35,7 @@ def apply(held: dict[str, bytes], *bundles: Bundle) -> dict[str, bytes]:
 
 
 def ids(data: bytes) -> list[str]:
-    return [entry.id for entry in atom.parse(data)]
+    return [entry.id for entry in entries_in("atom", data)]
 
 
 def test_a_day_makes_one_digest_entry_and_one_entry_per_paper_shown(samples_dir: Path) -> None:
@@ -81,12 +81,12 @@ def test_a_new_day_goes_on_top_and_an_old_one_slots_in_by_date(samples_dir: Path
         *(digest_bundle(sample_digest(samples_dir, day), settings) for day in ("2026-02-10", "2026-02-12")),
     )
     held = apply(held, digest_bundle(sample_digest(samples_dir, "2026-02-11"), settings))  # a backfill
-    assert [e.published[:10] for e in atom.parse(held[DIGESTS_ATOM])] == [
+    assert [e.published[:10] for e in entries_in("atom", held[DIGESTS_ATOM])] == [
         "2026-02-12",
         "2026-02-11",
         "2026-02-10",
     ]
-    items = jsonfeed.parse(held[DIGESTS_JSON])
+    items = entries_in("json", held[DIGESTS_JSON])
     assert [i.published[:10] for i in items] == ["2026-02-12", "2026-02-11", "2026-02-10"]
 
 
@@ -94,8 +94,8 @@ def test_the_limit_drops_the_oldest_and_keeps_a_late_old_day_out(samples_dir: Pa
     settings = Settings(feed_entries=3, papers_feed_entries=15)
     days = ("2026-02-06", "2026-02-09", "2026-02-10", "2026-02-11")
     held = apply({}, *(digest_bundle(sample_digest(samples_dir, day), settings) for day in days))
-    assert [e.published[:10] for e in atom.parse(held[DIGESTS_ATOM])] == list(reversed(days[1:]))
-    assert len(atom.parse(held[PAPERS_ATOM])) == 15
+    assert [e.published[:10] for e in entries_in("atom", held[DIGESTS_ATOM])] == list(reversed(days[1:]))
+    assert len(entries_in("atom", held[PAPERS_ATOM])) == 15
 
     late = apply(dict(held), digest_bundle(sample_digest(samples_dir, "2026-01-02"), settings))
     assert late[DIGESTS_ATOM] == held[DIGESTS_ATOM]  # older than all three kept: it never enters
@@ -107,18 +107,18 @@ def test_a_refresh_updates_its_entries_in_place(samples_dir: Path) -> None:
     held = apply(
         {}, *(digest_bundle(sample_digest(samples_dir, d), settings) for d in ("2026-02-10", "2026-02-11"))
     )
-    before = atom.parse(held[DIGESTS_ATOM])
+    before = entries_in("atom", held[DIGESTS_ATOM])
 
     held = apply(held, digest_bundle(with_upvotes(day, 5), settings, counts_read=date(2026, 2, 17)))
 
-    after = atom.parse(held[DIGESTS_ATOM])
+    after = entries_in("atom", held[DIGESTS_ATOM])
     assert [e.id for e in after] == [e.id for e in before]  # same entries, same order
     assert after[0] == before[0]
     assert after[1].updated == "2026-02-17T09:15:00+09:00" and after[1].published == before[1].published
     assert f"👍 {day.papers[0].upvotes + 5}" in after[1].content_html
-    paper = next(e for e in atom.parse(held[PAPERS_ATOM]) if e.id.endswith(day.papers[0].arxiv_id))
+    paper = next(e for e in entries_in("atom", held[PAPERS_ATOM]) if e.id.endswith(day.papers[0].arxiv_id))
     assert f"좋아요 {day.papers[0].upvotes + 5}" in paper.content_html
-    assert len(atom.parse(held[PAPERS_ATOM])) == 20
+    assert len(entries_in("atom", held[PAPERS_ATOM])) == 20
 
 
 def test_a_refresh_whose_numbers_did_not_move_writes_the_same_bytes(samples_dir: Path) -> None:
@@ -155,7 +155,7 @@ def test_ids_and_links_use_the_site_address_when_there_is_one(samples_dir: Path)
     entry = parsed.entries[0]
     assert entry.id == "https://papers.example.com/_posts/2026-02-10-hf-daily-papers.md"
     assert entry.link == "https://papers.example.com/daily/2026-02-10.html"
-    items = jsonfeed.parse(held[DIGESTS_JSON])
+    items = entries_in("json", held[DIGESTS_JSON])
     assert items[0].alternate == "https://papers.example.com/daily/2026-02-10.html"
 
 
@@ -167,8 +167,8 @@ def test_raw_html_and_script_links_in_paper_text_reach_no_reader_as_markup(sampl
         abstract='<img src=x onerror="alert(1)"> [click](javascript:alert(1))',
     )
     held = apply({}, digest_bundle(replace(day, papers=(evil,)), Settings()))
-    [post] = atom.parse(held[DIGESTS_ATOM])
-    [paper] = atom.parse(held[PAPERS_ATOM])
+    [post] = entries_in("atom", held[DIGESTS_ATOM])
+    [paper] = entries_in("atom", held[PAPERS_ATOM])
     for entry in (post, paper):
         assert "<script" not in entry.content_html and "<img" not in entry.content_html
         assert 'href="javascript:' not in entry.content_html
@@ -204,7 +204,7 @@ def test_feed_files_name_their_types_and_a_short_cache(samples_dir: Path) -> Non
 def test_both_formats_carry_the_same_entries(samples_dir: Path) -> None:
     held = apply({}, digest_bundle(sample_digest(samples_dir), Settings()))
     for atom_path, json_path in ((DIGESTS_ATOM, DIGESTS_JSON), (PAPERS_ATOM, PAPERS_JSON)):
-        from_atom, from_json = atom.parse(held[atom_path]), jsonfeed.parse(held[json_path])
+        from_atom, from_json = entries_in("atom", held[atom_path]), entries_in("json", held[json_path])
         assert [(e.id, e.title, e.content_html, e.updated) for e in from_atom] == [
             (e.id, e.title, e.content_html, e.updated) for e in from_json
         ]
@@ -224,7 +224,7 @@ def test_a_feed_reader_never_sees_the_posts_own_markup_as_text(samples_dir: Path
     settings = Settings(lang=lang, bibtex=True)
     held = apply({}, digest_bundle(sample_digest(samples_dir, top_n=3), settings))
     atom_entry = feedparser.parse(held[f"feeds/hf-daily-papers.{lang}.atom"]).entries[0]
-    [json_item] = jsonfeed.parse(held[f"feeds/hf-daily-papers.{lang}.json"])
+    [json_item] = entries_in("json", held[f"feeds/hf-daily-papers.{lang}.json"])
     for html in (atom_entry.content[0].value, json_item.content_html):
         shown = LexborHTMLParser(html).text()  # what a reader shows
         for markup in ("<details", 'markdown="', "<summary", "</details>", "<pre>", "{% raw"):

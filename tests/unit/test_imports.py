@@ -172,6 +172,20 @@ LOADED_WHEN_USED = (
     "hf_digest.enrich.summaries.summarize",
     "hf_digest.adapters.state.dynamodb",
     "markdown_it",
+    # Third-party code the first request, render or settings-file read loads (issue 22: cold start <= 1.8x).
+    "requests",  # the Hugging Face source and every other outbound request
+    "urllib3",
+    "charset_normalizer",
+    "idna",
+    "certifi",
+    "jinja2",  # rendering and the summaries' prompt
+    "markupsafe",
+    "yaml",  # the blog's _config.yml and a post's front matter
+    "msgspec",  # the settings file, read at the first invocation
+    "tomllib",
+    "hf_digest.huggingface.source",
+    "hf_digest.rendering.render",
+    "hf_digest.enrich.summaries.prompt",
     "boto3.",
     "botocore.",  # Powertools' user-agent probe imports the bare `botocore` package when it is there
 )

@@ -19,8 +19,6 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
     "pretty": "/:categories/:year/:month/:day/:title/",
@@ -71,6 +69,8 @@ def read_config(text: bytes | None, post_path: str = "_posts/x.md", where: str =
     line saying what is wrong when the file cannot be read as Jekyll would read it."""
     if text is None:
         return Blog()
+    import yaml  # the blog's _config.yml is read during a run, so yaml stays out of the cold start
+
     try:
         data = yaml.safe_load(text.decode("utf-8-sig")) or {}
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -283,6 +283,8 @@ def front_matter(content: bytes) -> dict[str, Any]:
     if not text.startswith("---"):
         return {}
     parts = re.split(r"^---\s*$", text, maxsplit=2, flags=re.MULTILINE)
+    import yaml
+
     try:
         data = yaml.safe_load(parts[1]) if len(parts) == 3 else None
     except yaml.YAMLError:

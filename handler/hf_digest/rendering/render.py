@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import jinja2
 import yaml
@@ -381,18 +381,22 @@ def render_data(digest: Digest, settings: Settings, lang: str | None = None) -> 
     return OutputFile(path=path, content=text.encode("utf-8"), content_type=DATA_CONTENT_TYPE)
 
 
+class PostInputs(TypedDict, total=False):
+    """What a post shows beside its papers, each optional: when their counts were read, a period's
+    movement."""
+
+    counts_read: date | None
+    movement: trends.Trends | None
+
+
 def render(
-    digest: Digest,
-    settings: Settings,
-    lang: str | None = None,
-    *,
-    counts_read: date | None = None,
-    movement: trends.Trends | None = None,
+    digest: Digest, settings: Settings, lang: str | None = None, **inputs: Unpack[PostInputs]
 ) -> Bundle:
     """Everything a run writes for the digest: the post first, then a period's chart, then the data file
-    if configured."""
+    if configured; inputs as `render_post` takes them."""
     lang = lang or settings.lang
-    post = render_post(digest, settings, lang, counts_read=counts_read, movement=movement)
+    post = render_post(digest, settings, lang, **inputs)
+    movement = inputs.get("movement")
     drawn = render_chart(movement, settings, lang) if movement is not None else None
     data = render_data(digest, settings, lang)
     if data is not None and data.path == post.path:

@@ -15,12 +15,9 @@ from hf_digest.core.model import Bundle, Digest, Paper, Released, Span, papers_f
 from hf_digest.core.outcomes import Delivery, SpanKind, Status
 from hf_digest.core.rank import digest, distinct
 from hf_digest.enrich import trends
-from hf_digest.enrich.summaries.report import SummaryReport
 from hf_digest.enrich.topics import Filtered, TopicFilter
 from hf_digest.errors import DigestError, UpstreamError
-from hf_digest.huggingface.source import DayListing
 from hf_digest.outbound.deadline import Deadline
-from hf_digest.rendering import render
 from hf_digest.request import DigestRequest
 from hf_digest.runs.blog import BlogConfig
 from hf_digest.runs.blog import post_url as blog_post_url
@@ -32,9 +29,13 @@ from hf_digest.runs.result import (
     span_keys,
 )
 
+# The source (requests), the summaries' prompt and rendering (jinja2) load when a run uses them, not at a cold
+# start.
 if TYPE_CHECKING:
     from hf_digest.adapters.notify.herald import Announcer
     from hf_digest.enrich.interests.ranker import Ranker
+    from hf_digest.enrich.summaries.report import SummaryReport
+    from hf_digest.huggingface.source import DayListing
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +254,8 @@ def digest_listing(
         ranked = replace(ranked, papers=tuple(summarized), brief=report.brief)
     counts_read = read_date(span.last, ctx.now, settings)
     movement = period_trends(span, kept, earlier, settings)
+    from hf_digest.rendering import render
+
     bundle = render.render(ranked, settings, options.lang, counts_read=counts_read, movement=movement)
     blog = ctx.blog or BlogConfig(settings)
     site = blog.blog()

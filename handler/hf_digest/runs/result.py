@@ -14,13 +14,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from hf_digest.core.model import Digest, Span
 from hf_digest.core.outcomes import OK_STATUSES, Delivery, SpanKind, Status
 from hf_digest.core.permalink import UNREAD
-from hf_digest.enrich.summaries.report import SummaryReport
 from hf_digest.enrich.topics import Filtered
 from hf_digest.errors import PublishError
 
 if TYPE_CHECKING:
     from hf_digest.adapters.notify.report import NotifyReport
     from hf_digest.enrich.interests.ranker import InterestsReport
+    from hf_digest.enrich.summaries.report import SummaryReport  # its prompt loads jinja2
 
 _EMPTY_SPANS = {SpanKind.DAY: "day (weekend or holiday)", SpanKind.WEEK: "week", SpanKind.MONTH: "month"}
 

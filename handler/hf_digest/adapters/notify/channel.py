@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from hf_digest.adapters.notify.message import BUDGETS, Message, shortened
+from hf_digest.adapters.notify.templates import Parts
 from hf_digest.config import Secret
 from hf_digest.errors import DigestError
 from hf_digest.outbound import redact
@@ -47,12 +49,18 @@ class Notifier(Protocol):
 
 
 def fit(
-    channel: str, message: Message, build: Callable[[Message], T], problems: Callable[[T], list[str]]
+    channel: str,
+    message: Message,
+    template_dir: Path | None,
+    build: Callable[[Message, Parts], T],
+    problems: Callable[[T], list[str]],
 ) -> T:
-    """The first rendering, from the longest budget down, that breaks none of the platform's limits."""
+    """The first rendering with the channel's templates, from the longest budget down, that breaks none of
+    the platform's limits."""
+    parts = Parts(template_dir, message.lang, channel)
     found: list[str] = []
     for budget in BUDGETS:
-        payload = build(shortened(message, budget))
+        payload = build(shortened(message, budget), parts)
         found = problems(payload)
         if not found:
             return payload

@@ -72,8 +72,7 @@ def problems(payload: dict[str, Any]) -> list[str]:
 
 def payload(message: Message, template_dir: Path | None) -> dict[str, Any]:
     """The payload Discord gets for message, shortened until it fits the embed limits."""
-    parts = Parts(template_dir, message.lang, CHANNEL)
-    return fit(CHANNEL, message, lambda m: embed_of(m, parts), problems)
+    return fit(CHANNEL, message, template_dir, embed_of, problems)
 
 
 def judge(reply: Reply) -> Verdict:

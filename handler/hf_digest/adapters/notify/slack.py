@@ -81,8 +81,7 @@ def problems(payload: dict[str, Any]) -> list[str]:
 
 def payload(message: Message, template_dir: Path | None) -> dict[str, Any]:
     """The payload Slack gets for message, shortened until it fits Block Kit's limits."""
-    parts = Parts(template_dir, message.lang, CHANNEL)
-    return fit(CHANNEL, message, lambda m: blocks_of(m, parts), problems)
+    return fit(CHANNEL, message, template_dir, blocks_of, problems)
 
 
 def judge(reply: Reply) -> Verdict:

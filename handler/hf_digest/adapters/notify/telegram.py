@@ -57,8 +57,7 @@ def problems(payload: dict[str, Any]) -> list[str]:
 
 def payload(message: Message, template_dir: Path | None) -> dict[str, Any]:
     """The sendMessage parameters for message (chat id left out), shortened until they fit."""
-    parts = Parts(template_dir, message.lang, CHANNEL)
-    return fit(CHANNEL, message, lambda m: message_of(m, parts), problems)
+    return fit(CHANNEL, message, template_dir, message_of, problems)
 
 
 def judge(reply: Reply) -> Verdict:

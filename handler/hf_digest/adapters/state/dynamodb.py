@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from hf_digest.adapters.state.store import CLAIM_KEPT_S, StateError, decoded
+from hf_digest.adapters.state.store import CLAIM_KEPT_S, BatchReads, StateError
 from hf_digest.core.outcomes import Status
 
 if TYPE_CHECKING:
@@ -27,43 +27,33 @@ _NAMES = {"#k": "key", "#s": "status", "#o": "owner", "#c": "claimed_at", "#v": 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
-class DynamoStore:
+class DynamoStore(BatchReads):
     """The state store in an existing table; build the client with `outbound.aws.client("dynamodb")`."""
+
+    batch_size = BATCH_GET_LIMIT
 
     def __init__(self, table: str, client: DynamoDBClient, *, clock: Callable[[], float] = time.time) -> None:
         self.table = table
         self._client = client
         self._clock = clock
 
-    def get_many(
-        self, keys: Sequence[str], *, malformed: list[str] | None = None
-    ) -> dict[str, dict[str, Any]]:
-        unique = list(dict.fromkeys(keys))
-        found: dict[str, dict[str, Any]] = {}
-        now = self._clock()
-        for start in range(0, len(unique), BATCH_GET_LIMIT):
-            wanted: list[Mapping[str, AttributeValueTypeDef]] = [
-                {"key": {"S": key}} for key in unique[start : start + BATCH_GET_LIMIT]
-            ]
-            for _ in range(UNPROCESSED_ROUNDS):
-                answer = self._call(
-                    "BatchGetItem",
-                    self._client.batch_get_item,
-                    RequestItems={self.table: {"Keys": wanted, "ConsistentRead": True}},
-                )
-                for item in answer.get("Responses", {}).get(self.table, []):
-                    if not _live_value(item, now):
-                        continue
-                    value = decoded(item["key"]["S"], item["value"]["S"], malformed)
-                    if value is not None:
-                        found[item["key"]["S"]] = value
-                wanted = list(answer.get("UnprocessedKeys", {}).get(self.table, {}).get("Keys", []))
-                if not wanted:
-                    break
-                time.sleep(0.1)
-            else:
-                raise StateError(f"DIGEST_STATE_TABLE {self.table}: BatchGetItem left keys unread")
-        return found
+    def _live(self, batch: list[str], now: float) -> Iterator[tuple[str, object]]:
+        """The batch's live items, BatchGetItem asked again for what it left unprocessed."""
+        wanted: list[Mapping[str, AttributeValueTypeDef]] = [{"key": {"S": key}} for key in batch]
+        for _ in range(UNPROCESSED_ROUNDS):
+            answer = self._call(
+                "BatchGetItem",
+                self._client.batch_get_item,
+                RequestItems={self.table: {"Keys": wanted, "ConsistentRead": True}},
+            )
+            for item in answer.get("Responses", {}).get(self.table, []):
+                if _live_value(item, now):
+                    yield item["key"]["S"], item["value"]["S"]
+            wanted = list(answer.get("UnprocessedKeys", {}).get(self.table, {}).get("Keys", []))
+            if not wanted:
+                return
+            time.sleep(0.1)
+        raise StateError(f"DIGEST_STATE_TABLE {self.table}: BatchGetItem left keys unread")
 
     def put(self, key: str, value: Mapping[str, Any], *, ttl_s: float | None = None) -> None:
         item: dict[str, AttributeValueTypeDef] = {

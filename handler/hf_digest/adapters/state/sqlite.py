@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from hf_digest.adapters.state.store import CLAIM_KEPT_S, StateError, decoded
+from hf_digest.adapters.state.store import CLAIM_KEPT_S, BatchReads, StateError
 from hf_digest.core.outcomes import Status
 
 BUSY_TIMEOUT_S = 10.0
@@ -32,8 +32,10 @@ CREATE TABLE IF NOT EXISTS state (
 _CHUNK = 500  # keys per SELECT, below SQLite's limit on bound parameters
 
 
-class SQLiteStore:
+class SQLiteStore(BatchReads):
     """The state store in the SQLite file at path (its folder is created)."""
+
+    batch_size = _CHUNK
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path).expanduser()
@@ -55,25 +57,13 @@ class SQLiteStore:
         with self._lock:
             self._db.close()
 
-    def get_many(
-        self, keys: Sequence[str], *, malformed: list[str] | None = None
-    ) -> dict[str, dict[str, Any]]:
-        unique = list(dict.fromkeys(keys))
-        found: dict[str, dict[str, Any]] = {}
-        now = self._clock()
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self._run(
-                f"SELECT key, value FROM state WHERE key IN ({marks}) AND status = ? "  # noqa: S608 - only "?"s
-                "AND value IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)",
-                (*chunk, Status.DONE, now),
-            )
-            for key, raw in rows:
-                value = decoded(key, raw, malformed)
-                if value is not None:
-                    found[key] = value
-        return found
+    def _live(self, chunk: list[str], now: float) -> list[tuple[str, object]]:
+        marks = ",".join("?" * len(chunk))
+        return self._run(
+            f"SELECT key, value FROM state WHERE key IN ({marks}) AND status = ? "  # noqa: S608 - only "?"s
+            "AND value IS NOT NULL AND (expires_at IS NULL OR expires_at > ?)",
+            (*chunk, Status.DONE, now),
+        )
 
     def put(self, key: str, value: Mapping[str, Any], *, ttl_s: float | None = None) -> None:
         self._run(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from hf_digest.errors import DigestError
@@ -52,6 +52,31 @@ class StateStore(Protocol):
         """Add amount to the counter under key (absent: 0) in one atomic write, and return the new total;
         add(key, 0) reads it. A counter is not a value: get_many does not return it."""
         ...
+
+
+class BatchReads:
+    """get_many for a store that reads keys in batches of at most batch_size: each key once, in order; its
+    _live gives a batch's (key, stored JSON text) pairs that are done and unexpired, and those that decode
+    are kept."""
+
+    batch_size: int
+    _clock: Callable[[], float]
+
+    def get_many(
+        self, keys: Sequence[str], *, malformed: list[str] | None = None
+    ) -> dict[str, dict[str, Any]]:
+        unique = list(dict.fromkeys(keys))
+        found: dict[str, dict[str, Any]] = {}
+        now = self._clock()
+        for start in range(0, len(unique), self.batch_size):
+            for key, raw in self._live(unique[start : start + self.batch_size], now):
+                value = decoded(key, raw, malformed)
+                if value is not None:
+                    found[key] = value
+        return found
+
+    def _live(self, batch: list[str], now: float) -> Iterable[tuple[str, object]]:
+        raise NotImplementedError
 
 
 def decoded(key: str, raw: object, malformed: list[str] | None) -> dict[str, Any] | None:

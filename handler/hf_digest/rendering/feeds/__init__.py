@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import TypedDict, Unpack
 
 from hf_digest.config import Settings
 from hf_digest.core.markdown import plain_math
@@ -62,8 +63,26 @@ _FORMATS: dict[str, Format] = {
     "atom": (atom.read, atom.write, atom.CONTENT_TYPE),
     "json": (jsonfeed.read, jsonfeed.write, jsonfeed.CONTENT_TYPE),
 }
+
+
+def entries_in(fmt: str, data: bytes | None) -> list[Entry]:
+    """The entries of a feed this package wrote in fmt ("atom", "json"); [] for nothing, or for what is not
+    such a feed."""
+    return _FORMATS[fmt][0](data) or []
+
+
 # Told, once per feed, that the destination held something else there: a foreign or corrupt file.
 Notice = Callable[[str], None]
+
+
+class Links(TypedDict, total=False):
+    """What the feeds and pages link to and report, each optional: when the counts were read, who hears of
+    a rebuilt feed, where the post and the blog are."""
+
+    counts_read: date | None
+    notice: Notice | None
+    post_url: str | None
+    site_url: str | None
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -234,15 +253,15 @@ def derived_files(
     settings: Settings,
     lang: str | None = None,
     *,
-    counts_read: date | None = None,
-    notice: Notice | None = None,
-    post_url: str | None = None,
-    site_url: str | None = None,
     chart: str | None = None,
+    **links: Unpack[Links],
 ) -> list[OutputFile]:
     """The feed files (DIGEST_FEEDS) and site pages (DIGEST_SITE, S3 only) to add to a digest's bundle;
-    notice hears of each feed rebuilt because the destination held something else there; post_url is
-    where a reader opens the post (its entry's link), site_url the blog's address (the feeds' links)."""
+    links' notice hears of each feed rebuilt because the destination held something else there; its
+    post_url is where a reader opens the post (its entry's link), its site_url the blog's address (the
+    feeds' links)."""
+    counts_read, notice = links.get("counts_read"), links.get("notice")
+    post_url, site_url = links.get("post_url"), links.get("site_url")
     lang = lang or settings.lang
     d = replace(of(digest, post, settings, lang, counts_read), post_url=post_url, chart=chart)
     markdown = post.content.decode("utf-8")
@@ -259,28 +278,9 @@ def derived_files(
 
 
 def extend(
-    bundle: Bundle,
-    digest: Ranked,
-    settings: Settings,
-    lang: str | None = None,
-    *,
-    counts_read: date | None = None,
-    notice: Notice | None = None,
-    post_url: str | None = None,
-    site_url: str | None = None,
+    bundle: Bundle, digest: Ranked, settings: Settings, lang: str | None = None, **links: Unpack[Links]
 ) -> Bundle:
     """bundle with the digest's feed and site files after its own (the post is its first file)."""
-    first = bundle.files[0]
     chart = next((f.path for f in bundle.files if f.content_type == SVG_CONTENT_TYPE), None)
-    derived = derived_files(
-        digest,
-        first,
-        settings,
-        lang,
-        counts_read=counts_read,
-        notice=notice,
-        post_url=post_url,
-        site_url=site_url,
-        chart=chart,
-    )
+    derived = derived_files(digest, bundle.files[0], settings, lang, chart=chart, **links)
     return replace(bundle, files=(*bundle.files, *derived)) if derived else bundle

@@ -78,11 +78,6 @@ def write(info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def parse(data: bytes | None) -> list[Entry]:
-    """The entries of an Atom feed this module wrote; [] for nothing, or for what is not such a feed."""
-    return read(data) or []
-
-
 def read(data: bytes | None) -> list[Entry] | None:
     """The entries of an Atom feed this module wrote ([] for nothing); None when data is not such a feed."""
     if not data:

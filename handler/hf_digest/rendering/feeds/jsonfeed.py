@@ -45,11 +45,6 @@ def _item(entry: Entry) -> dict[str, Any]:
     return item
 
 
-def parse(data: bytes | None) -> list[Entry]:
-    """The entries of a JSON Feed this module wrote; [] for nothing, or for what is not such a feed."""
-    return read(data) or []
-
-
 def read(data: bytes | None) -> list[Entry] | None:
     """The entries of a JSON Feed this module wrote ([] for nothing); None when data is not such a feed."""
     if not data:
