@@ -147,7 +147,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[list[object]
         monkeypatch.setenv("AWS_REGION", "us-east-1")
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        monkeypatch.setattr("hf_digest.adapters.notify.email.BACKOFF_BASE_S", 0.01)
+        monkeypatch.setattr("hf_digest.adapters.notify.sending.BACKOFF_BASE_S", 0.01)
         return server
 
     yield make

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from hf_digest.core.latex import plain_text, short_name
-from hf_digest.core.outcomes import SpanKind
+from hf_digest.core.outcomes import Delivery, SpanKind, Status
 from hf_digest.huggingface import served
 
 if TYPE_CHECKING:  # the interests room builds on Paper: imported for the annotation only
@@ -264,6 +264,23 @@ class Digest:
     def day(self) -> date:
         """The day the post is dated: a day's own, a period's last."""
         return self.span.last
+
+
+@dataclass(frozen=True)
+class Published:
+    """A digest just published, as the run hands it to whoever announces it: its papers, what each
+    destination did, the post's language and page, and the named digest (DIGEST_PROFILES) it is, if any."""
+
+    ranked: Digest
+    deliveries: tuple[Delivery, ...]
+    lang: str
+    url: str | None
+    profile: str | None = None
+
+    @property
+    def created(self) -> bool:
+        """Some destination got the post for the first time."""
+        return any(d.status == Status.CREATED for d in self.deliveries)
 
 
 # A derived file's bytes from what the destination holds (None: nothing yet); pure, so a retry re-merges.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from hf_digest.adapters.publish import Publisher
 from hf_digest.config import Settings
-from hf_digest.core.model import Bundle, Digest, Paper, Released, Span, papers_from_items
+from hf_digest.core.model import Bundle, Digest, Paper, Published, Released, Span, papers_from_items
 from hf_digest.core.outcomes import Delivery, SpanKind, Status
 from hf_digest.core.rank import digest, distinct
 from hf_digest.enrich import trends
@@ -292,7 +292,9 @@ def digest_listing(
         log.warning("%s", note, extra=span_keys(span))
     announcer = features.announcer
     told = (
-        announcer.published(ranked, bundle, deliveries, options.lang, url, ctx.profile) if announcer else None
+        announcer.published(Published(ranked, tuple(deliveries), options.lang, url, ctx.profile))
+        if announcer
+        else None
     )
     return replace(
         counted,

@@ -14,9 +14,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hf_digest.adapters.notify.channel import ChannelFailed, MayHaveArrived
+from hf_digest.adapters.notify.channel import ChannelFailed
 from hf_digest.adapters.notify.message import BackfillMessage, Message
-from hf_digest.adapters.notify.sending import BACKOFF_BASE_S, MAX_ATTEMPTS, MAX_WAIT_S
+from hf_digest.adapters.notify.sending import unsafe_retries
 from hf_digest.adapters.notify.templates import Parts
 from hf_digest.errors import DeadlineExceeded
 from hf_digest.outbound import aws, budget, policy
@@ -131,22 +131,7 @@ class EmailNotifier:
                 raise policy.Lost(f"SES sent no answer ({name})", unsent) from None
             return made
 
-        rules = policy.Policy(
-            deadline,
-            BACKOFF_BASE_S,
-            tries=MAX_ATTEMPTS,
-            max_wait_s=MAX_WAIT_S,
-            attempt_s=ATTEMPT_S,
-            unsafe=True,
-        )
-        try:
-            return rules.run(attempt)
-        except policy.Unconfirmed as lost:
-            raise MayHaveArrived(CHANNEL, lost.reason, requests=lost.attempts) from None
-        except policy.GaveUp as gave:
-            raise ChannelFailed(
-                CHANNEL, f"{gave.again.reason} (after {gave.attempts} attempts)", requests=gave.attempts
-            ) from None
+        return unsafe_retries(CHANNEL, attempt, deadline, attempt_s=ATTEMPT_S)
 
 
 def _part(mail: EmailMessage, subtype: str) -> str:

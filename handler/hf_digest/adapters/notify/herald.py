@@ -21,7 +21,7 @@ from hf_digest.adapters.notify.message import DigestMessage, digest_message
 from hf_digest.adapters.notify.report import NotifyReport
 from hf_digest.adapters.state.store import StateStore
 from hf_digest.config import Settings
-from hf_digest.core.model import Bundle, Digest
+from hf_digest.core.model import Digest, Published
 from hf_digest.core.outcomes import Delivery, Status
 from hf_digest.errors import DigestError
 from hf_digest.outbound.deadline import Deadline
@@ -34,15 +34,7 @@ OWED_KEPT_S = 14 * 86400.0  # a digest owed to a channel is retried by runs of i
 class Announcer(Protocol):
     """What run_digest calls after publishing: the report of what it told, or None."""
 
-    def published(
-        self,
-        ranked: Digest,
-        bundle: Bundle,
-        deliveries: Sequence[Delivery],
-        lang: str,
-        url: str | None,
-        profile: str | None = None,
-    ) -> NotifyReport | None: ...
+    def published(self, post: Published) -> NotifyReport | None: ...
 
 
 def message_for(
@@ -87,21 +79,13 @@ class Herald:
     now: float
     held: list[DigestMessage] = field(default_factory=list)
 
-    def published(
-        self,
-        ranked: Digest,
-        bundle: Bundle,
-        deliveries: Sequence[Delivery],
-        lang: str,
-        url: str | None,
-        profile: str | None = None,
-    ) -> NotifyReport | None:
+    def published(self, post: Published) -> NotifyReport | None:
         """Tell the channels when some destination got the post for the first time; otherwise tell only
         the channels an earlier run owes it to."""
         if not self.notifiers:
             return None
-        message = message_for(ranked, self.settings, lang, url, profile)
-        if any(d.status == Status.CREATED for d in deliveries):
+        message = message_for(post.ranked, self.settings, post.lang, post.url, post.profile)
+        if post.created:
             return self._tell(message, self.notifiers)
         return self.settle(message)
 
@@ -181,19 +165,11 @@ class Herald:
 class _Later:
     herald: Herald
 
-    def published(
-        self,
-        ranked: Digest,
-        bundle: Bundle,
-        deliveries: Sequence[Delivery],
-        lang: str,
-        url: str | None,
-        profile: str | None = None,
-    ) -> NotifyReport | None:
+    def published(self, post: Published) -> NotifyReport | None:
         if not self.herald.notifiers:
             return None
-        message = message_for(ranked, self.herald.settings, lang, url, profile)
-        if any(d.status == Status.CREATED for d in deliveries):
+        message = message_for(post.ranked, self.herald.settings, post.lang, post.url, post.profile)
+        if post.created:
             self.herald.held.append(message)
             return None
         return self.herald.settle(message)  # a refresh or catch-up day an earlier run still owes

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -32,6 +32,7 @@ from hf_digest.outbound.deadline import Deadline
 log = logging.getLogger(__name__)
 
 USER_AGENT = "hf-daily-digest/0.1 (+https://github.com/hf-daily-digest)"
+T = TypeVar("T")
 MAX_ATTEMPTS = 4
 BACKOFF_BASE_S = 1.0  # doubled per attempt, with full jitter
 MAX_WAIT_S = 60.0  # a platform asking for longer is a failure now, retried by the next run
@@ -115,8 +116,23 @@ def post_json(
             raise policy.Again(reason, wait_s=verdict.wait_s)
         raise ChannelFailed(channel, reason, requests=made)
 
+    return unsafe_retries(channel, attempt, deadline, hidden)
+
+
+def unsafe_retries(
+    channel: str,
+    attempt: Callable[[int], T],
+    deadline: Deadline,
+    hidden: Sequence[Secret] = (),
+    *,
+    attempt_s: float = REQUEST_TIMEOUT_S,
+) -> T:
+    """attempt(n)'s value under the request policy for a message not safe to send twice: retried only
+    when it cannot have arrived. Raises MayHaveArrived for a lost answer after the whole request went
+    out, ChannelFailed when the tries or the time are spent (reasons scrubbed of hidden)."""
+
     def retried(why: policy.Again, wait: float, _: int) -> None:
-        extra = {"channel": channel, "reason": why.reason, "wait_s": round(wait, 2)}
+        extra = {"channel": channel, "reason": scrub(why.reason, hidden), "wait_s": round(wait, 2)}
         log.warning("notification retried", extra=extra)
 
     rules = policy.Policy(
@@ -124,7 +140,7 @@ def post_json(
         BACKOFF_BASE_S,
         tries=MAX_ATTEMPTS,
         max_wait_s=MAX_WAIT_S,
-        attempt_s=REQUEST_TIMEOUT_S,
+        attempt_s=attempt_s,
         unsafe=True,
         on_retry=retried,
     )
@@ -135,7 +151,7 @@ def post_json(
         log.warning("notification may have arrived", extra={"channel": channel, "reason": reason})
         raise MayHaveArrived(channel, reason, requests=lost.attempts) from None
     except policy.GaveUp as gave:
-        reason, made = gave.again.reason, gave.attempts
+        reason, made = scrub(gave.again.reason, hidden)[:REASON_LIMIT], gave.attempts
         if gave.why == "tries":
             raise ChannelFailed(channel, f"{reason} (after {made} attempts)", requests=made) from None
         raise ChannelFailed(
