@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date, time
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hf_digest import settings_file
@@ -69,20 +70,25 @@ class Secret:
         return hash(self._value)
 
 
+_T = TypeVar("_T")
+
+
 # Parsers from an environment variable's text (or the file's value, spelled as the variable would be) to a
 # setting's value; each error names the variable. None means "as unset": the default.
-def _whole(raw: str, name: str) -> int:
+def _read(convert: Callable[[str], _T], raw: str, name: str, expected: str) -> _T:
+    """convert(raw); a ValueError becomes a ConfigError saying what name expected ("a whole number")."""
     try:
-        return int(raw)
+        return convert(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a whole number") from exc
+        raise ConfigError(f"{name}: {raw!r} is not {expected}") from exc
+
+
+def _whole(raw: str, name: str) -> int:
+    return _read(int, raw, name, "a whole number")
 
 
 def _seconds(raw: str, name: str) -> float:
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a number of seconds") from exc
+    return _read(float, raw, name, "a number of seconds")
 
 
 def _switch(raw: str, name: str) -> bool:
@@ -114,12 +120,13 @@ def _destinations(raw: str, name: str) -> tuple[str, ...]:
         raise ConfigError(str(exc)) from None
 
 
+def _numbers(raw: str) -> tuple[int, ...]:
+    return tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+
+
 def parse_days_back(raw: str, name: str = "DIGEST_REFRESH_DAYS") -> tuple[int, ...]:
     """Days back such as "1,7"; "0" alone means none."""
-    try:
-        numbers = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a list of whole numbers such as 1,7") from exc
+    numbers = _read(_numbers, raw, name, "a list of whole numbers such as 1,7")
     return () if numbers == (0,) else numbers
 
 
@@ -139,17 +146,15 @@ def _lower(raw: str, name: str) -> str:
 
 
 def _score(raw: str, name: str) -> float:
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not a number such as 0.1") from exc
+    return _read(float, raw, name, "a number such as 0.1")
+
+
+def _dollars(raw: str) -> float:
+    return float(raw.strip().removeprefix("$"))
 
 
 def _usd(raw: str, name: str) -> float:
-    try:
-        value = float(raw.strip().removeprefix("$"))
-    except ValueError as exc:
-        raise ConfigError(f"{name}: {raw!r} is not an amount in USD such as 1.00") from exc
+    value = _read(_dollars, raw, name, "an amount in USD such as 1.00")
     if not 0 <= value < 1e6:
         raise ConfigError(f"{name}: {raw!r} must be 0 or more")
     return value

@@ -140,3 +140,19 @@ def test_bad_feed_settings_name_the_variable(env: dict[str, str], variable: str)
     with pytest.raises(ConfigError) as err:
         from_env(env)
     assert str(err.value).startswith(f"{variable}: ")
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw", "expected"),
+    [
+        ("DIGEST_TOP_N", "ten", "a whole number"),
+        ("DIGEST_BACKFILL_PACE", "soon", "a number of seconds"),
+        ("DIGEST_REFRESH_DAYS", "1,week", "a list of whole numbers such as 1,7"),
+        ("DIGEST_INTERESTS_MIN_SCORE", "high", "a number such as 0.1"),
+        ("DIGEST_SUMMARY_MONTHLY_USD", "$ten", "an amount in USD such as 1.00"),
+    ],
+)
+def test_a_number_that_is_not_one_says_what_was_expected(variable: str, raw: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        from_env({variable: raw})
+    assert str(err.value) == f"{variable}: {raw!r} is not {expected}"

@@ -16,12 +16,12 @@ HAIKU = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 def report(*statuses: str, model: str | None = HAIKU) -> SummaryReport:
     papers = tuple(
         PaperStatus(
-            f"2602.{n:05d}",
             Status(status),
             None if status in ("generated", "cached") else "why",
             1000,
             200,
             1,
+            arxiv_id=f"2602.{n:05d}",
         )
         for n, status in enumerate(statuses)
     )

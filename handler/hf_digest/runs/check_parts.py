@@ -132,6 +132,15 @@ def s3(settings: Settings, deadline: Deadline) -> Line:
     return passed("s3", f"bucket {bucket} exists and takes create-only writes under {key}")
 
 
+def _asking_ok(model: str) -> dict[str, Any]:
+    """The summary model checks' one tiny request, Converse-shaped as the summaries' own requests are."""
+    return {
+        "modelId": model,
+        "messages": [{"role": "user", "content": [{"text": "Answer with the word OK."}]}],
+        "inferenceConfig": {"maxTokens": 8},
+    }
+
+
 def bedrock(settings: Settings, deadline: Deadline) -> Line:
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -140,14 +149,9 @@ def bedrock(settings: Settings, deadline: Deadline) -> Line:
     model = str(settings.summary_model)
     client = converse_client(settings)
     region = client.meta.region_name if hasattr(client, "meta") else "this region"
-    request = {
-        "modelId": model,
-        "messages": [{"role": "user", "content": [{"text": "Answer with the word OK."}]}],
-        "inferenceConfig": {"maxTokens": 8},
-    }
     try:
         with budget.watch(deadline, "Bedrock Converse"):
-            client.converse(**request)
+            client.converse(**_asking_ok(model))
     except ClientError as exc:
         error = exc.response.get("Error", {})
         code, message = str(error.get("Code", "")), str(error.get("Message", ""))
@@ -162,15 +166,11 @@ def openai(settings: Settings, deadline: Deadline) -> Line:
     """One tiny chat completion at OPENAI_BASE_URL: the key, the address and the model a run would use."""
     import requests
 
-    from hf_digest.enrich.summaries.openai_chat import ChatCaller, chat_client, error_of
+    from hf_digest.enrich.summaries.openai_chat import ChatCaller, chat_client, chat_request, error_of
 
     model = str(settings.summary_model)
     client = chat_client(settings)
-    body = {
-        "model": model,
-        "messages": [{"role": "user", "content": "Answer with the word OK."}],
-        "max_tokens": 8,
-    }
+    body = chat_request(_asking_ok(model))  # as a run turns its Converse request into a chat body
     try:
         with budget.watch(deadline, f"{client.host} chat completions"):
             answer = client.post(body, budget.timeouts(deadline, 3.0, 20.0))

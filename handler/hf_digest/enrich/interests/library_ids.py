@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from hf_digest.enrich.cache import Cache, SoftCache
 from hf_digest.enrich.interests.parse import MAX_FIELD_CHARS, Entry, clean
 from hf_digest.errors import DigestError
 from hf_digest.outbound.budget import MIN_REQUEST_S
@@ -37,14 +38,6 @@ class PaperLookup(Protocol):
     requests: int  # HTTP requests made so far, retries included
 
     def paper_info(self, arxiv_id: str, deadline: Deadline) -> dict[str, Any] | None: ...
-
-
-class Cache(Protocol):
-    """The part of the state store this uses (hf_digest.adapters.state.StateStore)."""
-
-    def get_many(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]: ...
-
-    def put(self, key: str, value: Mapping[str, Any], *, ttl_s: float | None = None) -> None: ...
 
 
 def paper_words(paper: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -91,11 +84,13 @@ class LibraryIds:
     lookup: PaperLookup
     open_cache: Callable[[], Cache] | None = None
     new_per_run: int = NEW_PER_RUN
-    _cache: Cache | None = None
     _seen: dict[str, Entry | None] = field(default_factory=dict)  # this invocation's answers (None: 404)
     _asked: int = 0  # ids asked of Hugging Face this invocation
     _down: str | None = None  # why the API failed this invocation: no more ids are asked
-    _faults: list[str] = field(default_factory=list)
+    _cache: SoftCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._cache = SoftCache(self.open_cache, "arXiv id cache")
 
     def resolve(self, ids: Sequence[str], deadline: Deadline, library: str) -> Resolution:
         """Each id's paper: this invocation's answers, the cache, then (up to the run's bound) the API."""
@@ -178,32 +173,12 @@ class LibraryIds:
                 f"{where}: {self.new_per_run} new arXiv ids are looked up per run; {len(waiting):,} of "
                 f"{total:,} are left for the next runs"
             )
-        warnings.extend(dict.fromkeys(self._faults))
-        self._faults.clear()
+        warnings.extend(self._cache.take_faults())
         return tuple(warnings)
 
-    def cache(self) -> Cache | None:
-        """The state store, opened on first use; None (no caching) when it cannot be opened."""
-        if self._cache is None and self.open_cache is not None:
-            try:
-                self._cache = self.open_cache()
-            except (DigestError, OSError) as exc:
-                self._faults.append(f"arXiv id cache not opened; asked Hugging Face: {exc}")
-                self.open_cache = None
-        return self._cache
-
     def _cached(self, ids: list[str]) -> dict[str, Entry | None]:
-        cache = self.cache()
-        if cache is None or not ids:
-            return {}
-        try:
-            values = cache.get_many([CACHE_PREFIX + i for i in ids])
-        except DigestError as exc:
-            log.warning("arXiv id cache unreadable; asking Hugging Face: %s", exc)
-            self._faults.append(f"arXiv id cache not read; asked Hugging Face: {exc}")
-            return {}
         found: dict[str, Entry | None] = {}
-        for key, value in values.items():
+        for key, value in self._cache.get_many([CACHE_PREFIX + i for i in ids]).items():
             arxiv_id = key.removeprefix(CACHE_PREFIX)
             if value.get("missing") is True:
                 found[arxiv_id] = None
@@ -213,17 +188,11 @@ class LibraryIds:
 
     def _store(self, arxiv_id: str, words: dict[str, Any] | None) -> None:
         """Kept for good; a paper Hugging Face does not know, for NOT_FOUND_TTL_S."""
-        cache = self.cache()
-        if cache is None:
-            return
-        try:
-            if words is None:
-                cache.put(CACHE_PREFIX + arxiv_id, {"missing": True}, ttl_s=NOT_FOUND_TTL_S)
-            else:
-                cache.put(CACHE_PREFIX + arxiv_id, words)
-        except DigestError as exc:
-            log.warning("arXiv id cache not written: %s", exc, extra={"arxiv_id": arxiv_id})
-            self._faults.append(f"arXiv id cache not written; asked again next run: {exc}")
+        then = "; asked again next run"
+        if words is None:
+            self._cache.put(CACHE_PREFIX + arxiv_id, {"missing": True}, ttl_s=NOT_FOUND_TTL_S, then=then)
+        else:
+            self._cache.put(CACHE_PREFIX + arxiv_id, words, then=then)
 
 
 def _count(ids: Sequence[str]) -> str:

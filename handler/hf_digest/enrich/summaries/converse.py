@@ -11,7 +11,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from hf_digest.config import Settings
 from hf_digest.enrich.summaries.prompt import AnswerError, Fields, answer_from
@@ -78,6 +78,9 @@ def converse_client(settings: Settings) -> ConverseClient:
     return client
 
 
+Client = TypeVar("Client")
+
+
 @dataclass(frozen=True)
 class Called:
     """What the calls for one paper came to."""
@@ -91,16 +94,26 @@ class Called:
     attempts: int = 0
     throttled: int = 0  # attempts Bedrock refused with ThrottlingException (summarize lowers concurrency)
 
+    @classmethod
+    def stopped(cls, fatal: str, attempts: int) -> Called:
+        """An error every other paper's call would meet too: fatal is both the problem and the stop."""
+        return cls(problem=fatal, fatal=fatal, attempts=attempts)
+
 
 @dataclass(frozen=True)
-class Caller:
-    """Makes one paper's Converse call with client, for model, within deadline (keeping reserve_s)."""
+class PaperCalls(Generic[Client]):
+    """One run's calls for papers: with client, to model, within deadline (keeping reserve_s)."""
 
-    client: ConverseClient
+    client: Client
     model: str
     deadline: Deadline
     reserve_s: float
     sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass(frozen=True)
+class Caller(PaperCalls[ConverseClient]):
+    """Makes one paper's Converse call (Bedrock)."""
 
     def cache_request(self, request: Mapping[str, Any]) -> Mapping[str, Any]:
         """What the cache key hashes: the Converse request itself (the key Bedrock's summaries always had)."""
@@ -127,13 +140,13 @@ class Caller:
                     throttled.append(code)
                 fatal = self.fatal(code, str(error.get("Message", "")))
                 if fatal:
-                    return Called(problem=fatal, fatal=fatal, attempts=attempts)
+                    return Called.stopped(fatal, attempts)
                 if code in RETRYABLE:
                     raise policy.Again(code) from None
                 return Called(problem=f"{code} after {attempts} attempt(s)", attempts=attempts)
             except NoCredentialsError as exc:
                 fatal = f"Bedrock: {aws.unreachable(exc)}"
-                return Called(problem=fatal, fatal=fatal, attempts=attempts)
+                return Called.stopped(fatal, attempts)
             except BotoCoreError as exc:  # a dropped connection, a read or connect timeout
                 # No connection at all: after the retries, every other paper's call would meet the same.
                 lost.append(aws.unreachable(exc))
@@ -146,7 +159,7 @@ class Caller:
         except policy.GaveUp as gave:
             if lost and lost[-1]:
                 fatal = f"Bedrock: {lost[-1]}"
-                called = Called(problem=fatal, fatal=fatal, attempts=gave.attempts)
+                called = Called.stopped(fatal, gave.attempts)
             else:
                 reason = f"{gave.again.reason} after {gave.attempts} attempt(s)"
                 called = Called(problem=reason, attempts=gave.attempts)

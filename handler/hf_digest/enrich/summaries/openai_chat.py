@@ -25,12 +25,12 @@ from hf_digest.enrich.summaries.converse import (
     CONNECT_TIMEOUT_S,
     READ_TIMEOUT_S,
     Called,
+    PaperCalls,
     answer_called,
     paper_policy,
 )
 from hf_digest.errors import DeadlineExceeded
 from hf_digest.outbound import budget, policy
-from hf_digest.outbound.deadline import Deadline
 from hf_digest.outbound.redact import scrub
 
 PROVIDER = "openai"
@@ -175,14 +175,8 @@ def _duration(text: str) -> float | None:
 
 
 @dataclass(frozen=True)
-class ChatCaller:
-    """Makes one paper's chat completion with client, for model, within deadline (keeping reserve_s)."""
-
-    client: ChatClient
-    model: str
-    deadline: Deadline
-    reserve_s: float
-    sleep: Callable[[float], None] = time.sleep
+class ChatCaller(PaperCalls[ChatClient]):
+    """Makes one paper's chat completion (an OpenAI-compatible API)."""
 
     def cache_request(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """What the cache key hashes: the provider, the API's host and the body sent, so an answer from
@@ -216,7 +210,7 @@ class ChatCaller:
                         f"OPENAI_API_KEY: {self.client.host} says the account has no quota left "
                         f"(429 insufficient_quota: {error[1][:200]})"
                     )
-                    return Called(problem=quota, fatal=quota, attempts=attempts)
+                    return Called.stopped(quota, attempts)
                 if status == 429:
                     throttled.append(status)
                 wait = rate_limit_wait(response.headers) if status == 429 else None
@@ -224,7 +218,7 @@ class ChatCaller:
             if status != 200:
                 fatal = self.fatal(status, *error_of(response))
                 if fatal:
-                    return Called(problem=fatal, fatal=fatal, attempts=attempts)
+                    return Called.stopped(fatal, attempts)
                 said = self.client.scrub(error_of(response)[1][:200])
                 return Called(problem=f"HTTP {status} after {attempts} attempt(s): {said}", attempts=attempts)
             try:
@@ -241,7 +235,7 @@ class ChatCaller:
         except policy.GaveUp as gave:
             if lost and all(lost):
                 fatal = f"OPENAI_BASE_URL: cannot reach {self.client.host} (no network, or no server there?)"
-                called = Called(problem=fatal, fatal=fatal, attempts=gave.attempts)
+                called = Called.stopped(fatal, gave.attempts)
             else:
                 why = {"long": ", the server asked to wait too long", "time": ", no time left to retry"}
                 called = Called(

@@ -57,10 +57,9 @@ CAP_WARNING = "DIGEST_SUMMARY_MONTHLY_USD"  # the cap's warning starts so (not a
 
 
 @dataclass(frozen=True)
-class PaperStatus:
-    """One paper's outcome; reason says why it fell back (never holds a prompt or a credential)."""
+class Outcome:
+    """How one call's work went; reason says why it fell back (never holds a prompt or a credential)."""
 
-    arxiv_id: str
     status: Status
     reason: str | None = None
     input_tokens: int = 0
@@ -68,7 +67,7 @@ class PaperStatus:
     attempts: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"arxiv_id": self.arxiv_id, "status": self.status}
+        data: dict[str, Any] = {"status": self.status}
         if self.reason:
             data["reason"] = self.reason
         if self.attempts:
@@ -78,18 +77,18 @@ class PaperStatus:
 
 
 @dataclass(frozen=True)
-class Brief:
-    """The day's brief ("오늘의 흐름"): how it went, and what its one call cost."""
+class PaperStatus(Outcome):
+    """One paper's outcome."""
 
-    status: Status
-    reason: str | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-    attempts: int = 0
+    arxiv_id: str = field(kw_only=True)
 
     def to_json(self) -> dict[str, Any]:
-        data = PaperStatus("", self.status, self.reason, self.input_tokens, self.output_tokens, self.attempts)
-        return {k: v for k, v in data.to_json().items() if k != "arxiv_id"}
+        return {"arxiv_id": self.arxiv_id} | super().to_json()
+
+
+@dataclass(frozen=True)
+class Brief(Outcome):
+    """The day's brief ("오늘의 흐름"): how it went, and what its one call cost."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ class SummaryReport:
     def calls(self) -> int:
         return sum(paper.attempts for paper in self._usages())
 
-    def _usages(self) -> tuple[PaperStatus | Brief, ...]:
+    def _usages(self) -> tuple[Outcome, ...]:
         return (*self.papers, *((self.brief_status,) if self.brief_status else ()))
 
     @property

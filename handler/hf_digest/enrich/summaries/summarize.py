@@ -146,7 +146,7 @@ def summarize(
         day_prompt = load_prompt(settings.template_dir, lang, DAY) if brief else None
         rates = cap_rates(settings)  # Summarizer.from_settings refused this before the run began
     except ConfigError as exc:  # a broken prompt template costs the summaries, never the post
-        statuses = tuple(PaperStatus(p.arxiv_id, Status.FAILED, NOT_CALLED) for p in papers)
+        statuses = tuple(PaperStatus(Status.FAILED, NOT_CALLED, arxiv_id=p.arxiv_id) for p in papers)
         report = SummaryReport(model=model, papers=statuses, error=str(exc))
         _log(report)
         return {}, report
@@ -423,7 +423,7 @@ class _Run:
     ) -> None:
         usage = called or Called()
         self.statuses[paper.arxiv_id] = PaperStatus(
-            paper.arxiv_id, status, reason, usage.input_tokens, usage.output_tokens, usage.attempts
+            status, reason, usage.input_tokens, usage.output_tokens, usage.attempts, arxiv_id=paper.arxiv_id
         )
 
     def brief(self, prompt: Prompt, report: SummaryReport) -> SummaryReport:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from hf_digest.core.model import Artifact, Paper, Released
+from hf_digest.enrich.cache import Cache, SoftCache
 from hf_digest.enrich.topics.bibtex import base_id
 from hf_digest.errors import DigestError
 from hf_digest.outbound.deadline import Deadline
@@ -34,14 +35,6 @@ class Lister(Protocol):
     def repo_listing(
         self, kind: str, params: Mapping[str, str], deadline: Deadline
     ) -> tuple[list[Any], bool]: ...
-
-
-class Cache(Protocol):
-    """The part of the state store this uses (hf_digest.adapters.state.StateStore)."""
-
-    def get_many(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]: ...
-
-    def put(self, key: str, value: Mapping[str, Any], *, ttl_s: float | None = None) -> None: ...
 
 
 def artifact(kind: str, items: list[Any], more: bool) -> Artifact:
@@ -76,22 +69,9 @@ class Linker:
         concurrency: int = CONCURRENCY,
     ) -> None:
         self._lister = lister
-        self._open_cache = open_cache
-        self._cache: Cache | None = None
+        self._cache = SoftCache(open_cache, "linked cache")
         self._concurrency = concurrency
         self._seen: dict[str, Released] = {}  # this invocation's answers: a second profile asks nothing
-        self._faults: list[str] = []  # what the state store could not do, for the result's warnings
-
-    def cache(self) -> Cache | None:
-        """The state store, opened on first use; None (no caching) when it cannot be opened."""
-        if self._cache is None and self._open_cache is not None:
-            try:
-                self._cache = self._open_cache()
-            except (DigestError, OSError) as exc:
-                log.warning("linked cache not opened; asking Hugging Face: %s", exc)
-                self._faults.append(f"linked cache not opened; asked Hugging Face: {exc}")
-                self._open_cache = None
-        return self._cache
 
     def released(self, papers: Sequence[Paper], deadline: Deadline) -> tuple[dict[str, Released], list[str]]:
         """By arXiv id, what each paper released; and one warning per paper left out."""
@@ -109,8 +89,7 @@ class Linker:
                 continue
             found[arxiv_id] = self._seen[arxiv_id] = answer
             self._store(arxiv_id, answer)
-        warnings.extend(dict.fromkeys(self._faults))
-        self._faults.clear()
+        warnings.extend(self._cache.take_faults())
         return {
             p.arxiv_id: found[base_id(p.arxiv_id)] for p in papers if base_id(p.arxiv_id) in found
         }, warnings
@@ -128,28 +107,12 @@ class Linker:
         return Released(tuple(artifacts))
 
     def _cached(self, ids: list[str]) -> dict[str, Released]:
-        cache = self.cache()
-        if cache is None or not ids:
-            return {}
-        try:
-            values = cache.get_many([CACHE_PREFIX + i for i in ids])
-        except DigestError as exc:
-            log.warning("linked cache unreadable; asking Hugging Face: %s", exc)
-            self._faults.append(f"linked cache not read; asked Hugging Face: {exc}")
-            return {}
         found = {}
-        for key, value in values.items():
+        for key, value in self._cache.get_many([CACHE_PREFIX + i for i in ids]).items():
             released = from_json(value)
             if released is not None:
                 found[key.removeprefix(CACHE_PREFIX)] = released
         return found
 
     def _store(self, arxiv_id: str, released: Released) -> None:
-        cache = self.cache()
-        if cache is None:
-            return
-        try:
-            cache.put(CACHE_PREFIX + arxiv_id, released.to_json(), ttl_s=CACHE_TTL_S)
-        except DigestError as exc:
-            log.warning("linked cache not written: %s", exc, extra={"arxiv_id": arxiv_id})
-            self._faults.append(f"linked cache not written: {exc}")
+        self._cache.put(CACHE_PREFIX + arxiv_id, released.to_json(), ttl_s=CACHE_TTL_S)
