@@ -67,6 +67,17 @@ def fit(
     raise ChannelFailed(channel, "the message exceeds the platform's limits: " + "; ".join(found[:3]))
 
 
+def too_many(what: str, count: int, limit: int) -> list[str]:
+    """A problem when a payload holds more than limit of what (blocks, embed fields), else none."""
+    return [f"{count} {what} ({limit} allowed)"] if count > limit else []
+
+
+def too_big(what: str, total: int, limit: int) -> list[str]:
+    """A problem when the characters of what, all counted, pass limit (Discord's 6,000 in all embeds,
+    the share of Slack's 50 blocks we keep to), else none."""
+    return [f"{what} add up to {total} characters ({limit} allowed)"] if total > limit else []
+
+
 def too_long(where: str, text: str, limit: int, measure: Callable[[str], int] = len) -> list[str]:
     """A problem when text is longer than limit (or empty), else none."""
     size = measure(text)

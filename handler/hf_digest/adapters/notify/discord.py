@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from hf_digest.adapters.notify.channel import ChannelFailed, fit, too_long, webhook_secrets
+from hf_digest.adapters.notify.channel import ChannelFailed, fit, too_big, too_long, too_many, webhook_secrets
 from hf_digest.adapters.notify.message import BackfillMessage, Message, utf16_len
 from hf_digest.adapters.notify.sending import Reply, Verdict, post_json, seconds
 from hf_digest.adapters.notify.templates import Parts
@@ -58,16 +58,12 @@ def problems(payload: dict[str, Any]) -> list[str]:
     found = too_long("title", embed["title"], TITLE, utf16_len)
     found += too_long("description", embed["description"], DESCRIPTION, utf16_len)
     fields = embed.get("fields", [])
-    if len(fields) > FIELDS:
-        found.append(f"{len(fields)} fields ({FIELDS} allowed)")
+    found += too_many("fields", len(fields), FIELDS)
     for n, field in enumerate(fields):
         found += too_long(f"field {n} name", field["name"], FIELD_NAME, utf16_len)
         found += too_long(f"field {n} value", field["value"], FIELD_VALUE, utf16_len)
     texts = [embed["title"], embed["description"], *(f[k] for f in fields for k in ("name", "value"))]
-    total = sum(utf16_len(text) for text in texts)
-    if total > TOTAL:
-        found.append(f"the embed has {total} characters ({TOTAL} allowed in all embeds)")
-    return found
+    return found + too_big("the embed's texts", sum(utf16_len(text) for text in texts), TOTAL)
 
 
 def payload(message: Message, template_dir: Path | None) -> dict[str, Any]:

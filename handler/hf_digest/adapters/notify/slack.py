@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from hf_digest.adapters.notify.channel import fit, too_long, webhook_secrets
+from hf_digest.adapters.notify.channel import fit, too_big, too_long, too_many, webhook_secrets
 from hf_digest.adapters.notify.message import BackfillMessage, Message, cut_text
 from hf_digest.adapters.notify.sending import Reply, Verdict, post_json, seconds
 from hf_digest.adapters.notify.templates import Parts
@@ -68,15 +68,12 @@ def blocks_of(message: Message, parts: Parts) -> dict[str, Any]:
 def problems(payload: dict[str, Any]) -> list[str]:
     """Which of Slack's limits the payload breaks (the mrkdwn parts are not cut, only checked)."""
     blocks = payload["blocks"]
-    found = [] if len(blocks) <= MAX_BLOCKS else [f"{len(blocks)} blocks ({MAX_BLOCKS} allowed)"]
+    found = too_many("blocks", len(blocks), MAX_BLOCKS)
     found += too_long("text", payload["text"], CONTEXT_TEXT)
     for block in blocks:
         if block["type"] == "context":
             found += too_long("context", block["elements"][0]["text"], CONTEXT_TEXT)
-    total = sum(len(json.dumps(block, ensure_ascii=False)) for block in blocks)
-    if total > TOTAL_TEXT:
-        found.append(f"blocks add up to {total} characters (we keep below {TOTAL_TEXT})")
-    return found
+    return found + too_big("blocks", sum(len(json.dumps(b, ensure_ascii=False)) for b in blocks), TOTAL_TEXT)
 
 
 def payload(message: Message, template_dir: Path | None) -> dict[str, Any]:
