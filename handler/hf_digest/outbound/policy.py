@@ -1,12 +1,12 @@
-"""One policy for every outbound request: Hugging Face, GitHub, Bedrock Converse and the chat platforms.
+"""One policy for every outbound request: Hugging Face, GitHub, the summary models and the notifications.
 
 An adapter makes one attempt and says what its answer means; `Policy.run` decides the rest in one place:
 - bounded, jittered retries: exponential backoff (`base_s * 2**n`, capped), full or half jitter;
 - the server's own wait (`Retry-After`, a rate-limit reset, a platform's `retry_after`) used as it is;
 - the run's deadline as a total budget: no wait that would leave less than the margin and the time an
   attempt needs (`budget.watch` cuts an attempt that runs past it);
-- an unsafe request (a chat POST) whose whole request went out and whose reply was lost is never tried
-  again: it is reported as `Unconfirmed` ("may have arrived").
+- an unsafe request (a chat POST, an e-mail) whose whole request went out and whose reply was lost is
+  never tried again: it is reported as `Unconfirmed` ("may have arrived").
 Each adapter keeps its own reading of answers and headers, and turns `GaveUp` into its own error.
 
 No retry library: tenacity (9.2.1) would only run this loop (its stop, wait and retry would all be ours),
