@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aws_lambda_powertools.metrics import MetricUnit
 
+from hf_digest.adapters.state import SQLiteStore
 from hf_digest.config import from_env
 from hf_digest.core.model import Paper, day_span
 from hf_digest.core.outcomes import Status
@@ -16,7 +18,8 @@ from hf_digest.enrich.interests import lexical
 from hf_digest.enrich.interests.parse import Entry, LibraryError, from_library, from_text, is_library_path
 from hf_digest.enrich.interests.ranker import InterestsReport
 from hf_digest.enrich.interests.relevance import Score, pick
-from hf_digest.enrich.interests.semantic import EmbeddingError, Embeddings
+from hf_digest.enrich.interests.semantic import CostCapReached, EmbeddingError, Embeddings
+from hf_digest.enrich.summaries.cap import MonthlyCap
 from hf_digest.errors import ConfigError
 from hf_digest.outbound.deadline import Deadline
 from hf_digest.runs.result import DigestResult
@@ -232,9 +235,9 @@ def test_an_unreadable_library_is_a_metric_and_the_result_says_so() -> None:
 def test_no_embeddings_call_starts_when_the_post_is_due() -> None:
     asked: list[str] = []
 
-    def embed(text: str) -> list[float]:
+    def embed(text: str) -> tuple[list[float], int]:
         asked.append(text)
-        return [1.0, 0.0]
+        return [1.0, 0.0], 1
 
     embeddings = Embeddings("amazon.titan-embed-text-v2:0", embed, deadline=Deadline.after(5.0))
     with pytest.raises(EmbeddingError, match="no time left"):
@@ -249,3 +252,25 @@ def test_a_large_library_keeps_its_first_500_entries_and_counts_the_rest() -> No
     library = from_library(raw.encode(), "big.bib")
     assert len(library.entries) == 500 and library.left_out == 100
     assert library.entries[-1].title == "Paper 499 on Robots"
+
+
+def test_embeddings_at_the_months_cap_make_no_call_and_raise_the_shared_cap_metric(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def embed(text: str) -> tuple[list[float], int]:
+        asked.append(text)
+        return [1.0, 0.0], 1000
+
+    store = SQLiteStore(tmp_path / "state.sqlite3")
+    cap = MonthlyCap(store, 0.0001, (0.02, 0.0), "2026-12")  # 100 micro-USD: five calls of 1,000 tokens
+    embeddings = Embeddings("amazon.titan-embed-text-v2:0", embed, cap=cap)
+    texts = {f"k{i}": f"robot {i}" for i in range(8)}
+    with pytest.raises(CostCapReached, match="DIGEST_SUMMARY_MONTHLY_USD reached"):
+        embeddings.vectors(texts)
+    assert len(asked) == embeddings.calls == 5 and store.add("spend#2026-12", 0) == 100
+    recorded = Recorded()
+    result = DigestResult(
+        day_span(date(2026, 2, 10)), Status.PUBLISHED, interests=InterestsReport("lexical", cost_capped=True)
+    )
+    result.record(recorded)
+    assert recorded.metrics["SummaryCostCapReached"] == 1

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from hf_digest.config import Settings
     from hf_digest.enrich.interests.library_ids import LibraryIds, PaperLookup, Resolution
     from hf_digest.enrich.interests.semantic import Embeddings
+    from hf_digest.enrich.summaries.cap import MonthlyCap
     from hf_digest.outbound.deadline import Deadline
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 # Where a library file is looked for: the published blog first, then the output folder, then the bucket.
 READ_FROM = ("github", "local", "s3")
 UNAVAILABLE = "interests unavailable"  # how a result's warning starts when the section was left out
+CAP_REACHED = "(DIGEST_SUMMARY_MONTHLY_USD reached"  # the warning of embeddings the month's cap stopped
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class InterestsReport:
     embedding_calls: int = 0
     embeddings_cached: int = 0
     arxiv_ids: Resolution | None = None  # the library's papers named only by an arXiv id, if any
+    cost_capped: bool = False  # the month's cost cap stopped the embeddings (the words ranked instead)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"method": self.method, "scored": self.scored, "shown": self.shown}
@@ -67,7 +70,8 @@ class InterestsReport:
             unresolved = {"LibraryIdsUnresolved": len(ids.not_found) + len(ids.failed) + len(ids.waiting)}
         if self.method is None:
             return {"InterestsUnavailable": 1, **unresolved}
-        return {"InterestsShown": self.shown, "EmbeddingCalls": self.embedding_calls, **unresolved}
+        capped = {"SummaryCostCapReached": 1} if self.cost_capped else {}  # the shared cap's alarm
+        return {"InterestsShown": self.shown, "EmbeddingCalls": self.embedding_calls, **unresolved, **capped}
 
 
 @dataclass(frozen=True)
@@ -121,12 +125,13 @@ class Ranker:
             report = InterestsReport(None, library=interests.library, arxiv_ids=resolution)
             return Ranked(None, report, (*warnings, warning))
         scores = lexical.score(papers, interests)
-        method, calls, cached = LEXICAL, 0, 0
+        method, calls, cached, capped = LEXICAL, 0, 0, False
         if settings.interests_model:
             semantic_scores, calls, cached, problems = self._semantic(
                 papers, interests, settings, scores, deadline.keeping()
             )
             warnings += problems
+            capped = semantic_scores is None and any(CAP_REACHED in problem for problem in problems)
             if semantic_scores is not None:
                 scores, method = semantic_scores, SEMANTIC
         elif not lexical.has_english(interests):
@@ -148,6 +153,7 @@ class Ranker:
             embedding_calls=calls,
             embeddings_cached=cached,
             arxiv_ids=resolution,
+            cost_capped=capped,
         )
         return Ranked(Relevance(method, scores, picks, by_relevance), report, tuple(warnings))
 
@@ -189,7 +195,8 @@ class Ranker:
         terms: dict[str, Any],
         deadline: Deadline,
     ) -> tuple[dict[str, Any] | None, int, int, list[str]]:
-        """Embedding scores, the calls made and cached; None and a warning when Bedrock fails (words rank)."""
+        """Embedding scores, the calls made and cached; None and a warning when Bedrock fails or the month's
+        cost cap is reached (words rank)."""
         from hf_digest.enrich.interests import semantic
 
         model = settings.interests_model or ""
@@ -199,6 +206,7 @@ class Ranker:
                 client = self.embed_client(settings) if self.embed_client else _bedrock_client()
                 store = self.state() if self.state is not None else None
                 embeddings = semantic.Embeddings(model, semantic.bedrock_embed(model, client), store)
+                embeddings.cap = _monthly_cap(model, settings, store)
                 self._embeddings[model] = embeddings
             embeddings.deadline = deadline
             calls, cached = embeddings.calls, embeddings.cached
@@ -210,6 +218,24 @@ class Ranker:
         problems = list(embeddings.warnings)
         embeddings.warnings.clear()
         return scores, embeddings.calls - calls, embeddings.cached - cached, problems
+
+
+def _monthly_cap(model: str, settings: Settings, store: StateStore | None) -> MonthlyCap | None:
+    """The month's cost cap the summaries keep, priced for the embeddings model; an EmbeddingError when the
+    model has no price in our table (no call is made that the cap could not count)."""
+    from datetime import UTC, datetime
+
+    from hf_digest.enrich.interests.semantic import EmbeddingError
+    from hf_digest.enrich.summaries.cap import MonthlyCap, month_of
+    from hf_digest.enrich.summaries.report import price
+
+    rates = price(model)
+    if rates is None:
+        kept = "DIGEST_SUMMARY_MONTHLY_USD could not be kept"
+        raise EmbeddingError(f"{model} has no price in our table, so {kept}")
+    if store is None:  # no state store to tally in (a ranker built without one)
+        return None
+    return MonthlyCap(store, settings.summary_monthly_usd, rates, month_of(datetime.now(UTC)))
 
 
 def _bedrock_client() -> Any:

@@ -5,6 +5,9 @@ rerun makes no call at all.
 Titan V2's request is `{"inputText", "dimensions", "normalize"}` and its answer `{"embedding": [...],
 "inputTextTokenCount": n}` (Bedrock user guide, "Amazon Titan Text Embeddings"). Its input holds at most
 50,000 characters; a paper's title and abstract are far below that.
+
+Each call is asked of the month's cost cap (DIGEST_SUMMARY_MONTHLY_USD, the tally summaries share) before it
+starts, at a generous estimate of its tokens, and charged its `inputTextTokenCount` after.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hf_digest.adapters.state.store import StateError, StateStore
 from hf_digest.core.model import Paper
@@ -23,6 +26,9 @@ from hf_digest.enrich.interests.parse import Interests
 from hf_digest.enrich.interests.relevance import Score
 from hf_digest.errors import DigestError
 from hf_digest.outbound.deadline import Deadline
+
+if TYPE_CHECKING:
+    from hf_digest.enrich.summaries.cap import MonthlyCap
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +43,24 @@ class EmbeddingError(DigestError):
     kind = "embeddings"
 
 
+class CostCapReached(EmbeddingError):
+    """The month's cost cap leaves no room for another embeddings call."""
+
+
 Vector = list[float]
-Embed = Callable[[str], Vector]  # one text's embedding (one InvokeModel call)
+Embed = Callable[[str], tuple[Vector, int]]  # one text's embedding and input tokens (one InvokeModel call)
+
+
+def estimated_tokens(text: str) -> int:
+    """A generous guess of a text's input tokens: one per 3 bytes of what is sent, at least one."""
+    return len(text[:MAX_INPUT_CHARS].encode("utf-8")) // 3 + 1
 
 
 def bedrock_embed(model: str, client: Any) -> Embed:
     """One InvokeModel call per text with client (a bedrock-runtime client)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    def embed(text: str) -> Vector:
+    def embed(text: str) -> tuple[Vector, int]:
         body: dict[str, Any] = {"inputText": text[:MAX_INPUT_CHARS]}
         if "titan-embed-text-v2" in model:
             body |= {"dimensions": DIMENSIONS, "normalize": True}
@@ -62,7 +77,10 @@ def bedrock_embed(model: str, client: Any) -> Embed:
         vector = data.get("embedding") if isinstance(data, dict) else None
         if not isinstance(vector, list) or not vector or not all(isinstance(x, int | float) for x in vector):
             raise EmbeddingError(f"{model}: the answer holds no embedding")
-        return [float(x) for x in vector]
+        tokens = data.get("inputTextTokenCount")
+        if not isinstance(tokens, int) or isinstance(tokens, bool) or tokens < 0:
+            tokens = estimated_tokens(text)  # a model that does not say: charged our estimate
+        return [float(x) for x in vector], tokens
 
     return embed
 
@@ -78,10 +96,12 @@ class Embeddings:
     model: str
     embed: Embed
     store: StateStore | None = None
-    calls: int = 0  # InvokeModel calls made (the cost; a cost cap would count these)
+    calls: int = 0  # InvokeModel calls made
     cached: int = 0  # embeddings found in the store
     warnings: list[str] = field(default_factory=list)
     deadline: Deadline | None = None  # no call starts that could not finish before the post is due
+    cap: MonthlyCap | None = None  # the month's cost cap, shared with summaries (None: no state store)
+    _tally_read: bool = field(default=False, repr=False)
 
     def key(self, kind: str, name: str) -> str:
         return f"embedding/{self.model}/{DIMENSIONS}/{kind}/{name}"
@@ -103,17 +123,32 @@ class Embeddings:
         for key, text in named.items():
             if key in found:
                 continue
-            # A cost cap (none yet) would be asked here, before each call, and count it.
             if self.deadline is not None and not self.deadline.allows(READ_TIMEOUT_S):
                 raise EmbeddingError(f"{self.model}: no time left for another call before the post is due")
-            found[key] = self.embed(text)
+            self._ask_cap(text)
+            found[key], tokens = self.embed(text)
             self.calls += 1
+            if self.cap is not None:
+                self.cap.charge(tokens, 0)
             if self.store is not None:
                 try:
                     self.store.put(key, {"v": [round(x, 6) for x in found[key]]})
                 except StateError as exc:
                     self._store_failed(exc)
         return found
+
+    def _ask_cap(self, text: str) -> None:
+        """An EmbeddingError naming DIGEST_SUMMARY_MONTHLY_USD when this call might not fit this month."""
+        if self.cap is None:
+            return
+        if not self._tally_read:  # once per invocation; each charge then brings the tally up to date
+            self._tally_read = True
+            self.cap.read()
+        if not self.cap.allows(self.cap.micro(estimated_tokens(text), 0)):
+            raise CostCapReached(
+                f"DIGEST_SUMMARY_MONTHLY_USD reached (${self.cap.spent_usd:.4f} of ${self.cap.cap_usd:.2f} "
+                f"spent in {self.cap.month}); no embeddings call was made"
+            )
 
     def _store_failed(self, exc: StateError) -> None:
         warning = f"embeddings cache unavailable ({exc}); embeddings were asked of Bedrock again"

@@ -31,6 +31,9 @@ PRICES: dict[str, tuple[float, float]] = {
     "amazon.nova-micro-v1:0": (0.035, 0.14),
     "amazon.nova-lite-v1:0": (0.06, 0.24),
     "amazon.nova-pro-v1:0": (0.80, 3.20),
+    # Embeddings (DIGEST_INTERESTS_MODEL), input tokens only: USD 0.00002 per 1,000 tokens as the pricing
+    # page listed it to our knowledge (not re-fetched on PRICES_AS_OF).
+    "amazon.titan-embed-text-v2:0": (0.02, 0.0),
 }
 _REGIONAL_PREMIUM = {"anthropic.claude-haiku-4-5-20251001-v1:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"}
 
