@@ -94,7 +94,11 @@ def test_an_alarm_watches_runs_whose_summaries_all_failed() -> None:
 
 def test_an_alarm_watches_the_monthly_cost_cap() -> None:
     alarm = template["Resources"]["SummaryCostCapAlarm"]
-    assert alarm["Condition"] == "SummariesOn"
+    # Summaries or the interests' embeddings: either spends from the one monthly cap.
+    assert alarm["Condition"] == "ModelCostsOn"
+    assert template["Conditions"]["ModelCostsOn"] == {
+        "!Or": [{"!Condition": "SummariesOn"}, {"!Condition": "InterestsEmbeddingsOn"}]
+    }
     assert alarm["Properties"]["MetricName"] == "SummaryCostCapReached"  # SummaryReport.metrics() emits it
     assert alarm["Properties"]["AlarmActions"] == [{"!Ref": "AlarmTopic"}]
 
