@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ DAY = "2026-02-10"
 MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 GOLDEN = REPO / "tests" / "golden" / f"result.{DAY}.json"
 STATUS_KEYS = ("status", "target_status")
+NOW = datetime(2026, 2, 11, 12, 0, tzinfo=UTC)  # the run's clock: the cost cap's month is its month
 
 
 def three_results(hf_server: HFServer, slack: SlackServer, tmp_path: Path) -> list[dict[str, Any]]:
@@ -37,7 +39,7 @@ def three_results(hf_server: HFServer, slack: SlackServer, tmp_path: Path) -> li
     }
     results = []
     for args in (("run", "--dest", "local"), ("run", "--dest", "local"), ("notify",)):
-        done = hf_digest(hf_server, *args, "--date", DAY, "--json", env=env)
+        done = hf_digest(hf_server, *args, "--date", DAY, "--json", env=env, now=NOW)
         assert done.exit_code == 0, done.stderr
         text = done.stdout.replace(str(tmp_path), "<tmp>").replace(slack.webhook_url, "<slack>")
         results.append(json.loads(text))

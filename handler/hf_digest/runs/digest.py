@@ -50,7 +50,13 @@ class Summarize(Protocol):
     """Our summaries (summaries.summarize.Summarizer): the papers with theirs attached, and the report."""
 
     def __call__(
-        self, papers: Sequence[Paper], lang: str, deadline: Deadline, *, brief: bool = False
+        self,
+        papers: Sequence[Paper],
+        lang: str,
+        deadline: Deadline,
+        *,
+        brief: bool = False,
+        now: datetime | None = None,
     ) -> tuple[list[Paper], SummaryReport]: ...
 
 
@@ -250,7 +256,9 @@ def digest_listing(
         features.summarizer is not None and ranked.papers
     ):  # a dry run too: the preview shows the post as it will be
         day = span.kind == SpanKind.DAY  # the day's brief: daily posts only
-        summarized, report = features.summarizer(ranked.papers, options.lang, deadline, brief=day)
+        summarized, report = features.summarizer(
+            ranked.papers, options.lang, deadline, brief=day, now=ctx.now
+        )
         ranked = replace(ranked, papers=tuple(summarized), brief=report.brief)
     counts_read = read_date(span.last, ctx.now, settings)
     movement = period_trends(span, kept, earlier, settings)

@@ -113,12 +113,18 @@ class Summarizer:
         cap_rates(settings)
 
     def __call__(
-        self, papers: Sequence[Paper], lang: str, deadline: Deadline, *, brief: bool = False
+        self,
+        papers: Sequence[Paper],
+        lang: str,
+        deadline: Deadline,
+        *,
+        brief: bool = False,
+        now: datetime | None = None,
     ) -> tuple[list[Paper], SummaryReport]:
         """papers with the summaries that passed their checks, and the report for the result (with the
-        day's brief when asked for)."""
+        day's brief when asked for); now, the run's clock, picks the cost cap's month."""
         summaries, report = summarize(
-            papers, lang, self.settings, self.store, self.client, deadline, brief=brief
+            papers, lang, self.settings, self.store, self.client, deadline, brief=brief, now=now
         )
         return with_summaries(papers, summaries), report
 
