@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from hf_digest.adapters.state import SQLiteStore
 from hf_digest.cli import load_app
 from hf_digest.core.model import Paper, papers_from_items
 from hf_digest.core.rank import rank
@@ -112,6 +113,19 @@ _AWS_ENV = {
 def quick_notify_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chat and mail retries a hundredth of a second apart: a test sees their order, not their waits."""
     monkeypatch.setattr("hf_digest.adapters.notify.sending.BACKOFF_BASE_S", 0.01)
+
+
+@pytest.fixture
+def papers(samples_dir: Path) -> list[Paper]:
+    """The ten shown papers of 2026-02-10, in rank order: the digest the summary tests summarize."""
+    found, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
+    return rank(found, 10)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    """A fresh SQLite state store of the test's own."""
+    return SQLiteStore(tmp_path / "state.sqlite3")
 
 
 @pytest.fixture(scope="module")

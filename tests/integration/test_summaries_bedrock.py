@@ -26,18 +26,6 @@ from tests.helpers import create_state_table, load_sample
 MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
 
 
-@pytest.fixture
-def papers(samples_dir: Path) -> list[Paper]:
-    """The ten shown papers of 2026-02-10, in rank order."""
-    found, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
-    return rank(found, 10)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    return SQLiteStore(tmp_path / "state.sqlite3")
-
-
 def settings(**changes: Any) -> Settings:
     return replace(Settings(summary_model=MODEL), **changes)
 

@@ -32,17 +32,6 @@ DECEMBER = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
 JANUARY = datetime(2027, 1, 1, 0, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def papers(samples_dir: Path) -> list[Paper]:
-    found, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
-    return rank(found, 10)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    return SQLiteStore(tmp_path / "state.sqlite3")
-
-
 def run(
     papers: list[Paper],
     store: StateStore,

@@ -14,8 +14,7 @@ import pytest
 
 from hf_digest.adapters.state import SQLiteStore, StateStore
 from hf_digest.config import Secret, Settings
-from hf_digest.core.model import Paper, papers_from_items
-from hf_digest.core.rank import rank
+from hf_digest.core.model import Paper
 from hf_digest.enrich.summaries.converse import converse_client
 from hf_digest.enrich.summaries.openai_chat import chat_client, rate_limit_wait
 from hf_digest.enrich.summaries.prompt import TOOL, converse_request, load_prompt
@@ -23,23 +22,12 @@ from hf_digest.enrich.summaries.report import SummaryReport
 from hf_digest.enrich.summaries.summarize import Summarizer, summarize
 from hf_digest.outbound.deadline import Deadline
 from tests.bedrock_server import BedrockServer
-from tests.helpers import hf_digest, load_sample
+from tests.helpers import hf_digest
 from tests.hf_server import HFServer
 from tests.openai_server import BROKEN_ARGUMENTS, BROKEN_BODY, DROP, Delay, OpenAIServer, Refuse, Throttle
 
 MODEL = "gpt-4o-mini"
 BEDROCK_MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
-
-
-@pytest.fixture
-def papers(samples_dir: Path) -> list[Paper]:
-    found, _ = papers_from_items(load_sample(samples_dir, "daily_papers_date_2026-02-10.json"))
-    return rank(found, 10)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    return SQLiteStore(tmp_path / "state.sqlite3")
 
 
 @pytest.fixture(autouse=True)
